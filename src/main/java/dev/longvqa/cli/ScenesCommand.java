@@ -1,0 +1,67 @@
+package dev.longvqa.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.longvqa.pipeline.SceneDetector;
+import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.pipeline.ScenesResult;
+import dev.longvqa.scenes.Scene;
+import dev.longvqa.video.FrameSampler;
+import dev.longvqa.video.VideoInfo;
+import dev.longvqa.video.VideoSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code longvqa scenes VIDEO}: sample, embed and cut a video into scenes. */
+@Command(name = "scenes", mixinStandardHelpOptions = true,
+        description = "Cut a video into scenes (decode, sample, embed, segment).")
+public final class ScenesCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "VIDEO", description = "video file")
+    Path video;
+
+    @Option(names = "--json", description = "print one JSON object on stdout")
+    boolean json;
+
+    @Mixin
+    FrontEndOptions front;
+
+    @Override
+    public Integer call() throws Exception {
+        VideoSource source = VideoSource.of(video);
+        SceneDetector.Builder builder = front.detector();
+        VideoInfo info = front.sampler().probe(source);
+        ScenesResult result;
+        try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
+            result = builder.progress(progress).build().detect(source);
+        }
+        print(System.out, result);
+        return 0;
+    }
+
+    private void print(PrintStream out, ScenesResult r) throws Exception {
+        ScenesDocument doc = ScenesDocument.of(video.toString(), r);
+        if (json) {
+            out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            return;
+        }
+        out.printf(Locale.ROOT, "%s: %.1f s, %d sampled frames (%s), %d cuts, %d scenes%n", video,
+                r.durationSec(), r.sampledFrames(), r.sampling(), doc.cutsSec().size(), doc.scenes().size());
+        for (Scene s : r.segmentation().scenes()) {
+            out.printf(Locale.ROOT, "  scene %2d  %s - %s  (%d frames)%n", s.index(), clock(s.startSec()),
+                    clock(s.endSec()), s.frameCount());
+        }
+    }
+
+    static String clock(double sec) {
+        long ms = Math.round(sec * 1000);
+        return String.format(Locale.ROOT, "%d:%02d:%02d.%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    }
+
+}

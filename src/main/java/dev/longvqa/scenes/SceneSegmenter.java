@@ -1,0 +1,157 @@
+package dev.longvqa.scenes;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Cuts a video into scenes from the cosine similarity of consecutive sampled frames, as TDC does
+ * (the S-1 lowest points), but only where the similarity really drops: a one-shot video stays one
+ * scene however much its similarity wobbles, and slow changes (fades, pans) never cut because
+ * they lower the whole neighbourhood, not one gap.
+ */
+public final class SceneSegmenter {
+    private final SegmenterSettings settings;
+
+    public SceneSegmenter(SegmenterSettings settings) {
+        this.settings = settings;
+    }
+
+    public SegmenterSettings settings() {
+        return settings;
+    }
+
+    /**
+     * @param frames      sampled frames in time order
+     * @param durationSec the video's duration (end of the last scene)
+     */
+    public SceneSegmentation segment(List<FrameSignal> frames, double durationSec) {
+        int n = frames.size();
+        if (n == 0) throw new IllegalArgumentException("no frames to segment");
+        float[] sim = new float[Math.max(0, n - 1)];
+        List<SceneSegmentation.CurvePoint> curve = new ArrayList<>(sim.length);
+        for (int i = 0; i < sim.length; i++) {
+            sim[i] = cosine(frames.get(i).embedding(), frames.get(i + 1).embedding());
+            curve.add(new SceneSegmentation.CurvePoint(i, cutTime(frames, i), sim[i]));
+        }
+        List<Cut> cuts = detect(sim, frames);
+        double end = Math.max(durationSec, frames.get(n - 1).timeSec());
+        return new SceneSegmentation(cuts, scenes(cuts, frames, end), curve);
+    }
+
+    /** The cut rule on a similarity curve alone; {@code times[i]} is the time of gap i. */
+    public List<Cut> detect(float[] sim, double[] times) {
+        List<Cut> candidates = candidates(sim, i -> times[i]);
+        return suppressClose(candidates);
+    }
+
+    private List<Cut> detect(float[] sim, List<FrameSignal> frames) {
+        return suppressClose(candidates(sim, i -> cutTime(frames, i)));
+    }
+
+    private interface GapTime {
+        double at(int gap);
+    }
+
+    private List<Cut> candidates(float[] sim, GapTime time) {
+        int m = sim.length;
+        float[] d = new float[m];
+        for (int i = 0; i < m; i++) d[i] = 1 - sim[i];
+        List<Cut> out = new ArrayList<>();
+        float[] buf = new float[2 * settings.window()];
+        for (int i = 0; i < m; i++) {
+            if (d[i] < settings.minDistance()) continue;
+            // A cut is a single spike: it must top both neighbours.
+            if (i > 0 && d[i - 1] >= d[i]) continue;
+            if (i + 1 < m && d[i + 1] > d[i]) continue;
+            int k = 0;
+            for (int j = Math.max(0, i - settings.window()); j <= Math.min(m - 1, i + settings.window()); j++) {
+                if (j != i) buf[k++] = d[j];
+            }
+            float baseline = 0, mad = 0;
+            if (k > 0) {
+                float[] nb = Arrays.copyOf(buf, k);
+                baseline = median(nb);
+                for (int j = 0; j < k; j++) nb[j] = Math.abs(nb[j] - baseline);
+                mad = median(nb);
+            }
+            float excess = d[i] - baseline;
+            if (excess < settings.minExcess() || excess < settings.madFactor() * mad) continue;
+            out.add(new Cut(i, time.at(i), sim[i], excess));
+        }
+        return out;
+    }
+
+    /** Keeps the stronger of two cuts closer than {@code minSceneSec}, then restores time order. */
+    private List<Cut> suppressClose(List<Cut> candidates) {
+        List<Cut> byStrength = new ArrayList<>(candidates);
+        byStrength.sort(Comparator.comparingDouble(Cut::strength).reversed());
+        List<Cut> kept = new ArrayList<>();
+        for (Cut c : byStrength) {
+            boolean clash = false;
+            for (Cut k : kept) {
+                if (Math.abs(k.timeSec() - c.timeSec()) < settings.minSceneSec()) {
+                    clash = true;
+                    break;
+                }
+            }
+            if (!clash) kept.add(c);
+        }
+        kept.sort(Comparator.comparingInt(Cut::gap));
+        return List.copyOf(kept);
+    }
+
+    private List<Scene> scenes(List<Cut> cuts, List<FrameSignal> frames, double end) {
+        List<Cut> chosen = new ArrayList<>(cuts);
+        if (chosen.size() > settings.maxScenes() - 1) {
+            chosen.sort(Comparator.comparingDouble(Cut::strength).reversed());
+            chosen = new ArrayList<>(chosen.subList(0, settings.maxScenes() - 1));
+            chosen.sort(Comparator.comparingInt(Cut::gap));
+        }
+        List<Scene> scenes = new ArrayList<>(chosen.size() + 1);
+        int first = 0;
+        double start = 0;
+        for (int s = 0; s <= chosen.size(); s++) {
+            int last = s < chosen.size() ? chosen.get(s).gap() : frames.size() - 1;
+            double stop = s < chosen.size() ? chosen.get(s).timeSec() : end;
+            scenes.add(scene(s, start, stop, first, last, frames));
+            first = last + 1;
+            start = stop;
+        }
+        return List.copyOf(scenes);
+    }
+
+    private static Scene scene(int index, double start, double end, int first, int last, List<FrameSignal> frames) {
+        double mid = (start + end) / 2;
+        int best = first;
+        for (int i = first; i <= last; i++) {
+            if (Math.abs(frames.get(i).timeSec() - mid) < Math.abs(frames.get(best).timeSec() - mid)) best = i;
+        }
+        return new Scene(index, start, end, first, last - first + 1, frames.get(best).timeSec());
+    }
+
+    /** Where between samples i and i+1 the cut is: the decoder's peak change if it lies there, else the midpoint. */
+    private static double cutTime(List<FrameSignal> frames, int gap) {
+        double a = frames.get(gap).timeSec(), b = frames.get(gap + 1).timeSec();
+        double c = frames.get(gap + 1).changeTimeSec();
+        return c > a && c <= b ? c : (a + b) / 2;
+    }
+
+    static float cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        if (na == 0 || nb == 0) return na == nb ? 1f : 0f;
+        return (float) (dot / Math.sqrt(na * nb));
+    }
+
+    private static float median(float[] v) {
+        Arrays.sort(v);
+        int k = v.length;
+        return k % 2 == 1 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.longvqa.scenes;
+
+import dev.longvqa.video.RgbImage;
+
+/**
+ * The built-in frame embedder: no weights, a few microseconds per frame.
+ *
+ * <p>Four blocks, each L2-normalised and weighted so that the cosine of two embeddings is the
+ * weighted mean of the blocks' cosines:
+ * <ul>
+ *   <li>colour: a soft hue x saturation histogram plus achromatic bins by <em>relative</em> luma
+ *       (Hellinger-mapped) — what a shot is made of, indifferent to motion;</li>
+ *   <li>luma layout: an 8x8 grid normalised to zero mean and unit contrast — the composition,
+ *       indifferent to brightness and contrast changes (fades, auto-exposure);</li>
+ *   <li>edge orientations in 2x2 cells, normalised by total gradient energy — texture and structure;</li>
+ *   <li>chroma layout: a 4x4 grid of opponent colours relative to mean luma — where the colours are.</li>
+ * </ul>
+ * Everything is computed on a 48x48 area-averaged copy, which also averages out sensor noise.
+ */
+public final class SignatureEmbedder implements FrameEmbedder {
+    private static final int N = 48;
+    private static final int HUE_BINS = 12, SAT_BINS = 2, GREY_BINS = 4;
+    private static final int COLOUR_DIM = HUE_BINS * SAT_BINS + GREY_BINS;
+    private static final int LAYOUT = 8, LAYOUT_DIM = LAYOUT * LAYOUT + 1;
+    private static final int ORIENT = 8, EDGE_CELLS = 2, EDGE_DIM = ORIENT * EDGE_CELLS * EDGE_CELLS + 1;
+    private static final int CHROMA = 4, CHROMA_DIM = CHROMA * CHROMA * 2 + 1;
+    private static final int DIM = COLOUR_DIM + LAYOUT_DIM + EDGE_DIM + CHROMA_DIM;
+
+    private final float wColour, wLayout, wEdges, wChroma;
+
+    public SignatureEmbedder() {
+        this(0.35f, 0.30f, 0.15f, 0.20f);
+    }
+
+    /** Block weights; they are normalised to sum to one. */
+    public SignatureEmbedder(float colour, float layout, float edges, float chroma) {
+        float sum = colour + layout + edges + chroma;
+        this.wColour = colour / sum;
+        this.wLayout = layout / sum;
+        this.wEdges = edges / sum;
+        this.wChroma = chroma / sum;
+    }
+
+    @Override
+    public String id() {
+        return "signature-v1:" + wColour + ":" + wLayout + ":" + wEdges + ":" + wChroma;
+    }
+
+    @Override
+    public int dimension() {
+        return DIM;
+    }
+
+    @Override
+    public int preferredInputSize() {
+        return 160;
+    }
+
+    @Override
+    public float[] embed(RgbImage frame) {
+        float[] r = new float[N * N], g = new float[N * N], b = new float[N * N];
+        downsample(frame, r, g, b);
+        float[] y = new float[N * N];
+        double meanY = 0;
+        for (int i = 0; i < y.length; i++) {
+            y[i] = 0.299f * r[i] + 0.587f * g[i] + 0.114f * b[i];
+            meanY += y[i];
+        }
+        meanY /= y.length;
+
+        float[] out = new float[DIM];
+        int o = 0;
+        colour(r, g, b, y, (float) meanY, out, o);
+        normalise(out, o, COLOUR_DIM, wColour);
+        o += COLOUR_DIM;
+        layout(y, out, o);
+        normalise(out, o, LAYOUT_DIM, wLayout);
+        o += LAYOUT_DIM;
+        edges(y, out, o);
+        normalise(out, o, EDGE_DIM, wEdges);
+        o += EDGE_DIM;
+        chroma(r, g, b, (float) meanY, out, o);
+        normalise(out, o, CHROMA_DIM, wChroma);
+        return out;
+    }
+
+    /** Area-average the frame into N x N cells, channels scaled to 0..1 (nearest pixel if smaller). */
+    private static void downsample(RgbImage img, float[] r, float[] g, float[] b) {
+        int w = img.width(), h = img.height();
+        byte[] p = img.pixels();
+        if (w < N || h < N) {
+            for (int c = 0; c < N * N; c++) {
+                int s = ((c / N) * h / N * w + (c % N) * w / N) * 3;
+                r[c] = (p[s] & 0xff) / 255f;
+                g[c] = (p[s + 1] & 0xff) / 255f;
+                b[c] = (p[s + 2] & 0xff) / 255f;
+            }
+            return;
+        }
+        float[] count = new float[N * N];
+        for (int yy = 0; yy < h; yy++) {
+            int rowCell = yy * N / h * N;
+            for (int xx = 0; xx < w; xx++) {
+                int c = rowCell + xx * N / w, s = (yy * w + xx) * 3;
+                r[c] += p[s] & 0xff;
+                g[c] += p[s + 1] & 0xff;
+                b[c] += p[s + 2] & 0xff;
+                count[c]++;
+            }
+        }
+        for (int i = 0; i < count.length; i++) {
+            float k = 255f * count[i];
+            r[i] /= k;
+            g[i] /= k;
+            b[i] /= k;
+        }
+    }
+
+    private static void colour(float[] r, float[] g, float[] b, float[] y, float meanY, float[] out, int o) {
+        float yRef = Math.max(meanY, 0.02f);
+        for (int i = 0; i < r.length; i++) {
+            float max = Math.max(r[i], Math.max(g[i], b[i])), min = Math.min(r[i], Math.min(g[i], b[i]));
+            float chroma = max - min;
+            float sat = max > 1e-3f ? chroma / max : 0;
+            // Achromatic share: grey pixels vote by brightness relative to the frame's mean.
+            float greyWeight = 1 - smooth(sat, 0.12f, 0.30f);
+            if (greyWeight > 0) {
+                float rel = y[i] / yRef; // 0 .. ~4
+                float pos = Math.min(GREY_BINS - 1.0001f, Math.max(0, rel * 1.5f - 0.25f));
+                int lo = (int) pos;
+                float f = pos - lo;
+                out[o + HUE_BINS * SAT_BINS + lo] += greyWeight * (1 - f);
+                if (lo + 1 < GREY_BINS) out[o + HUE_BINS * SAT_BINS + lo + 1] += greyWeight * f;
+            }
+            if (greyWeight < 1) {
+                float hue = hue(r[i], g[i], b[i], max, chroma); // 0..1
+                float hp = hue * HUE_BINS - 0.5f;
+                int h0 = Math.floorMod((int) Math.floor(hp), HUE_BINS), h1 = (h0 + 1) % HUE_BINS;
+                float hf = hp - (float) Math.floor(hp);
+                int sBin = sat > 0.55f ? 1 : 0;
+                float wgt = 1 - greyWeight;
+                out[o + h0 * SAT_BINS + sBin] += wgt * (1 - hf);
+                out[o + h1 * SAT_BINS + sBin] += wgt * hf;
+            }
+        }
+        for (int i = 0; i < COLOUR_DIM; i++) out[o + i] = (float) Math.sqrt(out[o + i]);
+    }
+
+    private static float hue(float r, float g, float b, float max, float chroma) {
+        if (chroma <= 1e-6f) return 0;
+        float h;
+        if (max == r) h = ((g - b) / chroma) % 6;
+        else if (max == g) h = (b - r) / chroma + 2;
+        else h = (r - g) / chroma + 4;
+        h /= 6;
+        return h < 0 ? h + 1 : h;
+    }
+
+    private static float smooth(float x, float lo, float hi) {
+        if (x <= lo) return 0;
+        if (x >= hi) return 1;
+        float t = (x - lo) / (hi - lo);
+        return t * t * (3 - 2 * t);
+    }
+
+    private static void layout(float[] y, float[] out, int o) {
+        int cell = N / LAYOUT;
+        float[] grid = new float[LAYOUT * LAYOUT];
+        for (int i = 0; i < N * N; i++) grid[(i / N / cell) * LAYOUT + (i % N) / cell] += y[i];
+        double mean = 0, var = 0;
+        for (int i = 0; i < grid.length; i++) mean += grid[i] /= cell * cell;
+        mean /= grid.length;
+        for (float v : grid) var += (v - mean) * (v - mean);
+        double sd = Math.sqrt(var / grid.length);
+        // The floor keeps flat frames (black, one colour) from turning noise into structure; the
+        // constant last component makes two flat frames similar rather than orthogonal.
+        float scale = (float) (1 / (sd + 0.03));
+        for (int i = 0; i < grid.length; i++) out[o + i] = (float) ((grid[i] - mean) * scale);
+        out[o + LAYOUT_DIM - 1] = 1.5f;
+    }
+
+    private static void edges(float[] y, float[] out, int o) {
+        double total = 0;
+        for (int yy = 1; yy < N - 1; yy++) {
+            for (int xx = 1; xx < N - 1; xx++) {
+                float gx = y[yy * N + xx + 1] - y[yy * N + xx - 1];
+                float gy = y[(yy + 1) * N + xx] - y[(yy - 1) * N + xx];
+                float mag = (float) Math.sqrt(gx * gx + gy * gy);
+                if (mag < 0.01f) continue;
+                double ang = Math.atan2(gy, gx);
+                if (ang < 0) ang += Math.PI;
+                float pos = (float) (ang / Math.PI * ORIENT) - 0.5f;
+                int a0 = Math.floorMod((int) Math.floor(pos), ORIENT), a1 = (a0 + 1) % ORIENT;
+                float f = pos - (float) Math.floor(pos);
+                int cell = (yy * EDGE_CELLS / N) * EDGE_CELLS + xx * EDGE_CELLS / N;
+                out[o + cell * ORIENT + a0] += mag * (1 - f);
+                out[o + cell * ORIENT + a1] += mag * f;
+                total += mag;
+            }
+        }
+        float norm = (float) (1 / (total + 1.0));
+        for (int i = 0; i < EDGE_DIM - 1; i++) out[o + i] = (float) Math.sqrt(out[o + i] * norm);
+        out[o + EDGE_DIM - 1] = 0.15f;
+    }
+
+    private static void chroma(float[] r, float[] g, float[] b, float meanY, float[] out, int o) {
+        int cell = N / CHROMA;
+        float ref = meanY + 0.05f;
+        for (int i = 0; i < N * N; i++) {
+            int c = (i / N / cell) * CHROMA + (i % N) / cell;
+            out[o + 2 * c] += (r[i] - g[i]) / ref;
+            out[o + 2 * c + 1] += ((r[i] + g[i]) / 2 - b[i]) / ref;
+        }
+        for (int i = 0; i < CHROMA_DIM - 1; i++) out[o + i] /= cell * cell;
+        out[o + CHROMA_DIM - 1] = 0.25f;
+    }
+
+    private static void normalise(float[] v, int o, int len, float weight) {
+        double s = 0;
+        for (int i = o; i < o + len; i++) s += v[i] * v[i];
+        float k = s > 0 ? (float) (Math.sqrt(weight) / Math.sqrt(s)) : 0;
+        for (int i = o; i < o + len; i++) v[i] *= k;
+    }
+}

@@ -1,0 +1,291 @@
+package dev.longvqa.video;
+
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+/**
+ * One opened input: the demuxer, the chosen video stream and its decoder. Classifies every way an
+ * input can be wrong into an {@link ErrorCode} before any frame is decoded.
+ *
+ * <p>Not thread-safe; one pass at a time. Always close it: it owns native memory.
+ */
+final class FfmpegInput implements AutoCloseable {
+    static {
+        av_log_set_level(AV_LOG_PANIC); // FFmpeg's own chatter would interleave with our output
+    }
+
+    // Constants the presets do not map (values from libavformat/libavcodec headers).
+    private static final int FLAG_CUSTOM_IO = 0x0080;
+    private static final int THREAD_FRAME = 1;
+    private static final int THREAD_SLICE = 2;
+
+    /** Formats FFmpeg opens that are still pictures, not videos. */
+    private static boolean isImageFormat(String container) {
+        return container.equals("image2") || container.endsWith("_pipe") || container.equals("apng")
+                || container.equals("webp") || container.equals("ico");
+    }
+
+    private final String name;
+    private final AVFormatContext fmt;
+    private final AVIOContext customIo;
+    private final Read_packet_Pointer_BytePointer_int readCallback;
+    private final int streamIndex;
+    private final AVStream stream;
+    private final AVCodecContext codec;
+    private final VideoInfo info;
+    private final double timeBase;
+    private final long startPts;
+
+    private FfmpegInput(String name, AVFormatContext fmt, AVIOContext customIo,
+                        Read_packet_Pointer_BytePointer_int readCallback, int streamIndex,
+                        AVCodecContext codec, VideoInfo info) {
+        this.name = name;
+        this.fmt = fmt;
+        this.customIo = customIo;
+        this.readCallback = readCallback;
+        this.streamIndex = streamIndex;
+        this.stream = fmt.streams(streamIndex);
+        this.codec = codec;
+        this.info = info;
+        AVRational tb = stream.time_base();
+        this.timeBase = tb.num() / (double) tb.den();
+        long st = stream.start_time();
+        this.startPts = st == AV_NOPTS_VALUE ? 0 : st;
+    }
+
+    VideoInfo info() {
+        return info;
+    }
+
+    AVFormatContext format() {
+        return fmt;
+    }
+
+    AVCodecContext codec() {
+        return codec;
+    }
+
+    int streamIndex() {
+        return streamIndex;
+    }
+
+    /** Seconds since the stream's start for a timestamp in stream time base. */
+    double seconds(long pts) {
+        return (pts - startPts) * timeBase;
+    }
+
+    long toPts(double seconds) {
+        return startPts + Math.round(seconds / timeBase);
+    }
+
+    /**
+     * Opens a file path or URL. {@code sizeBytes} is what the caller knows of the size (-1 if not).
+     */
+    static FfmpegInput open(String url, String name, long sizeBytes, byte[] head, VideoLimits limits, boolean keyFramesOnly) {
+        AVFormatContext fmt = avformat_alloc_context();
+        return openWith(fmt, url, name, sizeBytes, head, null, null, limits, keyFramesOnly);
+    }
+
+    /** Opens a one-pass stream through a custom AVIO context (no seeking). */
+    static FfmpegInput open(InputStream in, String name, byte[] head, VideoLimits limits, boolean keyFramesOnly) {
+        int bufSize = 1 << 16;
+        Read_packet_Pointer_BytePointer_int read = new Read_packet_Pointer_BytePointer_int() {
+            private final byte[] buf = new byte[bufSize];
+
+            @Override
+            public int call(Pointer opaque, BytePointer dst, int size) {
+                try {
+                    int n = in.read(buf, 0, Math.min(size, buf.length));
+                    if (n <= 0) return AVERROR_EOF;
+                    dst.put(buf, 0, n);
+                    return n;
+                } catch (IOException e) {
+                    return AVERROR_EOF;
+                }
+            }
+        };
+        BytePointer ioBuf = new BytePointer(av_malloc(bufSize));
+        AVIOContext io = avio_alloc_context(ioBuf, bufSize, 0, null, read, null, null);
+        AVFormatContext fmt = avformat_alloc_context();
+        fmt.pb(io);
+        fmt.flags(fmt.flags() | FLAG_CUSTOM_IO);
+        return openWith(fmt, null, name, -1, head, io, read, limits, keyFramesOnly);
+    }
+
+    private static FfmpegInput openWith(AVFormatContext fmt, String url, String name, long sizeBytes, byte[] head,
+                                        AVIOContext io, Read_packet_Pointer_BytePointer_int read,
+                                        VideoLimits limits, boolean keyFramesOnly) {
+        AVCodecContext ctx = null;
+        boolean opened = false;
+        try {
+            int r = url == null
+                    ? avformat_open_input(fmt, (String) null, null, (AVDictionary) null)
+                    : avformat_open_input(fmt, url, null, (AVDictionary) null);
+            if (r < 0) {
+                fmt.close(); // avformat_open_input frees the context on failure; drop our handle
+                throw unreadable(name, head, "FFmpeg cannot open it: " + errorText(r));
+            }
+            opened = true;
+            r = avformat_find_stream_info(fmt, (PointerPointer<?>) null);
+            if (r < 0) throw unreadable(name, head, "FFmpeg cannot read its streams: " + errorText(r));
+            String container = fmt.iformat().name().getString();
+            if (isImageFormat(container)) {
+                throw LongVqaException.badInput(ErrorCode.NOT_A_VIDEO, name + " is a still image (" + container + "), not a video");
+            }
+            int vs = -1;
+            boolean hasAudio = false;
+            for (int i = 0; i < fmt.nb_streams(); i++) {
+                AVStream s = fmt.streams(i);
+                int type = s.codecpar().codec_type();
+                if (type == AVMEDIA_TYPE_AUDIO) hasAudio = true;
+                boolean coverArt = (s.disposition() & AV_DISPOSITION_ATTACHED_PIC) != 0;
+                if (type == AVMEDIA_TYPE_VIDEO && !coverArt && vs < 0) vs = i;
+            }
+            if (vs < 0) {
+                throw LongVqaException.badInput(ErrorCode.NO_VIDEO_STREAM,
+                        name + " has no video stream" + (hasAudio ? " (audio only)" : ""));
+            }
+            int best = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, (PointerPointer<?>) null, 0);
+            if (best >= 0 && (fmt.streams(best).disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0) vs = best;
+            AVStream stream = fmt.streams(vs);
+            AVCodecParameters par = stream.codecpar();
+            int w = par.width(), h = par.height();
+            if (w <= 0 || h <= 0) throw unreadable(name, head, "its video stream declares no picture size");
+            if ((long) w * h > limits.maxPixels()) {
+                throw LongVqaException.badInput(ErrorCode.TOO_LARGE, name + " declares " + w + "x" + h
+                        + " pixels per frame, over the limit of " + limits.maxPixels());
+            }
+            AVCodec decoder = avcodec_find_decoder(par.codec_id());
+            if (decoder == null) {
+                throw LongVqaException.badInput(ErrorCode.NOT_A_VIDEO, name + " uses a video codec this build cannot decode ("
+                        + avcodec_get_name(par.codec_id()).getString() + ")");
+            }
+            double duration = durationSec(fmt, stream);
+            if (duration > limits.maxDurationSec()) {
+                throw LongVqaException.badInput(ErrorCode.TOO_LONG, String.format(Locale.ROOT,
+                        "%s lasts %.0f s, over the limit of %.0f s", name, duration, limits.maxDurationSec()));
+            }
+            ctx = avcodec_alloc_context3(decoder);
+            if (avcodec_parameters_to_context(ctx, par) < 0) throw new LongVqaException(ErrorCode.INTERNAL, "cannot configure the decoder");
+            ctx.thread_count(0); // auto: as many threads as cores, like the ffmpeg CLI
+            ctx.thread_type(THREAD_FRAME | THREAD_SLICE);
+            ctx.pkt_timebase(stream.time_base());
+            if (keyFramesOnly) ctx.skip_frame(AVDISCARD_NONKEY);
+            r = avcodec_open2(ctx, decoder, (AVDictionary) null);
+            if (r < 0) throw unreadable(name, head, "its decoder cannot start: " + errorText(r));
+
+            int rotation = rotationOf(par);
+            AVRational sar = par.sample_aspect_ratio();
+            int dispW = w;
+            if (sar.num() > 0 && sar.den() > 0 && sar.num() != sar.den()) {
+                dispW = (int) Math.max(1, Math.round(w * (double) sar.num() / sar.den()));
+            }
+            boolean swap = rotation == 90 || rotation == 270;
+            AVRational fr = stream.avg_frame_rate().num() > 0 ? stream.avg_frame_rate() : stream.r_frame_rate();
+            double fps = fr.den() > 0 && fr.num() > 0 ? fr.num() / (double) fr.den() : Double.NaN;
+            VideoInfo info = new VideoInfo(name, container, avcodec_get_name(par.codec_id()).getString(), w, h,
+                    swap ? h : dispW, swap ? dispW : h, rotation, duration, fps, hasAudio, sizeBytes);
+            FfmpegInput input = new FfmpegInput(name, fmt, io, read, vs, ctx, info);
+            ctx = null;
+            return input;
+        } catch (RuntimeException e) {
+            if (ctx != null) avcodec_free_context(ctx);
+            if (opened) avformat_close_input(fmt);
+            if (io != null) {
+                av_free(io.buffer());
+                avio_context_free(io);
+            }
+            if (read != null) read.close();
+            throw e;
+        }
+    }
+
+    private static double durationSec(AVFormatContext fmt, AVStream stream) {
+        if (stream.duration() != AV_NOPTS_VALUE && stream.duration() > 0) {
+            AVRational tb = stream.time_base();
+            return stream.duration() * tb.num() / (double) tb.den();
+        }
+        if (fmt.duration() != AV_NOPTS_VALUE && fmt.duration() > 0) return fmt.duration() / (double) AV_TIME_BASE;
+        return Double.NaN;
+    }
+
+    /** Clockwise degrees from the display matrix, rounded to a multiple of 90. */
+    private static int rotationOf(AVCodecParameters par) {
+        AVPacketSideData sd = av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(), AV_PKT_DATA_DISPLAYMATRIX);
+        if (sd == null || sd.isNull() || sd.data() == null || sd.size() < 36) return 0;
+        double ccw = av_display_rotation_get(new IntPointer(sd.data()));
+        if (Double.isNaN(ccw)) return 0;
+        int cw = (int) Math.round(-ccw / 90.0) * 90;
+        return ((cw % 360) + 360) % 360;
+    }
+
+    /** A failed open is TRUNCATED when the bytes start like an MP4/MOV (its index is missing), else NOT_A_VIDEO. */
+    private static LongVqaException unreadable(String name, byte[] head, String why) {
+        if (ContainerSniffer.looksLikeIsoBmff(head)) {
+            return LongVqaException.badInput(ErrorCode.TRUNCATED, name
+                    + " looks like an MP4/MOV but cannot be read; it is probably truncated or was never finalised (" + why + ")");
+        }
+        if (ContainerSniffer.looksLikeMatroska(head)) {
+            return LongVqaException.badInput(ErrorCode.TRUNCATED, name + " looks like an MKV/WebM but cannot be read; it is probably truncated (" + why + ")");
+        }
+        return LongVqaException.badInput(ErrorCode.NOT_A_VIDEO, name + " is not a video FFmpeg can read (" + why + ")");
+    }
+
+    static String errorText(int err) {
+        byte[] buf = new byte[256];
+        av_strerror(err, buf, buf.length);
+        int n = 0;
+        while (n < buf.length && buf[n] != 0) n++;
+        return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    AVPacket newPacket() {
+        return av_packet_alloc();
+    }
+
+    AVFrame newFrame() {
+        return av_frame_alloc();
+    }
+
+    @Override
+    public void close() {
+        AVCodecContext c = codec;
+        avcodec_free_context(c);
+        AVFormatContext f = fmt;
+        avformat_close_input(f);
+        if (customIo != null) {
+            av_free(customIo.buffer());
+            avio_context_free(customIo);
+        }
+        if (readCallback != null) readCallback.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FfmpegInput[" + name + "]";
+    }
+}

@@ -1,0 +1,475 @@
+package dev.longvqa.video;
+
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Objects;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+import static org.bytedeco.ffmpeg.global.swscale.*;
+
+/**
+ * Decodes a video front to back and hands the sampled frames to a {@link FrameSink}, one at a time:
+ * memory stays flat whatever the length. Every frame is decoded (seeking per sample is ~4x slower),
+ * but only sampled frames are converted to RGB, scaled straight to the size the consumer wants.
+ *
+ * <pre>{@code
+ * FrameSampler sampler = FrameSampler.builder().strategy(SamplingStrategy.uniform(1)).maxSide(224).build();
+ * SamplingSummary s = sampler.sample(VideoSource.of(path), frame -> embed(frame));
+ * }</pre>
+ */
+public final class FrameSampler {
+    /** Receives sampled frames in order. May throw to stop early. */
+    @FunctionalInterface
+    public interface FrameSink {
+        void accept(SampledFrame frame);
+    }
+
+    /** Observes decoding progress (seconds of video decoded), e.g. for a progress bar. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void decodedUpTo(double timeSec);
+    }
+
+    private static final int HEAD_BYTES = 1 << 16;
+    private static final int GRID = 16;
+    private static final int FRAME_FLAG_KEY = 1 << 1; // AV_FRAME_FLAG_KEY, unmapped by the presets
+
+    private final SamplingStrategy strategy;
+    private final int maxSide;
+    private final VideoLimits limits;
+    private final double startSec;
+    private final double endSec;
+    private final ProgressListener progress;
+    private final Path spoolDir;
+
+    private FrameSampler(Builder b) {
+        this.strategy = b.strategy;
+        this.maxSide = b.maxSide;
+        this.limits = b.limits;
+        this.startSec = b.startSec;
+        this.endSec = b.endSec;
+        this.progress = b.progress;
+        this.spoolDir = b.spoolDir;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public SamplingStrategy strategy() {
+        return strategy;
+    }
+
+    /** Opens the source, checks limits and stream layout, and closes it again. */
+    public VideoInfo probe(VideoSource source) {
+        try (Opened opened = open(source)) {
+            return opened.input.info();
+        }
+    }
+
+    /** Decodes the source (or the configured time range) and passes each sampled frame to {@code sink}. */
+    public SamplingSummary sample(VideoSource source, FrameSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        try (Opened opened = open(source)) {
+            SamplingSummary summary = decode(opened.input, sink);
+            if (summary.decodedFrames() == 0 && opened.oneShotStream) {
+                // Should not happen after sniffing, but a silent empty result is never acceptable.
+                throw LongVqaException.badInput(ErrorCode.TRUNCATED, source.name() + " yielded no frames when read as a stream");
+            }
+            return summary;
+        }
+    }
+
+    private record Opened(FfmpegInput input, Path spooled, boolean oneShotStream) implements AutoCloseable {
+        @Override
+        public void close() {
+            input.close();
+            if (spooled != null) {
+                try {
+                    Files.deleteIfExists(spooled);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+
+    private Opened open(VideoSource source) {
+        return switch (source) {
+            case VideoSource.FileSource f -> new Opened(openFile(f.path(), f.path().toString()), null, false);
+            case VideoSource.UrlSource u -> new Opened(
+                    FfmpegInput.open(u.url(), u.name(), -1, null, limits, strategy.keyFramesOnly()), null, false);
+            case VideoSource.StreamSource s -> openStream(s);
+        };
+    }
+
+    private FfmpegInput openFile(Path path, String name) {
+        long size;
+        byte[] head;
+        try {
+            if (Files.isDirectory(path)) throw LongVqaException.badInput(ErrorCode.NOT_A_VIDEO, name + " is a directory");
+            size = Files.size(path);
+            try (InputStream in = Files.newInputStream(path)) {
+                head = in.readNBytes(HEAD_BYTES);
+            }
+        } catch (NoSuchFileException e) {
+            throw LongVqaException.badInput(ErrorCode.NOT_FOUND, name + " does not exist");
+        } catch (IOException e) {
+            throw LongVqaException.badInput(ErrorCode.NOT_FOUND, name + " cannot be read: " + e.getMessage());
+        }
+        checkSize(name, size);
+        return FfmpegInput.open(path.toAbsolutePath().toString(), name, size, head, limits, strategy.keyFramesOnly());
+    }
+
+    private void checkSize(String name, long size) {
+        if (size == 0) throw LongVqaException.badInput(ErrorCode.EMPTY, name + " is empty (0 bytes)");
+        if (size > limits.maxBytes()) {
+            throw LongVqaException.badInput(ErrorCode.TOO_LARGE, name + " has " + size + " bytes, over the limit of " + limits.maxBytes());
+        }
+    }
+
+    /**
+     * A stream whose MP4 index (moov) comes after the media cannot be decoded in one pass: FFmpeg
+     * returns no frames and no error. Such streams are spooled to a temporary file first.
+     */
+    private Opened openStream(VideoSource.StreamSource s) {
+        InputStream in = null;
+        try {
+            in = new BufferedInputStream(s.opener().open(), HEAD_BYTES);
+            in.mark(HEAD_BYTES);
+            byte[] head = in.readNBytes(HEAD_BYTES);
+            in.reset();
+            if (head.length == 0) throw LongVqaException.badInput(ErrorCode.EMPTY, s.name() + " is empty (0 bytes)");
+            if (ContainerSniffer.indexAfterMedia(head)) {
+                Path tmp = Files.createTempFile(spoolDir, "longvqa-", ".spool");
+                try (InputStream src = in) {
+                    long n = copyBounded(src, tmp, s.name());
+                    checkSize(s.name(), n);
+                    return new Opened(FfmpegInput.open(tmp.toString(), s.name(), n, head, limits, strategy.keyFramesOnly()), tmp, false);
+                } catch (RuntimeException | IOException e) {
+                    Files.deleteIfExists(tmp);
+                    throw e;
+                }
+            }
+            InputStream stream = in;
+            FfmpegInput input = FfmpegInput.open(stream, s.name(), head, limits, strategy.keyFramesOnly());
+            in = null; // owned by the input's read callback now; closed with the source's opener's stream
+            return new Opened(input, null, true);
+        } catch (IOException e) {
+            throw new LongVqaException(ErrorCode.TRANSIENT, "reading " + s.name() + " failed: " + e.getMessage(), e);
+        } finally {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // nothing more to do
+                }
+            }
+        }
+    }
+
+    private long copyBounded(InputStream src, Path tmp, String name) throws IOException {
+        try (var out = Files.newOutputStream(tmp)) {
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            int n;
+            while ((n = src.read(buf)) > 0) {
+                total += n;
+                if (total > limits.maxBytes()) checkSize(name, total);
+                out.write(buf, 0, n);
+            }
+            return total;
+        }
+    }
+
+    private SamplingSummary decode(FfmpegInput input, FrameSink sink) {
+        VideoInfo info = input.info();
+        AVCodecContext ctx = input.codec();
+        AVPacket pkt = input.newPacket();
+        AVFrame frame = input.newFrame();
+        FrameState state = new FrameState(info);
+        try {
+            if (startSec > 0) {
+                int r = av_seek_frame(input.format(), input.streamIndex(), input.toPts(startSec), AVSEEK_FLAG_BACKWARD);
+                if (r < 0) throw new LongVqaException(ErrorCode.INTERNAL, "cannot seek to " + startSec + " s in " + info.name());
+                avcodec_flush_buffers(ctx);
+            }
+            boolean done = false;
+            int readErrors = 0;
+            while (!done) {
+                int r = av_read_frame(input.format(), pkt);
+                if (r < 0) {
+                    if (r == AVERROR_EOF || ++readErrors > 64) break;
+                    continue; // a damaged packet in the middle: skip it, keep going
+                }
+                try {
+                    if (pkt.stream_index() != input.streamIndex()) continue;
+                    if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) continue;
+                    if (avcodec_send_packet(ctx, pkt) < 0) {
+                        state.decodeErrors++;
+                        continue;
+                    }
+                    done = drain(input, ctx, frame, state, sink);
+                } finally {
+                    av_packet_unref(pkt);
+                }
+            }
+            if (!done) {
+                avcodec_send_packet(ctx, null); // flush frames the decoder still holds
+                drain(input, ctx, frame, state, sink);
+            }
+            if (state.decoded == 0) {
+                throw LongVqaException.badInput(ErrorCode.TRUNCATED, info.name() + " contains no decodable video frame"
+                        + (state.decodeErrors > 0 ? " (" + state.decodeErrors + " damaged packets)" : ""));
+            }
+            return new SamplingSummary(info, state.decoded, state.sampled, state.lastTime, state.decodeErrors);
+        } finally {
+            av_packet_free(pkt);
+            av_frame_free(frame);
+            state.close();
+        }
+    }
+
+    /** Receives every frame the decoder has ready. Returns true once the range end is passed. */
+    private boolean drain(FfmpegInput input, AVCodecContext ctx, AVFrame frame, FrameState state, FrameSink sink) {
+        while (true) {
+            int r = avcodec_receive_frame(ctx, frame);
+            if (r == AVERROR_EAGAIN() || r == AVERROR_EOF) return false;
+            if (r < 0) {
+                state.decodeErrors++;
+                return false;
+            }
+            try {
+                long ts = frame.best_effort_timestamp();
+                if (ts == AV_NOPTS_VALUE) ts = frame.pts();
+                double t = ts == AV_NOPTS_VALUE ? state.lastTime + 1 / 30.0 : input.seconds(ts);
+                if (t < 0) t = 0;
+                if (t + 1e-6 < startSec) {
+                    state.signature(frame); // keep the change signal continuous across the range start
+                    continue;
+                }
+                if (t >= endSec) return true;
+                if (t > limits.maxDurationSec()) {
+                    throw LongVqaException.badInput(ErrorCode.TOO_LONG, String.format(Locale.ROOT,
+                            "%s runs past %.0f s, the configured limit", input.info().name(), limits.maxDurationSec()));
+                }
+                state.decoded++;
+                state.lastTime = Math.max(state.lastTime, t);
+                float change = state.signature(frame);
+                if (change > state.peakChange || state.peakTime < 0) {
+                    state.peakChange = change;
+                    state.peakTime = t;
+                }
+                boolean key = (frame.flags() & FRAME_FLAG_KEY) != 0;
+                if (state.decision.keep(t, key, state.changeFromKept())) {
+                    if (state.sampled >= limits.maxFrames()) {
+                        throw LongVqaException.badInput(ErrorCode.TOO_LONG, input.info().name() + " yields more than "
+                                + limits.maxFrames() + " sampled frames, the configured limit");
+                    }
+                    RgbImage image = state.toRgb(frame);
+                    double changeTime = state.sampled == 0 ? t : state.peakTime;
+                    float changeScore = state.sampled == 0 ? 0f : state.peakChange;
+                    sink.accept(new SampledFrame(state.sampled, t, image, changeTime, changeScore));
+                    state.sampled++;
+                    state.keep();
+                    state.peakChange = 0;
+                    state.peakTime = -1;
+                }
+                if (progress != null) progress.decodedUpTo(t);
+            } finally {
+                av_frame_unref(frame);
+            }
+        }
+    }
+
+    /** Per-pass state: the sampling decision, luma signatures, the RGB converter. */
+    private final class FrameState implements AutoCloseable {
+        final SamplingStrategy.Decision decision = strategy.start();
+        final VideoInfo info;
+        long decoded;
+        int sampled;
+        int decodeErrors;
+        double lastTime;
+        float peakChange;
+        double peakTime = -1;
+        private float[] prevSig;
+        private float[] curSig = new float[GRID * GRID];
+        private float[] keptSig;
+        private byte[] row = new byte[0];
+        private SwsContext sws;
+        private BytePointer rgb;
+        private int rgbCapacity;
+
+        FrameState(VideoInfo info) {
+            this.info = info;
+        }
+
+        /**
+         * A coarse 16x16 grid of luma means from 16 rows of the first plane, and its mean absolute
+         * difference to the previous frame's grid (0..1). Cheap: 16 row copies per frame.
+         */
+        float signature(AVFrame f) {
+            int w = f.width(), h = f.height();
+            AVPixFmtDescriptor desc = av_pix_fmt_desc_get(f.format());
+            int step = desc == null ? 1 : Math.max(1, desc.comp(0).step());
+            int bytesPerSample = desc != null && desc.comp(0).depth() > 8 ? 2 : 1;
+            int rowBytes = Math.min(Math.abs(f.linesize(0)), w * step);
+            if (row.length < rowBytes) row = new byte[rowBytes];
+            BytePointer plane = f.data(0);
+            float max = bytesPerSample == 2 ? (1 << desc.comp(0).depth()) - 1 : 255f;
+            for (int gy = 0; gy < GRID; gy++) {
+                int y = Math.min(h - 1, (int) ((gy + 0.5) * h / GRID));
+                plane.position((long) y * f.linesize(0)).get(row, 0, rowBytes);
+                int samples = rowBytes / step;
+                for (int gx = 0; gx < GRID; gx++) {
+                    int x0 = gx * samples / GRID, x1 = Math.max(x0 + 1, (gx + 1) * samples / GRID);
+                    long sum = 0;
+                    for (int x = x0; x < x1; x++) {
+                        int o = x * step;
+                        sum += bytesPerSample == 2 ? ((row[o] & 0xff) | (row[o + 1] & 0xff) << 8) : row[o] & 0xff;
+                    }
+                    curSig[gy * GRID + gx] = sum / (float) (x1 - x0) / max;
+                }
+            }
+            plane.position(0);
+            float change = prevSig == null ? 0 : meanAbsDiff(prevSig, curSig);
+            float[] t = prevSig == null ? new float[GRID * GRID] : prevSig;
+            prevSig = curSig;
+            curSig = t;
+            return change;
+        }
+
+        float changeFromKept() {
+            return keptSig == null ? 1f : meanAbsDiff(keptSig, prevSig);
+        }
+
+        void keep() {
+            if (keptSig == null) keptSig = new float[GRID * GRID];
+            System.arraycopy(prevSig, 0, keptSig, 0, keptSig.length);
+        }
+
+        RgbImage toRgb(AVFrame f) {
+            int w = f.width(), h = f.height();
+            int dispW = info.rotationDeg() % 180 == 0 ? info.displayWidth() : info.displayHeight();
+            double scale = Math.min(1.0, maxSide / (double) Math.max(dispW, h));
+            int ow = Math.max(1, (int) Math.round(dispW * scale));
+            int oh = Math.max(1, (int) Math.round(h * scale));
+            sws = sws_getCachedContext(sws, w, h, f.format(), ow, oh, AV_PIX_FMT_RGB24, SWS_AREA, null, null, (DoublePointer) null);
+            if (sws == null) throw new LongVqaException(ErrorCode.INTERNAL, "cannot convert pixel format " + f.format());
+            int need = ow * oh * 3;
+            if (rgbCapacity < need) {
+                if (rgb != null) rgb.close();
+                rgb = new BytePointer(need + 64L);
+                rgbCapacity = need;
+            }
+            // sws_scale reads four plane pointers and strides whatever the format: pass four.
+            try (PointerPointer<BytePointer> dst = new PointerPointer<BytePointer>(4);
+                 IntPointer dstStride = new IntPointer(4)) {
+                dst.put(0, rgb);
+                dstStride.put(0, ow * 3);
+                sws_scale(sws, f.data(), f.linesize(), 0, h, dst, dstStride);
+            }
+            byte[] pixels = new byte[need];
+            rgb.position(0).get(pixels, 0, need);
+            RgbImage img = new RgbImage(ow, oh, pixels);
+            return info.rotationDeg() == 0 ? img : Images.rotate(img, info.rotationDeg());
+        }
+
+        @Override
+        public void close() {
+            if (sws != null) sws_freeContext(sws);
+            if (rgb != null) rgb.close();
+        }
+    }
+
+    static float meanAbsDiff(float[] a, float[] b) {
+        float s = 0;
+        for (int i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+        return s / a.length;
+    }
+
+    public static final class Builder {
+        private SamplingStrategy strategy = SamplingStrategy.uniform(1.0);
+        private int maxSide = 224;
+        private VideoLimits limits = VideoLimits.DEFAULT;
+        private double startSec = 0;
+        private double endSec = Double.POSITIVE_INFINITY;
+        private ProgressListener progress;
+        private Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+        public Builder strategy(SamplingStrategy strategy) {
+            this.strategy = Objects.requireNonNull(strategy);
+            return this;
+        }
+
+        public Builder fps(double fps) {
+            return strategy(SamplingStrategy.uniform(fps));
+        }
+
+        /** Longest side of delivered frames; smaller videos are not upscaled. */
+        public Builder maxSide(int pixels) {
+            if (pixels < 8) throw new IllegalArgumentException("maxSide too small: " + pixels);
+            this.maxSide = pixels;
+            return this;
+        }
+
+        public Builder limits(VideoLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /** Decode only frames with {@code start <= t < end} (seconds); used to fan decoding out. */
+        public Builder range(double startSec, double endSec) {
+            if (startSec < 0 || !(endSec > startSec)) throw new IllegalArgumentException("bad range " + startSec + ".." + endSec);
+            this.startSec = startSec;
+            this.endSec = endSec;
+            return this;
+        }
+
+        public Builder progress(ProgressListener listener) {
+            this.progress = listener;
+            return this;
+        }
+
+        /** Where one-pass streams that cannot be decoded in order are spooled (Lambda: /tmp). */
+        public Builder spoolDir(Path dir) {
+            this.spoolDir = Objects.requireNonNull(dir);
+            return this;
+        }
+
+        public FrameSampler build() {
+            return new FrameSampler(this);
+        }
+    }
+
+    static {
+        // Fail at class load with a clear message if the natives are missing for this platform.
+        try {
+            org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avformat.class);
+        } catch (Throwable e) {
+            throw new UncheckedIOException(new IOException("FFmpeg natives could not be loaded for "
+                    + org.bytedeco.javacpp.Loader.getPlatform() + ": " + e.getMessage(), e));
+        }
+    }
+}
