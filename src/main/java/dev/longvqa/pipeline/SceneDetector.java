@@ -49,7 +49,7 @@ public final class SceneDetector {
         List<FrameSignal> signals = new ArrayList<>();
         long t0 = System.nanoTime();
         SamplingSummary summary = sampler.sample(source, (SampledFrame f) -> {
-            signals.add(new FrameSignal(f.timeSec(), embedder.embed(f.image()), f.changeTimeSec()));
+            signals.add(new FrameSignal(f.timeSec(), embedder.embed(f.image()), f.changeTimeSec(), f.changeScore()));
             if (tap != null) tap.accept(f);
         });
         long t1 = System.nanoTime();

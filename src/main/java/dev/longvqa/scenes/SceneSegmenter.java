@@ -40,26 +40,31 @@ public final class SceneSegmenter {
         return new SceneSegmentation(cuts, scenes(cuts, frames, end), curve);
     }
 
-    /** The cut rule on a similarity curve alone; {@code times[i]} is the time of gap i. */
-    public List<Cut> detect(float[] sim, double[] times) {
-        List<Cut> candidates = candidates(sim, i -> times[i]);
-        return suppressClose(candidates);
+    /**
+     * The cut rule on curves alone: {@code times[i]} is the time of gap i, {@code change[i]} the
+     * decoder's peak frame change inside it (all zeros when unknown: the gate then never blocks).
+     */
+    public List<Cut> detect(float[] sim, float[] change, double[] times) {
+        return suppressClose(candidates(sim, change, i -> times[i]));
     }
 
     private List<Cut> detect(float[] sim, List<FrameSignal> frames) {
-        return suppressClose(candidates(sim, i -> cutTime(frames, i)));
+        float[] change = new float[sim.length];
+        for (int i = 0; i < sim.length; i++) change[i] = frames.get(i + 1).changeScore();
+        return suppressClose(candidates(sim, change, i -> cutTime(frames, i)));
     }
 
     private interface GapTime {
         double at(int gap);
     }
 
-    private List<Cut> candidates(float[] sim, GapTime time) {
+    private List<Cut> candidates(float[] sim, float[] change, GapTime time) {
         int m = sim.length;
         float[] d = new float[m];
         for (int i = 0; i < m; i++) d[i] = 1 - sim[i];
         List<Cut> out = new ArrayList<>();
         float[] buf = new float[2 * settings.window()];
+        float[] cbuf = new float[2 * settings.window()];
         for (int i = 0; i < m; i++) {
             if (d[i] < settings.minDistance()) continue;
             // A cut is a single spike: it must top both neighbours.
@@ -67,7 +72,10 @@ public final class SceneSegmenter {
             if (i + 1 < m && d[i + 1] > d[i]) continue;
             int k = 0;
             for (int j = Math.max(0, i - settings.window()); j <= Math.min(m - 1, i + settings.window()); j++) {
-                if (j != i) buf[k++] = d[j];
+                if (j != i) {
+                    cbuf[k] = change[j];
+                    buf[k++] = d[j];
+                }
             }
             float baseline = 0, mad = 0;
             if (k > 0) {
@@ -78,6 +86,8 @@ public final class SceneSegmenter {
             }
             float excess = d[i] - baseline;
             if (excess < settings.minExcess() || excess < settings.madFactor() * mad) continue;
+            float changeBaseline = k > 0 ? median(Arrays.copyOf(cbuf, k)) : 0;
+            if (change[i] < settings.changeGate() * changeBaseline && excess < settings.strongExcess()) continue;
             out.add(new Cut(i, time.at(i), sim[i], excess));
         }
         return out;

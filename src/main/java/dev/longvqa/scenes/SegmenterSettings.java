@@ -10,10 +10,15 @@ package dev.longvqa.scenes;
  * @param minExcess     smallest rise above the local median distance
  * @param madFactor     the rise must also exceed this many local median absolute deviations
  * @param minSceneSec   cuts closer than this keep only the stronger one
+ * @param changeGate    the decoder's frame-to-frame change in the gap must be this many times its
+ *                      local median (a real cut is one abrupt frame change; motion and fades are
+ *                      many small ones) ...
+ * @param strongExcess  ... unless the similarity drop alone exceeds this
  */
 public record SegmenterSettings(int maxScenes, int window, float minDistance, float minExcess, float madFactor,
-                                double minSceneSec) {
-    public static final SegmenterSettings DEFAULT = new SegmenterSettings(24, 6, 0.09f, 0.07f, 5f, 0.9);
+                                double minSceneSec, float changeGate, float strongExcess) {
+    /** Tuned on generated videos ({@code CutAccuracyTest}); S = 24 as in the TDC reference. */
+    public static final SegmenterSettings DEFAULT = new SegmenterSettings(24, 4, 0.05f, 0.15f, 3f, 0.9, 2f, 0.5f);
 
     public SegmenterSettings {
         if (maxScenes < 1) throw new IllegalArgumentException("maxScenes must be at least 1");
@@ -21,6 +26,6 @@ public record SegmenterSettings(int maxScenes, int window, float minDistance, fl
     }
 
     public SegmenterSettings withMaxScenes(int s) {
-        return new SegmenterSettings(s, window, minDistance, minExcess, madFactor, minSceneSec);
+        return new SegmenterSettings(s, window, minDistance, minExcess, madFactor, minSceneSec, changeGate, strongExcess);
     }
 }
