@@ -14,7 +14,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,6 +31,9 @@ public final class ScenesCommand implements Callable<Integer> {
     @Mixin
     FrontEndOptions front;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         VideoSource source = VideoSource.of(video);
@@ -41,11 +43,11 @@ public final class ScenesCommand implements Callable<Integer> {
         try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
             result = builder.progress(progress).build().detect(source);
         }
-        print(System.out, result);
+        print(spec.commandLine().getOut(), result);
         return 0;
     }
 
-    private void print(PrintStream out, ScenesResult r) throws Exception {
+    private void print(java.io.PrintWriter out, ScenesResult r) throws Exception {
         ScenesDocument doc = ScenesDocument.of(video.toString(), r);
         if (json) {
             out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
