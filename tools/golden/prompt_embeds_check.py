@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Checks that a Java-written prompt_embeds tensor loads the way vLLM loads it.
 
-  prompt_embeds_check.py FILE            FILE holds torch.save bytes
-  prompt_embeds_check.py --base64 FILE   FILE holds the base64 text sent as "prompt_embeds"
+  prompt_embeds_check.py FILE...            each FILE holds torch.save bytes
+  prompt_embeds_check.py --base64 FILE...   each FILE holds the base64 text sent as "prompt_embeds"
   prompt_embeds_check.py --write-golden DIR
         writes the golden torch.save files (and golden.json describing them) that the Java
         tests read without torch: src/test/resources/golden/reason/
 
-Prints one JSON line: dtype, shape, and the values as float32 (row-major). Exit 1 if the file
-is not a single dense 2-D tensor loadable with weights_only=True.
+Prints one JSON line per file: dtype, shape, and the values as float32 (row-major). Exit 1 if a
+file is not a single dense 2-D tensor loadable with weights_only=True. (Several files per run
+because importing torch costs seconds.)
 """
 import base64
 import io
@@ -57,17 +58,19 @@ def main(argv):
         write_golden(argv[1])
         return 0
     b64 = argv[0] == "--base64"
-    path = argv[-1]
-    with open(path, "rb") as f:
-        data = f.read()
-    if b64:
-        data = base64.b64decode(data)
-    t = load_like_vllm(data)
-    if not isinstance(t, torch.Tensor) or t.dim() != 2:
-        print(json.dumps({"error": "not a 2-D tensor: %r" % type(t)}))
-        return 1
-    print(json.dumps(describe(t)))
-    return 0
+    status = 0
+    for path in argv[1:] if b64 else argv:
+        with open(path, "rb") as f:
+            data = f.read()
+        if b64:
+            data = base64.b64decode(data)
+        t = load_like_vllm(data)
+        if not isinstance(t, torch.Tensor) or t.dim() != 2:
+            print(json.dumps({"error": "not a 2-D tensor: %r" % type(t)}))
+            status = 1
+            continue
+        print(json.dumps(describe(t)))
+    return status
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ import java.util.ServiceLoader;
  *       (e.g. {@code openai:http://localhost:8000/v1})</li>
  *   <li>{@code openai-embeds:URL} — vLLM {@code --enable-prompt-embeds}, TDC embeddings</li>
  *   <li>{@code bedrock:MODEL_ID} — Amazon Bedrock Converse (transport from the cloud modules)</li>
- *   <li>{@code runtime:MODEL}, {@code gguf:PATH} — providers plugged in from outside this package</li>
+ *   <li>{@code gguf:PATH} — a GGUF file run in-process by llama.cpp, text only</li>
+ *   <li>{@code runtime:MODEL} — the Java-native runtime, plugged in as a {@link LanguageModelProvider}</li>
  * </ul>
  * Nothing is contacted here; the first request reports an unreachable server.
  */
@@ -51,6 +52,7 @@ public final class LanguageModels {
                 }
                 yield new BedrockConverseModel(target, options.converse(), options);
             }
+            case "gguf" -> LlamaCppModel.open(target, options);
             default -> fromProvider(scheme, target, options);
         };
     }
@@ -61,7 +63,7 @@ public final class LanguageModels {
         for (LanguageModelProvider p : candidates) {
             if (p.scheme().equals(scheme)) return p.open(target, options);
         }
-        if (scheme.equals("runtime") || scheme.equals("gguf")) {
+        if (scheme.equals("runtime")) {
             throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "backend '" + scheme + "' is not available in this build (no provider registered)");
         }
         throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "unknown model backend '" + scheme + "'; expected " + HELP);

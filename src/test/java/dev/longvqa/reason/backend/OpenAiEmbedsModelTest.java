@@ -92,7 +92,7 @@ class OpenAiEmbedsModelTest {
     }
 
     @Test
-    void lvcotSendsTemplatedPromptEmbedsWithTheVideoBlocksSpliced(@TempDir Path dir) throws Exception {
+    void lvcotSendsTemplatedPromptEmbedsWithTheVideoBlocksSpliced() throws Exception {
         server = new FakeLlmServer(r -> {
             if (r.path().equals("/v1/models")) return Reply.ok(FakeLlmServer.models("tdc-qwen2-7b"));
             String text = decode(tensorOf(r.json()));
@@ -134,18 +134,6 @@ class OpenAiEmbedsModelTest {
         assertThat(r.answers().getFirst().answer()).isEqualTo("B");
         assertThat(r.promptTokens()).isEqualTo(500);
 
-        // what vLLM would do with the last request: torch.load(b64decode(...), weights_only=True)
-        if (PythonTorch.available()) {
-            Path f = dir.resolve("embeds.b64");
-            Files.writeString(f, server.requests("/v1/completions").get(2).json().get("prompt_embeds").asText());
-            JsonNode loaded = PythonTorch.check(f, true);
-            TorchSave.Tensor ours = tensorOf(server.requests("/v1/completions").get(2).json());
-            assertThat(loaded.get("shape").get(0).asLong()).isEqualTo(ours.shape()[0]);
-            assertThat(loaded.get("shape").get(1).asLong()).isEqualTo(HIDDEN);
-            float[] values = new float[loaded.get("values").size()];
-            for (int i = 0; i < values.length; i++) values[i] = (float) loaded.get("values").get(i).asDouble();
-            assertThat(values).containsExactly(ours.values());
-        }
     }
 
     @Test
@@ -158,7 +146,7 @@ class OpenAiEmbedsModelTest {
         String b64 = server.requests().getFirst().json().get("prompt_embeds").asText();
         Path f = dir.resolve("bf16.b64");
         Files.write(f, b64.getBytes(StandardCharsets.US_ASCII));
-        JsonNode loaded = PythonTorch.check(f, true);
+        JsonNode loaded = PythonTorch.check(true, f).getFirst();
         assertThat(loaded.get("dtype").asText()).isEqualTo("bfloat16");
         assertThat(loaded.get("shape").get(0).asInt()).isEqualTo(
                 new dev.longvqa.reason.backend.ChatTemplate("x", ChatTemplate.CHATML.prefix(), ChatTemplate.CHATML.defaultSystem(), "")

@@ -38,14 +38,20 @@ final class PythonTorch {
         return available;
     }
 
-    static JsonNode check(Path file, boolean base64) throws IOException, InterruptedException {
+    /** One JSON description per file, in order (one python start for all of them). */
+    static List<JsonNode> check(boolean base64, Path... files) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), script().toString()));
         if (base64) cmd.add("--base64");
-        cmd.add(file.toString());
+        for (Path f : files) cmd.add(f.toString());
         Result r = run(cmd);
         if (r.exit != 0) throw new AssertionError("prompt_embeds_check.py failed (" + r.exit + "): " + r.output);
-        String[] lines = r.output.strip().split("\n");
-        return new ObjectMapper().readTree(lines[lines.length - 1]);
+        List<JsonNode> out = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : r.output.strip().split("\n")) {
+            if (line.startsWith("{\"dtype\"")) out.add(json.readTree(line)); // skip torch's warnings
+        }
+        if (out.size() != files.length) throw new AssertionError("expected " + files.length + " results: " + r.output);
+        return out;
     }
 
     private record Result(int exit, String output) {}

@@ -135,15 +135,17 @@ class TorchSaveTest {
         float[] v = {0.25f, -1.5f, 3f, 1e-3f, 65504f, -2.75f};
         Path f32 = dir.resolve("f32.pt");
         Files.write(f32, TorchSave.write(v, new long[]{3, 2}, TorchSave.DType.FLOAT32));
-        JsonNode out = PythonTorch.check(f32, false);
+        Path bf = dir.resolve("bf16.pt");
+        Files.write(bf, TorchSave.write(v, new long[]{2, 3}, TorchSave.DType.BFLOAT16));
+        var results = PythonTorch.check(false, f32, bf);
+
+        JsonNode out = results.get(0);
         assertThat(out.get("dtype").asText()).isEqualTo("float32");
         assertThat(out.get("shape").toString()).isEqualTo("[3,2]");
         assertThat(floats(out.get("values"))).containsExactly(v);
-
-        Path bf = dir.resolve("bf16.pt");
-        Files.write(bf, TorchSave.write(v, new long[]{2, 3}, TorchSave.DType.BFLOAT16));
-        JsonNode outBf = PythonTorch.check(bf, false);
+        JsonNode outBf = results.get(1);
         assertThat(outBf.get("dtype").asText()).isEqualTo("bfloat16");
+        assertThat(outBf.get("shape").toString()).isEqualTo("[2,3]");
         assertThat(floats(outBf.get("values"))).containsExactly(TorchSave.read(Files.readAllBytes(bf)).values());
     }
 }
