@@ -1,10 +1,17 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -66,13 +73,51 @@ public final class Lvcot {
         List<PassRecord> passes = new ArrayList<>();
         AtomicInteger requests = new AtomicInteger();
         long t0 = System.nanoTime();
-        List<SegmentOutput> segments = new ArrayList<>();
-        for (SegmentPlan p : plan(video)) segments.add(runSegment(video, p, passes, requests));
+        List<SegmentOutput> segments = runSegments(video, plan(video), passes, requests);
         long t1 = System.nanoTime();
         List<AnswerOutput> answers = answerAll(video, segments, questions, passes, requests);
         long t2 = System.nanoTime();
         return new LvcotResult(model.id(), video.videoHash(), video.durationSec(), segments, answers, passes,
                 requests.get(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    }
+
+    private List<SegmentOutput> runSegments(VideoContext video, List<SegmentPlan> plans, List<PassRecord> passes, AtomicInteger requests) {
+        List<SegmentOutput> segments = new ArrayList<>();
+        int threads = Math.min(settings.segmentParallelism(), plans.size());
+        if (threads <= 1) {
+            for (SegmentPlan p : plans) segments.add(runSegment(video, p, passes, requests));
+            return segments;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofVirtual().factory());
+        try {
+            List<Future<SegmentOutput>> futures = new ArrayList<>();
+            List<List<PassRecord>> passLists = new ArrayList<>();
+            for (SegmentPlan p : plans) {
+                List<PassRecord> own = new ArrayList<>();
+                passLists.add(own);
+                futures.add(pool.submit(() -> runSegment(video, p, own, requests)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                segments.add(await(futures.get(i)));
+                passes.addAll(passLists.get(i)); // in segment order, whatever finished first
+            }
+            return segments;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LongVqaException(ErrorCode.TRANSIENT, "interrupted while waiting for segment passes", e);
+        }
     }
 
     /** One segment pass (or its cached result); what a GPU "segment" task runs. */

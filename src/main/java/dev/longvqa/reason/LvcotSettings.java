@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentMaxTokens, int answerMaxTokens,
                             double temperature, int maxImagesPerPass, boolean finalPassVideo, String systemPrompt,
-                            String answerSuffix) {
+                            String answerSuffix, int segmentParallelism) {
     /** Bump when the prompt layout changes: old cached summaries were made from other prompts. */
     static final String LAYOUT_VERSION = "lvcot-1";
 
@@ -25,6 +25,7 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
         if (!(temperature >= 0)) throw new IllegalArgumentException("temperature must be >= 0");
         if (maxImagesPerPass < 0) throw new IllegalArgumentException("maxImagesPerPass < 0");
         answerSuffix = answerSuffix == null ? "" : answerSuffix;
+        if (segmentParallelism < 1) throw new IllegalArgumentException("segmentParallelism must be >= 1");
     }
 
     public static LvcotSettings defaults() {
@@ -46,6 +47,7 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
         b.finalPassVideo = finalPassVideo;
         b.systemPrompt = systemPrompt;
         b.answerSuffix = answerSuffix;
+        b.segmentParallelism = segmentParallelism;
         return b;
     }
 
@@ -74,6 +76,7 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
         private boolean finalPassVideo = true;
         private String systemPrompt;
         private String answerSuffix = "";
+        private int segmentParallelism = 1;
 
         public Builder rule(SegmentRule v) { rule = v; return this; }
         public Builder segmentPrompt(String v) { segmentPrompt = v; return this; }
@@ -87,10 +90,15 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
         public Builder systemPrompt(String v) { systemPrompt = v; return this; }
         /** Appended after each question, e.g. an answer-format instruction. */
         public Builder answerSuffix(String v) { answerSuffix = v; return this; }
+        /**
+         * Segment passes in flight at once within one {@link Lvcot#answer} call. Servers such as
+         * vLLM batch concurrent requests, so 3 segments cost about one pass of wall time.
+         */
+        public Builder segmentParallelism(int v) { segmentParallelism = v; return this; }
 
         public LvcotSettings build() {
             return new LvcotSettings(rule, segmentPrompt, segmentMaxTokens, answerMaxTokens, temperature,
-                    maxImagesPerPass, finalPassVideo, systemPrompt, answerSuffix);
+                    maxImagesPerPass, finalPassVideo, systemPrompt, answerSuffix, segmentParallelism);
         }
     }
 }

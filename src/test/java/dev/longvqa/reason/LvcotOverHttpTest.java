@@ -171,6 +171,32 @@ class LvcotOverHttpTest {
         assertThat(r.answers()).extracting(AnswerOutput::questionId).containsExactly("a", "b");
     }
 
+    @Test
+    void parallelSegmentPassesOverlapAndKeepTheirOrder() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        server.respond(r -> {
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(150);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            Matcher m = SEGMENT.matcher(allText(r.json()));
+            return FakeLlmServer.Reply.ok(FakeLlmServer.chat(m.find() ? "part " + m.group(1) : "answer", 1, 1));
+        });
+        var model = LanguageModels.fromSpec("openai:" + server.base(), BackendOptions.builder().model("m").build());
+        LvcotResult r = new Lvcot(model, SegmentCache.inMemory(), LvcotSettings.builder().segmentParallelism(3).build())
+                .answer(TestVideos.video("par", 1000, new AtomicInteger()), List.of(Question.of("q?")));
+        assertThat(maxInFlight.get()).isEqualTo(3);
+        assertThat(r.segments()).extracting(SegmentOutput::summary).containsExactly("part 1", "part 2", "part 3");
+        assertThat(r.passes()).extracting(PassRecord::index).containsExactly(0, 1, 2, 0);
+        assertThat(r.answers().getFirst().answer()).isEqualTo("answer");
+    }
+
     static String allText(JsonNode body) {
         StringBuilder b = new StringBuilder();
         for (JsonNode m : body.get("messages")) {
