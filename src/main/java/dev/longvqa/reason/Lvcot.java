@@ -132,26 +132,36 @@ public final class Lvcot {
 
     private SegmentOutput runSegment(VideoContext video, SegmentPlan p, List<PassRecord> passes, AtomicInteger requests) {
         String key = SegmentCache.key(video.videoHash(), model.cacheId(), settings.segmentFingerprint(), p.count(), p.index());
-        synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
-            var hit = cache.get(key);
-            if (hit.isPresent()) {
-                passes.add(new PassRecord("segment", p.index(), true, hit.get().promptTokens(), hit.get().completionTokens(), 0));
-                return hit.get();
+        Object lock = keyLocks.computeIfAbsent(key, k -> new Object());
+        try {
+            synchronized (lock) {
+                return runSegmentLocked(video, p, key, passes, requests);
             }
-            long t = System.nanoTime();
-            SegmentInput input = video.provider().range(p.startSec(), p.endSec());
-            List<Part> parts = new ArrayList<>();
-            parts.add(Part.text("Video segment " + (p.index() + 1) + " of " + p.count() + ", from "
-                    + Timestamps.range(p.startSec(), p.endSec()) + "." + scenesLine(video, input, p.startSec(), p.endSec()) + "\n"));
-            parts.addAll(renderVideo(input));
-            parts.add(Part.text(notes(input) + settings.segmentPrompt()));
-            Completion c = model.complete(new Prompt(settings.systemPrompt(), parts), new Generation(settings.segmentMaxTokens(), settings.temperature()));
-            requests.incrementAndGet();
-            SegmentOutput out = new SegmentOutput(p.index(), p.startSec(), p.endSec(), c.text().strip(), c.promptTokens(), c.completionTokens());
-            cache.put(key, out);
-            passes.add(new PassRecord("segment", p.index(), false, c.promptTokens(), c.completionTokens(), (System.nanoTime() - t) / 1_000_000));
-            return out;
+        } finally {
+            // later callers find the cache entry instead; the map must not grow with every video seen
+            keyLocks.remove(key, lock);
         }
+    }
+
+    private SegmentOutput runSegmentLocked(VideoContext video, SegmentPlan p, String key, List<PassRecord> passes, AtomicInteger requests) {
+        var hit = cache.get(key);
+        if (hit.isPresent()) {
+            passes.add(new PassRecord("segment", p.index(), true, hit.get().promptTokens(), hit.get().completionTokens(), 0));
+            return hit.get();
+        }
+        long t = System.nanoTime();
+        SegmentInput input = video.provider().range(p.startSec(), p.endSec());
+        List<Part> parts = new ArrayList<>();
+        parts.add(Part.text("Video segment " + (p.index() + 1) + " of " + p.count() + ", from "
+                + Timestamps.range(p.startSec(), p.endSec()) + "." + scenesLine(video, input, p.startSec(), p.endSec()) + "\n"));
+        parts.addAll(renderVideo(input));
+        parts.add(Part.text(notes(input) + settings.segmentPrompt()));
+        Completion c = model.complete(new Prompt(settings.systemPrompt(), parts), new Generation(settings.segmentMaxTokens(), settings.temperature()));
+        requests.incrementAndGet();
+        SegmentOutput out = new SegmentOutput(p.index(), p.startSec(), p.endSec(), c.text().strip(), c.promptTokens(), c.completionTokens());
+        cache.put(key, out);
+        passes.add(new PassRecord("segment", p.index(), false, c.promptTokens(), c.completionTokens(), (System.nanoTime() - t) / 1_000_000));
+        return out;
     }
 
     private List<AnswerOutput> answerAll(VideoContext video, List<SegmentOutput> segments, List<Question> questions,

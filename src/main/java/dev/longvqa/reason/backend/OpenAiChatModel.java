@@ -105,4 +105,9 @@ public final class OpenAiChatModel implements LanguageModel {
             text.setLength(0);
         }
     }
+
+    @Override
+    public void close() {
+        http.close();
+    }
 }

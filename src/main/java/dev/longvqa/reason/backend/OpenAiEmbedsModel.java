@@ -121,4 +121,9 @@ public final class OpenAiEmbedsModel implements LanguageModel {
                 OpenAiHttp.intOr(usage.get("prompt_tokens"), seq.tokens()), OpenAiHttp.intOr(usage.get("completion_tokens"), -1),
                 choice.path("finish_reason").asText(null));
     }
+
+    @Override
+    public void close() {
+        http.close();
+    }
 }

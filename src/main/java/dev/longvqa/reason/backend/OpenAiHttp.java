@@ -135,4 +135,8 @@ final class OpenAiHttp {
     static int intOr(JsonNode node, int fallback) {
         return node != null && node.isNumber() ? node.asInt() : fallback;
     }
+
+    void close() {
+        client.close();
+    }
 }
