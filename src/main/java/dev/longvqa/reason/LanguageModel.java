@@ -1,0 +1,25 @@
+package dev.longvqa.reason;
+
+/**
+ * One generative model behind any transport. Implementations are thread-safe; they retry
+ * transient faults themselves and throw {@link dev.longvqa.pipeline.LongVqaException} with
+ * MODEL_UNAVAILABLE (nothing to talk to), THROTTLED/TRANSIENT (gave up retrying) or INTERNAL.
+ */
+public interface LanguageModel extends AutoCloseable {
+    /** Human-readable: backend, where, which model. Goes into reports. */
+    String id();
+
+    /**
+     * The part of the identity that decides the output for a given input: the model name and
+     * how inputs are rendered, never a URL (the same model behind another server gives the
+     * same summaries). Part of the segment cache key.
+     */
+    String cacheId();
+
+    Capabilities capabilities();
+
+    Completion complete(Prompt prompt, Generation generation);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,256 @@
+package dev.longvqa.reason;
+
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Long-video chain of thought (LVCoT, arXiv 2504.10443; reference {@code eval/cot.py}).
+ *
+ * <ol>
+ *   <li>Split the video into N time-equal segments ({@link SegmentRule}; N = 1 means no split).</li>
+ *   <li>Each segment gets one pass with a fixed, question-independent prompt; its summary is
+ *       cached ({@link SegmentCache}) so later questions on the same video reuse it.</li>
+ *   <li>Per question, a final pass sees the whole video and the summaries joined inside
+ *       {@code <think>…</think>} right before the question.</li>
+ * </ol>
+ * Every summary is prefixed with its time range and each pass lists scene and frame times, so the
+ * model can say when things happen.
+ *
+ * <p>The two halves are callable separately ({@link #segment}, {@link #answerAll}) because the
+ * workflow runs segment passes as a Map of GPU tasks and the answers as one task afterwards.
+ */
+public final class Lvcot {
+    /** How a pass shows the video, picked from what the model accepts and what the input has. */
+    enum Mode { EMBEDDINGS, IMAGES, TEXT }
+
+    /** One planned segment: index and time range. */
+    public record SegmentPlan(int index, int count, double startSec, double endSec) {}
+
+    private final LanguageModel model;
+    private final SegmentCache cache;
+    private final LvcotSettings settings;
+    // one lock per cache key, so two questions racing on a fresh video pay for each segment once
+    private final ConcurrentMap<String, Object> keyLocks = new ConcurrentHashMap<>();
+
+    public Lvcot(LanguageModel model, SegmentCache cache, LvcotSettings settings) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public LvcotSettings settings() {
+        return settings;
+    }
+
+    /** Time-equal segments; empty when the rule gives one segment (no chain of thought). */
+    public List<SegmentPlan> plan(VideoContext video) {
+        int n = settings.rule().segmentsFor(video.sampledFrames());
+        if (n <= 1) return List.of();
+        List<SegmentPlan> plans = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double start = video.durationSec() * i / n;
+            double end = i == n - 1 ? video.durationSec() : video.durationSec() * (i + 1) / n;
+            plans.add(new SegmentPlan(i, n, start, end));
+        }
+        return plans;
+    }
+
+    /** Runs every segment pass, then one final pass per question. */
+    public LvcotResult answer(VideoContext video, List<Question> questions) {
+        if (questions.isEmpty()) throw new IllegalArgumentException("no questions");
+        List<PassRecord> passes = new ArrayList<>();
+        AtomicInteger requests = new AtomicInteger();
+        long t0 = System.nanoTime();
+        List<SegmentOutput> segments = runSegments(video, plan(video), passes, requests);
+        long t1 = System.nanoTime();
+        List<AnswerOutput> answers = answerAll(video, segments, questions, passes, requests);
+        long t2 = System.nanoTime();
+        return new LvcotResult(model.id(), video.videoHash(), video.durationSec(), segments, answers, passes,
+                requests.get(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    }
+
+    private List<SegmentOutput> runSegments(VideoContext video, List<SegmentPlan> plans, List<PassRecord> passes, AtomicInteger requests) {
+        List<SegmentOutput> segments = new ArrayList<>();
+        int threads = Math.min(settings.segmentParallelism(), plans.size());
+        if (threads <= 1) {
+            for (SegmentPlan p : plans) segments.add(runSegment(video, p, passes, requests));
+            return segments;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofVirtual().factory());
+        try {
+            List<Future<SegmentOutput>> futures = new ArrayList<>();
+            List<List<PassRecord>> passLists = new ArrayList<>();
+            for (SegmentPlan p : plans) {
+                List<PassRecord> own = new ArrayList<>();
+                passLists.add(own);
+                futures.add(pool.submit(() -> runSegment(video, p, own, requests)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                segments.add(await(futures.get(i)));
+                passes.addAll(passLists.get(i)); // in segment order, whatever finished first
+            }
+            return segments;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LongVqaException(ErrorCode.TRANSIENT, "interrupted while waiting for segment passes", e);
+        }
+    }
+
+    /** One segment pass (or its cached result); what a GPU "segment" task runs. */
+    public SegmentOutput segment(VideoContext video, SegmentPlan plan) {
+        return runSegment(video, plan, new ArrayList<>(), new AtomicInteger());
+    }
+
+    /** The final passes over precomputed segment outputs; what a GPU "answer" task runs. */
+    public List<AnswerOutput> answerAll(VideoContext video, List<SegmentOutput> segments, List<Question> questions) {
+        return answerAll(video, segments, questions, new ArrayList<>(), new AtomicInteger());
+    }
+
+    private SegmentOutput runSegment(VideoContext video, SegmentPlan p, List<PassRecord> passes, AtomicInteger requests) {
+        String key = SegmentCache.key(video.videoHash(), model.cacheId(), settings.segmentFingerprint(), p.count(), p.index());
+        Object lock = keyLocks.computeIfAbsent(key, k -> new Object());
+        try {
+            synchronized (lock) {
+                return runSegmentLocked(video, p, key, passes, requests);
+            }
+        } finally {
+            // later callers find the cache entry instead; the map must not grow with every video seen
+            keyLocks.remove(key, lock);
+        }
+    }
+
+    private SegmentOutput runSegmentLocked(VideoContext video, SegmentPlan p, String key, List<PassRecord> passes, AtomicInteger requests) {
+        var hit = cache.get(key);
+        if (hit.isPresent()) {
+            passes.add(new PassRecord("segment", p.index(), true, hit.get().promptTokens(), hit.get().completionTokens(), 0));
+            return hit.get();
+        }
+        long t = System.nanoTime();
+        SegmentInput input = video.provider().range(p.startSec(), p.endSec());
+        List<Part> parts = new ArrayList<>();
+        parts.add(Part.text("Video segment " + (p.index() + 1) + " of " + p.count() + ", from "
+                + Timestamps.range(p.startSec(), p.endSec()) + "." + scenesLine(video, input, p.startSec(), p.endSec()) + "\n"));
+        parts.addAll(renderVideo(input));
+        parts.add(Part.text(notes(input) + settings.segmentPrompt()));
+        Completion c = model.complete(new Prompt(settings.systemPrompt(), parts), new Generation(settings.segmentMaxTokens(), settings.temperature()));
+        requests.incrementAndGet();
+        SegmentOutput out = new SegmentOutput(p.index(), p.startSec(), p.endSec(), c.text().strip(), c.promptTokens(), c.completionTokens());
+        cache.put(key, out);
+        passes.add(new PassRecord("segment", p.index(), false, c.promptTokens(), c.completionTokens(), (System.nanoTime() - t) / 1_000_000));
+        return out;
+    }
+
+    private List<AnswerOutput> answerAll(VideoContext video, List<SegmentOutput> segments, List<Question> questions,
+                                         List<PassRecord> passes, AtomicInteger requests) {
+        // The whole-video input is the same for every question: build it once.
+        List<Part> videoParts = new ArrayList<>();
+        String notes = "";
+        if (settings.finalPassVideo()) {
+            SegmentInput whole = video.provider().range(0, video.durationSec());
+            videoParts.add(Part.text("Video from " + Timestamps.range(0, video.durationSec()) + "."
+                    + scenesLine(video, whole, 0, video.durationSec()) + "\n"));
+            videoParts.addAll(renderVideo(whole));
+            notes = notes(whole);
+        }
+        String think = segments.isEmpty() ? "" : "<think>" + thinkText(segments) + "</think>";
+        List<AnswerOutput> answers = new ArrayList<>();
+        for (int qi = 0; qi < questions.size(); qi++) {
+            Question q = questions.get(qi);
+            long t = System.nanoTime();
+            List<Part> parts = new ArrayList<>(videoParts);
+            parts.add(Part.text(notes + think + q.text() + settings.answerSuffix()));
+            Completion c = model.complete(new Prompt(settings.systemPrompt(), parts), new Generation(settings.answerMaxTokens(), settings.temperature()));
+            requests.incrementAndGet();
+            long ms = (System.nanoTime() - t) / 1_000_000;
+            passes.add(new PassRecord("answer", qi, false, c.promptTokens(), c.completionTokens(), ms));
+            answers.add(new AnswerOutput(q.id(), q.text(), c.text().strip(), c.finishReason(), c.promptTokens(), c.completionTokens(), ms));
+        }
+        return answers;
+    }
+
+    /** The reference joins summaries with spaces; each carries its range ("From 0s to 300s: …"). */
+    static String thinkText(List<SegmentOutput> segments) {
+        return segments.stream()
+                .map(s -> "From " + Timestamps.range(s.startSec(), s.endSec()) + ": " + s.summary())
+                .collect(Collectors.joining(" "));
+    }
+
+    private Mode mode(SegmentInput input) {
+        Capabilities caps = model.capabilities();
+        if (caps.embeddings() && input.embeddings() != null) return Mode.EMBEDDINGS;
+        if (caps.images() && !input.frames().isEmpty() && caps.maxImages() > 0) return Mode.IMAGES;
+        return Mode.TEXT;
+    }
+
+    private List<Part> renderVideo(SegmentInput input) {
+        List<Part> parts = new ArrayList<>();
+        switch (mode(input)) {
+            case EMBEDDINGS -> {
+                parts.add(new Part.Embeddings(input.embeddings()));
+                parts.add(Part.text("\n"));
+            }
+            case IMAGES -> {
+                int max = Math.min(settings.maxImagesPerPass(), model.capabilities().maxImages());
+                for (TimedFrame f : thin(input.frames(), max)) {
+                    parts.add(Part.text("[" + Timestamps.seconds(f.timeSec()) + "] "));
+                    parts.add(new Part.Image(f.image()));
+                }
+                parts.add(Part.text("\n"));
+            }
+            case TEXT -> {
+                if (!input.frames().isEmpty()) {
+                    // a text-only model cannot see frames; still tell it when they were taken
+                    parts.add(Part.text("Frames sampled at: " + input.frames().stream()
+                            .map(f -> Timestamps.seconds(f.timeSec())).collect(Collectors.joining(", ")) + ".\n"));
+                }
+            }
+        }
+        return parts;
+    }
+
+    private static String notes(SegmentInput input) {
+        return input.notes().isBlank() ? "" : input.notes().strip() + "\n";
+    }
+
+    private static String scenesLine(VideoContext video, SegmentInput input, double start, double end) {
+        List<Scene> scenes = input.scenes().isEmpty() ? video.scenesIn(start, end) : input.scenes();
+        if (scenes.isEmpty()) return "";
+        return " Scenes: " + scenes.stream()
+                .map(s -> Timestamps.seconds(Math.max(start, s.startSec())) + "–" + Timestamps.seconds(Math.min(end, s.endSec())))
+                .collect(Collectors.joining(", ")) + ".";
+    }
+
+    /** Evenly spaced subset, first and last kept, order preserved. */
+    static <T> List<T> thin(List<T> items, int max) {
+        if (items.size() <= max) return items;
+        if (max <= 0) return List.of();
+        if (max == 1) return List.of(items.get(items.size() / 2));
+        List<T> out = new ArrayList<>(max);
+        for (int i = 0; i < max; i++) out.add(items.get((int) Math.round(i * (items.size() - 1) / (double) (max - 1))));
+        return out;
+    }
+}
