@@ -46,6 +46,11 @@ public final class FrontEndOptions {
         return FrameSampler.builder().strategy(strategy()).limits(limits()).build();
     }
 
+    /** Identifies how frames were sampled and embedded: part of cache keys. */
+    String detectorId() {
+        return strategy().id() + ":scenes" + maxScenes;
+    }
+
     SceneDetector.Builder detector() {
         if (maxScenes < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--max-scenes must be at least 1");
         return SceneDetector.builder().strategy(strategy()).limits(limits())

@@ -1,0 +1,154 @@
+package dev.longvqa.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longvqa.pipeline.AskPipeline;
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.reason.AskReport;
+import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.reason.LvcotSettings;
+import dev.longvqa.reason.Question;
+import dev.longvqa.reason.SegmentCache;
+import dev.longvqa.reason.SegmentRule;
+import dev.longvqa.reason.backend.BackendOptions;
+import dev.longvqa.reason.backend.LanguageModels;
+import dev.longvqa.video.VideoInfo;
+import dev.longvqa.video.VideoSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code longvqa ask VIDEO "QUESTION"}: the whole local pipeline, answered by a real language model. */
+@Command(name = "ask", mixinStandardHelpOptions = true,
+        description = "Answer questions about a video: scenes, LVCoT segment passes, a final answer.")
+public final class AskCommand implements Callable<Integer> {
+    /** Where the embedded default would come from once pulled; named in the "no model" message. */
+    static final String DEFAULT_MODEL = "HuggingFaceTB/SmolVLM-256M-Instruct";
+
+    @Parameters(index = "0", paramLabel = "VIDEO", description = "video file")
+    Path video;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "QUESTION", description = "the question")
+    String question;
+
+    @Option(names = "--question", paramLabel = "Q", description = "another question (repeatable)")
+    List<String> more = new ArrayList<>();
+
+    @Option(names = "--json", description = "print one JSON object on stdout")
+    boolean json;
+
+    @Option(names = "--llm", paramLabel = "SPEC", description = "language model: " + LanguageModels.HELP
+            + " (default: $LONGVQA_LLM, else the embedded runtime model)")
+    String llm;
+
+    @Option(names = "--model-name", paramLabel = "NAME", description = "model name to request from an OpenAI-compatible server (default: its first model)")
+    String modelName;
+
+    @Option(names = "--lvcot", paramLabel = "RULE", description = "LVCoT segments by sampled frames, e.g. '900:3,600:2' (the reference)")
+    String lvcotRule;
+
+    @Option(names = "--max-images", defaultValue = "16", description = "frames shown per pass to image-capable models (default: ${DEFAULT-VALUE})")
+    int maxImages;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "segment summary cache (default: $LONGVQA_CACHE or ~/.cache/longvqa/segments)")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "do not read or write cached segment summaries")
+    boolean noCache;
+
+    @Mixin
+    FrontEndOptions front;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Question> questions = questions();
+        // Resolve the model before decoding: a missing model must fail in seconds, not after an hour of video.
+        try (LanguageModel model = openModel()) {
+            VideoInfo info = front.sampler().probe(VideoSource.of(video));
+            LvcotSettings.Builder settings = LvcotSettings.builder().maxImagesPerPass(maxImages);
+            if (lvcotRule != null) settings.rule(SegmentRule.parse(lvcotRule));
+            try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet);
+                 AskPipeline.Outcome outcome = new AskPipeline(front.detector().frameSide(384).progress(progress).build(),
+                         front.detectorId(), model, cache(), settings.build()).ask(video, questions)) {
+                print(spec.commandLine().getOut(), outcome, model);
+            }
+        }
+        return 0;
+    }
+
+    private List<Question> questions() {
+        List<String> texts = new ArrayList<>();
+        if (question != null) texts.add(question);
+        texts.addAll(more);
+        if (texts.isEmpty()) throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, "no question given: longvqa ask VIDEO \"QUESTION\"");
+        List<Question> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) out.add(new Question("q" + i, texts.get(i)));
+        return out;
+    }
+
+    private LanguageModel openModel() {
+        String specString = llm != null ? llm : System.getenv("LONGVQA_LLM");
+        if (specString == null || specString.isBlank()) specString = "runtime:" + DEFAULT_MODEL;
+        try {
+            return LanguageModels.fromSpec(specString, BackendOptions.builder().model(modelName).build());
+        } catch (LongVqaException e) {
+            if (e.code() != ErrorCode.MODEL_UNAVAILABLE || !specString.startsWith("runtime:")) throw e;
+            throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "no language model available: the embedded model "
+                    + specString.substring("runtime:".length()) + " is not cached here (" + e.getMessage() + "). "
+                    + "Pull it with 'longvqa models pull " + DEFAULT_MODEL + "', place its files by hand under "
+                    + "~/.cache/longvqa/models, or point --llm at a server: openai:http://HOST:PORT/v1, gguf:PATH, bedrock:MODEL_ID");
+        }
+    }
+
+    private SegmentCache cache() {
+        if (noCache) return SegmentCache.none();
+        Path dir = cacheDir;
+        if (dir == null && System.getenv("LONGVQA_CACHE") != null) dir = Path.of(System.getenv("LONGVQA_CACHE"));
+        if (dir == null) dir = Path.of(System.getProperty("user.home"), ".cache", "longvqa", "segments");
+        return SegmentCache.directory(dir);
+    }
+
+    private void print(PrintWriter out, AskPipeline.Outcome o, LanguageModel model) throws Exception {
+        AskReport report = AskReport.of(o.answers());
+        if (!json) {
+            if (report.answers().size() == 1) {
+                out.println(report.answer());
+            } else {
+                report.answers().forEach(a -> out.println(a.questionId() + ": " + a.answer()));
+            }
+            return;
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode doc = mapper.valueToTree(ScenesDocument.of(video.toString(), o.scenes()));
+        doc.put("answer", report.answer());
+        doc.put("model", model.id());
+        doc.set("answers", mapper.valueToTree(report.answers()));
+        doc.set("segments", mapper.valueToTree(report.segments()));
+        ObjectNode tokens = doc.putObject("tokens");
+        tokens.put("prompt", report.tokens().prompt());
+        tokens.put("completion", report.tokens().completion());
+        tokens.put("requests", report.tokens().requests());
+        tokens.set("passes", mapper.valueToTree(report.passes()));
+        ObjectNode timings = doc.putObject("timings");
+        timings.put("decodeMs", o.scenes().decodeMillis());
+        timings.put("segmentMs", o.scenes().segmentMillis());
+        timings.put("segmentPassesMs", report.timings().segmentsMs());
+        timings.put("answerPassesMs", report.timings().answersMs());
+        timings.put("totalMs", o.totalMillis());
+        out.println(mapper.writeValueAsString(doc));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.longvqa.pipeline;
+
+import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.reason.Lvcot;
+import dev.longvqa.reason.LvcotResult;
+import dev.longvqa.reason.LvcotSettings;
+import dev.longvqa.reason.Question;
+import dev.longvqa.reason.Scene;
+import dev.longvqa.reason.SegmentCache;
+import dev.longvqa.reason.SegmentInput;
+import dev.longvqa.reason.TimedFrame;
+import dev.longvqa.reason.VideoContext;
+import dev.longvqa.video.VideoSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole local pipeline for one video: decode → sample → embed → segment (one pass, frames
+ * spooled to a {@link FrameStore}), then LVCoT over the segments with a {@link LanguageModel}.
+ */
+public final class AskPipeline {
+    private final SceneDetector detector;
+    private final String detectorId;
+    private final LanguageModel model;
+    private final SegmentCache cache;
+    private final LvcotSettings settings;
+
+    public AskPipeline(SceneDetector detector, String detectorId, LanguageModel model, SegmentCache cache, LvcotSettings settings) {
+        this.detector = Objects.requireNonNull(detector);
+        this.detectorId = Objects.requireNonNull(detectorId);
+        this.model = Objects.requireNonNull(model);
+        this.cache = Objects.requireNonNull(cache);
+        this.settings = Objects.requireNonNull(settings);
+    }
+
+    /** What one run produced; close it to drop the spooled frames. */
+    public record Outcome(ScenesResult scenes, LvcotResult answers, FrameStore frames, long totalMillis) implements AutoCloseable {
+        @Override
+        public void close() {
+            frames.close();
+        }
+    }
+
+    public Outcome ask(Path video, List<Question> questions) {
+        long t0 = System.nanoTime();
+        FrameStore frames = FrameStore.createTemp();
+        try {
+            ScenesResult scenes = detector.detect(VideoSource.of(video), frames::add);
+            List<Scene> sceneList = scenes.segmentation().scenes().stream()
+                    .map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
+            String hash = contentHash(video) + ":" + detectorId;
+            VideoContext context = new VideoContext(hash, scenes.durationSec(), scenes.sampledFrames(), sceneList,
+                    (start, end) -> input(frames, sceneList, start, end));
+            LvcotResult result = new Lvcot(model, cache, settings).answer(context, questions);
+            return new Outcome(scenes, result, frames, (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            frames.close();
+            throw e;
+        }
+    }
+
+    private SegmentInput input(FrameStore frames, List<Scene> scenes, double start, double end) {
+        // The last range ends at the video's end: include the frame sampled exactly there.
+        List<TimedFrame> shown = frames.spread(start, end + 1e-6, Math.max(1, settings.maxImagesPerPass())).stream()
+                .map(i -> new TimedFrame(frames.timeOf(i), frames.image(i))).toList();
+        List<Scene> in = scenes.stream().filter(s -> s.endSec() > start && s.startSec() < end).toList();
+        return new SegmentInput(start, end, in, shown, null, "");
+    }
+
+    /** SHA-256 of the file's bytes: the same video under another name shares cached summaries. */
+    static String contentHash(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.longvqa.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.video.synthetic.SyntheticVideo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static dev.longvqa.cli.ScenesCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AskCommandTest {
+    @TempDir
+    static Path dir;
+    static SyntheticVideo.Generated video;
+
+    @BeforeAll
+    static void generate() {
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 12)
+                .shot(SyntheticVideo.Kind.PAN, 10).shot(SyntheticVideo.Kind.ZOOM, 14).build().write(dir.resolve("v.mp4"));
+    }
+
+    @Test
+    void segmentPassesThenAFinalAnswerFromTheServer() throws Exception {
+        try (FakeOpenAiServer llm = new FakeOpenAiServer()) {
+            // 36 sampled frames: a rule of 30 frames -> 3 segments stands in for the reference's 900.
+            ScenesCommandTest.Run r = run("ask", video.path().toString(), "What is shown?", "--json", "-q",
+                    "--llm", "openai:" + llm.base(), "--lvcot", "30:3,20:2", "--cache-dir", dir.resolve("cache1").toString(),
+                    "--max-images", "4");
+            assertThat(r.err()).isEmpty();
+            assertThat(r.exit()).isZero();
+            assertThat(llm.chats).hasSize(4);
+            for (int i = 0; i < 3; i++) {
+                String text = llm.chats.get(i).toString();
+                assertThat(text).contains("image_url").contains("data:image/jpeg;base64,").doesNotContain("What is shown?");
+                assertThat(text).containsPattern("\\d+(\\.\\d+)?s");
+            }
+            String last = llm.chats.get(3).toString();
+            assertThat(last).contains("What is shown?").contains("reply 1").contains("reply 2").contains("reply 3");
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            assertThat(j.get("answer").asText()).isEqualTo(llm.replies.get(3));
+            assertThat(j.get("segments")).hasSize(3);
+            assertThat(j.get("segments").get(2).get("endSec").asDouble()).isEqualTo(j.get("durationSec").asDouble());
+            assertThat(j.get("scenes")).hasSize(3);
+            assertThat(j.get("tokens").get("passes")).hasSize(4);
+            assertThat(j.get("tokens").get("prompt").asInt()).isEqualTo(400);
+            assertThat(j.has("cutsSec")).isTrue();
+        }
+    }
+
+    @Test
+    void aSecondQuestionCostsOneRequest() throws Exception {
+        try (FakeOpenAiServer llm = new FakeOpenAiServer()) {
+            String cache = dir.resolve("cache2").toString();
+            String[] common = {"--llm", "openai:" + llm.base(), "--lvcot", "30:3,20:2", "--cache-dir", cache, "-q"};
+            assertThat(run(concat(new String[]{"ask", video.path().toString(), "First?"}, common)).exit()).isZero();
+            assertThat(llm.chats).hasSize(4);
+            ScenesCommandTest.Run second = run(concat(new String[]{"ask", video.path().toString(), "Second?"}, common));
+            assertThat(second.exit()).isZero();
+            assertThat(llm.chats).hasSize(5);
+            assertThat(second.out().strip()).isEqualTo(llm.replies.get(4));
+        }
+    }
+
+    @Test
+    void noModelMeansExitThreeBeforeDecoding() {
+        ScenesCommandTest.Run r = run("ask", dir.resolve("does-not-matter.mp4").toString(), "Q?", "--llm", "runtime:nobody/none");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).startsWith("error: MODEL_UNAVAILABLE").contains("nobody/none").contains("--llm");
+        ScenesCommandTest.Run down = run("ask", video.path().toString(), "Q?", "--llm", "openai:http://127.0.0.1:9/v1", "-q", "--no-cache");
+        assertThat(down.exit()).isEqualTo(3);
+        assertThat(down.err().lines().count()).isEqualTo(1);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
