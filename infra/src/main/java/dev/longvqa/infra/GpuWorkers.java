@@ -179,6 +179,10 @@ public final class GpuWorkers extends Construct {
     Nag.accept(taskDefinition, "AwsSolutions-ECS2",
         "The environment holds resource names only (queue URL, bucket name), no secrets.");
     Nag.acceptBucketPrefixGrants(taskDefinition.getTaskRole());
+    Nag.acceptOnly(taskDefinition.obtainExecutionRole(), "AwsSolutions-IAM5",
+        "Pulling from ECR needs ecr:GetAuthorizationToken, which has no resource-level permissions; "
+            + "the image pull itself (BatchGetImage, GetDownloadUrlForLayer) is granted on the one repository.",
+        "Resource::*");
 
     service = Ec2Service.Builder.create(this, "Service")
         .cluster(cluster)
