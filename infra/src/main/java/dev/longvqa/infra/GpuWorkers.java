@@ -116,7 +116,9 @@ public final class GpuWorkers extends Construct {
         .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
         .build();
     LaunchTemplate launchTemplate = LaunchTemplate.Builder.create(this, "LaunchTemplate")
-        .machineImage(EcsOptimizedImage.amazonLinux2(AmiHardwareType.GPU))
+        // ECS-optimized GPU AMI (NVIDIA driver + container toolkit), resolved from its public SSM
+        // parameter at deploy time. AL2023 rather than AL2: AL2 reached end of support in 2026-06.
+        .machineImage(EcsOptimizedImage.amazonLinux2023(AmiHardwareType.GPU))
         .instanceType(new InstanceType(config.gpuInstanceType()))
         .userData(UserData.forLinux())
         .role(instanceRole)

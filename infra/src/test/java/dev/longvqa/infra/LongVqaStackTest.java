@@ -183,7 +183,7 @@ class LongVqaStackTest {
         "MetadataOptions", Match.objectLike(Map.of("HttpTokens", "required"))))));
     // The ECS-optimized GPU AMI, resolved from its public SSM parameter at deploy time.
     JsonNode parameters = new ObjectMapper().valueToTree(template.toJSON()).get("Parameters");
-    assertThat(parameters.toString()).contains("/aws/service/ecs/optimized-ami/amazon-linux-2/gpu/recommended/image_id");
+    assertThat(parameters.toString()).contains("/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id");
     template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of("MinCapacity", 0, "MaxCapacity", 2));
     template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
         "PolicyType", "StepScaling",
