@@ -53,7 +53,7 @@ public final class InfraCli {
 
     @Override
     public Integer call() {
-      Path repoRoot = root != null ? root : InfraConfig.findRepoRoot(Path.of(""));
+      Path repoRoot = root != null ? root : locateRepoRoot();
       InfraConfig config = InfraConfig.builder(repoRoot)
           .outdir(out)
           .functionCode(functionCode)
@@ -72,10 +72,31 @@ public final class InfraCli {
     }
   }
 
+  /**
+   * The working directory's repository, else the one these classes were built in (infra/target/classes),
+   * so {@code /elsewhere/longvqa infra synth} works from any directory.
+   */
+  static Path locateRepoRoot() {
+    try {
+      return InfraConfig.findRepoRoot(Path.of(""));
+    } catch (IllegalStateException notHere) {
+      try {
+        Path classes = Path.of(InfraCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return InfraConfig.findRepoRoot(classes);
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        notHere.addSuppressed(e);
+        throw notHere;
+      }
+    }
+  }
+
   static String summary(InfraConfig config, LongVqaApp app, Path assembly) {
     FunctionCode code = FunctionCode.resolve(config);
     WorkerImage image = WorkerImage.resolve(config.workerImage(), config.repoRoot());
-    Path shown = config.repoRoot().relativize(assembly.toAbsolutePath().normalize());
+    // As the user will type it: relative to the working directory when the assembly is below it.
+    Path cwd = Path.of("").toAbsolutePath();
+    Path absolute = assembly.toAbsolutePath().normalize();
+    Path shown = absolute.startsWith(cwd) ? cwd.relativize(absolute) : absolute;
     return String.join(System.lineSeparator(),
         "Synthesized stack " + app.stack().getStackName() + " into " + assembly,
         "  Lambda code:  " + code.path() + (code.placeholder() ? "  (PLACEHOLDER: build functions/ before deploying)" : ""),

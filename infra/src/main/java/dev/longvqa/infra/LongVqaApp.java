@@ -6,6 +6,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
@@ -21,6 +22,8 @@ public record LongVqaApp(App app, LongVqaStack stack) {
     // Environment-agnostic: account and region come from the credentials at deploy time.
     LongVqaStack stack = new LongVqaStack(app, STACK_NAME,
         StackProps.builder().description("longvqa: long-video question answering workflow").build(), config);
+    // Cost allocation and cleanup: every taggable resource says which project it belongs to.
+    Tags.of(stack).add("project", "longvqa");
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
     return new LongVqaApp(app, stack);
   }

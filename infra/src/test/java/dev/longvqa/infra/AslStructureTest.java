@@ -84,6 +84,7 @@ class AslStructureTest {
     // Follow the happy path: the START choice, then each Next until an end state.
     for (String s = asl.get("StartAt").asText(); s != null; ) {
       path.add(s);
+      assertThat(path).as("no cycle on the happy path").hasSizeLessThan(states.size() + 1);
       JsonNode state = states.get(s);
       if (state.path("Type").asText().equals("Choice")) {
         s = null;
