@@ -28,7 +28,9 @@ public final class InfraCli {
     @Option(names = "--root", description = "Repository root (default: found upward from the working directory).")
     Path root;
 
-    @Option(names = "--out", description = "Cloud assembly directory (default: <root>/infra/cdk.out).")
+    // CDK_OUTDIR: set by the CDK CLI when it runs this as the app of infra/cdk.json.
+    @Option(names = "--out", defaultValue = "${env:CDK_OUTDIR}",
+        description = "Cloud assembly directory (default: $CDK_OUTDIR, else <root>/infra/cdk.out).")
     Path out;
 
     @Option(names = "--function-code", defaultValue = "${env:LONGVQA_FUNCTION_CODE}",
