@@ -203,7 +203,9 @@ class AslStructureTest {
         assertThat(task.at("/Parameters/QueueUrl").asText()).isEqualTo("${TaskQueueUrl}");
         assertThat(body.get("taskToken.$").asText()).as(name).isEqualTo("$$.Task.Token");
         assertThat(body.has("jobId.$")).as(name).isTrue();
-        assertThat(task.get("HeartbeatSeconds").asInt()).as(name).isEqualTo(120);
+        // Long enough to cover a GPU instance starting from zero (the clock runs from the send),
+        // far above the worker's 30 s heartbeat interval.
+        assertThat(task.get("HeartbeatSeconds").asInt()).as(name).isBetween(600, 1800);
         assertThat(task.get("TimeoutSeconds").asInt()).as(name).isGreaterThan(task.get("HeartbeatSeconds").asInt());
         gpuTypeByTask.put(name, body.get("type").asText());
       }
