@@ -1,0 +1,126 @@
+package dev.longvqa.infra;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/** {@code ./longvqa infra synth}: writes the cloud assembly that {@code cdk deploy --app} deploys. */
+@Command(name = "longvqa infra", mixinStandardHelpOptions = true,
+    description = "The AWS deployment of longvqa (CDK).",
+    subcommands = {InfraCli.Synth.class})
+public final class InfraCli {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new InfraCli()).execute(args));
+  }
+
+  @Command(name = "synth", mixinStandardHelpOptions = true,
+      description = "Synthesize the LongVqa stack into infra/cdk.out/ (no AWS account needed).")
+  static final class Synth implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--root", description = "Repository root (default: found upward from the working directory).")
+    Path root;
+
+    // CDK_OUTDIR: set by the CDK CLI when it runs this as the app of infra/cdk.json.
+    @Option(names = "--out", defaultValue = "${env:CDK_OUTDIR}",
+        description = "Cloud assembly directory (default: $CDK_OUTDIR, else <root>/infra/cdk.out).")
+    Path out;
+
+    @Option(names = "--function-code", defaultValue = "${env:LONGVQA_FUNCTION_CODE}",
+        description = "Lambda code: function.zip or a directory (default: functions/target/function.zip, else a placeholder).")
+    Path functionCode;
+
+    @Option(names = "--worker-image", defaultValue = "${env:LONGVQA_WORKER_IMAGE}",
+        description = "GPU worker image URI, e.g. an ECR URI (default: gpu-worker/Dockerfile, else a placeholder).")
+    String workerImage;
+
+    @Option(names = "--gpu-instance-type", defaultValue = "g5.xlarge", description = "GPU instance type (default: ${DEFAULT-VALUE}).")
+    String gpuInstanceType;
+
+    @Option(names = "--max-gpu-instances", defaultValue = "2", description = "Largest GPU fleet (default: ${DEFAULT-VALUE}).")
+    int maxGpuInstances;
+
+    @Option(names = "--job-artifact-days", defaultValue = "30", description = "Days before jobs/ artifacts expire (default: ${DEFAULT-VALUE}).")
+    int jobArtifactDays;
+
+    @Option(names = "--destroy-data", description = "Let `cdk destroy` delete the bucket (once empty) and the jobs table.")
+    boolean destroyData;
+
+    @Override
+    public Integer call() {
+      Path repoRoot = root != null ? root : locateRepoRoot();
+      InfraConfig config = InfraConfig.builder(repoRoot)
+          .outdir(out)
+          .functionCode(functionCode)
+          .workerImage(workerImage)
+          .gpuInstanceType(gpuInstanceType)
+          .maxGpuInstances(maxGpuInstances)
+          .jobArtifactDays(jobArtifactDays)
+          .retainData(!destroyData)
+          .build();
+      LongVqaApp app = LongVqaApp.create(config);
+      CloudAssembly assembly = app.synth();
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(summary(config, app, Path.of(assembly.getDirectory())));
+      out.flush();
+      return 0;
+    }
+  }
+
+  /**
+   * The working directory's repository, else the one these classes were built in (infra/target/classes),
+   * so {@code /elsewhere/longvqa infra synth} works from any directory.
+   */
+  static Path locateRepoRoot() {
+    try {
+      return InfraConfig.findRepoRoot(Path.of(""));
+    } catch (IllegalStateException notHere) {
+      try {
+        Path classes = Path.of(InfraCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return InfraConfig.findRepoRoot(classes);
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        notHere.addSuppressed(e);
+        throw notHere;
+      }
+    }
+  }
+
+  static String summary(InfraConfig config, LongVqaApp app, Path assembly) {
+    FunctionCode code = FunctionCode.resolve(config);
+    WorkerImage image = WorkerImage.resolve(config.workerImage(), config.repoRoot());
+    // As the user will type it: relative to the working directory when the assembly is below it.
+    Path cwd = Path.of("").toAbsolutePath();
+    Path absolute = assembly.toAbsolutePath().normalize();
+    Path shown = absolute.startsWith(cwd) ? cwd.relativize(absolute) : absolute;
+    return String.join(System.lineSeparator(),
+        "Synthesized stack " + app.stack().getStackName() + " into " + assembly,
+        "  Lambda code:  " + code.path() + (code.placeholder() ? "  (PLACEHOLDER: build functions/ before deploying)" : ""),
+        "  GPU worker:   " + describe(image),
+        "  GPU fleet:    0.." + config.maxGpuInstances() + " x " + config.gpuInstanceType(),
+        "",
+        "Deploy to the account and region of your AWS credentials (needs the AWS CDK CLI via npx; Docker",
+        "only when the worker image is built from gpu-worker/):",
+        "  npx aws-cdk@2 bootstrap --app " + shown + "      # once per account and region",
+        "  npx aws-cdk@2 deploy --app " + shown + " " + LongVqaApp.STACK_NAME,
+        "Then upload a video (and optionally its questions sidecar) under videos/ of the BucketName output.",
+        "Destroy:",
+        "  npx aws-cdk@2 destroy --app " + shown + " " + LongVqaApp.STACK_NAME
+            + (config.retainData() ? "   # the bucket and jobs table are retained (see docs/INFRA.md)" : ""));
+  }
+
+  private static String describe(WorkerImage image) {
+    return switch (image) {
+      case WorkerImage.Ecr ecr -> "ECR " + ecr.repositoryArn() + ":" + ecr.tag();
+      case WorkerImage.Registry registry -> registry.uri();
+      case WorkerImage.Asset asset -> "built from " + asset.directory() + "/Dockerfile at deploy";
+      case WorkerImage.Placeholder placeholder -> placeholder.uri() + "  (PLACEHOLDER: no gpu-worker/Dockerfile yet)";
+    };
+  }
+}

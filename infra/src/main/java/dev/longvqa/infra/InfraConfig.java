@@ -1,0 +1,100 @@
+package dev.longvqa.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the CDK app can be told from outside: where the repository is, what code and image
+ * to deploy, and how large the GPU fleet may grow. Built once by {@link InfraCli} (flags and
+ * environment) or by tests, then read by the constructs.
+ *
+ * @param repoRoot       repository root: holds {@code statemachine/}, {@code functions/}, {@code gpu-worker/}
+ * @param outdir         where the cloud assembly is written ({@code infra/cdk.out} by default)
+ * @param functionCode   a Quarkus {@code function.zip} or a directory; empty: {@code functions/target/function.zip}
+ *                       when it exists, else the placeholder under {@code infra/assets/}
+ * @param workerImage    container image URI for the GPU worker (ECR or public); empty: built from
+ *                       {@code gpu-worker/Dockerfile} when it exists, else a placeholder image
+ * @param gpuInstanceType EC2 instance type of the GPU fleet
+ * @param maxGpuInstances upper bound of the fleet (and of worker tasks: one GPU, one task)
+ * @param jobArtifactDays days after which {@code jobs/} artifacts expire
+ * @param retainData     keep the bucket and the jobs table when the stack is destroyed
+ */
+public record InfraConfig(
+    Path repoRoot,
+    Path outdir,
+    Optional<Path> functionCode,
+    Optional<String> workerImage,
+    String gpuInstanceType,
+    int maxGpuInstances,
+    int jobArtifactDays,
+    boolean retainData) {
+
+  /** The workflow definition, relative to the repository root. */
+  public static final String ASL_FILE = "statemachine/longvqa.asl.json";
+
+  public InfraConfig {
+    Objects.requireNonNull(repoRoot, "repoRoot");
+    Objects.requireNonNull(outdir, "outdir");
+    Objects.requireNonNull(functionCode, "functionCode");
+    Objects.requireNonNull(workerImage, "workerImage");
+    Objects.requireNonNull(gpuInstanceType, "gpuInstanceType");
+    if (maxGpuInstances < 1) throw new IllegalArgumentException("maxGpuInstances must be >= 1: " + maxGpuInstances);
+    if (jobArtifactDays < 1) throw new IllegalArgumentException("jobArtifactDays must be >= 1: " + jobArtifactDays);
+  }
+
+  public Path aslFile() {
+    return repoRoot.resolve(ASL_FILE);
+  }
+
+  public static Builder builder(Path repoRoot) {
+    return new Builder(repoRoot);
+  }
+
+  /**
+   * The nearest directory at or above {@code start} that holds {@link #ASL_FILE}: lets the CLI run
+   * from the repository root (launcher) and the tests from {@code infra/} (Maven).
+   */
+  public static Path findRepoRoot(Path start) {
+    for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve(ASL_FILE))) return dir;
+    }
+    throw new IllegalStateException("no " + ASL_FILE + " at or above " + start.toAbsolutePath());
+  }
+
+  public static final class Builder {
+    private final Path repoRoot;
+    private Path outdir;
+    private Path functionCode;
+    private String workerImage;
+    private String gpuInstanceType = "g5.xlarge";
+    private int maxGpuInstances = 2;
+    private int jobArtifactDays = 30;
+    private boolean retainData = true;
+
+    private Builder(Path repoRoot) {
+      this.repoRoot = repoRoot.toAbsolutePath().normalize();
+    }
+
+    public Builder outdir(Path v) { this.outdir = v; return this; }
+    public Builder functionCode(Path v) { this.functionCode = v; return this; }
+    public Builder workerImage(String v) { this.workerImage = v == null || v.isBlank() ? null : v.strip(); return this; }
+    public Builder gpuInstanceType(String v) { this.gpuInstanceType = v; return this; }
+    public Builder maxGpuInstances(int v) { this.maxGpuInstances = v; return this; }
+    public Builder jobArtifactDays(int v) { this.jobArtifactDays = v; return this; }
+    public Builder retainData(boolean v) { this.retainData = v; return this; }
+
+    public InfraConfig build() {
+      return new InfraConfig(
+          repoRoot,
+          outdir != null ? outdir : repoRoot.resolve("infra/cdk.out"),
+          Optional.ofNullable(functionCode),
+          Optional.ofNullable(workerImage),
+          gpuInstanceType,
+          maxGpuInstances,
+          jobArtifactDays,
+          retainData);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.longvqa.infra;
+
+import java.util.List;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.CfnBucket;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.constructs.Construct;
+
+/**
+ * The one bucket (uploads under {@code videos/}, artifacts under {@code jobs/}, the segment cache
+ * under {@code cache/}) and the jobs table, laid out as docs/ARCHITECTURE.md describes.
+ */
+public final class Storage extends Construct {
+
+  public static final String VIDEOS_PREFIX = "videos/";
+  public static final String JOBS_PREFIX = "jobs/";
+  public static final String CACHE_PREFIX = "cache/";
+  /** Rows carrying this attribute (epoch seconds) expire; rows without it are kept. */
+  public static final String TTL_ATTRIBUTE = "expiresAt";
+
+  private final Bucket bucket;
+  private final Table jobsTable;
+
+  public Storage(Construct scope, String id, InfraConfig config) {
+    super(scope, id);
+    RemovalPolicy removal = config.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    bucket = Bucket.Builder.create(this, "Bucket")
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+        .encryption(BucketEncryption.S3_MANAGED)
+        .enforceSsl(true)
+        .versioned(true)
+        .lifecycleRules(List.of(
+            LifecycleRule.builder().id("expire-job-artifacts").prefix(JOBS_PREFIX)
+                .expiration(Duration.days(config.jobArtifactDays())).build(),
+            // The cache only saves GPU time; a miss recomputes, so it may age out.
+            LifecycleRule.builder().id("expire-segment-cache").prefix(CACHE_PREFIX)
+                .expiration(Duration.days(Math.max(90, config.jobArtifactDays()))).build(),
+            LifecycleRule.builder().id("tidy-versions-and-uploads")
+                .noncurrentVersionExpiration(Duration.days(30))
+                .abortIncompleteMultipartUploadAfter(Duration.days(7))
+                .expiredObjectDeleteMarker(true).build()))
+        .removalPolicy(removal)
+        .build();
+    Nag.accept(bucket, "AwsSolutions-S1",
+        "Server access logs would need a second bucket for little gain here: every upload is already "
+            + "recorded as an EventBridge event and a Step Functions execution, and the job row keeps who/what/when.");
+    // Sent to EventBridge natively (a bucket property) rather than through Bucket#eventBridgeEnabled,
+    // which deploys a notification-configuring custom-resource Lambda for the same effect.
+    ((CfnBucket) bucket.getNode().getDefaultChild()).addPropertyOverride(
+        "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", true);
+
+    jobsTable = Table.Builder.create(this, "Jobs")
+        .partitionKey(Attribute.builder().name("jobId").type(AttributeType.STRING).build())
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .encryption(TableEncryption.AWS_MANAGED)
+        .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+            .pointInTimeRecoveryEnabled(true).build())
+        .timeToLiveAttribute(TTL_ATTRIBUTE)
+        .removalPolicy(removal)
+        .build();
+  }
+
+  public Bucket bucket() {
+    return bucket;
+  }
+
+  public Table jobsTable() {
+    return jobsTable;
+  }
+}

@@ -1,0 +1,215 @@
+package dev.longvqa.infra;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.constructs.Construct;
+
+/**
+ * The workflow: the state machine deployed from {@code statemachine/longvqa.asl.json} as written,
+ * the five stage Lambdas it invokes, and the EventBridge rule that starts it for each upload under
+ * {@code videos/}.
+ */
+public final class Workflow extends Construct {
+
+  static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+
+  private final Map<StageFunction, Function> functions = new EnumMap<>(StageFunction.class);
+  private final StateMachine stateMachine;
+  private final Rule uploadRule;
+  private final Queue eventsDlq;
+
+  public Workflow(Construct scope, String id, InfraConfig config, Storage storage, IQueue taskQueue) {
+    super(scope, id);
+    String bucketName = storage.bucket().getBucketName();
+    String tableName = storage.jobsTable().getTableName();
+
+    FunctionCode code = FunctionCode.resolve(config);
+    for (StageFunction stage : StageFunction.values()) {
+      functions.put(stage, stageFunction(stage, code, bucketName, tableName));
+    }
+    grantStageAccess(storage);
+
+    AslDefinition asl = AslDefinition.read(config.aslFile());
+    Map<String, String> substitutions = substitutions(bucketName, tableName, taskQueue.getQueueUrl());
+    Set<String> unfilled = new TreeSet<>(asl.placeholders());
+    unfilled.removeAll(substitutions.keySet());
+    if (!unfilled.isEmpty()) {
+      throw new IllegalStateException(asl.file() + " uses placeholders the stack does not fill: " + unfilled);
+    }
+
+    stateMachine = StateMachine.Builder.create(this, "StateMachine")
+        // Standard, not Express: waitForTaskToken and runs longer than five minutes.
+        .stateMachineType(StateMachineType.STANDARD)
+        .definitionBody(DefinitionBody.fromString(asl.text()))
+        .definitionSubstitutions(substitutions)
+        .logs(LogOptions.builder()
+            .destination(logGroup("StateMachineLogs"))
+            .level(LogLevel.ALL)
+            // The state only carries ids, keys and questions: cheap to log, useful to debug.
+            .includeExecutionData(true)
+            .build())
+        .tracingEnabled(true)
+        .build();
+    // The definition is opaque text to CDK, so it cannot infer what the workflow calls: grant it.
+    functions.values().forEach(fn -> fn.grantInvoke(stateMachine));
+    taskQueue.grantSendMessages(stateMachine);
+    Nag.acceptOnly(stateMachine.getRole(), "AwsSolutions-IAM5",
+        "lambda:InvokeFunction on <function ARN>:* comes from grantInvoke and covers the function's "
+            + "versions and aliases only; Resource * is what X-Ray tracing and CloudWatch Logs delivery "
+            + "require (their actions have no resource-level permissions).",
+        "Resource::*", "/^Resource::<Workflow[A-Za-z]+[0-9A-F]{8}\\.Arn>:\\*$/");
+
+    // Events EventBridge could not deliver (e.g. throttled StartExecution after retries) land here.
+    eventsDlq = Queue.Builder.create(this, "UploadEventsDlq")
+        .encryption(QueueEncryption.SQS_MANAGED)
+        .enforceSsl(true)
+        .retentionPeriod(Duration.days(14))
+        .build();
+    Nag.accept(eventsDlq, "AwsSolutions-SQS3",
+        "This queue is itself a dead-letter queue: the EventBridge rule target's DLQ, which cdk-nag "
+            + "does not recognise (it only sees SQS redrive policies).");
+    uploadRule = Rule.Builder.create(this, "UploadRule")
+        .description("Starts the longvqa workflow for each video uploaded under " + Storage.VIDEOS_PREFIX)
+        .eventPattern(EventPattern.builder()
+            .source(List.of("aws.s3"))
+            .detailType(List.of("Object Created"))
+            .detail(Map.of(
+                "bucket", Map.of("name", List.of(bucketName)),
+                // events.Match (not the assertions one) already yields the list of matchers.
+                "object", Map.of("key",
+                    software.amazon.awscdk.services.events.Match.prefix(Storage.VIDEOS_PREFIX))))
+            .build())
+        .targets(List.of(new SfnStateMachine(stateMachine, SfnStateMachineProps.builder()
+            .deadLetterQueue(eventsDlq)
+            .retryAttempts(8)
+            .maxEventAge(Duration.hours(6))
+            .build())))
+        .build();
+  }
+
+  /** Values for every documented placeholder; the ASL may use a subset. */
+  private Map<String, String> substitutions(String bucketName, String tableName, String queueUrl) {
+    Map<String, String> values = new HashMap<>();
+    functions.forEach((stage, fn) -> values.put(stage.placeholder, fn.getFunctionArn()));
+    values.put("TaskQueueUrl", queueUrl);
+    values.put("BucketName", bucketName);
+    values.put("JobsTableName", tableName);
+    if (!values.keySet().equals(AslDefinition.SUBSTITUTIONS)) {
+      throw new IllegalStateException("substitutions drifted from the documented set: " + values.keySet());
+    }
+    return values;
+  }
+
+  private Function stageFunction(StageFunction stage, FunctionCode code, String bucketName, String tableName) {
+    String id = stage.constructId();
+    LogGroup logs = logGroup(id + "Logs");
+    // An explicit role: the default one attaches the AWS-managed basic execution policy, which
+    // may write to any log group; this one may write to its own group only.
+    Role role = Role.Builder.create(this, id + "Role")
+        .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+        .build();
+    logs.grantWrite(role);
+    Function fn = Function.Builder.create(this, id)
+        .description("longvqa " + stage.handler + " stage")
+        .runtime(Runtime.JAVA_21)
+        // The core's FFmpeg natives ship for linux-x86_64 only.
+        .architecture(Architecture.X86_64)
+        .handler(QUARKUS_HANDLER)
+        .code(Code.fromAsset(code.path().toString()))
+        .memorySize(stage.memoryMb)
+        .timeout(stage.timeout)
+        .ephemeralStorageSize(stage.tmp)
+        .role(role)
+        .logGroup(logs)
+        .environment(Map.of(
+            "QUARKUS_LAMBDA_HANDLER", stage.handler,
+            "LONGVQA_BUCKET", bucketName,
+            "LONGVQA_JOBS_TABLE", tableName))
+        .build();
+    Nag.accept(fn, "AwsSolutions-L1",
+        "The project targets Java 21 (--release 21, Quarkus function.zip); java21 is a supported "
+            + "Lambda runtime. Moving to java25 is a build change, not an infrastructure one.");
+    Nag.acceptBucketPrefixGrants(role);
+    return fn;
+  }
+
+  /** Least privilege per stage, by key prefix: uploads are only read, artifacts only under jobs/. */
+  private void grantStageAccess(Storage storage) {
+    var bucket = storage.bucket();
+    var table = storage.jobsTable();
+    String videos = Storage.VIDEOS_PREFIX + "*";
+    String jobs = Storage.JOBS_PREFIX + "*";
+
+    Function register = functions.get(StageFunction.REGISTER);
+    bucket.grantRead(register, videos); // head object, questions sidecar
+    table.grantReadWriteData(register); // conditional put; reads the row of a duplicate
+
+    Function plan = functions.get(StageFunction.PLAN);
+    bucket.grantRead(plan, videos);
+    table.grantWriteData(plan);
+
+    Function decode = functions.get(StageFunction.DECODE_RANGE);
+    bucket.grantRead(decode, videos);
+    bucket.grantPut(decode, jobs);
+    table.grantWriteData(decode);
+
+    Function segment = functions.get(StageFunction.SEGMENT);
+    bucket.grantRead(segment, jobs);
+    bucket.grantPut(segment, jobs);
+    table.grantWriteData(segment);
+
+    Function record = functions.get(StageFunction.RECORD);
+    bucket.grantRead(record, jobs);
+    bucket.grantPut(record, jobs); // result.json, answers too large for the row
+    table.grantReadWriteData(record);
+  }
+
+  private LogGroup logGroup(String id) {
+    return LogGroup.Builder.create(this, id)
+        .retention(RetentionDays.ONE_MONTH)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+  }
+
+  public StateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  public Function function(StageFunction stage) {
+    return functions.get(stage);
+  }
+
+  public Rule uploadRule() {
+    return uploadRule;
+  }
+
+  public Queue eventsDlq() {
+    return eventsDlq;
+  }
+}

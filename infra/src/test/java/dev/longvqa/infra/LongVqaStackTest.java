@@ -1,0 +1,246 @@
+package dev.longvqa.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The synthesized template of the default configuration. Synth takes seconds, so it happens once
+ * for the class; each test reads the template. Code and image are pinned to the placeholders so
+ * the result does not depend on whether functions/ or gpu-worker/ happen to be built.
+ */
+class LongVqaStackTest {
+
+  private static final Path REPO = InfraConfig.findRepoRoot(Path.of(""));
+  private static LongVqaApp app;
+  private static Template template;
+  private static JsonNode resources;
+
+  @BeforeAll
+  static void synth() {
+    InfraConfig config = InfraConfig.builder(REPO)
+        .outdir(REPO.resolve("infra/target/cdk-test/default"))
+        .functionCode(REPO.resolve(FunctionCode.PLACEHOLDER_DIR))
+        .workerImage(WorkerImage.PLACEHOLDER_URI)
+        .build();
+    app = LongVqaApp.create(config);
+    template = Template.fromStack(app.stack());
+    resources = new ObjectMapper().valueToTree(template.toJSON()).get("Resources");
+  }
+
+  private static List<JsonNode> ofType(String type) {
+    List<JsonNode> found = new ArrayList<>();
+    resources.properties().forEach(e -> {
+      if (e.getValue().get("Type").asText().equals(type)) found.add(e.getValue());
+    });
+    return found;
+  }
+
+  private static String logicalId(String type, String idPrefix) {
+    return resources.properties().stream()
+        .filter(e -> e.getValue().get("Type").asText().equals(type) && e.getKey().startsWith(idPrefix))
+        .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("no " + type + " " + idPrefix));
+  }
+
+  @Test
+  void bucketIsPrivateEncryptedVersionedAndSendsEventsToEventBridge() {
+    template.resourceCountIs("AWS::S3::Bucket", 1);
+    template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+        "PublicAccessBlockConfiguration", Map.of(
+            "BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+        "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+            "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+        "VersioningConfiguration", Map.of("Status", "Enabled"),
+        "NotificationConfiguration", Map.of("EventBridgeConfiguration", Map.of("EventBridgeEnabled", true)),
+        "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Prefix", "jobs/", "ExpirationInDays", 30, "Status", "Enabled")))))));
+    // Native EventBridge notifications: no custom-resource Lambda configures them.
+    template.resourceCountIs("Custom::S3BucketNotifications", 0);
+  }
+
+  @Test
+  void bucketPolicyDeniesRequestsWithoutTls() {
+    template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of(
+        "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Effect", "Deny",
+            "Principal", Map.of("AWS", "*"),
+            "Action", "s3:*",
+            "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+  }
+
+  @Test
+  void jobsTableIsKeyedByJobIdWithPointInTimeRecovery() {
+    template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+        "KeySchema", List.of(Map.of("AttributeName", "jobId", "KeyType", "HASH")),
+        "AttributeDefinitions", List.of(Map.of("AttributeName", "jobId", "AttributeType", "S")),
+        "BillingMode", "PAY_PER_REQUEST",
+        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+        "TimeToLiveSpecification", Map.of("AttributeName", Storage.TTL_ATTRIBUTE, "Enabled", true)));
+    template.hasResource("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain"));
+    template.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain"));
+  }
+
+  @Test
+  void uploadsUnderVideosStartTheStateMachine() {
+    String bucket = logicalId("AWS::S3::Bucket", "StorageBucket");
+    String stateMachine = logicalId("AWS::StepFunctions::StateMachine", "WorkflowStateMachine");
+    template.hasResourceProperties("AWS::Events::Rule", Map.of(
+        "EventPattern", Map.of(
+            "source", List.of("aws.s3"),
+            "detail-type", List.of("Object Created"),
+            "detail", Map.of(
+                "bucket", Map.of("name", List.of(Map.of("Ref", bucket))),
+                "object", Map.of("key", List.of(Map.of("prefix", "videos/"))))),
+        "Targets", List.of(Match.objectLike(Map.of(
+            "Arn", Map.of("Ref", stateMachine),
+            "DeadLetterConfig", Match.objectLike(Map.of())))),
+        "State", "ENABLED"));
+  }
+
+  @Test
+  void stateMachineDeploysTheAslFileVerbatimWithEveryDocumentedSubstitution() throws Exception {
+    String file = Files.readString(REPO.resolve(InfraConfig.ASL_FILE));
+    JsonNode sm = ofType("AWS::StepFunctions::StateMachine").getFirst().get("Properties");
+    JsonNode definition = sm.get("DefinitionString");
+    assertThat(definition.isTextual()).as("a literal string, not an Fn::Join of tokens").isTrue();
+    assertThat(definition.asText()).isEqualTo(file);
+    assertThat(sm.get("StateMachineType").asText()).isEqualTo("STANDARD");
+    assertThat(sm.at("/TracingConfiguration/Enabled").asBoolean()).isTrue();
+    assertThat(sm.at("/LoggingConfiguration/Level").asText()).isEqualTo("ALL");
+
+    JsonNode subs = sm.get("DefinitionSubstitutions");
+    Set<String> keys = new TreeSet<>();
+    subs.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).isEqualTo(new TreeSet<>(AslDefinition.SUBSTITUTIONS));
+    for (StageFunction stage : StageFunction.values()) {
+      String fn = logicalId("AWS::Lambda::Function", "Workflow" + stage.constructId());
+      assertThat(subs.at("/" + stage.placeholder + "/Fn::GetAtt/0").asText()).as(stage.placeholder).isEqualTo(fn);
+      assertThat(subs.at("/" + stage.placeholder + "/Fn::GetAtt/1").asText()).isEqualTo("Arn");
+    }
+    assertThat(subs.at("/TaskQueueUrl/Ref").asText()).isEqualTo(logicalId("AWS::SQS::Queue", "GpuWorkersTaskQueue"));
+    assertThat(subs.at("/BucketName/Ref").asText()).isEqualTo(logicalId("AWS::S3::Bucket", "StorageBucket"));
+    assertThat(subs.at("/JobsTableName/Ref").asText()).isEqualTo(logicalId("AWS::DynamoDB::Table", "StorageJobs"));
+  }
+
+  @Test
+  void fiveQuarkusLambdasEachSelectTheirHandlerAndLogWithRetention() {
+    List<JsonNode> functions = ofType("AWS::Lambda::Function");
+    assertThat(functions).hasSize(5);
+    Map<String, JsonNode> byHandler = new HashMap<>();
+    for (JsonNode fn : functions) {
+      JsonNode p = fn.get("Properties");
+      assertThat(p.get("Runtime").asText()).isEqualTo("java21");
+      assertThat(p.get("Handler").asText()).isEqualTo(Workflow.QUARKUS_HANDLER);
+      assertThat(p.at("/LoggingConfig/LogGroup/Ref").asText()).as("own log group").isNotEmpty();
+      byHandler.put(p.at("/Environment/Variables/QUARKUS_LAMBDA_HANDLER").asText(), p);
+    }
+    assertThat(byHandler).containsOnlyKeys("register", "plan", "decode-range", "segment", "record");
+    JsonNode decode = byHandler.get("decode-range");
+    assertThat(decode.get("MemorySize").asInt()).isEqualTo(3008);
+    assertThat(decode.get("Timeout").asInt()).isEqualTo(900);
+    assertThat(decode.at("/EphemeralStorage/Size").asInt()).isGreaterThanOrEqualTo(2048);
+
+    for (JsonNode logGroup : ofType("AWS::Logs::LogGroup")) {
+      assertThat(logGroup.at("/Properties/RetentionInDays").asInt()).as(logGroup.toString()).isPositive();
+    }
+  }
+
+  @Test
+  void taskQueueIsEncryptedAndRedrivesToADeadLetterQueue() {
+    String dlq = logicalId("AWS::SQS::Queue", "GpuWorkersTaskDlq");
+    template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+        "SqsManagedSseEnabled", true,
+        "RedrivePolicy", Map.of(
+            "deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(dlq, "Arn")),
+            "maxReceiveCount", 3)));
+    for (JsonNode q : ofType("AWS::SQS::Queue")) {
+      assertThat(q.at("/Properties/SqsManagedSseEnabled").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void gpuWorkersRunOnGpuInstancesAndScaleFromZeroOnTheBacklog() {
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+        "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+            "ResourceRequirements", List.of(Map.of("Type", "GPU", "Value", "1")),
+            "Environment", Match.arrayWith(List.of(Map.of("Name", "LONGVQA_TASK_QUEUE_URL",
+                "Value", Map.of("Ref", logicalId("AWS::SQS::Queue", "GpuWorkersTaskQueue")))))))),
+        "RequiresCompatibilities", List.of("EC2")));
+    template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", Map.of("MinSize", "0", "MaxSize", "2"));
+    template.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Match.objectLike(Map.of(
+        "InstanceType", "g5.xlarge",
+        "MetadataOptions", Match.objectLike(Map.of("HttpTokens", "required"))))));
+    // The ECS-optimized GPU AMI, resolved from its public SSM parameter at deploy time.
+    JsonNode parameters = new ObjectMapper().valueToTree(template.toJSON()).get("Parameters");
+    assertThat(parameters.toString()).contains("/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id");
+    template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of("MinCapacity", 0, "MaxCapacity", 2));
+    template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
+        "PolicyType", "StepScaling",
+        "StepScalingPolicyConfiguration", Match.objectLike(Map.of("AdjustmentType", "ExactCapacity"))));
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(
+        Match.objectLike(Map.of("Expression", "visible + inflight"))))));
+  }
+
+  @Test
+  void workersMayAnswerTasksOfThisStateMachineOnly() {
+    String stateMachine = logicalId("AWS::StepFunctions::StateMachine", "WorkflowStateMachine");
+    template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+        "Roles", List.of(Map.of("Ref", logicalId("AWS::IAM::Role", "GpuWorkersTaskTaskRole"))),
+        "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Action", List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"),
+            "Resource", Map.of("Ref", stateMachine))))))));
+  }
+
+  @Test
+  void noPolicyGrantsAllActionsOrAWholeServiceAndDataActionsNameTheirResources() {
+    Set<String> dataServices = Set.of("s3", "dynamodb", "sqs", "states", "lambda");
+    int statements = 0;
+    for (String type : List.of("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy")) {
+      for (JsonNode policy : ofType(type)) {
+        for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+          statements++;
+          List<String> actions = new ArrayList<>();
+          (st.get("Action").isArray() ? st.get("Action") : List.of(st.get("Action"))).forEach(a -> actions.add(a.asText()));
+          boolean deny = st.get("Effect").asText().equals("Deny");
+          for (String action : actions) {
+            assertThat(action).as(st.toString()).isNotEqualTo("*");
+            if (!deny) assertThat(action).as(st.toString()).doesNotEndWith(":*");
+            if (!deny && dataServices.contains(action.substring(0, action.indexOf(':')))) {
+              assertThat(st.get("Resource").toString()).as(st.toString()).isNotEqualTo("\"*\"");
+            }
+          }
+        }
+      }
+    }
+    assertThat(statements).isGreaterThan(20);
+  }
+
+  @Test
+  void cdkNagAwsSolutionsReportsNothingUnsuppressedAndEverySuppressionHasAReason() {
+    List<?> errors = Annotations.fromStack(app.stack()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    List<?> warnings = Annotations.fromStack(app.stack()).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    assertThat(errors).as("unsuppressed cdk-nag errors").isEmpty();
+    assertThat(warnings).as("unsuppressed cdk-nag warnings").isEmpty();
+
+    List<JsonNode> suppressions = new ArrayList<>();
+    resources.properties().forEach(e -> e.getValue().at("/Metadata/cdk_nag/rules_to_suppress").forEach(suppressions::add));
+    assertThat(suppressions).as("suppressions exist and are visible in the template").isNotEmpty();
+    for (JsonNode s : suppressions) {
+      assertThat(s.get("reason").asText()).as(s.toString()).hasSizeGreaterThan(40);
+    }
+  }
+}
