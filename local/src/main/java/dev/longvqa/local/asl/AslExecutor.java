@@ -277,6 +277,12 @@ public final class AslExecutor implements AutoCloseable {
             return this;
         }
 
+        /** One resource under several ARNs (e.g. {@code DynamoDbResource.ARNS}). */
+        public Builder resource(Collection<String> arns, TaskResource resource) {
+            arns.forEach(a -> resource(a, resource));
+            return this;
+        }
+
         /**
          * Registers a Lambda function for {@code arn:aws:states:::lambda:invoke} (and the legacy
          * function-ARN resource). {@code name} is matched against FunctionName with any ARN
