@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
@@ -62,7 +61,7 @@ class WorkflowShapeTest {
         elasticMq = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
         int port = elasticMq.waitUntilStarted().localAddress().getPort();
         sqs = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-                .credentialsProvider(CREDS).httpClient(UrlConnectionHttpClient.create()).build();
+                .credentialsProvider(CREDS).build();
         queueUrl = sqs.createQueue(r -> r.queueName("gpu-tasks")).queueUrl();
 
         String definition = new String(WorkflowShapeTest.class.getResourceAsStream("/workflow-shape.asl.json").readAllBytes(),
@@ -79,8 +78,7 @@ class WorkflowShapeTest {
                 .timeScale(0.001)
                 .build();
         api = StepFunctionsApiServer.start(executor, 0);
-        sfn = SfnClient.builder().endpointOverride(api.endpoint()).region(Region.US_EAST_1).credentialsProvider(CREDS)
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        sfn = SfnClient.builder().endpointOverride(api.endpoint()).region(Region.US_EAST_1).credentialsProvider(CREDS).build();
         worker = Thread.ofPlatform().name("test-gpu-worker").start(WorkflowShapeTest::work);
     }
 

@@ -268,6 +268,27 @@ class AslExecutorTest {
     }
 
     @Test
+    void fullJitterDrawsEachDelayBelowTheNominalOne() throws Exception {
+        List<Long> calls = Collections.synchronizedList(new ArrayList<>());
+        AslExecutor e = executor("""
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f"}, "End": true,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "BackoffRate": 1, "MaxAttempts": 8, "JitterStrategy": "FULL"}]}}}""",
+                b -> b.timeScale(0.1).lambda("f", in -> {
+                    calls.add(System.nanoTime());
+                    throw new IllegalStateException("down");
+                }));
+        assertThat(run(e, "{}").error()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(calls).hasSize(9);
+        // eight nominal 100 ms delays (800 ms); eight uniform draws in [0, 100] ms average 400 ms
+        // and exceed 700 ms with a probability of about 1e-4, leaving room for scheduling delays
+        long total = TimeUnit.NANOSECONDS.toMillis(calls.get(8) - calls.get(0));
+        assertThat(total).isLessThan(700);
+        assertThat(new Retrier(List.of("X"), 2, 3, 3, 10, false).delaySeconds(2)).isEqualTo(10.0);
+        assertThat(new Retrier(List.of("X"), 2, 3, 3, 0, false).delaySeconds(2)).isEqualTo(18.0);
+    }
+
+    @Test
     void eachRetrierCountsItsOwnAttempts() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         AslExecutor e = executor("""
