@@ -129,8 +129,17 @@ public final class Execution {
             e = new HistoryEvent(history.size() + 1L, previousEventId, clock.instant(), type, details);
             history.add(e);
         }
-        listener.accept(e);
+        notify(e);
         return e.id();
+    }
+
+    /** A failing listener (say, a closed log) must not change how the execution runs. */
+    private void notify(HistoryEvent e) {
+        try {
+            listener.accept(e);
+        } catch (RuntimeException ex) {
+            System.err.println("asl: history listener failed on " + e.type() + ": " + ex);
+        }
     }
 
     /** Moves to a terminal status once; later calls (a stop racing the end) lose. */
@@ -143,7 +152,7 @@ public final class Execution {
             history.add(e);
             state = new ExecutionResult(arn, name, status, input, output, error, cause, startDate, e.timestamp());
         }
-        listener.accept(e);
+        notify(e);
         done.complete(state);
         return true;
     }
