@@ -129,12 +129,12 @@ public final class Execution {
             e = new HistoryEvent(history.size() + 1L, previousEventId, clock.instant(), type, details);
             history.add(e);
         }
-        notify(e);
+        publish(e);
         return e.id();
     }
 
     /** A failing listener (say, a closed log) must not change how the execution runs. */
-    private void notify(HistoryEvent e) {
+    private void publish(HistoryEvent e) {
         try {
             listener.accept(e);
         } catch (RuntimeException ex) {
@@ -152,7 +152,7 @@ public final class Execution {
             history.add(e);
             state = new ExecutionResult(arn, name, status, input, output, error, cause, startDate, e.timestamp());
         }
-        notify(e);
+        publish(e);
         done.complete(state);
         return true;
     }
