@@ -67,7 +67,8 @@ public final class AslExecutor implements AutoCloseable {
         this.region = b.region;
         this.accountId = b.accountId;
         this.stateMachineArn = "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + stateMachineName;
-        this.lambdas = b.lambdas;
+        this.lambdas = new LambdaInvokeResource(b.lambdaCause);
+        b.lambdas.forEach(lambdas::register);
         Map<String, TaskResource> r = new LinkedHashMap<>(b.resources);
         if (!lambdas.functionNames().isEmpty()) r.putIfAbsent(LambdaInvokeResource.ARN, lambdas);
         this.resources = Map.copyOf(r);
@@ -223,7 +224,8 @@ public final class AslExecutor implements AutoCloseable {
         private String region = "us-east-1";
         private String accountId = "000000000000";
         private final Map<String, TaskResource> resources = new LinkedHashMap<>();
-        private final LambdaInvokeResource lambdas = new LambdaInvokeResource();
+        private final Map<String, Function<JsonNode, JsonNode>> lambdas = new LinkedHashMap<>();
+        private LambdaInvokeResource.CauseFormat lambdaCause = LambdaInvokeResource.CauseFormat.MESSAGE;
         private double timeScale = 1.0;
         private double timeoutScale = 1.0;
         private TaskTokens tokens;
@@ -289,7 +291,17 @@ public final class AslExecutor implements AutoCloseable {
          * prefix and version/alias qualifier removed.
          */
         public Builder lambda(String name, Function<JsonNode, JsonNode> function) {
-            lambdas.register(name, function);
+            lambdas.put(name, Objects.requireNonNull(function));
+            return this;
+        }
+
+        /**
+         * What a failing Lambda puts in Cause: its message (default), or the Lambda error JSON
+         * {@code {"errorMessage", "errorType", "stackTrace"}} as on AWS, to test handlers that
+         * parse it.
+         */
+        public Builder lambdaCauseFormat(LambdaInvokeResource.CauseFormat format) {
+            this.lambdaCause = Objects.requireNonNull(format);
             return this;
         }
 

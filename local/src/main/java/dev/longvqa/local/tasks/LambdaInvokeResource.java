@@ -29,7 +29,24 @@ import java.util.function.Function;
 public final class LambdaInvokeResource implements TaskResource {
     public static final String ARN = "arn:aws:states:::lambda:invoke";
 
+    /** How a function's exception becomes the Cause. */
+    public enum CauseFormat {
+        /** the exception message */
+        MESSAGE,
+        /** {@code {"errorMessage", "errorType", "stackTrace"}} as a JSON string, like AWS Lambda */
+        LAMBDA_JSON
+    }
+
     private final Map<String, Function<JsonNode, JsonNode>> functions = new ConcurrentHashMap<>();
+    private final CauseFormat causeFormat;
+
+    public LambdaInvokeResource() {
+        this(CauseFormat.MESSAGE);
+    }
+
+    public LambdaInvokeResource(CauseFormat causeFormat) {
+        this.causeFormat = causeFormat;
+    }
 
     public LambdaInvokeResource register(String name, Function<JsonNode, JsonNode> function) {
         functions.put(functionName(name), function);
@@ -70,14 +87,21 @@ public final class LambdaInvokeResource implements TaskResource {
             // a copy: a real Lambda gets its own deserialised event and cannot alias state data
             JsonNode result = f.apply(payload.deepCopy());
             return result == null ? NullNode.getInstance() : result;
-        } catch (StatesError e) {
-            throw e;
-        } catch (LongVqaException e) {
-            throw new StatesError(e.code().aslName(), e.getMessage());
         } catch (RuntimeException e) {
-            String error = e instanceof NamedError n ? n.errorName() : e.getClass().getName();
-            throw new StatesError(error, e.getMessage() == null ? e.toString() : e.getMessage());
+            String error = e instanceof StatesError s ? s.error()
+                    : e instanceof LongVqaException l ? l.code().aslName()
+                    : e instanceof NamedError n ? n.errorName()
+                    : e.getClass().getName();
+            String message = e instanceof StatesError s ? s.cause() : e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new StatesError(error, causeFormat == CauseFormat.MESSAGE ? message : lambdaErrorJson(error, message, e));
         }
+    }
+
+    private static String lambdaErrorJson(String errorType, String message, Throwable e) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("errorMessage", message).put("errorType", errorType);
+        var trace = o.putArray("stackTrace");
+        for (StackTraceElement el : e.getStackTrace()) trace.add(el.toString());
+        return o.toString();
     }
 
     /** A string Payload that holds JSON is sent as that JSON, as the integration does. */

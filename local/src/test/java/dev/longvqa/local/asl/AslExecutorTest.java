@@ -289,6 +289,23 @@ class AslExecutorTest {
     }
 
     @Test
+    void lambdaCauseCanBeTheAwsErrorJson() throws Exception {
+        AslExecutor e = executor("""
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "plan"}, "End": true}}}""",
+                b -> b.lambdaCauseFormat(dev.longvqa.local.tasks.LambdaInvokeResource.CauseFormat.LAMBDA_JSON)
+                        .lambda("plan", in -> {
+                            throw new LongVqaException(ErrorCode.NOT_A_VIDEO, "clip.txt is not a video");
+                        }));
+        ExecutionResult r = run(e, "{}");
+        assertThat(r.error()).isEqualTo("LongVqa.NOT_A_VIDEO");
+        JsonNode cause = json(r.cause());
+        assertThat(cause.get("errorMessage").asText()).isEqualTo("clip.txt is not a video");
+        assertThat(cause.get("errorType").asText()).isEqualTo("LongVqa.NOT_A_VIDEO");
+        assertThat(cause.get("stackTrace").isArray()).isTrue();
+    }
+
+    @Test
     void eachRetrierCountsItsOwnAttempts() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         AslExecutor e = executor("""
