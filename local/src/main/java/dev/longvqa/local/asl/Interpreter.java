@@ -73,6 +73,10 @@ final class Interpreter {
             fail("Local.Interrupted", "the execution thread was interrupted");
         } catch (RuntimeException e) {
             fail(StatesError.Errors.RUNTIME, e.toString());
+        } catch (Error e) {
+            // end the execution so nobody waits forever on it, then let the JVM see the Error
+            fail(StatesError.Errors.RUNTIME, e.toString());
+            throw e;
         }
     }
 
@@ -232,17 +236,16 @@ final class Interpreter {
     private Step withRetry(StateSpec s, JsonNode raw, Frame frame, Instant entered) throws InterruptedException {
         int[] attempts = new int[s.retry().size()];
         int retryCount = 0;
+        JsonNode result;
         while (true) {
             try {
                 JsonNode eff = inputPath(s, raw, context(s, entered, retryCount, null, frame));
-                JsonNode result = switch (s.type()) {
+                result = switch (s.type()) {
                     case "Task" -> runTask(s, eff, frame, entered, retryCount);
                     case "Map" -> runMap(s, eff, frame, context(s, entered, retryCount, null, frame));
                     default -> runParallel(s, eff, frame, context(s, entered, retryCount, null, frame));
                 };
-                ObjectNode ctx = context(s, entered, retryCount, null, frame);
-                if (s.has("ResultSelector")) result = PayloadTemplate.apply(s.get("ResultSelector"), result, ctx);
-                return new Step(outputPath(s, resultPath(s, raw, result), ctx), s.next());
+                break;
             } catch (StatesError e) {
                 int r = firstRetrier(s, e.error());
                 if (r >= 0 && attempts[r] < s.retry().get(r).maxAttempts()) {
@@ -254,17 +257,30 @@ final class Interpreter {
                     sleepScaled(delay, executor.timeScale());
                     continue;
                 }
-                for (Catcher c : s.catchers()) {
-                    if (c.matches(e.error())) {
-                        ObjectNode errorOutput = F.objectNode().put("Error", e.error());
-                        errorOutput.put("Cause", e.cause() == null ? "" : e.cause());
-                        JsonNode out = c.resultPath() == null ? raw : JsonPath.parse(c.resultPath()).write(raw, errorOutput);
-                        return new Step(out, c.next());
-                    }
-                }
-                throw e;
+                return caught(s, raw, e);
             }
         }
+        // shaping the result is not retried (the work succeeded), but its errors can be caught
+        try {
+            ObjectNode ctx = context(s, entered, retryCount, null, frame);
+            if (s.has("ResultSelector")) result = PayloadTemplate.apply(s.get("ResultSelector"), result, ctx);
+            return new Step(outputPath(s, resultPath(s, raw, result), ctx), s.next());
+        } catch (StatesError e) {
+            return caught(s, raw, e);
+        }
+    }
+
+    /** The first matching Catch: its Next, with the error placed by its ResultPath; else rethrows. */
+    private static Step caught(StateSpec s, JsonNode raw, StatesError e) {
+        for (Catcher c : s.catchers()) {
+            if (c.matches(e.error())) {
+                ObjectNode errorOutput = F.objectNode().put("Error", e.error());
+                errorOutput.put("Cause", e.cause() == null ? "" : e.cause());
+                JsonNode out = c.resultPath() == null ? raw : JsonPath.parse(c.resultPath()).write(raw, errorOutput);
+                return new Step(out, c.next());
+            }
+        }
+        throw e;
     }
 
     private static int firstRetrier(StateSpec s, String error) {

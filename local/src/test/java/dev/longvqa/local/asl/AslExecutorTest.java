@@ -306,6 +306,22 @@ class AslExecutorTest {
     }
 
     @Test
+    void resultPathFailureIsCaughtWithoutRerunningTheTask() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AslExecutor e = executor("""
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f"}, "ResultPath": "$.a.b", "End": true,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 0, "MaxAttempts": 3}],
+              "Catch": [{"ErrorEquals": ["States.ResultPathMatchFailure"], "ResultPath": "$.err", "Next": "C"}]},
+              "C": {"Type": "Pass", "End": true}}}""",
+                b -> b.lambda("f", in -> JsonNodeFactory.instance.numberNode(calls.incrementAndGet())));
+        ExecutionResult r = run(e, "{\"a\": 5}");
+        assertThat(calls).hasValue(1);
+        assertThat(r.output().get("err").get("Error").asText()).isEqualTo("States.ResultPathMatchFailure");
+        assertThat(r.output().get("a").asInt()).isEqualTo(5);
+    }
+
+    @Test
     void eachRetrierCountsItsOwnAttempts() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         AslExecutor e = executor("""
