@@ -40,7 +40,8 @@ public final class LocalCli implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new LocalCli());
+        // "--input @file.json" is ours to read: picocli would otherwise expand it as an argument file
+        return new CommandLine(new LocalCli()).setExpandAtFiles(false);
     }
 
     /**
@@ -56,7 +57,7 @@ public final class LocalCli implements Runnable {
         @Parameters(index = "0", paramLabel = "FILE", description = "the state machine definition (JSON)")
         Path file;
 
-        @Option(names = "--input", paramLabel = "JSON", description = "execution input (default {})")
+        @Option(names = "--input", paramLabel = "JSON", description = "execution input (default {}); @FILE reads a file")
         String input = "{}";
 
         @Option(names = {"-s", "--substitution"}, paramLabel = "KEY=VALUE", description = "a DefinitionSubstitution, repeatable")
@@ -64,6 +65,10 @@ public final class LocalCli implements Runnable {
 
         @Option(names = "--time-scale", paramLabel = "FACTOR", description = "multiplies Wait and Retry delays (default ${DEFAULT-VALUE})")
         double timeScale = 1.0;
+
+        @Option(names = "--timeout-scale", paramLabel = "FACTOR",
+                description = "multiplies TimeoutSeconds and HeartbeatSeconds (default ${DEFAULT-VALUE})")
+        double timeoutScale = 1.0;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up waiting after this long (default ${DEFAULT-VALUE})")
         long timeoutSeconds = 600;
@@ -76,15 +81,17 @@ public final class LocalCli implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             AslExecutor executor;
+            com.fasterxml.jackson.databind.JsonNode inputJson;
             try {
                 executor = AslExecutor.builder().definition(Files.readString(file)).substitutions(substitutions)
-                        .timeScale(timeScale).build();
-            } catch (IllegalArgumentException e) { // includes InvalidDefinitionException and bad JSON
+                        .timeScale(timeScale).timeoutScale(timeoutScale).build();
+                inputJson = JSON.readTree(input.startsWith("@") ? Files.readString(Path.of(input.substring(1))) : input);
+            } catch (java.io.IOException | IllegalArgumentException e) { // unreadable file, bad JSON, invalid definition
                 err.println("error: " + e.getMessage());
                 return 2;
             }
             try (executor) {
-                Execution execution = executor.start(null, JSON.readTree(input));
+                Execution execution = executor.start(null, inputJson);
                 ExecutionResult r;
                 try {
                     r = execution.await(Duration.ofSeconds(timeoutSeconds));

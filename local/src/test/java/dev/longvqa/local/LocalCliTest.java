@@ -38,7 +38,8 @@ class LocalCliTest {
               "Map": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "Double", "States": {
                   "Double": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($, $)"}, "End": true}}},
                 "ResultPath": "$.doubled", "End": true}}}""");
-        int code = run("run-asl", def.toString(), "--input", "{\"who\": \"dev\", \"items\": [1, 2]}", "-s", "Where=local", "--history");
+        Path input = file("in.json", "{\"who\": \"dev\", \"items\": [1, 2]}");
+        int code = run("run-asl", def.toString(), "--input", "@" + input, "-s", "Where=local", "--history");
         assertThat(code).as(out + " " + err).isZero();
         JsonNode result = JSON.readTree(out.toString());
         assertThat(result.get("status").asText()).isEqualTo("SUCCEEDED");
@@ -66,5 +67,7 @@ class LocalCliTest {
         Path def = file("sub.json", "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Result\": \"${Nope}\", \"End\": true}}}");
         assertThat(run("run-asl", def.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("Nope");
+        assertThat(run("run-asl", dir.resolve("missing.json").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("missing.json");
     }
 }
