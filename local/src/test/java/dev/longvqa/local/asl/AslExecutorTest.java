@@ -519,6 +519,28 @@ class AslExecutorTest {
     }
 
     @Test
+    void heartbeatTimeoutRetryResendsWithAFreshToken() throws Exception {
+        // a lost worker: the first message is never answered; Retry on States.HeartbeatTimeout sends
+        // a new message with a new token, which the next worker answers
+        InMemoryQueues queues = new InMemoryQueues();
+        AslExecutor e = executor("""
+            {"StartAt": "Gpu", "States": {"Gpu": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+              "Parameters": {"QueueUrl": "q", "MessageBody": {"taskToken.$": "$$.Task.Token", "attempt.$": "$$.State.RetryCount"}},
+              "HeartbeatSeconds": 2, "End": true,
+              "Retry": [{"ErrorEquals": ["States.HeartbeatTimeout"], "IntervalSeconds": 10, "MaxAttempts": 2}]}}}""",
+                b -> b.timeoutScale(0.05).timeScale(0.001).resource(SqsSendMessageResource.ARN, new SqsSendMessageResource(queues)));
+        Execution ex = e.start(null, json("{}"));
+        JsonNode lost = json(queues.queue("q").poll(5, TimeUnit.SECONDS).body());
+        JsonNode second = json(queues.queue("q").poll(5, TimeUnit.SECONDS).body());
+        assertThat(lost.get("attempt").asInt()).isZero();
+        assertThat(second.get("attempt").asInt()).isEqualTo(1);
+        assertThat(second.get("taskToken").asText()).isNotEqualTo(lost.get("taskToken").asText());
+        e.taskTokens().sendSuccess(second.get("taskToken").asText(), json("{\"ok\": true}"));
+        assertThat(ex.await(WAIT).output()).isEqualTo(json("{\"ok\": true}"));
+        assertThat(types(ex)).containsSubsequence("TaskSubmitted", "TaskTimedOut", "TaskScheduled", "TaskSubmitted", "TaskSucceeded");
+    }
+
+    @Test
     void sendTaskFailureIsTheStateErrorAndCanBeCaught() throws Exception {
         InMemoryQueues queues = new InMemoryQueues();
         AslExecutor e = executor(TOKEN_DEF, b -> b.resource(SqsSendMessageResource.ARN, new SqsSendMessageResource(queues)));
