@@ -1,8 +1,6 @@
 package dev.longvqa.local.asl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -32,7 +30,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Interpreter {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AslExecutor executor;
     private final Execution execution;
@@ -517,13 +514,5 @@ final class Interpreter {
         ArrayNode out = F.arrayNode();
         for (JsonNode r : results) out.add(r);
         return out;
-    }
-
-    static String json(JsonNode n) {
-        try {
-            return JSON.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
