@@ -364,11 +364,16 @@ final class Interpreter {
         return new String[] {"custom", arn};
     }
 
-    /** Runs the resource on its own thread so TimeoutSeconds can cut it off. */
+    /**
+     * Runs the resource on its own thread so TimeoutSeconds can cut it off. A platform thread, not
+     * a virtual one: handlers may decode video in native code for seconds, and a virtual thread
+     * busy like that would hold a carrier (2 on a 2-core box) and starve the state machine and the
+     * API endpoint's callbacks.
+     */
     private JsonNode callResource(TaskResource resource, TaskRequest request, long deadline) throws InterruptedException {
         Callable<JsonNode> call = () -> resource.call(request);
         java.util.concurrent.FutureTask<JsonNode> task = new java.util.concurrent.FutureTask<>(call);
-        Thread t = Thread.ofVirtual().name("task-" + request.stateName()).start(task);
+        Thread t = Thread.ofPlatform().daemon().name("task-" + request.stateName()).start(task);
         try {
             long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
             JsonNode out = wait == Long.MAX_VALUE ? task.get() : task.get(Math.max(0, wait), TimeUnit.NANOSECONDS);

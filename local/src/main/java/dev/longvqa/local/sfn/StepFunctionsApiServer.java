@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -42,6 +43,7 @@ public final class StepFunctionsApiServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, AslExecutor> executors = new LinkedHashMap<>();
     private final Set<TaskTokens> tokens = new LinkedHashSet<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("sfn-api-", 0).factory());
 
     private StepFunctionsApiServer(HttpServer server, List<AslExecutor> executors) {
         this.server = server;
@@ -61,8 +63,9 @@ public final class StepFunctionsApiServer implements AutoCloseable {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         StepFunctionsApiServer s = new StepFunctionsApiServer(http, executors);
         http.createContext("/", s::handle);
-        // callbacks block nothing, but a virtual thread per request keeps slow clients harmless
-        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // platform threads: callbacks must be served even while CPU-bound handlers occupy every
+        // virtual-thread carrier; requests are short and few, a cached pool is plenty
+        http.setExecutor(s.pool);
         http.start();
         return s;
     }
@@ -79,6 +82,7 @@ public final class StepFunctionsApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        pool.shutdownNow();
     }
 
     /** An API error: {@code type} is the exception name the SDK maps to its exception class. */
