@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -372,7 +373,7 @@ final class Interpreter {
      */
     private JsonNode callResource(TaskResource resource, TaskRequest request, long deadline) throws InterruptedException {
         Callable<JsonNode> call = () -> resource.call(request);
-        java.util.concurrent.FutureTask<JsonNode> task = new java.util.concurrent.FutureTask<>(call);
+        FutureTask<JsonNode> task = new FutureTask<>(call);
         Thread t = Thread.ofPlatform().daemon().name("task-" + request.stateName()).start(task);
         try {
             long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
