@@ -1,0 +1,118 @@
+package dev.longvqa.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longvqa.local.asl.AslExecutor;
+import dev.longvqa.local.asl.Execution;
+import dev.longvqa.local.asl.ExecutionResult;
+import dev.longvqa.local.asl.ExecutionStatus;
+import dev.longvqa.local.asl.HistoryEvent;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./longvqa local ...}: the local cloud's commands. */
+@Command(name = "longvqa local", mixinStandardHelpOptions = true,
+        description = "The workflow on this machine: ASL executor, Step Functions API, emulators.",
+        subcommands = {LocalCli.RunAsl.class})
+public final class LocalCli implements Runnable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        // "--input @file.json" is ours to read: picocli would otherwise expand it as an argument file
+        return new CommandLine(new LocalCli()).setExpandAtFiles(false);
+    }
+
+    /**
+     * Executes a definition with no task handlers: Pass/Choice/Wait/Map/Parallel/Fail run as
+     * written, and a Task state fails the run with States.Runtime naming the missing resource.
+     */
+    @Command(name = "run-asl", mixinStandardHelpOptions = true,
+            description = "Run an ASL definition locally (no task handlers: Task states fail clearly) and print the result as JSON.")
+    static final class RunAsl implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "the state machine definition (JSON)")
+        Path file;
+
+        @Option(names = "--input", paramLabel = "JSON", description = "execution input (default {}); @FILE reads a file")
+        String input = "{}";
+
+        @Option(names = {"-s", "--substitution"}, paramLabel = "KEY=VALUE", description = "a DefinitionSubstitution, repeatable")
+        Map<String, String> substitutions = new LinkedHashMap<>();
+
+        @Option(names = "--time-scale", paramLabel = "FACTOR", description = "multiplies Wait and Retry delays (default ${DEFAULT-VALUE})")
+        double timeScale = 1.0;
+
+        @Option(names = "--timeout-scale", paramLabel = "FACTOR",
+                description = "multiplies TimeoutSeconds and HeartbeatSeconds (default ${DEFAULT-VALUE})")
+        double timeoutScale = 1.0;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up waiting after this long (default ${DEFAULT-VALUE})")
+        long timeoutSeconds = 600;
+
+        @Option(names = "--history", description = "also print the execution history")
+        boolean history;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            AslExecutor executor;
+            com.fasterxml.jackson.databind.JsonNode inputJson;
+            try {
+                executor = AslExecutor.builder().definition(Files.readString(file)).substitutions(substitutions)
+                        .timeScale(timeScale).timeoutScale(timeoutScale).build();
+                inputJson = JSON.readTree(input.startsWith("@") ? Files.readString(Path.of(input.substring(1))) : input);
+            } catch (java.io.IOException | IllegalArgumentException e) { // unreadable file, bad JSON, invalid definition
+                err.println("error: " + e.getMessage());
+                return 2;
+            }
+            try (executor) {
+                Execution execution = executor.start(null, inputJson);
+                ExecutionResult r;
+                try {
+                    r = execution.await(Duration.ofSeconds(timeoutSeconds));
+                } catch (TimeoutException e) {
+                    execution.stop("Local.CliTimeout", "gave up after " + timeoutSeconds + " s");
+                    r = execution.describe();
+                }
+                ObjectNode result = JSON.createObjectNode().put("status", r.status().name());
+                if (r.output() != null) result.set("output", r.output());
+                if (r.error() != null) result.put("error", r.error());
+                if (r.cause() != null) result.put("cause", r.cause());
+                if (history) {
+                    var events = result.putArray("history");
+                    for (HistoryEvent h : execution.history()) {
+                        events.addObject().put("id", h.id()).put("type", h.type()).set("details", h.details());
+                    }
+                }
+                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+                out.flush();
+                return r.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.longvqa.local.asl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A parsed and checked state machine (or a Map/Parallel sub-machine). Parsing collects every
+ * structural problem it finds (unknown Next targets, missing Resource, a state that neither ends
+ * nor continues…) and reports them together.
+ */
+public record StateMachineDefinition(String startAt, Map<String, StateSpec> states, Integer timeoutSeconds) {
+
+    private static final Set<String> TYPES = Set.of("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Map", "Parallel");
+
+    public StateMachineDefinition {
+        states = Map.copyOf(states);
+    }
+
+    /** Thrown for a definition that cannot run; the message lists every problem. */
+    public static final class InvalidDefinitionException extends IllegalArgumentException {
+        private final List<String> problems;
+
+        InvalidDefinitionException(List<String> problems) {
+            super("invalid state machine definition:\n  - " + String.join("\n  - ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    public static StateMachineDefinition parse(JsonNode json) {
+        List<String> problems = new ArrayList<>();
+        StateMachineDefinition d = parse(json, "", problems);
+        if (!problems.isEmpty()) throw new InvalidDefinitionException(problems);
+        return d;
+    }
+
+    private static StateMachineDefinition parse(JsonNode json, String where, List<String> problems) {
+        if (json.has("QueryLanguage") && !"JSONPath".equals(json.get("QueryLanguage").asText())) {
+            problems.add(where + "QueryLanguage " + json.get("QueryLanguage").asText() + " is not supported (JSONPath only)");
+        }
+        String startAt = json.path("StartAt").asText(null);
+        JsonNode statesJson = json.get("States");
+        Map<String, StateSpec> states = new LinkedHashMap<>();
+        if (startAt == null) problems.add(where + "StartAt is missing");
+        if (statesJson == null || !statesJson.isObject() || statesJson.isEmpty()) {
+            problems.add(where + "States is missing or empty");
+            return new StateMachineDefinition(startAt, states, null);
+        }
+        for (Map.Entry<String, JsonNode> e : statesJson.properties()) {
+            states.put(e.getKey(), parseState(e.getKey(), e.getValue(), where, problems));
+        }
+        if (startAt != null && !states.containsKey(startAt)) problems.add(where + "StartAt '" + startAt + "' is not a state");
+        for (StateSpec s : states.values()) checkTransitions(s, states.keySet(), where, problems);
+        Integer timeout = json.has("TimeoutSeconds") ? json.get("TimeoutSeconds").asInt() : null;
+        return new StateMachineDefinition(startAt, states, timeout);
+    }
+
+    private static StateSpec parseState(String name, JsonNode json, String where, List<String> problems) {
+        String at = where + "state '" + name + "': ";
+        if (!(json instanceof ObjectNode obj)) {
+            problems.add(at + "not an object");
+            return new StateSpec(name, "?", null, List.of(), List.of(), List.of(), null);
+        }
+        String type = obj.path("Type").asText("");
+        if (!TYPES.contains(type)) problems.add(at + "unknown Type '" + type + "'");
+        List<Retrier> retry = new ArrayList<>();
+        obj.path("Retry").forEach(r -> retry.add(Retrier.parse(r)));
+        List<Catcher> catchers = new ArrayList<>();
+        obj.path("Catch").forEach(c -> catchers.add(Catcher.parse(c)));
+        List<StateMachineDefinition> branches = new ArrayList<>();
+        StateMachineDefinition processor = null;
+        switch (type) {
+            case "Task" -> {
+                if (!obj.path("Resource").isTextual()) problems.add(at + "Task without Resource");
+            }
+            case "Parallel" -> {
+                if (!obj.path("Branches").isArray() || obj.get("Branches").isEmpty()) problems.add(at + "Parallel without Branches");
+                int i = 0;
+                for (JsonNode b : obj.path("Branches")) branches.add(parse(b, at + "branch " + i++ + ": ", problems));
+            }
+            case "Map" -> {
+                JsonNode p = obj.has("ItemProcessor") ? obj.get("ItemProcessor") : obj.get("Iterator");
+                if (p == null) problems.add(at + "Map without ItemProcessor");
+                else {
+                    String mode = p.path("ProcessorConfig").path("Mode").asText("INLINE");
+                    if (!mode.equals("INLINE")) problems.add(at + "only INLINE Map is supported, not " + mode);
+                    processor = parse(p, at + "ItemProcessor: ", problems);
+                }
+                if (obj.has("ItemReader")) problems.add(at + "ItemReader (distributed Map) is not supported");
+            }
+            case "Choice" -> {
+                if (!obj.path("Choices").isArray() || obj.get("Choices").isEmpty()) problems.add(at + "Choice without Choices");
+            }
+            default -> { }
+        }
+        if (!retry.isEmpty() && !Set.of("Task", "Map", "Parallel").contains(type)) problems.add(at + "Retry is only allowed on Task, Map, Parallel");
+        if (!catchers.isEmpty() && !Set.of("Task", "Map", "Parallel").contains(type)) problems.add(at + "Catch is only allowed on Task, Map, Parallel");
+        for (Retrier r : retry) {
+            if (r.errorEquals().isEmpty()) problems.add(at + "Retry entry without ErrorEquals");
+            if (r.errorEquals().contains(StatesError.Errors.ALL) && r.errorEquals().size() > 1) problems.add(at + "States.ALL must appear alone");
+        }
+        return new StateSpec(name, type, obj, retry, catchers, branches, processor);
+    }
+
+    private static void checkTransitions(StateSpec s, Set<String> names, String where, List<String> problems) {
+        String at = where + "state '" + s.name() + "': ";
+        if (s.json() == null) return;
+        boolean terminal = Set.of("Choice", "Succeed", "Fail").contains(s.type());
+        if (!terminal) {
+            if (s.next() == null && !s.isEnd()) problems.add(at + "needs Next or End");
+            if (s.next() != null && s.isEnd()) problems.add(at + "has both Next and End");
+        }
+        List<String> targets = new ArrayList<>();
+        if (s.next() != null) targets.add(s.next());
+        s.catchers().forEach(c -> targets.add(c.next()));
+        if (s.type().equals("Choice")) {
+            s.json().path("Choices").forEach(c -> targets.add(c.path("Next").asText(null)));
+            if (s.has("Default")) targets.add(s.get("Default").asText());
+        }
+        for (String t : targets) {
+            if (t == null || !names.contains(t)) problems.add(at + "transition to unknown state '" + t + "'");
+        }
+    }
+}
