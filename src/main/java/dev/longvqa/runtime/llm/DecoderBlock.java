@@ -32,6 +32,7 @@ public final class DecoderBlock extends AbstractBlock {
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final RotaryEmbedding rope;
     private DataType dtype = DataType.FLOAT32;
+    private NDArray rotation;
 
     public DecoderBlock(LlmConfig config, WeightNames names) {
         this.config = config;
@@ -65,6 +66,7 @@ public final class DecoderBlock extends AbstractBlock {
         for (int i = 0; i < layers.size(); i++) {
             layers.get(i).load(weights, names.prefix() + "layers." + i + ".", manager, dtype);
         }
+        rotation = DecoderLayer.rotation(manager, config.headDim(), dtype);
     }
 
     /** Token ids ({@code int64 [t]}) to input embeddings {@code [t, hidden]}. */
@@ -84,11 +86,11 @@ public final class DecoderBlock extends AbstractBlock {
         cache.reserve(t);
         NDManager m = embeds.getManager();
         NDList cs = rope.table(m, past, t, dtype);
-        NDArray cos = cs.get(0).toDevice(embeds.getDevice(), false), sin = cs.get(1).toDevice(embeds.getDevice(), false);
+        NDList tables = new NDList(cs.get(0).toDevice(embeds.getDevice(), false), cs.get(1).toDevice(embeds.getDevice(), false), rotation);
         NDArray mask = t == 1 ? null : causalMask(m, past, t).toType(dtype, false).toDevice(embeds.getDevice(), false);
         NDArray x = embeds;
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(x, cos, sin, mask, cache, i);
+            x = layers.get(i).forward(x, tables, mask, cache, i);
         }
         cache.advance(t);
         return layers.getFirst().rmsNorm(x, norm.getArray());
