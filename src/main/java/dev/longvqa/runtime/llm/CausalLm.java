@@ -294,6 +294,15 @@ public final class CausalLm implements AutoCloseable {
         run.clear();
     }
 
+    /** Engine arrays the model holds (weights, tables); tests use it to prove steps leave nothing behind. */
+    int liveArrays() {
+        return model.getNDManager().getManagedArrays().size();
+    }
+
+    DecoderBlock block() {
+        return block;
+    }
+
     private HuggingFaceTokenizer requireTokenizer() {
         if (tokenizer == null) throw new IllegalStateException("this model was created without a tokenizer: use token ids");
         return tokenizer;
