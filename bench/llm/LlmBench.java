@@ -27,6 +27,8 @@ public final class LlmBench {
     record Shape(String name, LlmConfig config, int promptTokens, int embeddingRows, int newTokens) {
     }
 
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         boolean smallOnly = args.length > 1 && args[1].equals("tiny");
@@ -47,17 +49,27 @@ public final class LlmBench {
                     Device.cpu(), DataType.FLOAT32)) {
                 List<PromptPart> prompt = prompt(c, s);
                 GenerationConfig gen = GenerationConfig.greedy(s.newTokens());
-                lm.generate(prompt, gen); // warm-up: first-touch allocation, kernel selection
-                double[] prefill = new double[runs], decode = new double[runs];
+                lm.generate(prompt, gen); // warm-up: first-touch allocation, kernel selection, rope tables
+                double[] prefill = new double[runs], decode = new double[runs], prefillCpu = new double[runs], decodeCpu = new double[runs];
                 int promptLen = 0;
                 for (int r = 0; r < runs; r++) {
+                    // Thread CPU time as well as wall time: on a shared machine the wall clock
+                    // mostly measures the neighbours. With OMP_NUM_THREADS=1 the engine computes on
+                    // this thread, so its CPU time is the work done.
+                    long c0 = CPU.getCurrentThreadCpuTime();
+                    lm.generate(prompt, GenerationConfig.greedy(1));
+                    long c1 = CPU.getCurrentThreadCpuTime();
                     Generation g = lm.generate(prompt, gen);
+                    long c2 = CPU.getCurrentThreadCpuTime();
                     promptLen = g.promptTokens();
                     prefill[r] = g.promptTokens() / (g.prefillNanos() / 1e9);
                     decode[r] = (g.completionTokens() - 1) / (g.decodeNanos() / 1e9);
+                    prefillCpu[r] = g.promptTokens() / ((c1 - c0) / 1e9);
+                    decodeCpu[r] = (g.completionTokens() - 1) / (((c2 - c1) - (c1 - c0)) / 1e9);
                 }
-                System.out.printf("%-52s params %6.1fM  prefill %5d tok: %9.1f tok/s   decode %3d tok: %7.1f tok/s%n",
-                        s.name(), c.parameterCount() / 1e6, promptLen, median(prefill), s.newTokens() - 1, median(decode));
+                System.out.printf("%-52s params %6.1fM  prefill %5d tok: %9.1f tok/s (cpu %9.1f)   decode %3d tok: %7.1f tok/s (cpu %7.1f)%n",
+                        s.name(), c.parameterCount() / 1e6, promptLen, median(prefill), median(prefillCpu),
+                        s.newTokens() - 1, median(decode), median(decodeCpu));
             }
         }
     }

@@ -228,7 +228,7 @@ public final class CausalLm implements AutoCloseable {
                     if (completion == gen.maxNewTokens()) break;
                     try (NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
-                        NDArray e = block.embed(m.create(new long[]{next}));
+                        NDArray e = block.embed(next);
                         logits = lastLogits(block.forward(e, cache));
                     }
                 }

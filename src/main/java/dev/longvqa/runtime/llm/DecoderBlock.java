@@ -33,6 +33,7 @@ public final class DecoderBlock extends AbstractBlock {
     private final RotaryEmbedding rope;
     private DataType dtype = DataType.FLOAT32;
     private NDArray rotation;
+    private NDManager tablesManager;
 
     public DecoderBlock(LlmConfig config, WeightNames names) {
         this.config = config;
@@ -67,6 +68,12 @@ public final class DecoderBlock extends AbstractBlock {
             layers.get(i).load(weights, names.prefix() + "layers." + i + ".", manager, dtype);
         }
         rotation = DecoderLayer.rotation(manager, config.headDim(), dtype);
+        tablesManager = manager;
+    }
+
+    /** One token's input embedding {@code [1, hidden]}: a view of the table, no index array to create. */
+    public NDArray embed(long id) {
+        return embedTokens.getArray().get(new ai.djl.ndarray.index.NDIndex().addSliceDim(id, id + 1));
     }
 
     /** Token ids ({@code int64 [t]}) to input embeddings {@code [t, hidden]}. */
@@ -85,8 +92,8 @@ public final class DecoderBlock extends AbstractBlock {
         int past = cache.length();
         cache.reserve(t);
         NDManager m = embeds.getManager();
-        NDList cs = rope.table(m, past, t, dtype);
-        NDList tables = new NDList(cs.get(0).toDevice(embeds.getDevice(), false), cs.get(1).toDevice(embeds.getDevice(), false), rotation);
+        NDList cs = rope.slice(tablesManager != null ? tablesManager : m, past, t, dtype);
+        NDList tables = new NDList(cs.get(0), cs.get(1), rotation);
         NDArray mask = t == 1 ? null : causalMask(m, past, t).toType(dtype, false).toDevice(embeds.getDevice(), false);
         NDArray x = embeds;
         for (int i = 0; i < layers.size(); i++) {

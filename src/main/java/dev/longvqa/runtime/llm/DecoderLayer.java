@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -93,11 +92,12 @@ public final class DecoderLayer extends AbstractBlock {
         NDArray qkv = (qkvBias == null ? Linear.linear(h, qkvProj.getArray()) : Linear.linear(h, qkvProj.getArray(), qkvBias.getArray()))
                 .singletonOrThrow().reshape(t, heads + 2L * kvHeads, hd).transpose(1, 0, 2); // [heads + 2kv, t, hd]
         // Queries and keys rotate together: x·cos + rotate_half(x)·sin.
-        NDArray qk = qkv.get(new NDIndex("0:{}", heads + kvHeads));
+        NDList qkAndV = qkv.split(new long[]{heads + kvHeads}, 0);
+        NDArray qk = qkAndV.get(0);
         qk = qk.mul(rope.get(0)).add(qk.matMul(rope.get(2)).mul(rope.get(1)));
         NDList split = qk.split(new long[]{heads}, 0);
         NDArray q = split.get(0), k = split.get(1);
-        NDArray v = qkv.get(new NDIndex("{}:", heads + kvHeads));
+        NDArray v = qkAndV.get(1);
         cache.write(layer, k, v);
 
         // Queries grouped by the key/value head they share, [kvHeads, groups*t, hd]: each group

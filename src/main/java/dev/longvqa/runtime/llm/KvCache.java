@@ -63,7 +63,7 @@ public final class KvCache implements AutoCloseable {
     private NDArray grow(NDArray old, int grown) {
         NDArray fresh = manager.zeros(new Shape(kvHeads, grown, headDim), dtype);
         NDScope.unregister(fresh);
-        if (length > 0) fresh.set(new NDIndex(":, :{}", length), old.get(new NDIndex(":, :{}", length)));
+        if (length > 0) fresh.set(upTo(length), old.get(upTo(length)));
         old.close();
         return fresh;
     }
@@ -71,18 +71,23 @@ public final class KvCache implements AutoCloseable {
     /** Writes layer {@code layer}'s new keys/values ({@code [kvHeads, t, headDim]}) at the current length. */
     void write(int layer, NDArray k, NDArray v) {
         int t = (int) k.getShape().get(1);
-        NDIndex at = new NDIndex(":, {}:{}", length, length + t);
+        // Built, not parsed: a string NDIndex costs a regex parse per call, per layer, per token.
+        NDIndex at = new NDIndex().addAllDim().addSliceDim(length, length + t);
         keys[layer].set(at, k);
         values[layer].set(at, v);
     }
 
     /** Views of layer {@code layer}'s keys and values up to {@code end} (exclusive). */
     NDArray keys(int layer, int end) {
-        return keys[layer].get(new NDIndex(":, :{}", end));
+        return keys[layer].get(upTo(end));
     }
 
     NDArray values(int layer, int end) {
-        return values[layer].get(new NDIndex(":, :{}", end));
+        return values[layer].get(upTo(end));
+    }
+
+    private static NDIndex upTo(int end) {
+        return new NDIndex().addAllDim().addSliceDim(0, end);
     }
 
     /** Called once all layers have written a step of {@code t} positions. */
