@@ -9,6 +9,9 @@ an 8-token greedy continuation, and the same with an embedding block spliced bet
   llama/  Llama-3.2 style: llama3 rope scaling, tied embeddings (no lm_head.weight), GQA,
           two F32 shards with model.safetensors.index.json
   qwen2/  Qwen2 style: q/k/v biases, untied lm_head, rope_theta 1e6, one BF16 file
+  smolvlm/ Idefics3 layout: the llama/ decoder under model.text_model.* with lm_head.weight, a tiny
+          SigLIP tower (model.vision_model.*) and the pixel-shuffle connector; image tokens,
+          logits and greedy tokens for a prompt with the image spliced in
 
 The modeling code below is written from the published math of HF modeling_llama / modeling_qwen2
 (RMSNorm in float32, rotate_half RoPE, repeat_kv GQA, SwiGLU); the transformers package is not
@@ -255,7 +258,136 @@ QWEN2 = {
     "bos_token_id": 0, "eos_token_id": 1, "torch_dtype": "bfloat16",
 }
 
+
+
+# ---------------------------------------------------------------- SmolVLM (Idefics3) vision path
+
+def layer_norm(x, w, b, eps):
+    return torch.nn.functional.layer_norm(x, (x.shape[-1],), w, b, eps)
+
+
+def gelu_tanh(x):
+    return torch.nn.functional.gelu(x, approximate="tanh")
+
+
+def siglip(vc, W, pixels):
+    """pixels [3, S, S] normalised -> [patches, D]; HF SiglipVisionTransformer / Idefics3 vision model."""
+    p = "model.vision_model."
+    D, nh, eps = vc["hidden_size"], vc["num_attention_heads"], vc["layer_norm_eps"]
+    hd = D // nh
+    x = torch.nn.functional.conv2d(pixels.unsqueeze(0), W[p + "embeddings.patch_embedding.weight"],
+                                   W[p + "embeddings.patch_embedding.bias"], stride=vc["patch_size"])
+    x = x.flatten(2).transpose(1, 2)[0]  # [N, D]
+    x = x + W[p + "embeddings.position_embedding.weight"]
+    N = x.shape[0]
+    for i in range(vc["num_hidden_layers"]):
+        q_ = p + f"encoder.layers.{i}."
+        h = layer_norm(x, W[q_ + "layer_norm1.weight"], W[q_ + "layer_norm1.bias"], eps)
+
+        def lin(name, t):
+            return torch.nn.functional.linear(t, W[q_ + name + ".weight"], W[q_ + name + ".bias"])
+
+        q = lin("self_attn.q_proj", h).view(N, nh, hd).transpose(0, 1)
+        k = lin("self_attn.k_proj", h).view(N, nh, hd).transpose(0, 1)
+        v = lin("self_attn.v_proj", h).view(N, nh, hd).transpose(0, 1)
+        att = torch.softmax((q @ k.transpose(1, 2)) * hd ** -0.5, dim=-1)
+        x = x + lin("self_attn.out_proj", (att @ v).transpose(0, 1).reshape(N, D))
+        h = layer_norm(x, W[q_ + "layer_norm2.weight"], W[q_ + "layer_norm2.bias"], eps)
+        x = x + lin("mlp.fc2", gelu_tanh(lin("mlp.fc1", h)))
+    return layer_norm(x, W[p + "post_layernorm.weight"], W[p + "post_layernorm.bias"], eps)
+
+
+def pixel_shuffle(x, s):
+    """Idefics3Connector.pixel_shuffle for one image: [seq, D] -> [seq/s², D·s²]."""
+    seq, d = x.shape
+    hgt = wid = int(seq ** 0.5)
+    x = x.view(1, hgt, wid, d)
+    x = x.view(1, hgt, wid // s, d * s)
+    x = x.permute(0, 2, 1, 3)
+    x = x.reshape(1, wid // s, hgt // s, d * s * s)
+    x = x.permute(0, 2, 1, 3)
+    return x.reshape(seq // (s * s), d * s * s)
+
+
+def build_smolvlm():
+    """The Llama golden decoder re-homed under model.text_model.*, plus a tiny SigLIP and connector."""
+    torch.manual_seed(99)
+    src = os.path.join(OUT, "llama")
+    d = os.path.join(OUT, "smolvlm")
+    os.makedirs(d, exist_ok=True)
+    text_cfg = json.load(open(os.path.join(src, "config.json")))
+    text_cfg["tie_word_embeddings"] = False
+    W = {}
+    for shard in sorted(f for f in os.listdir(src) if f.endswith(".safetensors")):
+        W.update(read_safetensors(os.path.join(src, shard)))
+    W = {k.replace("model.", "model.text_model.", 1): v for k, v in W.items()}
+    W["lm_head.weight"] = W["model.text_model.embed_tokens.weight"].clone()
+    vc = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+          "image_size": 32, "patch_size": 4, "layer_norm_eps": 1e-6, "hidden_act": "gelu_pytorch_tanh",
+          "model_type": "idefics3_vision", "num_channels": 3}
+    D, I, P = vc["hidden_size"], vc["intermediate_size"], vc["patch_size"]
+    n = (vc["image_size"] // P) ** 2
+    p = "model.vision_model."
+    W[p + "embeddings.patch_embedding.weight"] = torch.randn(D, 3, P, P) / math.sqrt(3 * P * P)
+    W[p + "embeddings.patch_embedding.bias"] = 0.1 * torch.randn(D)
+    W[p + "embeddings.position_embedding.weight"] = 0.5 * torch.randn(n, D)
+    for i in range(vc["num_hidden_layers"]):
+        q = p + f"encoder.layers.{i}."
+        for ln in ("layer_norm1", "layer_norm2"):
+            W[q + ln + ".weight"] = 1 + 0.1 * torch.randn(D)
+            W[q + ln + ".bias"] = 0.1 * torch.randn(D)
+        for name in ("q_proj", "k_proj", "v_proj", "out_proj"):
+            W[q + "self_attn." + name + ".weight"] = torch.randn(D, D) / math.sqrt(D)
+            W[q + "self_attn." + name + ".bias"] = 0.1 * torch.randn(D)
+        W[q + "mlp.fc1.weight"] = torch.randn(I, D) / math.sqrt(D)
+        W[q + "mlp.fc1.bias"] = 0.1 * torch.randn(I)
+        W[q + "mlp.fc2.weight"] = torch.randn(D, I) / math.sqrt(I)
+        W[q + "mlp.fc2.bias"] = 0.1 * torch.randn(D)
+    W[p + "post_layernorm.weight"] = 1 + 0.1 * torch.randn(D)
+    W[p + "post_layernorm.bias"] = 0.1 * torch.randn(D)
+    scale = 2
+    W["model.connector.modality_projection.proj.weight"] = torch.randn(text_cfg["hidden_size"], D * scale * scale) / math.sqrt(D * scale * scale)
+    write_safetensors(os.path.join(d, "model.safetensors"), W, torch.float32)
+    cfg = {"architectures": ["Idefics3ForConditionalGeneration"], "model_type": "idefics3", "scale_factor": scale,
+           "image_token_id": 5, "text_config": text_cfg, "vision_config": vc}
+    json.dump(cfg, open(os.path.join(d, "config.json"), "w"), indent=1)
+    tok = json.load(open(os.path.join(src, "tokenizer.json")))
+    json.dump(tok, open(os.path.join(d, "tokenizer.json"), "w"), indent=1)
+
+    pixels = torch.rand(3, vc["image_size"], vc["image_size"]) * 2 - 1   # already normalised to [-1, 1]
+    feats = siglip(vc, W, pixels)
+    tokens = torch.nn.functional.linear(pixel_shuffle(feats, scale), W["model.connector.modality_projection.proj.weight"])
+    # Text decoder over [prefix ids, image tokens, suffix ids] with the untied head (same values as the golden).
+    tW = {k.replace("model.text_model.", "model.", 1): v for k, v in W.items() if k.startswith("model.text_model.") or k == "lm_head.weight"}
+    vocab, _ = tokenizer_json(["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|eot_id|>", "<|end_header_id|>"])
+    pre, post = encode(vocab, "video"), encode(vocab, "what is happening")
+    emb = tW["model.embed_tokens.weight"]
+    seq = torch.cat([emb[pre], tokens, emb[post]], 0)
+    logits = forward(text_cfg, tW, seq)
+    golden = {"pixels": pixels.flatten().tolist(), "image_size": vc["image_size"], "vision_features": feats.tolist(),
+              "image_tokens": tokens.tolist(), "prefix_ids": pre, "suffix_ids": post,
+              "last_logits": logits[-1].tolist(), "greedy": greedy(text_cfg, tW, seq, 6), "torch": torch.__version__}
+    json.dump(golden, open(os.path.join(d, "golden.json"), "w"))
+    print("smolvlm image tokens", tuple(tokens.shape), "greedy", golden["greedy"], file=sys.stderr)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = e["data_offsets"]
+        assert e["dtype"] == "F32"
+        out[name] = torch.frombuffer(bytearray(data[a:b]), dtype=torch.float32).view(*e["shape"]).clone()
+    return out
+
+
 if __name__ == "__main__":
     build("llama", LLAMA, ["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|eot_id|>",
                            "<|end_header_id|>"], torch.float32, 2, 1234, embed_scale=0.3)
     build("qwen2", QWEN2, ["<|endoftext|>", "<|im_end|>", "<|im_start|>"], torch.bfloat16, 1, 4321)
+    build_smolvlm()  # reads llama/ back: after it
