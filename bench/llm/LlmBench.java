@@ -8,6 +8,11 @@ import dev.longvqa.runtime.llm.LlmConfig;
 import dev.longvqa.runtime.llm.PromptPart;
 import dev.longvqa.runtime.llm.RandomWeights;
 import dev.longvqa.runtime.llm.WeightNames;
+import dev.longvqa.runtime.vlm.SiglipVisionBlock;
+import dev.longvqa.runtime.vlm.VisionConfig;
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +22,8 @@ import java.util.Set;
 
 /**
  * Prefill and decode throughput of the Java decoder runtime on the CPU, for the tiny golden shape
- * and SmolVLM-256M's text decoder (random weights made in memory: no files needed).
+ * and SmolVLM-256M's text decoder, and SmolVLM's vision tower per frame (random weights made in
+ * memory: no files needed).
  *
  *   bench/llm/run.sh [runs]
  *
@@ -71,6 +77,30 @@ public final class LlmBench {
                         s.name(), c.parameterCount() / 1e6, promptLen, median(prefill), median(prefillCpu),
                         s.newTokens() - 1, median(decode), median(decodeCpu));
             }
+        }
+        if (!smallOnly) vision(Math.max(1, runs - 1));
+    }
+
+    /** SmolVLM-256M's SigLIP tower + connector on one 512 px frame (random weights). */
+    private static void vision(int runs) {
+        VisionConfig vc = new VisionConfig(768, 3072, 12, 12, 512, 16, 1e-6, 4);
+        try (Model model = Model.newInstance("vision", Device.cpu(), "PyTorch")) {
+            SiglipVisionBlock block = new SiglipVisionBlock(vc, 576);
+            block.load(new RandomWeights(0.02f), model.getNDManager(), DataType.FLOAT32);
+            double[] wall = new double[runs], cpu = new double[runs];
+            for (int r = -1; r < runs; r++) {
+                long t0 = System.nanoTime(), c0 = CPU.getCurrentThreadCpuTime();
+                try (NDManager m = model.getNDManager().newSubManager(); NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    block.imageTokens(m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(3, 512, 512))).toFloatArray();
+                }
+                if (r >= 0) {
+                    wall[r] = (System.nanoTime() - t0) / 1e6;
+                    cpu[r] = (CPU.getCurrentThreadCpuTime() - c0) / 1e6;
+                }
+            }
+            System.out.printf("%-52s 1024 patches -> %d tokens: %8.0f ms/frame (cpu %8.0f ms)%n",
+                    "SmolVLM-256M vision tower + connector, 512 px", vc.tokensPerImage(), median(wall), median(cpu));
         }
     }
 
