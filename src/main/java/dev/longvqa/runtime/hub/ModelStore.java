@@ -6,6 +6,11 @@ import dev.longvqa.pipeline.LongVqaException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +35,8 @@ public final class ModelStore {
     public static final Predicate<String> RUNTIME_FILES = path -> !path.contains("/")
             && (path.endsWith(".json") || path.endsWith(".safetensors") || path.endsWith(".txt")
             || path.endsWith(".model") || path.endsWith(".jinja") || path.endsWith(".tiktoken"));
+
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private final HubSettings settings;
     private final HubClient client;
@@ -63,6 +70,7 @@ public final class ModelStore {
     }
 
     public Path resolve(String modelId, DownloadListener listener) {
+        // (a pull that waited on the lock re-checks each file, so a finished download is not repeated)
         Path local = Path.of(modelId.replaceFirst("^~", System.getProperty("user.home")));
         if (!modelId.contains("@") && Files.isDirectory(local) && (local.isAbsolute() || modelId.startsWith("."))) return local;
         ModelRef ref = ModelRef.parse(modelId);
@@ -79,9 +87,29 @@ public final class ModelStore {
         }
     }
 
-    /** Downloads the files of {@code ref} matching {@code include} (skipping those already complete). */
+    /**
+     * Downloads the files of {@code ref} matching {@code include} (skipping those already complete).
+     * One pull per directory at a time, across threads and processes (a lock file): workers that
+     * start together on a cold cache wait for the first download instead of racing on the parts.
+     */
     public Path pull(ModelRef ref, Predicate<String> include, DownloadListener listener) {
         Path dir = directory(ref);
+        ReentrantLock local = LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
+        local.lock();
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(dir.resolve(".longvqa.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                return pullLocked(ref, dir, include, listener);
+            }
+        } catch (IOException e) {
+            throw new LongVqaException(ErrorCode.TRANSIENT, "cannot lock the model cache at " + dir + ": " + e.getMessage(), e);
+        } finally {
+            local.unlock();
+        }
+    }
+
+    private Path pullLocked(ModelRef ref, Path dir, Predicate<String> include, DownloadListener listener) {
         List<RemoteFile> files = client.listFiles(ref).stream().filter(f -> include.test(f.path())).toList();
         if (files.isEmpty()) throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, ref + " lists no model files");
         for (RemoteFile f : files) {

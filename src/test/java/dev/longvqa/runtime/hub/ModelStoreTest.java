@@ -139,6 +139,19 @@ class ModelStoreTest {
     }
 
     @Test
+    void concurrentResolvesDownloadEachFileOnce() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Path>>();
+            for (int i = 0; i < 3; i++) futures.add(pool.submit(() -> store(null).resolve(FakeHub.REPO)));
+            for (var f : futures) assertThat(f.get().resolve("model.safetensors")).hasBinaryContent(hub.files.get("model.safetensors"));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(hub.requests.stream().filter(r -> r.path().equals("/cdn/model.safetensors")).count()).isEqualTo(1);
+    }
+
+    @Test
     void settingsComeFromTheEnvironment() {
         HubSettings s = HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "https://mirror.example/", "HF_TOKEN", "t",
                 "LONGVQA_MODELS", "/models", "HF_HUB_OFFLINE", "1"), Path.of("/home/u"));
