@@ -212,7 +212,7 @@ public final class CausalLm implements AutoCloseable {
                 promptTokens = (int) embeds.getShape().get(0);
                 if (promptTokens == 0) throw new IllegalArgumentException("empty prompt");
                 cache = new KvCache(m, config, promptTokens + gen.maxNewTokens(), block.dataType());
-                logits = gen.maxNewTokens() == 0 ? null : lastLogits(block.forward(embeds, cache));
+                logits = gen.maxNewTokens() == 0 ? null : lastLogits(prefill(embeds, cache, gen.prefillChunk()));
             }
             prefill = System.nanoTime() - start;
             try (cache) {
@@ -241,18 +241,47 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /** Logits {@code [positions][vocab]} for every prompt position in one causal pass (scoring, parity checks). */
-    public synchronized float[][] logits(List<PromptPart> prompt) {
+    public float[][] logits(List<PromptPart> prompt) {
+        return logits(prompt, GenerationConfig.DEFAULT_PREFILL_CHUNK);
+    }
+
+    synchronized float[][] logits(List<PromptPart> prompt, int chunk) {
         try (NDManager m = model.getNDManager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray embeds = embed(m, prompt);
             int t = (int) embeds.getShape().get(0);
+            float[][] out = new float[t][];
             try (KvCache cache = new KvCache(m, config, t, block.dataType())) {
-                float[] flat = block.logits(block.forward(embeds, cache)).toType(DataType.FLOAT32, false).toFloatArray();
-                float[][] out = new float[t][config.vocabSize()];
-                for (int i = 0; i < t; i++) System.arraycopy(flat, i * config.vocabSize(), out[i], 0, config.vocabSize());
+                for (int from = 0; from < t; from += chunk) {
+                    int to = Math.min(t, from + chunk);
+                    float[] flat = block.logits(block.forward(rows(embeds, from, to), cache)).toType(DataType.FLOAT32, false).toFloatArray();
+                    for (int i = from; i < to; i++) {
+                        out[i] = java.util.Arrays.copyOfRange(flat, (i - from) * config.vocabSize(), (i - from + 1) * config.vocabSize());
+                    }
+                }
                 return out;
             }
         }
+    }
+
+    /**
+     * Runs the prompt through the decoder in chunks of {@code chunk} positions against the cache.
+     * Attention scores of one pass are {@code heads x t x t}: for an 8K-token TDC context in one
+     * piece that is gigabytes; in 512-position chunks it is {@code heads x 512 x t}.
+     *
+     * @return hidden states of the last chunk
+     */
+    private NDArray prefill(NDArray embeds, KvCache cache, int chunk) {
+        int t = (int) embeds.getShape().get(0);
+        NDArray hidden = null;
+        for (int from = 0; from < t; from += chunk) {
+            hidden = block.forward(rows(embeds, from, Math.min(t, from + chunk)), cache);
+        }
+        return hidden;
+    }
+
+    private static NDArray rows(NDArray a, int from, int to) {
+        return from == 0 && to == a.getShape().get(0) ? a : a.get(new NDIndex().addSliceDim(from, to));
     }
 
     private float[] lastLogits(NDArray hidden) {

@@ -77,6 +77,24 @@ class CausalLmGoldenTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen2"})
+    void chunkedPrefillGivesTheSameLogitsAndTokens(String name) throws Exception {
+        JsonNode g = golden(name);
+        float[][] expected = matrix(g.get("logits"));
+        try (CausalLm lm = CausalLm.load(dir(name))) {
+            float[][] actual = lm.logits(List.of(PromptPart.tokens(longs(g.get("ids")))), 5); // 13 positions: 5 + 5 + 3
+            for (int t = 0; t < expected.length; t++) {
+                for (int v = 0; v < expected[t].length; v++) assertThat(actual[t][v]).isCloseTo(expected[t][v], within(1e-4f));
+            }
+            JsonNode s = g.get("spliced");
+            Generation out = lm.generate(List.of(PromptPart.tokens(longs(s.get("prefix_ids"))),
+                    PromptPart.embeddings(matrix(s.get("embeddings"))), PromptPart.tokens(longs(s.get("suffix_ids")))),
+                    GenerationConfig.builder().maxNewTokens(8).prefillChunk(2).build());
+            assertThat(out.tokenIds()).containsExactly(longs(s.get("greedy")));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2"})
     void aStopTokenEndsGenerationAndIsNotReturned(String name) throws Exception {
         JsonNode g = golden(name);
         long[] greedy = longs(g.get("greedy"));
