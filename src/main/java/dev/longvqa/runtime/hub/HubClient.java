@@ -111,6 +111,12 @@ public final class HubClient {
                 r.body().close();
                 have = file.size();
                 append = true;
+            } else if (r.statusCode() == 416) {
+                // The part does not fit the file any more (changed upstream?): start over next time.
+                r.body().close();
+                Files.deleteIfExists(part);
+                throw new LongVqaException(ErrorCode.TRANSIENT, "the hub rejected resuming " + file.path() + " of " + ref
+                        + " at byte " + have + "; the partial file was removed, run the pull again");
             } else if (r.statusCode() != 200 && r.statusCode() != 206) {
                 r.body().close();
                 throw failure(ref, r.statusCode(), file.path());

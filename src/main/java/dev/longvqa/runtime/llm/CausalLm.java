@@ -240,7 +240,7 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
-    /** Logits {@code [positions][vocab]} for every prompt position in one causal pass (scoring, parity checks). */
+    /** Logits {@code [positions][vocab]} for every prompt position (scoring, parity checks). */
     public float[][] logits(List<PromptPart> prompt) {
         return logits(prompt, GenerationConfig.DEFAULT_PREFILL_CHUNK);
     }
