@@ -194,7 +194,37 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /** Continues {@code prompt}. */
-    public synchronized Generation generate(List<PromptPart> prompt, GenerationConfig gen) {
+    public Generation generate(List<PromptPart> prompt, GenerationConfig gen) {
+        return generate(null, prompt, gen);
+    }
+
+    /**
+     * Runs {@code prefix} once and keeps its keys/values, so several continuations can share it:
+     * the Answer stage asks every question after the same video context, which is most of the
+     * prompt. Close it to free the memory; it must be used with this model only.
+     */
+    public synchronized PrefixCache cachePrefix(List<PromptPart> prefix) {
+        NDManager m = model.getNDManager().newSubManager();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray embeds = embed(m, prefix);
+            int t = (int) embeds.getShape().get(0);
+            KvCache cache = new KvCache(m, config, t, block.dataType());
+            if (t > 0) prefill(embeds, cache, GenerationConfig.DEFAULT_PREFILL_CHUNK);
+            return new PrefixCache(this, m, cache);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Continues {@code prefix} (or nothing, when null) followed by {@code prompt}. The prefix is
+     * copied, not changed: it can serve any number of calls.
+     */
+    public synchronized Generation generate(PrefixCache prefix, List<PromptPart> prompt, GenerationConfig gen) {
+        if (prefix != null && prefix.owner() != this) throw new IllegalArgumentException("the prefix cache belongs to another model");
+        if (prefix != null && prefix.isClosed()) throw new IllegalStateException("the prefix cache is closed");
         Set<Long> stop = new LinkedHashSet<>(stopIds);
         stop.addAll(gen.stopTokenIds());
         Sampler sampler = new Sampler(gen);
@@ -209,9 +239,13 @@ public final class CausalLm implements AutoCloseable {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray embeds = embed(m, prompt);
-                promptTokens = (int) embeds.getShape().get(0);
-                if (promptTokens == 0) throw new IllegalArgumentException("empty prompt");
-                cache = new KvCache(m, config, promptTokens + gen.maxNewTokens(), block.dataType());
+                int fresh = (int) embeds.getShape().get(0);
+                // The last prompt position's logits start generation: it must be computed here.
+                if (fresh == 0) throw new IllegalArgumentException("empty prompt (after the prefix)");
+                int past = prefix == null ? 0 : prefix.length();
+                promptTokens = past + fresh;
+                cache = prefix == null ? new KvCache(m, config, promptTokens + gen.maxNewTokens(), block.dataType())
+                        : prefix.cache().copy(m, promptTokens + gen.maxNewTokens());
                 logits = gen.maxNewTokens() == 0 ? null : lastLogits(prefill(embeds, cache, gen.prefillChunk()));
             }
             prefill = System.nanoTime() - start;

@@ -20,11 +20,13 @@ public final class KvCache implements AutoCloseable {
     private final int kvHeads;
     private final int headDim;
     private final DataType dtype;
+    private final LlmConfig config;
     private int capacity;
     private int length;
 
     public KvCache(NDManager parent, LlmConfig config, int capacity, DataType dtype) {
         this.manager = parent.newSubManager();
+        this.config = config;
         this.kvHeads = config.numKvHeads();
         this.headDim = config.headDim();
         this.dtype = dtype;
@@ -46,6 +48,19 @@ public final class KvCache implements AutoCloseable {
 
     public int capacity() {
         return capacity;
+    }
+
+    /** A new cache with this one's positions and room for {@code capacity} in all (prefix reuse). */
+    KvCache copy(NDManager parent, int capacity) {
+        KvCache c = new KvCache(parent, config, Math.max(capacity, length), dtype);
+        if (length > 0) {
+            for (int i = 0; i < keys.length; i++) {
+                c.keys[i].set(upTo(length), keys(i, length));
+                c.values[i].set(upTo(length), values(i, length));
+            }
+        }
+        c.length = length;
+        return c;
     }
 
     /** Makes room for {@code extra} more positions, copying the past into larger buffers if needed. */

@@ -39,6 +39,29 @@ class KvCacheTest {
     }
 
     @Test
+    void aCachedPrefixServesSeveralContinuationsUnchanged() throws Exception {
+        JsonNode g = golden("llama");
+        long[] ids = longs(g.get("ids"));
+        long[] head = java.util.Arrays.copyOf(ids, 6), tail = java.util.Arrays.copyOfRange(ids, 6, ids.length);
+        JsonNode s = g.get("spliced");
+        try (CausalLm lm = CausalLm.load(dir("llama"));
+             PrefixCache prefix = lm.cachePrefix(List.of(PromptPart.tokens(head)))) {
+            assertThat(prefix.length()).isEqualTo(6);
+            for (int round = 0; round < 2; round++) {
+                Generation out = lm.generate(prefix, List.of(PromptPart.tokens(tail)), GenerationConfig.greedy(8));
+                assertThat(out.tokenIds()).containsExactly(longs(g.get("greedy")));
+                assertThat(out.promptTokens()).isEqualTo(ids.length);
+            }
+            // A prefix of embeddings (the TDC context) works the same way.
+            try (PrefixCache video = lm.cachePrefix(List.of(PromptPart.tokens(longs(s.get("prefix_ids"))),
+                    PromptPart.embeddings(matrix(s.get("embeddings")))))) {
+                Generation out = lm.generate(video, List.of(PromptPart.tokens(longs(s.get("suffix_ids")))), GenerationConfig.greedy(8));
+                assertThat(out.tokenIds()).containsExactly(longs(s.get("greedy")));
+            }
+        }
+    }
+
+    @Test
     void generationLeavesNoEngineArraysBehind() throws Exception {
         long[] ids = longs(golden("llama").get("ids"));
         try (CausalLm lm = CausalLm.load(dir("llama"))) {
