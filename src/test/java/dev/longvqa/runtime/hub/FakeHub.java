@@ -52,6 +52,19 @@ final class FakeHub implements AutoCloseable {
         server.start();
     }
 
+    /** Serves the files of a checkpoint directory instead (safetensors as LFS files). */
+    FakeHub serving(java.nio.file.Path dir) throws IOException {
+        files.clear();
+        lfs.clear();
+        try (var s = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : s.sorted().toList()) {
+                String name = f.getFileName().toString();
+                put(name, java.nio.file.Files.readAllBytes(f), name.endsWith(".safetensors"));
+            }
+        }
+        return this;
+    }
+
     private void put(String path, byte[] content, boolean isLfs) {
         files.put(path, content);
         lfs.put(path, isLfs);
