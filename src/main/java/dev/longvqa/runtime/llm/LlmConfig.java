@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +83,7 @@ public record LlmConfig(Family family, String modelType, int vocabSize, int hidd
         return numLayers * perLayer + embed + hiddenSize + (tieWordEmbeddings ? 0 : embed);
     }
 
-    /** A copy with another layer count etc. is not needed often; the builder serves benchmarks and tests. */
+    /** For configs made in code rather than read from a checkpoint (benchmarks, tests). */
     public static Builder builder(Family family) {
         return new Builder(family);
     }
