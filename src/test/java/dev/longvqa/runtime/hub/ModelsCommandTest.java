@@ -53,6 +53,13 @@ class ModelsCommandTest {
     }
 
     @Test
+    void pullDrawsProgressOnStderrOnly() throws Exception {
+        assertThat(run(false, "pull", FakeHub.REPO)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo(cache.resolve("acme--tiny-llm/main").toString());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("model.safetensors").contains("100%");
+    }
+
+    @Test
     void offlineWithoutTheModelExitsWithThree() {
         assertThat(run(true, "pull", "tdc-qwen2-7b")).isEqualTo(3);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("MODEL_UNAVAILABLE").contains("Hoar012/TDC-Qwen2-7B");
