@@ -1,0 +1,197 @@
+package dev.longvqa.runtime.hub;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The local model cache: {@code <cacheDir>/<owner>--<name>/<revision>/} holds a checkpoint's files
+ * exactly as the hub names them, so the directory can be handed to anything that reads Hugging
+ * Face checkpoints. A pull writes {@value #MANIFEST} last; a directory without it is incomplete,
+ * unless its files were placed by hand (config.json, tokenizer.json and safetensors present).
+ */
+public final class ModelStore {
+    public static final String MANIFEST = ".longvqa-manifest.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a runtime needs from a repository: top-level configs, tokenizer, weights, templates. */
+    public static final Predicate<String> RUNTIME_FILES = path -> !path.contains("/")
+            && (path.endsWith(".json") || path.endsWith(".safetensors") || path.endsWith(".txt")
+            || path.endsWith(".model") || path.endsWith(".jinja") || path.endsWith(".tiktoken"));
+
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+    private final HubSettings settings;
+    private final HubClient client;
+
+    public ModelStore(HubSettings settings) {
+        this.settings = settings;
+        this.client = new HubClient(settings);
+    }
+
+    public static ModelStore fromEnvironment() {
+        return new ModelStore(HubSettings.fromEnvironment());
+    }
+
+    public HubSettings settings() {
+        return settings;
+    }
+
+    public Path directory(ModelRef ref) {
+        return settings.cacheDir().resolve(ref.cachePath());
+    }
+
+    /**
+     * The local directory of {@code modelId}: an existing directory path is used as is; a hub id
+     * or short name comes from the cache, pulled on first use unless offline.
+     *
+     * @throws LongVqaException MODEL_UNAVAILABLE when it is not cached and cannot be fetched,
+     *                          saying where to place the files by hand
+     */
+    public Path resolve(String modelId) {
+        return resolve(modelId, DownloadListener.NONE);
+    }
+
+    public Path resolve(String modelId, DownloadListener listener) {
+        // (a pull that waited on the lock re-checks each file, so a finished download is not repeated)
+        Path local = Path.of(modelId.replaceFirst("^~", System.getProperty("user.home")));
+        if (!modelId.contains("@") && Files.isDirectory(local) && (local.isAbsolute() || modelId.startsWith("."))) return local;
+        ModelRef ref = ModelRef.parse(modelId);
+        Path dir = directory(ref);
+        if (isComplete(dir)) return dir;
+        if (settings.offline()) throw unavailable(ref, dir, "the hub is offline (HF_HUB_OFFLINE / LONGVQA_OFFLINE)");
+        try {
+            return pull(ref, RUNTIME_FILES, listener);
+        } catch (LongVqaException e) {
+            if (e.code() == ErrorCode.MODEL_UNAVAILABLE && e.getMessage().startsWith("cannot reach")) {
+                throw unavailable(ref, dir, e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Downloads the files of {@code ref} matching {@code include} (skipping those already complete).
+     * One pull per directory at a time, across threads and processes (a lock file): workers that
+     * start together on a cold cache wait for the first download instead of racing on the parts.
+     */
+    public Path pull(ModelRef ref, Predicate<String> include, DownloadListener listener) {
+        Path dir = directory(ref);
+        ReentrantLock local = LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
+        local.lock();
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(dir.resolve(".longvqa.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                return pullLocked(ref, dir, include, listener);
+            }
+        } catch (IOException e) {
+            throw new LongVqaException(ErrorCode.TRANSIENT, "cannot lock the model cache at " + dir + ": " + e.getMessage(), e);
+        } finally {
+            local.unlock();
+        }
+    }
+
+    private Path pullLocked(ModelRef ref, Path dir, Predicate<String> include, DownloadListener listener) {
+        List<RemoteFile> files = client.listFiles(ref).stream().filter(f -> include.test(f.path())).toList();
+        if (files.isEmpty()) throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, ref + " lists no model files");
+        for (RemoteFile f : files) {
+            Path target = dir.resolve(f.path()).normalize();
+            if (!target.startsWith(dir)) throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "unsafe file name in " + ref + ": " + f.path());
+            if (isAlreadyThere(target, f)) continue;
+            client.download(ref, f, target, listener);
+        }
+        writeManifest(dir, ref, files);
+        return dir;
+    }
+
+    private static boolean isAlreadyThere(Path target, RemoteFile f) {
+        try {
+            if (!Files.isRegularFile(target)) return false;
+            if (f.size() >= 0 && Files.size(target) != f.size()) return false;
+            return f.sha256() == null || HubClient.sha256(target).equalsIgnoreCase(f.sha256());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void writeManifest(Path dir, ModelRef ref, List<RemoteFile> files) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("repo", ref.repo());
+        m.put("revision", ref.revision());
+        m.put("files", files);
+        try {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(MANIFEST).toFile(), m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Pulled completely, or placed by hand with the files a runtime needs. */
+    public static boolean isComplete(Path dir) {
+        if (Files.isRegularFile(dir.resolve(MANIFEST))) return true;
+        return Files.isRegularFile(dir.resolve("config.json")) && Files.isRegularFile(dir.resolve("tokenizer.json"))
+                && (Files.isRegularFile(dir.resolve("model.safetensors")) || Files.isRegularFile(dir.resolve("model.safetensors.index.json")));
+    }
+
+    /** The remote listing of {@code ref} (for {@code models info} before a pull). */
+    public List<RemoteFile> remoteFiles(ModelRef ref) {
+        return client.listFiles(ref);
+    }
+
+    /** A model present in the cache. */
+    public record CachedModel(ModelRef ref, Path dir, long bytes, boolean complete) {
+    }
+
+    public List<CachedModel> list() {
+        List<CachedModel> out = new ArrayList<>();
+        Path root = settings.cacheDir();
+        if (!Files.isDirectory(root)) return out;
+        try (Stream<Path> repos = Files.list(root)) {
+            for (Path repoDir : repos.sorted().toList()) {
+                String name = repoDir.getFileName().toString();
+                if (!name.contains("--") || !Files.isDirectory(repoDir)) continue;
+                try (Stream<Path> revs = Files.list(repoDir)) {
+                    for (Path rev : revs.filter(Files::isDirectory).sorted().toList()) {
+                        ModelRef ref = new ModelRef(name.replaceFirst("--", "/"), rev.getFileName().toString());
+                        out.add(new CachedModel(ref, rev, size(rev), isComplete(rev)));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.sort(Comparator.comparing(c -> c.ref().toString()));
+        return out;
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static LongVqaException unavailable(ModelRef ref, Path dir, String why) {
+        return new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "model " + ref + " is not in the cache and cannot be downloaded: "
+                + why + ". Run `longvqa models pull " + ref + "` where the hub is reachable, or place the checkpoint by hand in "
+                + dir + " with config.json, tokenizer.json (tokenizer_config.json for the chat template) and model.safetensors "
+                + "or model.safetensors.index.json with all its model-XXXXX-of-YYYYY.safetensors shards");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.longvqa.runtime.vlm;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.runtime.HfCheckpoint;
+import dev.longvqa.runtime.llm.CausalLm;
+import dev.longvqa.runtime.llm.PromptPart;
+import dev.longvqa.video.RgbImage;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * SmolVLM (Idefics3): the {@link CausalLm} text decoder plus its SigLIP tower and connector.
+ * {@link #imageTokens} turns one frame into an embedding block; {@link #imagePrompt} wraps it in
+ * the image delimiters the model was trained with, ready to splice into a chat turn.
+ *
+ * <p>Images go in as one {@code image_size} square (SmolVLM's video mode: no tiling into
+ * sub-images).
+ */
+public final class SmolVlm implements AutoCloseable {
+    private final CausalLm language;
+    private final Model model;
+    private final SiglipVisionBlock vision;
+    private final HfCheckpoint weights;
+
+    private SmolVlm(CausalLm language, Model model, SiglipVisionBlock vision, HfCheckpoint weights) {
+        this.language = language;
+        this.model = model;
+        this.vision = vision;
+        this.weights = weights;
+    }
+
+    public static SmolVlm load(Path dir, Device device) {
+        CausalLm language = CausalLm.load(dir, device);
+        HfCheckpoint ckpt = null;
+        Model model = null;
+        try {
+            VisionConfig vc = VisionConfig.fromJson(new ObjectMapper().readTree(dir.resolve("config.json").toFile()));
+            ckpt = HfCheckpoint.open(dir);
+            model = Model.newInstance("vision", device, "PyTorch");
+            SiglipVisionBlock block = new SiglipVisionBlock(vc, language.config().hiddenSize());
+            block.load(ckpt, model.getNDManager(), language.dataType());
+            model.setBlock(block);
+            return new SmolVlm(language, model, block, ckpt);
+        } catch (IOException | RuntimeException e) {
+            language.close();
+            if (model != null) model.close();
+            try {
+                if (ckpt != null) ckpt.close();
+            } catch (IOException ignored) {
+                // the load failure is the error to report
+            }
+            throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "cannot load the SmolVLM vision tower in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public CausalLm language() {
+        return language;
+    }
+
+    public VisionConfig visionConfig() {
+        return vision.config();
+    }
+
+    /** Image tokens for one normalised image, {@code [3][S][S]} row-major in [-1, 1]. */
+    public synchronized PromptPart.Embeddings imageTokens(float[] pixelsChw) {
+        int s = vision.config().imageSize();
+        if (pixelsChw.length != 3 * s * s) throw new IllegalArgumentException("expected 3x" + s + "x" + s + " pixels");
+        try (NDManager m = model.getNDManager().newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray px = m.create(pixelsChw, new Shape(3, s, s)).toType(language.dataType(), false);
+            float[] out = vision.imageTokens(px).toType(DataType.FLOAT32, false).toFloatArray();
+            return (PromptPart.Embeddings) PromptPart.embeddings(out, language.config().hiddenSize());
+        }
+    }
+
+    public PromptPart.Embeddings imageTokens(RgbImage frame) {
+        return imageTokens(normalise(frame, vision.config().imageSize()));
+    }
+
+    /** {@code <fake_token_around_image><global-img>} image tokens {@code <fake_token_around_image>}. */
+    public static List<PromptPart> imagePrompt(PromptPart.Embeddings tokens) {
+        return List.of(PromptPart.text("<fake_token_around_image><global-img>"), tokens, PromptPart.text("<fake_token_around_image>"));
+    }
+
+    /**
+     * Bilinear resize to {@code size}², rescale to [0, 1], normalise with mean = std = 0.5 (the
+     * SmolVLM processor's constants). The processor resamples with Lanczos, so pixels differ
+     * slightly from the Python pipeline's.
+     */
+    public static float[] normalise(RgbImage img, int size) {
+        float[] out = new float[3 * size * size];
+        double sx = (double) img.width() / size, sy = (double) img.height() / size;
+        for (int y = 0; y < size; y++) {
+            double fy = Math.max(0, (y + 0.5) * sy - 0.5);
+            int y0 = Math.min((int) fy, img.height() - 1), y1 = Math.min(y0 + 1, img.height() - 1);
+            double wy = fy - y0;
+            for (int x = 0; x < size; x++) {
+                double fx = Math.max(0, (x + 0.5) * sx - 0.5);
+                int x0 = Math.min((int) fx, img.width() - 1), x1 = Math.min(x0 + 1, img.width() - 1);
+                double wx = fx - x0;
+                for (int c = 0; c < 3; c++) {
+                    double v = (1 - wy) * ((1 - wx) * img.at(x0, y0, c) + wx * img.at(x1, y0, c))
+                            + wy * ((1 - wx) * img.at(x0, y1, c) + wx * img.at(x1, y1, c));
+                    out[(c * size + y) * size + x] = (float) ((v / 255.0 - 0.5) / 0.5);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        language.close();
+        try {
+            weights.close();
+        } catch (IOException ignored) {
+            // read-only mappings
+        }
+    }
+}
