@@ -305,6 +305,50 @@ class WorkerIntegrationTest {
     }
 
     @Test
+    void workerProcessDrainsItsTaskOnSigterm() throws Exception {
+        // the real entry point in a child JVM, configured only through the environment (endpoints
+        // via AWS_ENDPOINT_URL_<SERVICE>, as the SDK resolves them), stopped with a real SIGTERM
+        var q = emu.queues("sigterm-" + UUID.randomUUID(), 5, 3);
+        AtomicInteger n = new AtomicInteger();
+        llm.behaviour = r -> {
+            n.incrementAndGet();
+            return FakeLlm.Reply.ok("drained on SIGTERM").after(2500);
+        };
+        int healthPort = Emulators.freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
+        pb.environment().putAll(Map.of("QUEUE_URL", q.url(), "JOBS_TABLE", TABLE, "LLM_BASE_URL", llm.baseUrl().toString(),
+                "WORKER_BLOB_ROOT", root.toString(), "HEALTH_PORT", Integer.toString(healthPort), "WORKER_WAIT_SECONDS", "1",
+                "AWS_ENDPOINT_URL_SQS", emu.sqsEndpoint.toString(), "AWS_ENDPOINT_URL_SFN", sfn.endpoint().toString(),
+                "AWS_ENDPOINT_URL_DYNAMODB", emu.dynamoEndpoint.toString()));
+        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1"));
+        pb.redirectErrorStream(true).redirectOutput(root.resolve("worker.log").toFile());
+        Process worker = pb.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/ready")).build();
+            await(Duration.ofSeconds(40), () -> {
+                try {
+                    return http.send(ready, HttpResponse.BodyHandlers. discarding()).statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "worker process ready");
+            String token = "tok-" + UUID.randomUUID();
+            send(q.url(), segmentBody(token, 0, 0.0, 20.0));
+            await(Duration.ofSeconds(15), () -> n.get() == 1, "LLM request from the worker process");
+
+            worker.destroy(); // SIGTERM
+            assertThat(worker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(sfn.accepted("SendTaskSuccess", token)).hasSize(1);
+            assertThat(emu.messagesIn(q.url())).isZero();
+            assertThat(Files.readString(root.resolve("worker.log"))).contains("SIGTERM: draining").contains("drained; exiting");
+        } finally {
+            worker.destroyForcibly();
+        }
+    }
+
+    @Test
     void shutdownPastTheGraceHandsTheTaskBackForAnotherWorker() throws Exception {
         // a long visibility: only the hand-back (visibility 0) lets the next worker start at once
         var q = emu.queues("handback-" + UUID.randomUUID(), 30, 3);
