@@ -46,7 +46,9 @@ public final class WorkerApp implements AutoCloseable {
         Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers, json);
         HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running, json);
         worker.start();
-        LOG.info("worker up: device " + config.device() + ", model " + config.llmModel() + " at " + config.llmBaseUrl()
+        int gpus = Gpus.visible(System.getenv("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS);
+        LOG.info("worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
+                + " GPU(s) visible), model " + config.llmModel() + " at " + config.llmBaseUrl()
                 + (health != null ? ", health on :" + health.port() : ""));
         return new WorkerApp(config, aws, worker, health);
     }

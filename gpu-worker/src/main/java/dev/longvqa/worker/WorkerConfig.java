@@ -122,7 +122,8 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         Device device = get.apply("DEVICE") == null ? Device.AUTO : Device.parse(get.apply("DEVICE"));
         b.device = device;
         String conc = get.apply("WORKER_CONCURRENCY");
-        b.concurrency = conc != null ? Integer.parseInt(conc) : defaultConcurrency(device, get.apply("NVIDIA_VISIBLE_DEVICES"));
+        b.concurrency = conc != null ? Integer.parseInt(conc)
+                : defaultConcurrency(device, Gpus.visible(get.apply("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS));
         b.waitTimeSeconds = intOr(get.apply("WORKER_WAIT_SECONDS"), b.waitTimeSeconds);
         b.heartbeatInterval = durationOr(get.apply("WORKER_HEARTBEAT_SECONDS"), b.heartbeatInterval);
         b.visibilityExtension = durationOr(get.apply("WORKER_VISIBILITY_SECONDS"), b.visibilityExtension);
@@ -147,11 +148,9 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         return "longvqa." + env.toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
-    /** One slot per visible GPU; the CPU fallback gets one slot (it is only ever an HTTP client). */
-    static int defaultConcurrency(Device device, String visibleDevices) {
-        if (device == Device.CPU || visibleDevices == null || visibleDevices.isBlank()) return 1;
-        if (visibleDevices.equals("all") || visibleDevices.equals("none") || visibleDevices.equals("void")) return 1;
-        return Math.max(1, visibleDevices.split(",").length);
+    /** One slot per visible GPU; the CPU fallback gets one slot. */
+    static int defaultConcurrency(Device device, int visibleGpus) {
+        return device == Device.CPU ? 1 : Math.max(1, visibleGpus);
     }
 
     private static String or(String v, String fallback) {

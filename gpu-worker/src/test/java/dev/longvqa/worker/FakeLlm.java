@@ -35,6 +35,7 @@ final class FakeLlm implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final List<JsonNode> requests = new ArrayList<>();
     volatile Function<JsonNode, Reply> behaviour = r -> Reply.ok("ok");
+    volatile String lastAuthorization;
 
     FakeLlm() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
@@ -69,6 +70,7 @@ final class FakeLlm implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
             JsonNode req = json.readTree(ex.getRequestBody().readAllBytes());
             synchronized (this) {
                 requests.add(req);

@@ -1,6 +1,10 @@
 package dev.longvqa.worker;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.net.URI;
 import java.time.Duration;
@@ -33,10 +37,21 @@ class WorkerConfigTest {
     }
 
     @Test
-    void oneSlotPerVisibleGpuByDefault() {
-        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.AUTO, "0,1,2,3")).isEqualTo(4);
-        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.CPU, "0,1")).isEqualTo(1);
-        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.GPU, null)).isEqualTo(1);
+    void oneSlotPerVisibleGpuByDefault(@TempDir Path dir) throws Exception {
+        Path procGpus = dir.resolve("gpus");
+        assertThat(Gpus.visible(null, procGpus)).isZero(); // no driver: CPU fallback
+        Files.createDirectories(procGpus.resolve("0000:17:00.0"));
+        Files.createDirectories(procGpus.resolve("0000:65:00.0"));
+        assertThat(Gpus.visible("all", procGpus)).isEqualTo(2);
+        assertThat(Gpus.visible(null, procGpus)).isEqualTo(2);
+        assertThat(Gpus.visible("GPU-a1,GPU-b2,GPU-c3", procGpus)).isEqualTo(3);
+        assertThat(Gpus.visible("void", procGpus)).isZero();
+        assertThat(Gpus.resolve(WorkerConfig.Device.AUTO, 0)).isEqualTo(WorkerConfig.Device.CPU);
+        assertThat(Gpus.resolve(WorkerConfig.Device.AUTO, 2)).isEqualTo(WorkerConfig.Device.GPU);
+        assertThat(Gpus.resolve(WorkerConfig.Device.CPU, 2)).isEqualTo(WorkerConfig.Device.CPU);
+        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.AUTO, 4)).isEqualTo(4);
+        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.CPU, 4)).isEqualTo(1);
+        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.GPU, 0)).isEqualTo(1);
         assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "NVIDIA_VISIBLE_DEVICES", "0,1"), new Properties()).concurrency()).isEqualTo(2);
     }
 

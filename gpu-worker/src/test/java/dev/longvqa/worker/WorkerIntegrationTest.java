@@ -384,6 +384,30 @@ class WorkerIntegrationTest {
     }
 
     @Test
+    void tokenTimingOutMidTaskStopsTheTaskAndDropsTheMessage() throws Exception {
+        var q = emu.queues("midgone-" + UUID.randomUUID(), 5, 3);
+        AtomicInteger n = new AtomicInteger();
+        llm.behaviour = r -> {
+            n.incrementAndGet();
+            return FakeLlm.Reply.ok("too late").after(6000);
+        };
+        WorkerApp app = start(config(q).build());
+        String token = "tok-" + UUID.randomUUID();
+        send(q.url(), segmentBody(token, 0, 0.0, 20.0));
+        await(Duration.ofSeconds(10), () -> n.get() == 1, "LLM request");
+        long expiredAt = System.currentTimeMillis();
+        sfn.expire.add(token); // the state's HeartbeatSeconds ran out
+
+        await(Duration.ofSeconds(5), () -> app.worker().stats().tokenGone() == 1, "token noticed gone");
+        // the next heartbeat noticed it: the task stopped long before the LLM would have answered
+        assertThat(System.currentTimeMillis() - expiredAt).isLessThan(4000);
+        await(Duration.ofSeconds(5), () -> emu.messagesIn(q.url()) == 0, "message deleted");
+        assertThat(sfn.calls("SendTaskSuccess", token)).isEmpty();
+        assertThat(sfn.calls("SendTaskFailure", token)).isEmpty();
+        assertThat(app.worker().stats().inFlight()).isZero();
+    }
+
+    @Test
     void slotsBoundConcurrency() throws Exception {
         var q = emu.queues("slots-" + UUID.randomUUID(), 10, 3);
         AtomicInteger running = new AtomicInteger();
