@@ -45,8 +45,11 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public List<String> list(String prefix, int limit) {
-        if (!Files.isDirectory(root)) return List.of();
-        try (Stream<Path> files = Files.walk(root)) {
+        // walk only the directory the prefix names, not the whole bucket
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) return List.of();
+        try (Stream<Path> files = Files.walk(start)) {
             return files.filter(Files::isRegularFile)
                     .map(p -> root.relativize(p).toString().replace('\\', '/'))
                     .filter(k -> k.startsWith(prefix) && !k.contains("/.put-"))

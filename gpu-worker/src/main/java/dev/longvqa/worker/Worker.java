@@ -226,6 +226,18 @@ public final class Worker implements AutoCloseable {
         }
         LOG.info("task " + task.type() + " job " + task.jobId() + " (message " + f.message.messageId() + ", receive "
                 + receiveCount(f.message) + ")");
+        // a redelivered message whose execution already moved on (reported, timed out, stopped):
+        // one cheap heartbeat finds out before any model time is spent on it
+        try {
+            callbacks.heartbeat(task.taskToken());
+        } catch (TaskCallbacks.TokenGoneException e) {
+            tokenGone.incrementAndGet();
+            LOG.warning("task " + task.type() + " job " + task.jobId() + ": token already finished (" + e.getMessage() + "); dropping the message");
+            delete(f.message);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "first heartbeat failed; working anyway", e);
+        }
         long every = config.heartbeatInterval().toMillis();
         f.ticker(ticker.scheduleAtFixedRate(() -> tick(f, task), every, every, TimeUnit.MILLISECONDS));
         try {

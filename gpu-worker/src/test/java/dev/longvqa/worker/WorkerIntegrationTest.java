@@ -371,14 +371,21 @@ class WorkerIntegrationTest {
     @Test
     void messageWhoseTokenTimedOutIsDeletedNotRetried() throws Exception {
         var q = emu.queues("gone-" + UUID.randomUUID(), 1, 5);
+        AtomicInteger n = new AtomicInteger();
+        llm.behaviour = r -> {
+            n.incrementAndGet();
+            return FakeLlm.Reply.ok("wasted");
+        };
         WorkerApp app = start(config(q).build());
         String token = "tok-" + UUID.randomUUID();
-        sfn.expire.add(token);
+        sfn.expire.add(token); // e.g. a redelivery after the execution timed out
         send(q.url(), segmentBody(token, 0, 0.0, 20.0));
-        await(Duration.ofSeconds(10), () -> !sfn.calls("SendTaskSuccess", token).isEmpty(), "SendTaskSuccess attempt");
+        await(Duration.ofSeconds(10), () -> !sfn.calls("SendTaskHeartbeat", token).isEmpty(), "first heartbeat");
         await(Duration.ofSeconds(5), () -> emu.messagesIn(q.url()) == 0, "message deleted");
         Thread.sleep(2500); // beyond the queue's visibility timeout: a kept message would be back by now
-        assertThat(sfn.calls("SendTaskSuccess", token)).hasSize(1);
+        assertThat(sfn.calls("SendTaskHeartbeat", token)).hasSize(1);
+        assertThat(sfn.calls("SendTaskSuccess", token)).isEmpty();
+        assertThat(n.get()).as("no model time spent on a finished token").isZero();
         assertThat(emu.messagesIn(q.dlqUrl())).isZero();
         assertThat(app.worker().stats().tokenGone()).isEqualTo(1);
     }
