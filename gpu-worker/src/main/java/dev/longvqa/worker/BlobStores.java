@@ -1,5 +1,8 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+
 /**
  * Picks the store for a task: the configured artifacts bucket, else the bucket of the task's
  * video (the architecture keeps uploads and artifacts in one bucket).
@@ -9,6 +12,10 @@ public interface BlobStores {
     BlobStore bucket(String name);
 
     default BlobStore forTask(TaskMessage task, String configuredBucket) {
-        return bucket(configuredBucket != null ? configuredBucket : task.video().bucket());
+        if (configuredBucket != null) return bucket(configuredBucket);
+        if (task.video() == null) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "task has no video and BUCKET_NAME is not set: no bucket to use");
+        }
+        return bucket(task.video().bucket());
     }
 }

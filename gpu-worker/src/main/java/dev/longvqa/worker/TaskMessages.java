@@ -29,7 +29,8 @@ public final class TaskMessages {
             if (token == null) throw new IllegalArgumentException("no taskToken");
             if (jobId == null) throw new IllegalArgumentException("no jobId");
             String type = text(root, "type");
-            VideoRef video = video(root.get("video"));
+            // the answer pass only needs the video for its bucket, which BUCKET_NAME also gives
+            VideoRef video = "answer".equals(type) && root.get("video") == null ? null : video(root.get("video"));
             if ("segment".equals(type)) {
                 JsonNode s = root.get("segment");
                 if (s == null || !s.isObject()) throw new IllegalArgumentException("segment task without segment");

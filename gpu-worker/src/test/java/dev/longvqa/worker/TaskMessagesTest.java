@@ -32,6 +32,19 @@ class TaskMessagesTest {
     }
 
     @Test
+    void anAnswerTaskMayOmitTheVideoButASegmentTaskMayNot() throws Exception {
+        var a = (TaskMessage.AnswerTask) parser.parse("{\"taskToken\":\"t\",\"type\":\"answer\",\"jobId\":\"j\","
+                + "\"questions\":[{\"id\":\"q0\",\"text\":\"Why?\"}]}");
+        assertThat(a.video()).isNull();
+        var e = catchThrowableOfType(BadMessageException.class, () -> parser.parse("{\"taskToken\":\"t\",\"type\":\"segment\","
+                + "\"jobId\":\"j\",\"segment\":{\"index\":0,\"startSec\":0,\"endSec\":3}}"));
+        assertThat(e.getMessage()).contains("video");
+        var noBucket = catchThrowableOfType(dev.longvqa.pipeline.LongVqaException.class,
+                () -> ((BlobStores) name -> null).forTask(a, null));
+        assertThat(noBucket.code()).isEqualTo(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST);
+    }
+
+    @Test
     void versionIdWinsOverEtagInTheIdentity() {
         assertThat(new VideoRef("b", "k", "v7", "e", 0).identity()).isEqualTo("b\nk\nv:v7");
         assertThat(new VideoRef("b", "k", "null", "\"e\"", 0).identity()).isEqualTo("b\nk\ne:e");
