@@ -238,6 +238,7 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "first heartbeat failed; working anyway", e);
         }
+        if (f.state() != InFlight.State.RUNNING) return; // abandoned meanwhile (its interrupt may have been eaten by the SDK)
         long every = config.heartbeatInterval().toMillis();
         f.ticker(ticker.scheduleAtFixedRate(() -> tick(f, task), every, every, TimeUnit.MILLISECONDS));
         try {
