@@ -1,0 +1,76 @@
+package dev.longvqa.worker;
+
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
+
+/**
+ * Builds the SDK clients. Without explicit endpoints the SDK's own resolution applies, which
+ * honours {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} (SDK ≥ 2.28); the
+ * explicit ones in {@link WorkerConfig} exist for tests and the local cloud.
+ */
+public final class AwsClients implements AutoCloseable {
+    private final WorkerConfig config;
+    private final Region region;
+    private SqsClient sqs;
+    private SfnClient sfn;
+    private DynamoDbClient dynamo;
+    private S3Client s3;
+
+    public AwsClients(WorkerConfig config) {
+        this.config = config;
+        Region r;
+        try {
+            r = DefaultAwsRegionProviderChain.builder().build().getRegion();
+        } catch (RuntimeException e) {
+            r = Region.US_EAST_1; // emulators accept any region; on AWS the chain always has one
+        }
+        this.region = r;
+    }
+
+    public synchronized SqsClient sqs() {
+        if (sqs == null) sqs = configure(SqsClient.builder(), "sqs").build();
+        return sqs;
+    }
+
+    public synchronized SfnClient sfn() {
+        if (sfn == null) sfn = configure(SfnClient.builder(), "sfn").build();
+        return sfn;
+    }
+
+    public synchronized DynamoDbClient dynamo() {
+        if (dynamo == null) dynamo = configure(DynamoDbClient.builder(), "dynamodb").build();
+        return dynamo;
+    }
+
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            var b = configure(S3Client.builder(), "s3");
+            // emulators serve path-style only
+            if (config.endpointFor("s3") != null) b.forcePathStyle(true);
+            s3 = b.build();
+        }
+        return s3;
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String service) {
+        builder.region(region);
+        URI endpoint = config.endpointFor(service);
+        if (endpoint != null) builder.endpointOverride(endpoint);
+        return builder;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (sqs != null) sqs.close();
+        if (sfn != null) sfn.close();
+        if (dynamo != null) dynamo.close();
+        if (s3 != null) s3.close();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.longvqa.worker;
+
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+
+/**
+ * Picks the store for a task: the configured artifacts bucket, else the bucket of the task's
+ * video (the architecture keeps uploads and artifacts in one bucket).
+ */
+@FunctionalInterface
+public interface BlobStores {
+    BlobStore bucket(String name);
+
+    default BlobStore forTask(TaskMessage task, String configuredBucket) {
+        if (configuredBucket != null) return bucket(configuredBucket);
+        if (task.video() == null) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "task has no video and BUCKET_NAME is not set: no bucket to use");
+        }
+        return bucket(task.video().bucket());
+    }
+}

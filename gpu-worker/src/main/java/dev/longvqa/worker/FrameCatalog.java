@@ -1,0 +1,140 @@
+package dev.longvqa.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which sampled frame (S3 key) was taken at which video time, for one job. Read from the decode
+ * step's {@code embeddings/{range}.json}; the worker only relies on the documented layout, so the
+ * reader is tolerant: it takes a {@code frames} array (or the document itself when it is an
+ * array) whose entries carry a time ({@code timeSec}/{@code time}/{@code t}) and either a key
+ * ({@code key}/{@code frameKey}/{@code jpegKey}) or an index ({@code index}/{@code frameIndex}),
+ * from which the documented {@code frames/{range}/{index}.jpg} key follows. Without any such
+ * file it lists {@code frames/} and spreads the frames evenly over the video (or 1 fps, the
+ * reference sampling rate, when the duration is unknown).
+ */
+public final class FrameCatalog {
+    private static final Logger LOG = Logger.getLogger(FrameCatalog.class.getName());
+    private static final Pattern RANGE_FILE = Pattern.compile(".*/(\\d+)\\.json$");
+    private static final Pattern FRAME_FILE = Pattern.compile(".*/frames/(\\d+)/(\\d+)\\.[A-Za-z]+$");
+
+    /** One frame: when it was sampled and where its JPEG is. */
+    public record Entry(double timeSec, String key) {}
+
+    private final List<Entry> entries;
+
+    FrameCatalog(List<Entry> entries) {
+        this.entries = entries.stream().sorted(Comparator.comparingDouble(Entry::timeSec)).toList();
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    public static FrameCatalog load(BlobStore store, String jobId, double durationSec, ObjectMapper json) {
+        List<Entry> found = new ArrayList<>();
+        for (String key : store.list(Layout.embeddingsPrefix(jobId), 10_000)) {
+            if (!key.endsWith(".json")) continue;
+            Matcher m = RANGE_FILE.matcher(key);
+            int range = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            store.get(key).ifPresent(bytes -> found.addAll(parseEmbeddings(json, bytes, jobId, range, key)));
+        }
+        if (!found.isEmpty()) return new FrameCatalog(found);
+        return fromListing(store.list(Layout.framesPrefix(jobId), 100_000), durationSec);
+    }
+
+    static List<Entry> parseEmbeddings(ObjectMapper json, byte[] bytes, String jobId, int rangeFromName, String key) {
+        JsonNode root;
+        try {
+            root = json.readTree(bytes);
+        } catch (IOException e) {
+            LOG.warning("ignoring unreadable " + key + ": " + e.getMessage());
+            return List.of();
+        }
+        int range = rangeFromName >= 0 ? rangeFromName : root.path("rangeIndex").asInt(root.path("index").asInt(0));
+        JsonNode frames = root.isArray() ? root : root.path("frames");
+        List<Entry> out = new ArrayList<>();
+        int ordinal = 0;
+        for (JsonNode f : frames) {
+            Optional<Double> t = number(f, "timeSec", "time", "t", "sec");
+            if (t.isEmpty()) continue;
+            String k = text(f, "key", "frameKey", "jpegKey", "frame");
+            if (k == null) {
+                int idx = number(f, "index", "frameIndex").map(Double::intValue).orElse(ordinal);
+                k = Layout.frame(jobId, range, idx);
+            }
+            out.add(new Entry(t.get(), k));
+            ordinal++;
+        }
+        return out;
+    }
+
+    static FrameCatalog fromListing(List<String> keys, double durationSec) {
+        record Numbered(int range, int index, String key) {}
+        List<Numbered> frames = new ArrayList<>();
+        for (String k : keys) {
+            Matcher m = FRAME_FILE.matcher(k);
+            if (m.matches()) frames.add(new Numbered(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), k));
+        }
+        frames.sort(Comparator.comparingInt(Numbered::range).thenComparingInt(Numbered::index));
+        double step = durationSec > 0 && !frames.isEmpty() ? durationSec / frames.size() : 1.0;
+        List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) out.add(new Entry(i * step, frames.get(i).key()));
+        return new FrameCatalog(out);
+    }
+
+    /**
+     * Up to {@code max} frames for a segment: the one nearest each target time (scene midpoints),
+     * de-duplicated; targets are thinned evenly when there are more than {@code max}.
+     */
+    public List<Entry> pick(double startSec, double endSec, List<Double> targets, int max) {
+        List<Entry> inside = entries.stream().filter(e -> e.timeSec() >= startSec && e.timeSec() <= endSec).toList();
+        if (inside.isEmpty() || max == 0) return List.of();
+        List<Double> want = targets.isEmpty() ? evenly(startSec, endSec, max) : thin(targets, max);
+        List<Entry> chosen = new ArrayList<>();
+        for (double t : want) {
+            Entry best = inside.stream().min(Comparator.comparingDouble(e -> Math.abs(e.timeSec() - t))).orElseThrow();
+            if (!chosen.contains(best)) chosen.add(best);
+        }
+        chosen.sort(Comparator.comparingDouble(Entry::timeSec));
+        return chosen;
+    }
+
+    private static List<Double> evenly(double start, double end, int n) {
+        List<Double> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(start + (end - start) * (i + 0.5) / n);
+        return out;
+    }
+
+    private static List<Double> thin(List<Double> targets, int max) {
+        if (targets.size() <= max) return targets;
+        List<Double> out = new ArrayList<>(max);
+        for (int i = 0; i < max; i++) out.add(targets.get((int) ((long) i * targets.size() / max)));
+        return out;
+    }
+
+    private static Optional<Double> number(JsonNode n, String... fields) {
+        for (String f : fields) {
+            JsonNode v = n.get(f);
+            if (v != null && v.isNumber()) return Optional.of(v.asDouble());
+        }
+        return Optional.empty();
+    }
+
+    private static String text(JsonNode n, String... fields) {
+        for (String f : fields) {
+            JsonNode v = n.get(f);
+            if (v != null && v.isTextual() && !v.asText().isBlank()) return v.asText();
+        }
+        return null;
+    }
+}

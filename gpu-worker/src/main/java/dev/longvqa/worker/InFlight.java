@@ -1,0 +1,74 @@
+package dev.longvqa.worker;
+
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One received message while it is worked on. Its state decides who may act on it, so a task
+ * is reported at most once: the thread that wins {@link #beginCompleting()} reports; a task
+ * {@link #abandon()}ed (shutdown, kill) or whose token is gone never reports.
+ */
+final class InFlight {
+    enum State { RUNNING, COMPLETING, ABANDONED, TOKEN_GONE }
+
+    final Message message;
+    /**
+     * Held by a heartbeat tick and by the hand-back, so a tick already under way cannot extend
+     * the visibility again after the message was handed back.
+     */
+    final Object tickLock = new Object();
+    private State state = State.RUNNING;
+    private Thread thread;
+    private ScheduledFuture<?> ticker;
+
+    InFlight(Message message) {
+        this.message = message;
+    }
+
+    /** Binds the worker thread; false if the task was abandoned before it started. */
+    synchronized boolean bind(Thread t) {
+        thread = t;
+        return state == State.RUNNING;
+    }
+
+    synchronized void unbind() {
+        thread = null;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    synchronized void ticker(ScheduledFuture<?> f) {
+        ticker = f;
+    }
+
+    synchronized boolean beginCompleting() {
+        if (state != State.RUNNING) return false;
+        state = State.COMPLETING;
+        stopTicker();
+        return true;
+    }
+
+    /** Stops the task without any report; false when it is already reporting. */
+    synchronized boolean abandon() {
+        if (state != State.RUNNING) return false;
+        state = State.ABANDONED;
+        stopTicker();
+        if (thread != null) thread.interrupt();
+        return true;
+    }
+
+    /** The token timed out or is invalid: stop working, delete the message, report nothing. */
+    synchronized void tokenGone() {
+        if (state != State.RUNNING) return;
+        state = State.TOKEN_GONE;
+        stopTicker();
+        if (thread != null) thread.interrupt();
+    }
+
+    synchronized void stopTicker() {
+        if (ticker != null) ticker.cancel(false);
+    }
+}

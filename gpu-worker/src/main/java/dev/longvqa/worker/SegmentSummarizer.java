@@ -1,0 +1,38 @@
+package dev.longvqa.worker;
+
+import java.util.List;
+
+/**
+ * The question-independent LVCoT pass over one segment, as the worker needs it. Built once at
+ * start-up and kept (models stay loaded between tasks); implementations are thread-safe when the
+ * worker runs more than one slot. The lead adapts {@code dev.longvqa.reason.Lvcot#segment} to
+ * this; {@link OpenAiSegmentSummarizer} is the HTTP default.
+ *
+ * <p>Throws {@link dev.longvqa.pipeline.LongVqaException} for expected failures (its code becomes
+ * the Step Functions error name) and {@link InterruptedException} when the task is abandoned.
+ */
+public interface SegmentSummarizer {
+    /**
+     * What decides the output for a given input (model name, prompt version, settings), never a
+     * URL: part of the segment cache key.
+     */
+    String cacheId();
+
+    SegmentResult summarize(SegmentRequest request) throws InterruptedException;
+
+    /** A scene inside the segment, from scenes.json. */
+    record SceneInfo(int index, double startSec, double endSec) {}
+
+    /** A sampled frame (JPEG bytes as stored under {@code jobs/{jobId}/frames/}). */
+    record FrameImage(double timeSec, String key, byte[] jpeg) {}
+
+    record SegmentRequest(String jobId, VideoRef video, int index, double startSec, double endSec,
+                          List<SceneInfo> scenes, List<FrameImage> frames) {
+        public SegmentRequest {
+            scenes = List.copyOf(scenes);
+            frames = List.copyOf(frames);
+        }
+    }
+
+    record SegmentResult(String summary, Tokens tokens) {}
+}

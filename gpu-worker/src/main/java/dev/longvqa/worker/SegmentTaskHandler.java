@@ -1,0 +1,147 @@
+package dev.longvqa.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * A "segment" task: the question-independent summary of one LVCoT segment, written to
+ * {@code jobs/{jobId}/segments/{i}.json} and cached under {@code cache/segments/{cacheKey}.json}
+ * so every later question on the same video skips this pass.
+ */
+public final class SegmentTaskHandler implements TaskHandler<TaskMessage.SegmentTask> {
+    private static final Logger LOG = Logger.getLogger(SegmentTaskHandler.class.getName());
+
+    private final BlobStores stores;
+    private final String bucket;
+    private final SegmentSummarizer summarizer;
+    private final ObjectMapper json;
+    private final int maxFrames;
+
+    public SegmentTaskHandler(BlobStores stores, String bucket, SegmentSummarizer summarizer, ObjectMapper json, int maxFrames) {
+        this.stores = stores;
+        this.bucket = bucket;
+        this.summarizer = summarizer;
+        this.json = json;
+        this.maxFrames = maxFrames;
+    }
+
+    /**
+     * Everything that decides the summary: the exact object (version or ETag), the model and its
+     * settings, the frame budget, and the segment (index and range: a different segment count
+     * moves the boundaries).
+     */
+    public String cacheKey(TaskMessage.SegmentTask t) {
+        String s = String.join("\n", t.video().identity(), summarizer.cacheId(), "frames=" + maxFrames,
+                Integer.toString(t.segment().index()), Double.toString(t.segment().startSec()),
+                Double.toString(t.segment().endSec()));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public ObjectNode handle(TaskMessage.SegmentTask t) throws InterruptedException {
+        BlobStore store = stores.forTask(t, bucket);
+        String cacheKey = cacheKey(t);
+        String segmentKey = Layout.segment(t.jobId(), t.segment().index());
+
+        Optional<ObjectNode> cached = store.get(Layout.cachedSegment(cacheKey)).flatMap(this::readObject)
+                .filter(n -> n.path("summary").isTextual());
+        ObjectNode doc;
+        Tokens tokens;
+        if (cached.isPresent()) {
+            doc = cached.get();
+            tokens = Tokens.NONE;
+            LOG.info("job " + t.jobId() + " segment " + t.segment().index() + ": cache hit " + cacheKey);
+        } else {
+            SegmentSummarizer.SegmentRequest request = request(store, t);
+            SegmentSummarizer.SegmentResult r = summarizer.summarize(request);
+            tokens = r.tokens();
+            doc = json.createObjectNode();
+            doc.put("index", t.segment().index());
+            doc.put("startSec", t.segment().startSec());
+            doc.put("endSec", t.segment().endSec());
+            doc.put("summary", r.summary());
+            doc.put("promptTokens", tokens.prompt());
+            doc.put("completionTokens", tokens.completion());
+            doc.put("model", summarizer.cacheId());
+            doc.put("cacheKey", cacheKey);
+            var times = doc.putArray("frameTimesSec");
+            request.frames().forEach(f -> times.add(f.timeSec()));
+            store.put(Layout.cachedSegment(cacheKey), bytes(doc), "application/json");
+        }
+        ObjectNode out = doc.deepCopy();
+        out.put("jobId", t.jobId());
+        out.put("cached", cached.isPresent());
+        store.put(segmentKey, bytes(out), "application/json");
+
+        ObjectNode result = json.createObjectNode();
+        result.put("segmentKey", segmentKey);
+        result.put("cached", cached.isPresent());
+        ObjectNode tok = result.putObject("tokens");
+        tok.put("prompt", tokens.prompt());
+        tok.put("completion", tokens.completion());
+        return result;
+    }
+
+    private SegmentSummarizer.SegmentRequest request(BlobStore store, TaskMessage.SegmentTask t) throws InterruptedException {
+        double start = t.segment().startSec();
+        double end = t.segment().endSec();
+        String scenesKey = t.scenesKey() != null ? t.scenesKey() : Layout.scenes(t.jobId());
+        JsonNode scenesDoc = store.get(scenesKey).flatMap(this::readObject).map(n -> (JsonNode) n).orElse(json.createObjectNode());
+        List<SegmentSummarizer.SceneInfo> scenes = new ArrayList<>();
+        List<Double> targets = new ArrayList<>();
+        for (JsonNode s : scenesDoc.path("scenes")) {
+            double s0 = s.path("startSec").asDouble(), s1 = s.path("endSec").asDouble();
+            if (s1 <= start || s0 >= end) continue;
+            double c0 = Math.max(s0, start), c1 = Math.min(s1, end);
+            scenes.add(new SegmentSummarizer.SceneInfo(s.path("index").asInt(scenes.size()), c0, c1));
+            double rep = s.path("representativeSec").asDouble((c0 + c1) / 2);
+            targets.add(rep >= c0 && rep <= c1 ? rep : (c0 + c1) / 2);
+        }
+        List<SegmentSummarizer.FrameImage> frames = new ArrayList<>();
+        if (maxFrames > 0) {
+            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), scenesDoc.path("durationSec").asDouble(0), json);
+            for (FrameCatalog.Entry e : catalog.pick(start, end, targets, maxFrames)) {
+                if (Thread.interrupted()) throw new InterruptedException();
+                // a frame that vanished is not worth failing the task: the pass still has text
+                store.get(e.key()).ifPresentOrElse(
+                        b -> frames.add(new SegmentSummarizer.FrameImage(e.timeSec(), e.key(), b)),
+                        () -> LOG.warning("frame " + e.key() + " listed but missing"));
+            }
+        }
+        return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), start, end, scenes, frames);
+    }
+
+    private Optional<ObjectNode> readObject(byte[] b) {
+        try {
+            JsonNode n = json.readTree(b);
+            return n instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // a corrupt cache entry or scenes file is a miss, not a failure
+        }
+    }
+
+    private byte[] bytes(JsonNode n) {
+        try {
+            return json.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new LongVqaException(ErrorCode.INTERNAL, "cannot serialise segment", e);
+        }
+    }
+}

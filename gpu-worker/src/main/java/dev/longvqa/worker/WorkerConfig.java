@@ -1,0 +1,231 @@
+package dev.longvqa.worker;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Everything the worker reads from its environment, typed once at start-up. Each setting comes
+ * from a system property (lower-case dotted, e.g. {@code longvqa.worker.concurrency}) or else an
+ * environment variable (e.g. {@code WORKER_CONCURRENCY}); the names are listed in docs/WORKER.md.
+ *
+ * @param queueUrl          the GPU task queue (required)
+ * @param bucket            the artifacts bucket; null means "the bucket named in each task's video"
+ * @param jobsTable         the job table (null: no job-row updates, e.g. in a bare test)
+ * @param llmBaseUrl        OpenAI-compatible server, e.g. {@code http://localhost:8000/v1}
+ * @param llmModel          the model name sent in each request (and part of the cache key)
+ * @param llmApiKey         bearer token for the LLM server; may be null
+ * @param concurrency       task slots: how many tasks run at once (default: one per GPU, else 1)
+ * @param waitTimeSeconds   SQS long-poll wait (20 in production; short in tests so stop is quick)
+ * @param heartbeatInterval SendTaskHeartbeat and visibility-extension period (state HeartbeatSeconds is 120)
+ * @param visibilityExtension what each tick sets the message's visibility to (> heartbeatInterval)
+ * @param poisonBackoff     visibility given to a message the worker cannot handle, so it does not spin on it
+ * @param maxReceiveCount   the queue's redrive maxReceiveCount; 0 = read it from the queue at start-up
+ * @param shutdownGrace     how long SIGTERM waits for in-flight tasks before handing them back
+ * @param healthPort        port of /health and /ready; 0 = any free port, negative = no server
+ * @param device            cpu, gpu or auto: where local models run (the HTTP backend ignores it)
+ * @param llmRetries        attempts per LLM request on transient faults (5xx, 429, I/O)
+ * @param llmRetryBase      first back-off between LLM attempts (doubles each time)
+ * @param llmTimeout        per-request timeout
+ * @param maxFramesPerSegment scene frames shown per segment pass (0 = text only)
+ * @param maxTokens         max_tokens per LLM pass
+ * @param awsEndpoint       explicit endpoint for all AWS clients (tests); null = SDK default, which
+ *                          already honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>
+ * @param sqsEndpoint       per-service overrides (tests); null = {@code awsEndpoint}
+ * @param blobRoot          when set, artifacts are read and written under this directory instead of S3
+ */
+public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI llmBaseUrl, String llmModel,
+                           String llmApiKey, int concurrency, int waitTimeSeconds, Duration heartbeatInterval,
+                           Duration visibilityExtension, Duration poisonBackoff, int maxReceiveCount,
+                           Duration shutdownGrace, int healthPort, Device device, int llmRetries,
+                           Duration llmRetryBase, Duration llmTimeout, int maxFramesPerSegment, int maxTokens,
+                           URI awsEndpoint, URI sqsEndpoint, URI sfnEndpoint, URI dynamoEndpoint, URI s3Endpoint,
+                           Path blobRoot) {
+
+    /** Where local models run. The default HTTP backend runs nowhere local, so CPU is always fine. */
+    public enum Device {
+        CPU, GPU, AUTO;
+
+        static Device parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    public WorkerConfig {
+        Objects.requireNonNull(queueUrl, "queueUrl (QUEUE_URL)");
+        Objects.requireNonNull(llmBaseUrl, "llmBaseUrl (LLM_BASE_URL)");
+        Objects.requireNonNull(llmModel, "llmModel");
+        Objects.requireNonNull(device, "device");
+        if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
+        if (waitTimeSeconds < 0 || waitTimeSeconds > 20) throw new IllegalArgumentException("waitTimeSeconds must be 0..20");
+        if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) throw new IllegalArgumentException("heartbeatInterval must be > 0");
+        if (visibilityExtension.compareTo(heartbeatInterval) <= 0) {
+            throw new IllegalArgumentException("visibilityExtension must exceed heartbeatInterval, or the message reappears while it is worked on");
+        }
+        if (llmRetries < 1) throw new IllegalArgumentException("llmRetries must be >= 1");
+        if (maxFramesPerSegment < 0) throw new IllegalArgumentException("maxFramesPerSegment must be >= 0");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.queueUrl = queueUrl; b.bucket = bucket; b.jobsTable = jobsTable; b.llmBaseUrl = llmBaseUrl;
+        b.llmModel = llmModel; b.llmApiKey = llmApiKey; b.concurrency = concurrency; b.waitTimeSeconds = waitTimeSeconds;
+        b.heartbeatInterval = heartbeatInterval; b.visibilityExtension = visibilityExtension; b.poisonBackoff = poisonBackoff;
+        b.maxReceiveCount = maxReceiveCount; b.shutdownGrace = shutdownGrace; b.healthPort = healthPort; b.device = device;
+        b.llmRetries = llmRetries; b.llmRetryBase = llmRetryBase; b.llmTimeout = llmTimeout;
+        b.maxFramesPerSegment = maxFramesPerSegment; b.maxTokens = maxTokens; b.awsEndpoint = awsEndpoint;
+        b.sqsEndpoint = sqsEndpoint; b.sfnEndpoint = sfnEndpoint; b.dynamoEndpoint = dynamoEndpoint; b.s3Endpoint = s3Endpoint;
+        b.blobRoot = blobRoot;
+        return b;
+    }
+
+    public URI endpointFor(String service) {
+        URI specific = switch (service) {
+            case "sqs" -> sqsEndpoint;
+            case "sfn" -> sfnEndpoint;
+            case "dynamodb" -> dynamoEndpoint;
+            case "s3" -> s3Endpoint;
+            default -> null;
+        };
+        return specific != null ? specific : awsEndpoint;
+    }
+
+    /** Reads system properties first, then the environment. */
+    public static WorkerConfig fromEnvironment() {
+        return from(System.getenv(), System.getProperties());
+    }
+
+    static WorkerConfig from(Map<String, String> env, Properties props) {
+        Function<String, String> get = name -> {
+            String prop = props.getProperty(propertyName(name));
+            if (prop != null && !prop.isBlank()) return prop.trim();
+            String v = env.get(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        };
+        Builder b = builder();
+        b.queueUrl = get.apply("QUEUE_URL");
+        b.bucket = get.apply("BUCKET_NAME");
+        b.jobsTable = get.apply("JOBS_TABLE");
+        String llm = get.apply("LLM_BASE_URL");
+        if (llm != null) b.llmBaseUrl = URI.create(llm);
+        b.llmModel = or(get.apply("LLM_MODEL"), b.llmModel);
+        b.llmApiKey = get.apply("LLM_API_KEY");
+        Device device = get.apply("DEVICE") == null ? Device.AUTO : Device.parse(get.apply("DEVICE"));
+        b.device = device;
+        String conc = get.apply("WORKER_CONCURRENCY");
+        b.concurrency = conc != null ? Integer.parseInt(conc)
+                : defaultConcurrency(device, Gpus.visible(get.apply("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS));
+        b.waitTimeSeconds = intOr(get.apply("WORKER_WAIT_SECONDS"), b.waitTimeSeconds);
+        b.heartbeatInterval = durationOr(get.apply("WORKER_HEARTBEAT_SECONDS"), b.heartbeatInterval);
+        b.visibilityExtension = durationOr(get.apply("WORKER_VISIBILITY_SECONDS"), b.visibilityExtension);
+        b.poisonBackoff = durationOr(get.apply("WORKER_POISON_BACKOFF_SECONDS"), b.poisonBackoff);
+        b.maxReceiveCount = intOr(get.apply("WORKER_MAX_RECEIVE_COUNT"), b.maxReceiveCount);
+        b.shutdownGrace = durationOr(get.apply("WORKER_SHUTDOWN_GRACE_SECONDS"), b.shutdownGrace);
+        b.healthPort = intOr(get.apply("HEALTH_PORT"), b.healthPort);
+        b.llmRetries = intOr(get.apply("LLM_RETRIES"), b.llmRetries);
+        b.llmTimeout = durationOr(get.apply("LLM_TIMEOUT_SECONDS"), b.llmTimeout);
+        b.maxFramesPerSegment = intOr(get.apply("WORKER_MAX_FRAMES"), b.maxFramesPerSegment);
+        b.maxTokens = intOr(get.apply("LLM_MAX_TOKENS"), b.maxTokens);
+        String blobRoot = get.apply("WORKER_BLOB_ROOT");
+        if (blobRoot != null) b.blobRoot = Path.of(blobRoot);
+        // AWS_ENDPOINT_URL(_<SERVICE>) are honoured by the SDK itself; the explicit ones are for tests
+        String ep = get.apply("WORKER_AWS_ENDPOINT");
+        if (ep != null) b.awsEndpoint = URI.create(ep);
+        return b.build();
+    }
+
+    /** {@code WORKER_CONCURRENCY} → {@code longvqa.worker.concurrency}, {@code QUEUE_URL} → {@code longvqa.queue.url}. */
+    static String propertyName(String env) {
+        return "longvqa." + env.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    /** One slot per visible GPU; the CPU fallback gets one slot. */
+    static int defaultConcurrency(Device device, int visibleGpus) {
+        return device == Device.CPU ? 1 : Math.max(1, visibleGpus);
+    }
+
+    private static String or(String v, String fallback) {
+        return v != null ? v : fallback;
+    }
+
+    private static int intOr(String v, int fallback) {
+        return v != null ? Integer.parseInt(v) : fallback;
+    }
+
+    private static Duration durationOr(String seconds, Duration fallback) {
+        return seconds != null ? Duration.ofMillis(Math.round(Double.parseDouble(seconds) * 1000)) : fallback;
+    }
+
+    /** Production defaults; tests shorten the timings. */
+    public static final class Builder {
+        private String queueUrl;
+        private String bucket;
+        private String jobsTable;
+        private URI llmBaseUrl = URI.create("http://localhost:8000/v1");
+        private String llmModel = "default";
+        private String llmApiKey;
+        private int concurrency = 1;
+        private int waitTimeSeconds = 20;
+        private Duration heartbeatInterval = Duration.ofSeconds(30);
+        private Duration visibilityExtension = Duration.ofSeconds(120);
+        private Duration poisonBackoff = Duration.ofSeconds(60);
+        private int maxReceiveCount = 0;
+        private Duration shutdownGrace = Duration.ofSeconds(90);
+        private int healthPort = 8080;
+        private Device device = Device.AUTO;
+        private int llmRetries = 4;
+        private Duration llmRetryBase = Duration.ofSeconds(1);
+        private Duration llmTimeout = Duration.ofMinutes(5);
+        private int maxFramesPerSegment = 8;
+        private int maxTokens = 256;
+        private URI awsEndpoint;
+        private URI sqsEndpoint;
+        private URI sfnEndpoint;
+        private URI dynamoEndpoint;
+        private URI s3Endpoint;
+        private Path blobRoot;
+
+        public Builder queueUrl(String v) { queueUrl = v; return this; }
+        public Builder bucket(String v) { bucket = v; return this; }
+        public Builder jobsTable(String v) { jobsTable = v; return this; }
+        public Builder llmBaseUrl(URI v) { llmBaseUrl = v; return this; }
+        public Builder llmModel(String v) { llmModel = v; return this; }
+        public Builder llmApiKey(String v) { llmApiKey = v; return this; }
+        public Builder concurrency(int v) { concurrency = v; return this; }
+        public Builder waitTimeSeconds(int v) { waitTimeSeconds = v; return this; }
+        public Builder heartbeatInterval(Duration v) { heartbeatInterval = v; return this; }
+        public Builder visibilityExtension(Duration v) { visibilityExtension = v; return this; }
+        public Builder poisonBackoff(Duration v) { poisonBackoff = v; return this; }
+        public Builder maxReceiveCount(int v) { maxReceiveCount = v; return this; }
+        public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+        public Builder healthPort(int v) { healthPort = v; return this; }
+        public Builder device(Device v) { device = v; return this; }
+        public Builder llmRetries(int v) { llmRetries = v; return this; }
+        public Builder llmRetryBase(Duration v) { llmRetryBase = v; return this; }
+        public Builder llmTimeout(Duration v) { llmTimeout = v; return this; }
+        public Builder maxFramesPerSegment(int v) { maxFramesPerSegment = v; return this; }
+        public Builder maxTokens(int v) { maxTokens = v; return this; }
+        public Builder awsEndpoint(URI v) { awsEndpoint = v; return this; }
+        public Builder sqsEndpoint(URI v) { sqsEndpoint = v; return this; }
+        public Builder sfnEndpoint(URI v) { sfnEndpoint = v; return this; }
+        public Builder dynamoEndpoint(URI v) { dynamoEndpoint = v; return this; }
+        public Builder s3Endpoint(URI v) { s3Endpoint = v; return this; }
+        public Builder blobRoot(Path v) { blobRoot = v; return this; }
+
+        public WorkerConfig build() {
+            return new WorkerConfig(queueUrl, bucket, jobsTable, llmBaseUrl, llmModel, llmApiKey, concurrency,
+                    waitTimeSeconds, heartbeatInterval, visibilityExtension, poisonBackoff, maxReceiveCount,
+                    shutdownGrace, healthPort, device, llmRetries, llmRetryBase, llmTimeout, maxFramesPerSegment,
+                    maxTokens, awsEndpoint, sqsEndpoint, sfnEndpoint, dynamoEndpoint, s3Endpoint, blobRoot);
+        }
+    }
+}

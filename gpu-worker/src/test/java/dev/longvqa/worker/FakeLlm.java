@@ -1,0 +1,113 @@
+package dev.longvqa.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * A local OpenAI-compatible server ({@code POST /v1/chat/completions}) standing in for the
+ * hosted or sidecar LLM. Each test sets {@link #behaviour}: request JSON to a reply (status,
+ * content, delay). Requests are recorded for assertions.
+ */
+final class FakeLlm implements AutoCloseable {
+    record Reply(int status, String content, long delayMillis, int promptTokens, int completionTokens) {
+        static Reply ok(String content) {
+            return new Reply(200, content, 0, 100, 10);
+        }
+
+        Reply after(long millis) {
+            return new Reply(status, content, millis, promptTokens, completionTokens);
+        }
+    }
+
+    private final HttpServer server;
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<JsonNode> requests = new ArrayList<>();
+    volatile Function<JsonNode, Reply> behaviour = r -> Reply.ok("ok");
+    volatile String lastAuthorization;
+
+    FakeLlm() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
+        server.createContext("/v1/chat/completions", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    }
+
+    synchronized List<JsonNode> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The user turn's text of a recorded request. */
+    static String userText(JsonNode request) {
+        JsonNode content = request.path("messages").get(request.path("messages").size() - 1).path("content");
+        if (content.isTextual()) return content.asText();
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode part : content) if (part.path("type").asText().equals("text")) sb.append(part.path("text").asText());
+        return sb.toString();
+    }
+
+    static List<String> imageUrls(JsonNode request) {
+        List<String> out = new ArrayList<>();
+        JsonNode content = request.path("messages").get(request.path("messages").size() - 1).path("content");
+        for (JsonNode part : content) if (part.path("type").asText().equals("image_url")) out.add(part.path("image_url").path("url").asText());
+        return out;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
+            JsonNode req = json.readTree(ex.getRequestBody().readAllBytes());
+            synchronized (this) {
+                requests.add(req);
+            }
+            Reply r = behaviour.apply(req);
+            if (r.delayMillis() > 0) {
+                try {
+                    Thread.sleep(r.delayMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            String body;
+            if (r.status() == 200) {
+                var root = json.createObjectNode();
+                root.put("id", "chatcmpl-test").put("object", "chat.completion").put("model", req.path("model").asText());
+                var choice = root.putArray("choices").addObject();
+                choice.put("index", 0).put("finish_reason", "stop");
+                choice.putObject("message").put("role", "assistant").put("content", r.content());
+                root.putObject("usage").put("prompt_tokens", r.promptTokens()).put("completion_tokens", r.completionTokens());
+                body = json.writeValueAsString(root);
+            } else {
+                body = "{\"error\":{\"message\":\"" + r.content() + "\"}}";
+            }
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(r.status(), b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            } catch (IOException ignored) {
+                // the client gave up (a killed worker): nothing to answer
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

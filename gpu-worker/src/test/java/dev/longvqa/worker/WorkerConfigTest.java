@@ -1,0 +1,80 @@
+package dev.longvqa.worker;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WorkerConfigTest {
+    @Test
+    void readsTheEnvironmentWithSystemPropertiesOverriding() {
+        Properties props = new Properties();
+        props.setProperty("longvqa.worker.concurrency", "3");
+        WorkerConfig c = WorkerConfig.from(Map.of(
+                "QUEUE_URL", "http://q/1/tasks", "BUCKET_NAME", "media", "JOBS_TABLE", "jobs",
+                "LLM_BASE_URL", "http://llm:8000/v1", "LLM_MODEL", "Qwen2-VL", "WORKER_CONCURRENCY", "1",
+                "WORKER_HEARTBEAT_SECONDS", "0.5", "WORKER_VISIBILITY_SECONDS", "5", "HEALTH_PORT", "9000", "DEVICE", "gpu"), props);
+        assertThat(c.queueUrl()).isEqualTo("http://q/1/tasks");
+        assertThat(c.bucket()).isEqualTo("media");
+        assertThat(c.llmBaseUrl()).isEqualTo(URI.create("http://llm:8000/v1"));
+        assertThat(c.llmModel()).isEqualTo("Qwen2-VL");
+        assertThat(c.concurrency()).isEqualTo(3);
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.healthPort()).isEqualTo(9000);
+        assertThat(c.device()).isEqualTo(WorkerConfig.Device.GPU);
+        assertThat(c.waitTimeSeconds()).isEqualTo(20);
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.endpointFor("sqs")).isNull(); // the SDK resolves AWS_ENDPOINT_URL itself
+    }
+
+    @Test
+    void oneSlotPerVisibleGpuByDefault(@TempDir Path dir) throws Exception {
+        Path procGpus = dir.resolve("gpus");
+        assertThat(Gpus.visible(null, procGpus)).isZero(); // no driver: CPU fallback
+        Files.createDirectories(procGpus.resolve("0000:17:00.0"));
+        Files.createDirectories(procGpus.resolve("0000:65:00.0"));
+        assertThat(Gpus.visible("all", procGpus)).isEqualTo(2);
+        assertThat(Gpus.visible(null, procGpus)).isEqualTo(2);
+        assertThat(Gpus.visible("GPU-a1,GPU-b2,GPU-c3", procGpus)).isEqualTo(3);
+        assertThat(Gpus.visible("void", procGpus)).isZero();
+        assertThat(Gpus.resolve(WorkerConfig.Device.AUTO, 0)).isEqualTo(WorkerConfig.Device.CPU);
+        assertThat(Gpus.resolve(WorkerConfig.Device.AUTO, 2)).isEqualTo(WorkerConfig.Device.GPU);
+        assertThat(Gpus.resolve(WorkerConfig.Device.CPU, 2)).isEqualTo(WorkerConfig.Device.CPU);
+        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.AUTO, 4)).isEqualTo(4);
+        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.CPU, 4)).isEqualTo(1);
+        assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.GPU, 0)).isEqualTo(1);
+        assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "NVIDIA_VISIBLE_DEVICES", "0,1"), new Properties()).concurrency()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectsSettingsThatWouldBreakTheTaskLoop() {
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of(), new Properties())).hasMessageContaining("QUEUE_URL");
+        assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").heartbeatInterval(Duration.ofSeconds(30))
+                .visibilityExtension(Duration.ofSeconds(30)).build()).hasMessageContaining("visibilityExtension");
+        assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").waitTimeSeconds(21).build()).hasMessageContaining("waitTimeSeconds");
+    }
+
+    @Test
+    void explicitEndpointsOverrideTheSharedOne() {
+        WorkerConfig c = WorkerConfig.builder().queueUrl("q").awsEndpoint(URI.create("http://all"))
+                .sfnEndpoint(URI.create("http://sfn")).build();
+        assertThat(c.endpointFor("sfn")).isEqualTo(URI.create("http://sfn"));
+        assertThat(c.endpointFor("sqs")).isEqualTo(URI.create("http://all"));
+    }
+
+    @Test
+    void failureFieldsAreCutToTheApiLimits() {
+        assertThat(SfnTaskCallbacks.truncate("x".repeat(300), SfnTaskCallbacks.MAX_ERROR)).hasSize(256).endsWith("…");
+        assertThat(SfnTaskCallbacks.truncate("short", 256)).isEqualTo("short");
+        assertThat(SfnTaskCallbacks.truncate(null, 256)).isEmpty();
+    }
+}
