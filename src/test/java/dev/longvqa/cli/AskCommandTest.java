@@ -75,6 +75,25 @@ class AskCommandTest {
         assertThat(down.err().lines().count()).isEqualTo(1);
     }
 
+    @Test
+    void theEmbeddedRuntimeAnswersWithTheVisionLanguageModel() throws Exception {
+        // A tiny random-weight checkpoint with SmolVLM's real layout (vision tower + connector + Llama):
+        // the answer is gibberish, but every pass really runs through the DJL runtime with frames as images.
+        Path model = Path.of(AskCommandTest.class.getResource("/golden/llm/smolvlm").toURI());
+        ScenesCommandTest.Run r = run("ask", video.path().toString(), "What is shown?", "--json", "-q",
+                "--llm", "runtime:" + model, "--lvcot", "30:3,20:2", "--no-cache", "--max-images", "2");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("model").asText()).isEqualTo("runtime:" + model);
+        assertThat(j.get("segments")).hasSize(3);
+        assertThat(j.get("tokens").get("passes")).hasSize(4);
+        for (JsonNode pass : j.get("tokens").get("passes")) {
+            assertThat(pass.get("promptTokens").asInt()).isGreaterThan(0);
+            assertThat(pass.get("completionTokens").asInt()).isGreaterThan(0);
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -39,7 +39,13 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
 
     @Override
     public LanguageModel open(String target, BackendOptions options) {
-        Path dir = Files.isDirectory(Path.of(target)) ? Path.of(target) : ModelStore.fromEnvironment().resolve(target);
+        Path dir;
+        try {
+            dir = Files.isDirectory(Path.of(target)) ? Path.of(target) : ModelStore.fromEnvironment().resolve(target);
+        } catch (IllegalArgumentException e) {
+            throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "runtime:" + target
+                    + " is neither a model directory nor a hub id (owner/name): " + e.getMessage(), e);
+        }
         Device device = Engine.getEngine("PyTorch").defaultDevice();
         try {
             JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
