@@ -28,8 +28,19 @@ public final class WorkerApp implements AutoCloseable {
         this.health = health;
     }
 
-    /** With the default OpenAI-compatible models from {@code config}. */
+    /**
+     * With {@code LONGVQA_LLM} set (a model spec such as {@code runtime:smolvlm-256m} or
+     * {@code openai:http://host:8000/v1}): the core's LVCoT over that model, loaded once. Otherwise
+     * the OpenAI-compatible client configured by {@code LLM_BASE_URL}.
+     */
     public static WorkerApp start(WorkerConfig config) throws IOException {
+        String spec = System.getenv("LONGVQA_LLM");
+        if (spec != null && !spec.isBlank()) {
+            LvcotEngine engine = new LvcotEngine(dev.longvqa.reason.backend.LanguageModels.fromSpec(spec,
+                    dev.longvqa.reason.backend.BackendOptions.builder().build()),
+                    dev.longvqa.reason.LvcotSettings.builder().segmentMaxTokens(config.maxTokens()).build());
+            return start(config, engine, engine);
+        }
         ObjectMapper json = new ObjectMapper();
         OpenAiChat chat = OpenAiChat.from(config, json);
         return start(config, new OpenAiSegmentSummarizer(chat, config.maxTokens()), new OpenAiAnswerer(chat, config.maxTokens()));
