@@ -38,7 +38,7 @@ public final class VideoAccess {
         }
         try {
             Files.createDirectories(settings.tmpDir());
-            Path tmp = Files.createTempFile(settings.tmpDir(), "video-", ".bin");
+            Path tmp = Files.createTempFile(settings.tmpDir(), "video-", extension(video.key()));
             try {
                 store.download(video, tmp);
             } catch (RuntimeException e) {
@@ -49,6 +49,18 @@ public final class VideoAccess {
         } catch (IOException e) {
             throw new LongVqaException(ErrorCode.TRANSIENT, "cannot stage the video in " + settings.tmpDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The upload's extension if it is plain (letters and digits), else none. FFmpeg weighs the
+     * extension when it guesses the format, as it does for the presigned URL's path: a neutral
+     * suffix such as {@code .bin} would make it read random bytes as "binary text" art.
+     */
+    static String extension(String key) {
+        int slash = key.lastIndexOf('/'), dot = key.lastIndexOf('.');
+        if (dot <= slash + 1) return "";
+        String ext = key.substring(dot + 1);
+        return ext.matches("[A-Za-z0-9]{1,5}") ? "." + ext.toLowerCase(java.util.Locale.ROOT) : "";
     }
 
     /** A video source and the temporary file behind it, if any. */
