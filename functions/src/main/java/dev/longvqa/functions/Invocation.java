@@ -42,7 +42,7 @@ final class Invocation {
         } finally {
             if (m == null) m = new JobMetrics(function, jobId);
             m.put("DurationMs", (System.nanoTime() - t0) / 1e6, "Milliseconds");
-            m.put(error == null ? "Succeeded" : "Failed", 1, "Count");
+            m.put("Errors", error == null ? 0 : 1, "Count");
             m.emit(System.out);
             MDC.remove("jobId");
             MDC.remove("function");

@@ -14,6 +14,6 @@ public class RecordHandler implements RequestHandler<RecordRequest, RecordResult
     @Override
     public RecordResult handleRequest(RecordRequest req, Context context) {
         return Invocation.run("record", req.jobId(), () -> service.record(req),
-                r -> new JobMetrics("record", req.jobId()).put(r.status(), 1, "Count"));
+                r -> new JobMetrics("record", req.jobId()).put("SUCCEEDED".equals(r.status()) ? "JobsSucceeded" : "JobsFailed", 1, "Count"));
     }
 }

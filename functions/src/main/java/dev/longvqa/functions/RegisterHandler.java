@@ -15,6 +15,10 @@ public class RegisterHandler implements RequestHandler<JsonNode, RegisterResult>
     @Override
     public RegisterResult handleRequest(JsonNode event, Context context) {
         return Invocation.run("register", null, () -> service.register(event),
-                r -> new JobMetrics("register", r.jobId()).put(r.action().name(), 1, "Count"));
+                r -> new JobMetrics("register", r.jobId()).put(switch (r.action()) {
+                    case START -> "JobsStarted";
+                    case DUPLICATE -> "DuplicateEvents";
+                    case IGNORED -> "IgnoredEvents";
+                }, 1, "Count"));
     }
 }
