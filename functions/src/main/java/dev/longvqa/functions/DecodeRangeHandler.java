@@ -13,7 +13,7 @@ public class DecodeRangeHandler implements RequestHandler<DecodeRequest, DecodeR
 
     @Override
     public DecodeResult handleRequest(DecodeRequest req, Context context) {
-        return Invocation.run("decode-range", req.jobId(), () -> service.decode(req),
+        return Invocation.run("decode-range", req == null ? null : req.jobId(), () -> service.decode(req),
                 r -> new JobMetrics("decode-range", req.jobId()).put("Frames", r.frames(), "Count"));
     }
 }

@@ -42,6 +42,7 @@ public final class DecodeRangeService {
     }
 
     public DecodeResult decode(DecodeRequest req) {
+        Requests.present(req);
         Video video = Requests.video(req.jobId(), req.video(), settings);
         TimeRange range = req.range();
         if (range == null) throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "range is required");

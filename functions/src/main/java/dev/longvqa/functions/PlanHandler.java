@@ -13,7 +13,7 @@ public class PlanHandler implements RequestHandler<PlanRequest, PlanResult> {
 
     @Override
     public PlanResult handleRequest(PlanRequest req, Context context) {
-        return Invocation.run("plan", req.jobId(), () -> service.plan(req),
+        return Invocation.run("plan", req == null ? null : req.jobId(), () -> service.plan(req),
                 r -> new JobMetrics("plan", req.jobId()).put("Ranges", r.ranges().size(), "Count")
                         .put("VideoSeconds", r.durationSec() == null ? 0 : r.durationSec(), "Seconds"));
     }

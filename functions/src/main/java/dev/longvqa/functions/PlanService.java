@@ -28,6 +28,7 @@ public final class PlanService {
     }
 
     public PlanResult plan(PlanRequest req) {
+        Requests.present(req);
         Video video = Requests.video(req.jobId(), req.video(), settings);
         long t0 = System.nanoTime();
         Progress.advance(jobs, req.jobId(), JobStatus.DECODING, "plan", Map.of(), null);

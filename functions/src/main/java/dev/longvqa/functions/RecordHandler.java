@@ -13,7 +13,7 @@ public class RecordHandler implements RequestHandler<RecordRequest, RecordResult
 
     @Override
     public RecordResult handleRequest(RecordRequest req, Context context) {
-        return Invocation.run("record", req.jobId(), () -> service.record(req),
+        return Invocation.run("record", req == null ? null : req.jobId(), () -> service.record(req),
                 r -> new JobMetrics("record", req.jobId()).put("SUCCEEDED".equals(r.status()) ? "JobsSucceeded" : "JobsFailed", 1, "Count"));
     }
 }

@@ -12,6 +12,12 @@ import java.nio.file.Path;
 final class Requests {
     private Requests() {}
 
+    /** A missing payload (an empty Lambda event) is a request error, not an internal one. */
+    static <T> T present(T request) {
+        if (request == null) throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "no payload");
+        return request;
+    }
+
     static Video video(String jobId, Video video, Settings settings) {
         jobId(jobId);
         if (video == null || video.key() == null || video.bucket() == null) {

@@ -13,7 +13,7 @@ public class SegmentHandler implements RequestHandler<SegmentRequest, SegmentRes
 
     @Override
     public SegmentResult handleRequest(SegmentRequest req, Context context) {
-        return Invocation.run("segment", req.jobId(), () -> service.segment(req),
+        return Invocation.run("segment", req == null ? null : req.jobId(), () -> service.segment(req),
                 r -> new JobMetrics("segment", req.jobId()).put("Scenes", r.sceneCount(), "Count")
                         .put("Frames", r.frameCount(), "Count").put("Segments", r.segments().size(), "Count"));
     }

@@ -42,6 +42,7 @@ public final class SegmentService {
     }
 
     public SegmentResult segment(SegmentRequest req) {
+        Requests.present(req);
         Video video = Requests.video(req.jobId(), req.video(), settings);
         if (req.ranges() == null || req.ranges().isEmpty()) {
             throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "ranges (the decode outputs) are required");

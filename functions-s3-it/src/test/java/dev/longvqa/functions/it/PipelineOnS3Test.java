@@ -260,6 +260,8 @@ class PipelineOnS3Test {
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LONG));
         assertThatThrownBy(() -> Stages.with(base.withLimits(base.limits().withMaxBytes(1000))).plan().plan(req))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
+        assertThatThrownBy(() -> Stages.with(base).plan().plan(null))
+                .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
         // A payload pointing outside the upload prefix is refused before anything is read.
         assertThatThrownBy(() -> Stages.with(base).plan().plan(new PlanRequest(reg.jobId(),
                 new dev.longvqa.functions.Video(BUCKET, "jobs/" + reg.jobId() + "/scenes.json", null, "x", 1L))))
