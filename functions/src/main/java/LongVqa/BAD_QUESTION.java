@@ -1,0 +1,11 @@
+package LongVqa;
+
+import dev.longvqa.functions.LambdaError;
+import dev.longvqa.pipeline.ErrorCode;
+
+/** Reported to Step Functions as error {@code LongVqa.BAD_QUESTION} (see {@link LambdaError}). */
+public final class BAD_QUESTION extends LambdaError {
+    public BAD_QUESTION(String message, Throwable cause) {
+        super(ErrorCode.BAD_QUESTION, message, cause);
+    }
+}

@@ -1,0 +1,11 @@
+package LongVqa;
+
+import dev.longvqa.functions.LambdaError;
+import dev.longvqa.pipeline.ErrorCode;
+
+/** Reported to Step Functions as error {@code LongVqa.INTERNAL} (see {@link LambdaError}). */
+public final class INTERNAL extends LambdaError {
+    public INTERNAL(String message, Throwable cause) {
+        super(ErrorCode.INTERNAL, message, cause);
+    }
+}

@@ -1,0 +1,11 @@
+package LongVqa;
+
+import dev.longvqa.functions.LambdaError;
+import dev.longvqa.pipeline.ErrorCode;
+
+/** Reported to Step Functions as error {@code LongVqa.TRANSIENT} (see {@link LambdaError}). */
+public final class TRANSIENT extends LambdaError {
+    public TRANSIENT(String message, Throwable cause) {
+        super(ErrorCode.TRANSIENT, message, cause);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.longvqa.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/** Lambda {@code decode-range}: frames and embeddings of one time range. */
+@Named("decode-range")
+public class DecodeRangeHandler implements RequestHandler<DecodeRequest, DecodeResult> {
+    @Inject
+    DecodeRangeService service;
+
+    @Override
+    public DecodeResult handleRequest(DecodeRequest req, Context context) {
+        return Invocation.run("decode-range", req == null ? null : req.jobId(), () -> service.decode(req),
+                r -> new JobMetrics("decode-range", req.jobId()).put("Frames", r.frames(), "Count"));
+    }
+}

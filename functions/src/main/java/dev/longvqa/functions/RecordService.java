@@ -1,0 +1,157 @@
+package dev.longvqa.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code record}: the last word on a job. SUCCEEDED stores answers and costs (answers move to
+ * {@code result.json} when the item would grow past the configured size); FAILED stores the error
+ * name and message the Catch block saw. A terminal row is never switched to the other terminal state.
+ */
+public final class RecordService {
+    private static final System.Logger LOG = System.getLogger(RecordService.class.getName());
+    static final int MAX_MESSAGE_CHARS = 4000;
+
+    private final ObjectStore store;
+    private final JobStore jobs;
+    private final Settings settings;
+
+    public RecordService(ObjectStore store, JobStore jobs, Settings settings) {
+        this.store = store;
+        this.jobs = jobs;
+        this.settings = settings;
+    }
+
+    public RecordResult record(RecordRequest req) {
+        if (req == null || req.outcome() == null) throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "outcome is required");
+        return switch (req.outcome()) {
+            case "SUCCEEDED" -> succeed(Requests.jobId(req.jobId()), req);
+            case "FAILED" -> fail(req);
+            default -> throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "outcome must be SUCCEEDED or FAILED, not " + req.outcome());
+        };
+    }
+
+    private RecordResult succeed(String jobId, RecordRequest req) {
+        Map<String, AttributeValue> row = jobs.get(jobId).orElseThrow(() -> JobStore.missing(jobId));
+        List<RecordRequest.Answer> answers = req.answers() == null ? List.of() : req.answers();
+        AttributeValue answersValue = AttributeValue.fromL(answers.stream().map(RecordService::answer).toList());
+        Map<String, AttributeValue> attrs = new LinkedHashMap<>();
+        if (ItemSize.of(row) + ItemSize.of("answers", answersValue) > settings.inlineAnswersBytes()) {
+            String key = Keys.result(jobId);
+            store.putJson(settings.requireBucket(), key, Map.of("jobId", jobId, "answers", answers));
+            attrs.put("answersKey", JobStore.s(key));
+            attrs.put("answerCount", JobStore.n(answers.size()));
+        } else {
+            attrs.put("answers", answersValue);
+        }
+        Map<String, Long> timings = null;
+        if (req.costs() != null) {
+            if (req.costs().tokens() != null) {
+                attrs.put("tokens", AttributeValue.fromM(Map.of(
+                        "prompt", JobStore.n(req.costs().tokens().prompt()),
+                        "completion", JobStore.n(req.costs().tokens().completion()))));
+            }
+            timings = req.costs().timings();
+        }
+        JobStatus after = jobs.finish(jobId, JobStatus.SUCCEEDED, attrs, timings).orElseThrow(() -> JobStore.missing(jobId));
+        if (after != JobStatus.SUCCEEDED) LOG.log(System.Logger.Level.WARNING, "job {0} is already {1}; not marked SUCCEEDED", jobId, after);
+        return new RecordResult(jobId, after.name());
+    }
+
+    private RecordResult fail(RecordRequest req) {
+        Failure f = Failure.of(req.error());
+        if (req.jobId() == null) {
+            // The failure came before a job id existed (e.g. registration itself): nothing to update.
+            LOG.log(System.Logger.Level.ERROR, "failure without a job: {0}: {1}", f.type(), f.message());
+            return new RecordResult(null, JobStatus.FAILED.name());
+        }
+        String jobId = Requests.jobId(req.jobId());
+        Map<String, AttributeValue> attrs = Map.of("errorType", JobStore.s(f.type()), "errorMessage", JobStore.s(f.message()));
+        var after = jobs.finish(jobId, JobStatus.FAILED, attrs, null);
+        if (after.isEmpty()) {
+            // No row to update (the workflow started without one): leave a trace rather than nothing.
+            Map<String, AttributeValue> row = new HashMap<>(attrs);
+            row.put("jobId", JobStore.s(jobId));
+            row.put("status", JobStore.s(JobStatus.FAILED.name()));
+            row.put("stage", JobStore.s("failed"));
+            if (!jobs.create(row)) after = jobs.finish(jobId, JobStatus.FAILED, attrs, null);
+            else after = java.util.Optional.of(JobStatus.FAILED);
+        }
+        return new RecordResult(jobId, after.orElse(JobStatus.FAILED).name());
+    }
+
+    private static AttributeValue answer(RecordRequest.Answer a) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        if (a.questionId() != null) m.put("questionId", JobStore.s(a.questionId()));
+        if (a.question() != null) m.put("question", JobStore.s(a.question()));
+        if (a.answer() != null) m.put("answer", JobStore.s(a.answer()));
+        if (a.answerKey() != null) m.put("answerKey", JobStore.s(a.answerKey()));
+        return AttributeValue.fromM(m);
+    }
+
+    /**
+     * The row's {@code errorType} and {@code errorMessage} from a Catch's {@code {Error, Cause}}:
+     * {@code LongVqa.<CODE>} becomes the bare code; other names ({@code States.Timeout},
+     * {@code Lambda.ServiceException}) stay as they are. A Lambda error's Cause is its error JSON
+     * ({@code {"errorMessage", "errorType", ...}}): the message is unwrapped from it.
+     */
+    public record Failure(String type, String message) {
+        public static Failure of(RecordRequest.AslError error) {
+            String name = error == null || error.error() == null || error.error().isBlank() ? "States.Unknown" : error.error();
+            String type = name.startsWith("LongVqa.") && ErrorCode.fromName(name).aslName().equals(name)
+                    ? ErrorCode.fromName(name).name() : name;
+            String cause = error == null || error.cause() == null ? "" : error.cause();
+            String message = cause;
+            String trimmed = cause.strip();
+            if (trimmed.startsWith("{")) {
+                try {
+                    JsonNode node = ObjectStore.JSON.readTree(trimmed);
+                    if (node.hasNonNull("errorMessage")) message = node.get("errorMessage").asText();
+                } catch (IOException notJson) {
+                    // a Cause that only looks like JSON is kept verbatim
+                }
+            }
+            if (message.isBlank()) message = name;
+            if (message.length() > MAX_MESSAGE_CHARS) message = message.substring(0, MAX_MESSAGE_CHARS) + "…";
+            return new Failure(type, message);
+        }
+    }
+
+    /** DynamoDB's item size rule: UTF-8 name lengths plus value sizes (numbers ~ digits/2 + 1). */
+    static final class ItemSize {
+        private ItemSize() {}
+
+        static long of(Map<String, AttributeValue> item) {
+            long n = 0;
+            for (var e : item.entrySet()) n += of(e.getKey(), e.getValue());
+            return n;
+        }
+
+        static long of(String name, AttributeValue v) {
+            return utf8(name) + value(v);
+        }
+
+        private static long value(AttributeValue v) {
+            if (v.s() != null) return utf8(v.s());
+            if (v.n() != null) return v.n().length() / 2 + 2;
+            if (v.bool() != null || Boolean.TRUE.equals(v.nul())) return 1;
+            if (v.hasM()) return 3 + of(v.m()) + v.m().size();
+            if (v.hasL()) return 3 + v.l().stream().mapToLong(x -> 1 + value(x)).sum();
+            if (v.b() != null) return v.b().asByteArray().length;
+            return 8;
+        }
+
+        private static long utf8(String s) {
+            return s.getBytes(StandardCharsets.UTF_8).length;
+        }
+    }
+}

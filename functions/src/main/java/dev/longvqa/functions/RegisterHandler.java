@@ -1,0 +1,24 @@
+package dev.longvqa.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/** Lambda {@code register}: EventBridge "Object Created" event → job row (START / DUPLICATE / IGNORED). */
+@Named("register")
+public class RegisterHandler implements RequestHandler<JsonNode, RegisterResult> {
+    @Inject
+    RegisterService service;
+
+    @Override
+    public RegisterResult handleRequest(JsonNode event, Context context) {
+        return Invocation.run("register", null, () -> service.register(event),
+                r -> new JobMetrics("register", r.jobId()).put(switch (r.action()) {
+                    case START -> "JobsStarted";
+                    case DUPLICATE -> "DuplicateEvents";
+                    case IGNORED -> "IgnoredEvents";
+                }, 1, "Count"));
+    }
+}

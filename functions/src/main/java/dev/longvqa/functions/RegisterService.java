@@ -1,0 +1,147 @@
+package dev.longvqa.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.JobId;
+import dev.longvqa.pipeline.LongVqaException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code register}: turns an EventBridge "Object Created" event into a job row, exactly once per
+ * object version. The conditional PutItem is the one place a job starts; a duplicate event finds
+ * the row and stops the execution.
+ */
+public final class RegisterService {
+    // System.Logger: no logging dependency for callers outside Quarkus; Quarkus routes it to its JSON log.
+    private static final System.Logger LOG = System.getLogger(RegisterService.class.getName());
+
+    private final ObjectStore store;
+    private final JobStore jobs;
+    private final Settings settings;
+    private final QuestionSource questions;
+
+    public RegisterService(ObjectStore store, JobStore jobs, Settings settings) {
+        this.store = store;
+        this.jobs = jobs;
+        this.settings = settings;
+        this.questions = new QuestionSource(settings.maxQuestions(), settings.maxQuestionChars());
+    }
+
+    /** The parts of the event we use. The state machine passes the event (or {@code {event, executionArn}}). */
+    public record ObjectCreated(String bucket, String key, Long size, String etag, String versionId, String reason,
+                                String executionArn) {
+        public static ObjectCreated from(JsonNode input) {
+            if (input == null) throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "no event");
+            JsonNode event = input.has("detail") ? input : input.path("event");
+            JsonNode d = event.path("detail");
+            String bucket = text(d.path("bucket").path("name"));
+            String key = text(d.path("object").path("key"));
+            if (bucket == null || key == null) {
+                throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "not an S3 Object Created event: detail.bucket.name and detail.object.key are required");
+            }
+            JsonNode size = d.path("object").path("size");
+            return new ObjectCreated(bucket, key, size.isNumber() ? size.asLong() : null, text(d.path("object").path("etag")),
+                    text(d.path("object").path("version-id")), text(d.path("reason")), text(input.path("executionArn")));
+        }
+
+        private static String text(JsonNode n) {
+            return n.isValueNode() && !n.isNull() ? n.asText() : null;
+        }
+    }
+
+    public RegisterResult register(JsonNode event) {
+        return register(ObjectCreated.from(event));
+    }
+
+    public RegisterResult register(ObjectCreated e) {
+        String bucket = settings.requireBucket();
+        Video seen = new Video(e.bucket(), e.key(), e.versionId(), e.etag(), e.size());
+        if (!bucket.equals(e.bucket()) || !Keys.isVideoUpload(e.key())) {
+            LOG.log(System.Logger.Level.DEBUG, "ignoring s3://{0}/{1}", e.bucket(), e.key());
+            return RegisterResult.ignored(seen);
+        }
+        // Resolve the key against the bucket: whether EventBridge delivers it decoded or URL-encoded,
+        // the job is about the object that exists.
+        Resolved r = resolve(bucket, e.key());
+        if (r == null) {
+            throw LongVqaException.badInput(ErrorCode.NOT_FOUND, "s3://" + bucket + "/" + e.key() + " no longer exists");
+        }
+        String key = r.key();
+        if (!Keys.isVideoUpload(key)) return RegisterResult.ignored(seen);
+        HeadObjectResponse head = r.head();
+        String versionId = e.versionId() != null ? e.versionId() : head.versionId();
+        String etag = e.etag() != null ? e.etag() : head.eTag();
+        if (etag != null) etag = etag.replace("\"", "");
+        Long size = e.size() != null ? e.size() : head.contentLength();
+        Video video = new Video(bucket, key, versionId, etag, size);
+        String jobId = JobId.of(bucket, key, versionId, etag).value();
+
+        Map<String, AttributeValue> row = new HashMap<>();
+        row.put("jobId", JobStore.s(jobId));
+        row.put("bucket", JobStore.s(bucket));
+        row.put("key", JobStore.s(key));
+        if (versionId != null) row.put("versionId", JobStore.s(versionId));
+        if (etag != null) row.put("etag", JobStore.s(etag));
+        if (size != null) row.put("sizeBytes", JobStore.n(size));
+        if (e.executionArn() != null) row.put("executionArn", JobStore.s(e.executionArn()));
+
+        List<Question> qs;
+        try {
+            Optional<byte[]> sidecar = store.getSmall(bucket, Keys.sidecar(key), QuestionSource.MAX_SIDECAR_BYTES);
+            qs = questions.resolve(sidecar, head.metadata());
+        } catch (LongVqaException bad) {
+            if (bad.code().kind() != ErrorCode.Kind.BAD_INPUT) throw bad;
+            // Record the rejection on the row so that the uploader can see it, and so that a
+            // duplicate event for the same object stops at registration.
+            row.put("status", JobStore.s(JobStatus.FAILED.name()));
+            row.put("stage", JobStore.s("register"));
+            row.put("errorType", JobStore.s(bad.code().name()));
+            row.put("errorMessage", JobStore.s(bad.getMessage()));
+            if (!jobs.create(row)) return new RegisterResult(jobId, RegisterResult.Action.DUPLICATE, video, List.of());
+            throw bad;
+        }
+        row.put("status", JobStore.s(JobStatus.RECEIVED.name()));
+        row.put("stage", JobStore.s("register"));
+        row.put("questions", AttributeValue.fromL(qs.stream()
+                .map(q -> AttributeValue.fromM(Map.of("id", JobStore.s(q.id()), "text", JobStore.s(q.text())))).toList()));
+        boolean created = jobs.create(row);
+        LOG.log(System.Logger.Level.INFO, "job {0} for s3://{1}/{2} ({3}): {4}", jobId, bucket, key, e.reason(),
+                created ? "START" : "DUPLICATE");
+        return new RegisterResult(jobId, created ? RegisterResult.Action.START : RegisterResult.Action.DUPLICATE, video, qs);
+    }
+
+    record Resolved(String key, HeadObjectResponse head) {}
+
+    /**
+     * The key as delivered first; if no such object exists and the key looks URL-encoded, its
+     * percent-decoded form (EventBridge style, {@code +} kept) and its form-decoded form (S3
+     * notification style, {@code +} is a space). Keys are only ever used as S3 keys, never as paths.
+     */
+    Resolved resolve(String bucket, String key) {
+        Set<String> candidates = new LinkedHashSet<>();
+        candidates.add(key);
+        if (key.indexOf('%') >= 0 || key.indexOf('+') >= 0) {
+            try {
+                candidates.add(URLDecoder.decode(key.replace("+", "%2B"), StandardCharsets.UTF_8));
+                candidates.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException notEncoded) {
+                // a literal '%' not followed by hex digits: the key is not encoded
+            }
+        }
+        for (String k : candidates) {
+            Optional<HeadObjectResponse> h = store.head(bucket, k);
+            if (h.isPresent()) return new Resolved(k, h.get());
+        }
+        return null;
+    }
+}

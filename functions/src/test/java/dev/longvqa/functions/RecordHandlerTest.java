@@ -1,0 +1,151 @@
+package dev.longvqa.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code record} through the Lambda mock event server, against DynamoDB Local and S3Mock. */
+@QuarkusTest
+@QuarkusTestResource(LocalAws.class)
+@TestProfile(RecordHandlerTest.RecordFunction.class)
+class RecordHandlerTest {
+    public static class RecordFunction implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.handler", "record");
+        }
+    }
+
+    @Inject
+    JobStore jobs;
+
+    @Inject
+    DynamoDbClient ddb;
+
+    @Inject
+    S3Client s3;
+
+    static Response invoke(Object body) {
+        return given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body).when().post();
+    }
+
+    String newJob(JobStatus status) {
+        String jobId = UUID.randomUUID().toString().replace("-", "");
+        Map<String, AttributeValue> row = new HashMap<>();
+        row.put("jobId", JobStore.s(jobId));
+        row.put("status", JobStore.s(status.name()));
+        row.put("bucket", JobStore.s(LocalAws.BUCKET));
+        row.put("key", JobStore.s("videos/" + jobId + ".mp4"));
+        assertThat(jobs.create(row)).isTrue();
+        return jobId;
+    }
+
+    Map<String, AttributeValue> row(String jobId) {
+        return ddb.getItem(b -> b.tableName(LocalAws.TABLE).key(Map.of("jobId", AttributeValue.fromS(jobId)))).item();
+    }
+
+    static Map<String, Object> succeeded(String jobId, List<Map<String, Object>> answers) {
+        return Map.of("jobId", jobId, "outcome", "SUCCEEDED", "answers", answers,
+                "costs", Map.of("tokens", Map.of("prompt", 7000, "completion", 180),
+                        "timings", Map.of("reason", 42000, "answer", 3100)));
+    }
+
+    @Test
+    void succeededStoresAnswersTokensAndTimings() {
+        String jobId = newJob(JobStatus.REASONING);
+        Response r = invoke(succeeded(jobId, List.of(Map.of("questionId", "q1", "question", "What colour?",
+                "answer", "Red.", "answerKey", "jobs/" + jobId + "/answers/q1.json"))));
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getString("status")).isEqualTo("SUCCEEDED");
+
+        Map<String, AttributeValue> row = row(jobId);
+        assertThat(row.get("status").s()).isEqualTo("SUCCEEDED");
+        assertThat(row.get("answers").l()).hasSize(1);
+        assertThat(row.get("answers").l().get(0).m().get("answer").s()).isEqualTo("Red.");
+        assertThat(row.get("tokens").m().get("prompt").n()).isEqualTo("7000");
+        assertThat(row.get("timings").m().get("reason").n()).isEqualTo("42000");
+        assertThat(row).doesNotContainKey("answersKey");
+    }
+
+    @Test
+    void failedUnwrapsTheLambdaErrorAndKeepsTheCode() {
+        String jobId = newJob(JobStatus.DECODING);
+        String cause = "{\"errorMessage\":\"videos/a.mp4 is not a video FFmpeg can read\",\"errorType\":\"LongVqa.NOT_A_VIDEO\"}";
+        Response r = invoke(Map.of("jobId", jobId, "outcome", "FAILED", "error", Map.of("Error", "LongVqa.NOT_A_VIDEO", "Cause", cause)));
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getString("status")).isEqualTo("FAILED");
+        Map<String, AttributeValue> row = row(jobId);
+        assertThat(row.get("status").s()).isEqualTo("FAILED");
+        assertThat(row.get("errorType").s()).isEqualTo("NOT_A_VIDEO");
+        assertThat(row.get("errorMessage").s()).isEqualTo("videos/a.mp4 is not a video FFmpeg can read");
+    }
+
+    @Test
+    void statesErrorsAreKeptVerbatimAndATerminalStateIsNeverSwapped() {
+        String jobId = newJob(JobStatus.REASONING);
+        invoke(Map.of("jobId", jobId, "outcome", "FAILED",
+                "error", Map.of("Error", "States.Timeout", "Cause", "The task timed out after 900 seconds")))
+                .then().statusCode(200);
+        assertThat(row(jobId).get("errorType").s()).isEqualTo("States.Timeout");
+
+        // A late success (e.g. a redriven branch) does not turn FAILED into SUCCEEDED.
+        Response late = invoke(succeeded(jobId, List.of(Map.of("questionId", "q1", "answer", "late"))));
+        late.then().statusCode(200);
+        assertThat(late.jsonPath().getString("status")).isEqualTo("FAILED");
+        assertThat(row(jobId).get("status").s()).isEqualTo("FAILED");
+        assertThat(row(jobId)).doesNotContainKey("answers");
+    }
+
+    @Test
+    void largeAnswersMoveToResultJson() throws Exception {
+        String jobId = newJob(JobStatus.ANSWERING);
+        List<Map<String, Object>> answers = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            answers.add(Map.of("questionId", "q" + i, "question", "Question " + i, "answer", ("answer " + i + " ").repeat(2500)));
+        }
+        Response r = invoke(succeeded(jobId, answers));
+        r.then().statusCode(200);
+        Map<String, AttributeValue> row = row(jobId);
+        assertThat(row.get("status").s()).isEqualTo("SUCCEEDED");
+        assertThat(row).doesNotContainKey("answers");
+        String key = row.get("answersKey").s();
+        assertThat(key).isEqualTo("jobs/" + jobId + "/result.json");
+        JsonNode result = ObjectStore.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET).key(key)).asByteArray());
+        assertThat(result.get("answers")).hasSize(20);
+        assertThat(result.get("answers").get(19).get("answer").asText()).startsWith("answer 20 ");
+    }
+
+    @Test
+    void succeededForAnUnknownJobIsABadRequest() {
+        Response r = invoke(succeeded(UUID.randomUUID().toString().replace("-", ""), List.of()));
+        r.then().statusCode(500);
+        assertThat(r.jsonPath().getString("errorType")).isEqualTo("LongVqa.BAD_REQUEST");
+    }
+
+    @Test
+    void aFailureBeforeRegistrationLeavesAFailedRow() {
+        String jobId = UUID.randomUUID().toString().replace("-", "");
+        invoke(Map.of("jobId", jobId, "outcome", "FAILED", "error", Map.of("Error", "LongVqa.TRANSIENT", "Cause", "S3 503")))
+                .then().statusCode(200);
+        assertThat(row(jobId).get("status").s()).isEqualTo("FAILED");
+        assertThat(row(jobId).get("errorType").s()).isEqualTo("TRANSIENT");
+    }
+}
