@@ -34,7 +34,11 @@ public final class WorkerApp implements AutoCloseable {
      * the OpenAI-compatible client configured by {@code LLM_BASE_URL}.
      */
     public static WorkerApp start(WorkerConfig config) throws IOException {
-        String spec = System.getenv("LONGVQA_LLM");
+        return start(config, System.getenv("LONGVQA_LLM"));
+    }
+
+    /** With the core model {@code spec} when given (see {@link #start(WorkerConfig)}), else the HTTP default. */
+    public static WorkerApp start(WorkerConfig config, String spec) throws IOException {
         if (spec != null && !spec.isBlank()) {
             LvcotEngine engine = new LvcotEngine(dev.longvqa.reason.backend.LanguageModels.fromSpec(spec,
                     dev.longvqa.reason.backend.BackendOptions.builder().build()),

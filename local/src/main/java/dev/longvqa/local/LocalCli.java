@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
 /** {@code ./longvqa local ...}: the local cloud's commands. */
 @Command(name = "longvqa local", mixinStandardHelpOptions = true,
         description = "The workflow on this machine: ASL executor, Step Functions API, emulators.",
-        subcommands = {LocalCli.RunAsl.class})
+        subcommands = {dev.longvqa.local.cloud.UpCommand.class, dev.longvqa.local.cloud.CloudCommands.Upload.class,
+                dev.longvqa.local.cloud.CloudCommands.Status.class, dev.longvqa.local.cloud.CloudCommands.Answer.class,
+                LocalCli.RunAsl.class})
 public final class LocalCli implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +38,15 @@ public final class LocalCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The function services bring the URL-connection HTTP client, the SDK modules Apache's: pick one.
+        System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
         System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} configures it, for in-process tests. */
+    public static CommandLine commandLineForTests() {
+        System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
+        return commandLine();
     }
 
     static CommandLine commandLine() {

@@ -237,6 +237,10 @@ public final class LocalCloud implements AutoCloseable {
             return this;
         }
 
+        public LocalCloud build() throws Exception {
+            return start();
+        }
+
         public LocalCloud start() throws Exception {
             Objects.requireNonNull(handlers, "handlers");
             LocalCloud cloud = new LocalCloud();

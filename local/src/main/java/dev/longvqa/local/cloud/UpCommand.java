@@ -1,0 +1,70 @@
+package dev.longvqa.local.cloud;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code local up}: start the local cloud in the foreground until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start S3 (S3Mock), DynamoDB Local, ElasticMQ, the workflow executor and the GPU worker (CPU) on this machine.")
+public final class UpCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "state directory (default: $LONGVQA_LOCAL_DIR or ~/.longvqa/local)")
+    Path data;
+
+    @Option(names = "--llm", paramLabel = "SPEC", description = "the worker's model: openai:URL | runtime:MODEL | gguf:PATH (default: $LONGVQA_LLM)")
+    String llm;
+
+    @Option(names = "--asl", paramLabel = "FILE", description = "state machine definition (default: statemachine/longvqa.asl.json)")
+    Path asl;
+
+    @Option(names = "--s3mock-jar", paramLabel = "JAR", description = "S3Mock exec jar (default: local/target/s3mock/s3mock-exec.jar)")
+    Path s3mockJar;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = data != null ? data : CloudCommands.defaultDataDir();
+        String model = llm != null ? llm : System.getenv("LONGVQA_LLM");
+        PrintWriter out = spec.commandLine().getOut();
+        if (model == null || model.isBlank()) {
+            spec.commandLine().getErr().println("warning: no --llm or LONGVQA_LLM: uploads will decode and segment, then FAILED with MODEL_UNAVAILABLE at the reasoning step");
+        }
+        LocalCloud.Builder b = LocalCloud.builder().dataDir(dir)
+                .handlers(LocalWiring.functions(dir.resolve("tmp")))
+                .worker(LocalWiring.worker(model));
+        if (asl != null) b.aslFile(asl);
+        if (s3mockJar != null) b.s3MockJar(s3mockJar);
+        Files.deleteIfExists(dir.resolve("endpoints.json"));
+        LocalCloud cloud = b.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cloud.close();
+            try {
+                Files.deleteIfExists(dir.resolve("endpoints.json"));
+            } catch (java.io.IOException ignored) {
+                // a stale file only makes the next upload say the cloud is not running
+            }
+            stopped.countDown();
+        }, "local-cloud-stop"));
+        LocalCloud.Endpoints e = cloud.endpoints();
+        out.println("longvqa local cloud is up (Ctrl-C stops it)");
+        out.println("  S3        " + e.s3() + "   bucket " + e.bucket() + " (uploads under " + LocalCloud.PREFIX + " start the workflow)");
+        out.println("  DynamoDB  " + e.dynamodb() + "   table " + e.table());
+        out.println("  SQS       " + e.sqs() + "   queue " + e.queueUrl());
+        out.println("  StepFns   " + e.sfn());
+        out.println("  model     " + (model == null ? "(none)" : model));
+        out.println("  state     " + dir.resolve("endpoints.json"));
+        out.println("try: ./longvqa local upload VIDEO --question \"What happens?\" --wait --json");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.longvqa.local.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.longvqa.local.asl.Execution;
+import dev.longvqa.video.synthetic.SyntheticVideo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole workflow on one machine: the real ASL file, the real function services, the real worker,
+ * S3Mock, DynamoDB Local and ElasticMQ; only the LLM is a local OpenAI-compatible test server.
+ */
+@Timeout(600)
+class LocalCloudEndToEndTest {
+    @TempDir
+    static Path dir;
+    static LocalCloud cloud;
+    static HttpServer llm;
+    static final List<String> prompts = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void up() throws Exception {
+        dev.longvqa.local.LocalCli.commandLineForTests(); // picks the SDK's HTTP client as `main` does
+        llm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        llm.createContext("/v1/models", ex -> reply(ex, "{\"object\":\"list\",\"data\":[{\"id\":\"test-vlm\"}]}"));
+        llm.createContext("/v1/chat/completions", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            prompts.add(body);
+            String answer = body.contains("Describe the video segment") ? "summary " + prompts.size() : "answer " + prompts.size();
+            reply(ex, "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"test-vlm\",\"choices\":[{\"index\":0,"
+                    + "\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"" + answer + "\"}}],"
+                    + "\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":5,\"total_tokens\":55}}");
+        });
+        llm.start();
+        Path root = Path.of("").toAbsolutePath();
+        while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
+        cloud = LocalCloud.builder().dataDir(dir.resolve("cloud"))
+                .aslFile(root.resolve("statemachine/longvqa.asl.json"))
+                .s3MockJar(root.resolve("local/target/s3mock/s3mock-exec.jar"))
+                .handlers(LocalWiring.functions(dir.resolve("tmp")))
+                .worker(LocalWiring.worker("openai:http://127.0.0.1:" + llm.getAddress().getPort() + "/v1"))
+                .build();
+    }
+
+    @AfterAll
+    static void down() {
+        if (cloud != null) cloud.close();
+        if (llm != null) llm.stop(0);
+    }
+
+    private static void reply(com.sun.net.httpserver.HttpExchange ex, String json) throws java.io.IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, b.length);
+        ex.getResponseBody().write(b);
+        ex.close();
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run local(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cmd = dev.longvqa.local.LocalCli.commandLineForTests();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--data";
+        all[args.length + 1] = dir.resolve("cloud").toString();
+        return new Run(cmd.execute(all), out.toString(), err.toString());
+    }
+
+    @Test
+    void uploadRunsTheWorkflowToTwoAnswersAndADuplicateStartsNothing() throws Exception {
+        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
+                .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("talk one.mp4"));
+        Run r = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
+                "--wait", "--json", "--timeout", "400");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode job = new ObjectMapper().readTree(r.out());
+        assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("answers")).hasSize(2);
+        assertThat(job.get("answers").get(0).get("question").asText()).isEqualTo("What moves?");
+        assertThat(job.get("answers").get(1).get("answer").asText()).startsWith("answer ");
+        assertThat(job.get("scenes")).hasSize(3);
+        int requests = prompts.size();
+        int executions = cloud.executor().executions().size();
+
+        // The same bytes again: EventBridge would deliver a new event; the job must not run twice.
+        Run again = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
+                "--wait", "--json", "--timeout", "60");
+        assertThat(again.exit()).isZero();
+        assertThat(new ObjectMapper().readTree(again.out()).get("jobId").asText()).isEqualTo(job.get("jobId").asText());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (cloud.executor().executions().size() == executions && System.nanoTime() < deadline) {
+            cloud.scanNow();
+            Thread.sleep(200);
+        }
+        List<Execution> later = cloud.executor().executions().subList(executions, cloud.executor().executions().size());
+        assertThat(later).isNotEmpty();
+        for (Execution e : later) {
+            JsonNode out = e.await(java.time.Duration.ofSeconds(60)).output();
+            assertThat(out.path("action").asText()).isIn("DUPLICATE", "IGNORED");
+        }
+        assertThat(prompts).hasSize(requests);
+    }
+
+    @Test
+    void aBadFileEndsFailedWithATypedReasonAndStaysInTheBucket() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(50));
+        Run r = local("upload", text.toString(), "--wait", "--json", "--timeout", "120");
+        JsonNode job = new ObjectMapper().readTree(r.out());
+        assertThat(job.get("status").asText()).isEqualTo("FAILED");
+        assertThat(job.get("errorType").asText()).isEqualTo("NOT_A_VIDEO");
+        assertThat(job.get("errorMessage").asText()).isNotBlank();
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(cloud.clients().s3().headObject(b -> b.bucket(LocalCloud.BUCKET).key("videos/notes.mp4")).contentLength())
+                .isEqualTo(Files.size(text));
+    }
+}
