@@ -6,8 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import dev.longvqa.runtime.NdArrays;
-import dev.longvqa.runtime.Safetensors;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,7 +24,7 @@ public abstract class CheckpointBlock extends AbstractBlock {
     }
 
     /** Loads every declared parameter from {@code prefix + name}; fails naming all missing tensors. */
-    public void load(Safetensors file, String prefix, NDManager manager) throws IOException {
+    public void load(TdcWeights file, String prefix, NDManager manager) throws IOException {
         List<String> missing = new ArrayList<>();
         for (Pair<String, Parameter> p : getDirectParameters()) {
             if (!file.contains(prefix + p.getKey())) missing.add(prefix + p.getKey());
@@ -36,7 +34,7 @@ public abstract class CheckpointBlock extends AbstractBlock {
                     + missing.subList(0, Math.min(5, missing.size())));
         }
         for (Pair<String, Parameter> p : getDirectParameters()) {
-            NDArray a = NdArrays.load(manager, file, prefix + p.getKey());
+            NDArray a = file.load(manager, prefix + p.getKey());
             a.setName(p.getKey());
             p.getValue().setArray(a);
         }

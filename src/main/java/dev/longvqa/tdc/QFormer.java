@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.longvqa.runtime.Safetensors;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -74,7 +73,7 @@ public final class QFormer extends CheckpointBlock {
     }
 
     /** Builds the block for a checkpoint (layers counted from its tensor names) and loads it. */
-    public static QFormer load(Safetensors file, String prefix, int heads, float eps, NDManager manager)
+    public static QFormer load(TdcWeights file, String prefix, int heads, float eps, NDManager manager)
             throws IOException {
         int n = 0;
         while (file.contains(prefix + P + "encoder.layer." + n + ".attention.self.query.weight")) n++;

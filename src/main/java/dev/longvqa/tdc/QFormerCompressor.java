@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.longvqa.runtime.Safetensors;
 
 import java.io.IOException;
 
@@ -38,7 +37,7 @@ public final class QFormerCompressor extends CheckpointBlock {
      * @param k       tokens per compressed frame ({@code context_token_num}, 16)
      * @param heads   Q-Former attention heads (12 for bert-base)
      */
-    public static QFormerCompressor load(Safetensors file, String prefix, int k, int heads, NDManager manager)
+    public static QFormerCompressor load(TdcWeights file, String prefix, int k, int heads, NDManager manager)
             throws IOException {
         QFormerCompressor c = new QFormerCompressor(QFormer.load(file, prefix, heads, 1e-12f, manager), k);
         c.load(file, prefix, manager);

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.longvqa.runtime.Safetensors;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ public final class SvaProjector extends CheckpointBlock {
     /**
      * @param querySide side of the output grid (12 in TDC: 144 tokens per frame)
      */
-    public static SvaProjector load(Safetensors file, String prefix, int querySide, NDManager manager) throws IOException {
+    public static SvaProjector load(TdcWeights file, String prefix, int querySide, NDManager manager) throws IOException {
         int towers = 0;
         while (file.contains(prefix + "mm_projector_aux_" + towers + ".0.weight")) towers++;
         int depth = 0;

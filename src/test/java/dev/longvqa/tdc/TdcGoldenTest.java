@@ -32,8 +32,8 @@ class TdcGoldenTest {
         manager = NDManager.newBaseManager("PyTorch");
         weights = Golden.open("tdc_tiny.safetensors");
         io = Golden.open("tdc_tiny_io.safetensors");
-        projector = SvaProjector.load(weights, "model.", 2, manager);
-        compressor = QFormerCompressor.load(weights, "model.", 3, 4, manager);
+        projector = SvaProjector.load(TdcWeights.of(weights), "model.", 2, manager);
+        compressor = QFormerCompressor.load(TdcWeights.of(weights), "model.", 3, 4, manager);
     }
 
     @AfterAll
