@@ -33,8 +33,13 @@ public abstract class CheckpointBlock extends AbstractBlock {
             throw new IOException(file.path() + " lacks " + missing.size() + " tensors, e.g. "
                     + missing.subList(0, Math.min(5, missing.size())));
         }
+        load(name -> file.load(manager, prefix + name));
+    }
+
+    /** Sets every declared parameter from {@code source(name)} (tests and benchmarks use random arrays). */
+    public void load(java.util.function.Function<String, NDArray> source) {
         for (Pair<String, Parameter> p : getDirectParameters()) {
-            NDArray a = file.load(manager, prefix + p.getKey());
+            NDArray a = source.apply(p.getKey());
             a.setName(p.getKey());
             p.getValue().setArray(a);
         }

@@ -79,6 +79,7 @@ public final class ContextBuilder implements ContextStrategy {
         NDArray compressed = compressAll(tokens, staticRows, frameRows, questionIds); // (n, K, H) or null
 
         NDArray sep = compressor.separator().reshape(1, h);
+        sep.attach(manager);
         NDList parts = new NDList();
         row = 0;
         long next = 0;

@@ -70,6 +70,14 @@ public final class ProjectedFrames implements FrameTokenSource {
 
     /** (B, rows*(cols+1), H) for a batch of frames. */
     public NDArray project(List<RgbImage> batch) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray out = project(batch, scope);
+            out.attach(manager);
+            return out;
+        }
+    }
+
+    private NDArray project(List<RgbImage> batch, NDManager manager) {
         NDList grids = new NDList();
         int side = towers.get(0).gridSide();
         for (Tower t : towers) {

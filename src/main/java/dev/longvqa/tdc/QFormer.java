@@ -87,6 +87,13 @@ public final class QFormer extends CheckpointBlock {
         return q;
     }
 
+    /** An unloaded Q-Former with cross-attention every {@code crossFreq}-th layer (BLIP-2: 2). */
+    public static QFormer create(Config config, int crossFreq) {
+        boolean[] cross = new boolean[config.layers()];
+        for (int i = 0; i < cross.length; i++) cross[i] = i % crossFreq == 0;
+        return new QFormer(config, cross);
+    }
+
     public Config config() {
         return config;
     }
@@ -111,6 +118,8 @@ public final class QFormer extends CheckpointBlock {
             NDArray flat = ids.reshape(-1).toType(DataType.INT64, false);
             NDArray words = wordEmb.getArray().get(new NDIndex("{}", flat));
             NDArray pos = posEmb.getArray().get(new NDIndex("0:" + textLen));
+            words.attach(queries.getManager()); // lookups land in the weights' manager otherwise
+            pos.attach(queries.getManager());
             NDArray text = words.add(pos).expandDims(0).repeat(0, b);
             x = queries.concat(text, 1);
         }

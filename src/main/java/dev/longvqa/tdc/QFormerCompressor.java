@@ -44,6 +44,15 @@ public final class QFormerCompressor extends CheckpointBlock {
         return c;
     }
 
+    /** An unloaded compressor around {@code qformer}; fill both with {@link #load(java.util.function.Function)}. */
+    public static QFormerCompressor create(QFormer qformer, int k) {
+        return new QFormerCompressor(qformer, k);
+    }
+
+    public QFormer qformer() {
+        return qformer;
+    }
+
     public int queryTokens() {
         return k;
     }
@@ -65,10 +74,20 @@ public final class QFormerCompressor extends CheckpointBlock {
      * @return (B, K, H)
      */
     public NDArray compress(NDArray statics, NDArray frames, NDArray ids) {
-        NDArray pool = poolMatrix(statics.getManager(), (int) statics.getShape().get(1), k);
-        NDArray queries = Nn.linear(pool.matMul(statics), queryProj, queryProjB);
-        NDArray hidden = qformer.forward(queries, frames, ids);
-        return Nn.l2normalize(Nn.linear(hidden, visionProj, visionProjB));
+        NDManager parent = frames.getManager();
+        // Intermediates (K/V of every layer: ~100 MB per 28 frames at real sizes) live in a
+        // scope that closes here; only the result survives, attached to the caller's manager.
+        try (NDManager scope = parent.newSubManager()) {
+            statics.tempAttach(scope);
+            frames.tempAttach(scope);
+            if (ids != null) ids.tempAttach(scope);
+            NDArray pool = poolMatrix(scope, (int) statics.getShape().get(1), k);
+            NDArray queries = Nn.linear(pool.matMul(statics), queryProj, queryProjB);
+            NDArray hidden = qformer.forward(queries, frames, ids);
+            NDArray out = Nn.l2normalize(Nn.linear(hidden, visionProj, visionProjB));
+            out.attach(parent);
+            return out;
+        }
     }
 
     /**

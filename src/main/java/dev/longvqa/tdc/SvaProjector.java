@@ -138,7 +138,10 @@ public final class SvaProjector extends CheckpointBlock {
             for (int i = 1; i < aux.size(); i++) all = all.concat(m, 1);
             additive = all.sub(1).mul(1e9f).reshape(b * nq, 1, 1, all.getShape().get(1));
         }
-        NDArray q = visionQuery.getArray().get(new NDIndex("0")).reshape(1, 1, d).repeat(0, b * nq);
+        // Results of ops on weights belong to the weights' manager: move them to the batch's.
+        NDArray vq = visionQuery.getArray().get(new NDIndex("0"));
+        vq.attach(towers.get(0).getManager());
+        NDArray q = vq.reshape(1, 1, d).repeat(0, b * nq);
         for (SamplerLayer l : layers) {
             NDArray residual = q;
             NDArray x = Nn.linear(q.concat(Nn.linear(context, l.projContext(), null), -1), l.projIn(), null);
@@ -180,7 +183,9 @@ public final class SvaProjector extends CheckpointBlock {
             grid = grid.get(new NDIndex(":, " + r0 + ":" + (r0 + rows) + ", " + c0 + ":" + (c0 + cols)));
         }
         if (newline) {
-            NDArray nl = imageNewline.getArray().reshape(1, 1, 1, h).repeat(0, b).repeat(1, rows);
+            NDArray nl = imageNewline.getArray().reshape(1, 1, 1, h);
+            nl.attach(projected.getManager());
+            nl = nl.repeat(0, b).repeat(1, rows);
             grid = grid.concat(nl, 2);
             return grid.reshape(b, (long) rows * (cols + 1), h);
         }
