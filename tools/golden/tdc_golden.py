@@ -410,7 +410,8 @@ def main(out):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     c = Cfg()
-    tower_dims, vh, depth, llm, side, qside, k = [20, 28], 32, 2, c.encoder_width, 4, 2, 3
+    # Towers are 16 wide on a 4x4 grid: the tiny ViT below can stand in for both (end-to-end test).
+    tower_dims, vh, depth, llm, side, qside, k = [16, 16], 32, 2, c.encoder_width, 4, 2, 3
     m = Model(c, tower_dims, vh, depth, llm, side // qside).eval()
     randomize(m)
     weights = {"model." + n: p for n, p in m.state_dict().items()}
@@ -467,6 +468,22 @@ def main(out):
                           dynamic_axes={"pixel_values": {0: "batch"}, "last_hidden_state": {0: "batch"}})
     save_safetensors(out / "vit_tiny_io.safetensors", {
         "rgb": torch.from_numpy(rgb), "rgb2": torch.from_numpy(rgb2), "pixels": batch, "tokens": tokens})
+    # End to end: 10 frames -> both towers (the same ViT, as TorchScript and ONNX in Java) -> SVA ->
+    # newlines -> TDC context for scenes [6, 4] with the question the tiny BERT tokenizer gives
+    # for "What is the man doing?".
+    clips = []
+    for i in range(10):
+        img = np.roll(rgb, shift=3 * i, axis=1).copy()
+        img[..., 2] = (img[..., 2].astype(np.int32) + 25 * i) % 256
+        clips.append(img)
+    with torch.no_grad():
+        px = torch.stack([preprocess(img, 32, mean, std) for img in clips])
+        feats = vit(px)[:, 1:]
+        e2e_frames = with_newlines(m, project_frames(m, [feats, feats], side, qside), qside, qside)
+        q_ids = torch.tensor([[2, 4, 5, 6, 7, 8, 9, 3]], dtype=torch.int64)
+        e2e = build_context(m, c, e2e_frames, [6, 4], q_ids, k, 4, 10_000)
+    save_safetensors(out / "tdc_e2e_io.safetensors", {
+        "rgb": torch.from_numpy(np.stack(clips)), "context": e2e})
     for f in sorted(out.iterdir()):
         print(f"{f.name}\t{f.stat().st_size}")
 

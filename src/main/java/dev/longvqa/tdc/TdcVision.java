@@ -28,13 +28,14 @@ public final class TdcVision implements AutoCloseable {
      * @param checkpoint TDC checkpoint file or shard directory (tensors under {@code model.})
      * @param towers     in the checkpoint's order: {@code mm_projector_aux_0} is SigLIP, {@code _1} DINOv2
      * @param bertTokenizer bert-base-uncased {@code tokenizer.json}
+     * @param qformerHeads  attention heads of the Q-Former (12 for bert-base)
      */
-    public record Files(Path checkpoint, List<TowerFile> towers, Path bertTokenizer) {
+    public record Files(Path checkpoint, List<TowerFile> towers, Path bertTokenizer, int qformerHeads) {
         /** TDC's towers: SigLIP so400m at 384 (hidden_states[-1], no CLS), DINOv2 at 378 (CLS first), both to 24x24. */
         public static Files reference(Path checkpoint, Path siglip, Path dinov2, Path bertTokenizer) {
             return new Files(checkpoint, List.of(
                     new TowerFile(siglip, ImagePreprocessor.siglip(384), 0, 24),
-                    new TowerFile(dinov2, ImagePreprocessor.dinov2(378), 1, 24)), bertTokenizer);
+                    new TowerFile(dinov2, ImagePreprocessor.dinov2(378), 1, 24)), bertTokenizer, 12);
         }
     }
 
@@ -73,7 +74,7 @@ public final class TdcVision implements AutoCloseable {
                 towers.add(new ProjectedFrames.Tower(e, t.prefixTokens(), t.gridSide()));
             }
             SvaProjector projector = SvaProjector.load(w, "model.", settings.gridRows(), manager);
-            QFormerCompressor compressor = QFormerCompressor.load(w, "model.", settings.queryTokens(), 12, manager);
+            QFormerCompressor compressor = QFormerCompressor.load(w, "model.", settings.queryTokens(), files.qformerHeads(), manager);
             QuestionTokenizer tok = QuestionTokenizer.open(files.bertTokenizer());
             return new TdcVision(manager, encoders, towers, projector, compressor, tok, settings, 64);
         } catch (IOException | RuntimeException e) {

@@ -37,8 +37,8 @@ class ProjectedFramesTest {
              Safetensors io = Golden.open("tdc_tiny_io.safetensors")) {
             SvaProjector projector = SvaProjector.load(TdcWeights.of(w), "model.", 2, m);
             List<ProjectedFrames.Tower> towers = List.of(
-                    new ProjectedFrames.Tower(new Replay(io.floats("towers.0"), 16, 20), 1, 4),
-                    new ProjectedFrames.Tower(new Replay(io.floats("towers.1"), 16, 28), 1, 4));
+                    new ProjectedFrames.Tower(new Replay(io.floats("towers.0"), 16, 16), 1, 4),
+                    new ProjectedFrames.Tower(new Replay(io.floats("towers.1"), 16, 16), 1, 4));
             TdcSettings s = new TdcSettings(8192, 16, 4, 3, 2, 2, true, true, 0, null);
             ProjectedFrames pf = new ProjectedFrames(towers, projector, s,
                     i -> new RgbImage(1, 1, new byte[]{(byte) i, 0, 0}), m, 3, null);
