@@ -42,6 +42,7 @@ public final class QFormer extends CheckpointBlock {
     private record Layer(Att self, Att cross, Ffn text, Ffn query) {}
 
     private final Config config;
+    private boolean absorbCross = true;
     private final Parameter wordEmb, posEmb, embLn, embLnB;
     private final List<Layer> layers = new ArrayList<>();
 
@@ -94,6 +95,16 @@ public final class QFormer extends CheckpointBlock {
         return new QFormer(config, cross);
     }
 
+    /**
+     * Whether cross-attention folds the key/value projections into the queries (default) instead
+     * of projecting every frame token. Same function, reassociated: with K=16 queries against
+     * T=156..576 frame tokens it does about a quarter of the multiply-adds.
+     */
+    public QFormer absorbCrossAttention(boolean on) {
+        this.absorbCross = on;
+        return this;
+    }
+
     public Config config() {
         return config;
     }
@@ -128,7 +139,9 @@ public final class QFormer extends CheckpointBlock {
             Layer layer = layers.get(i);
             NDArray a = attend(layer.self(), x, x, eps);
             NDArray q = textLen > 0 ? a.get(new NDIndex(":, 0:" + k)) : a;
-            if (layer.cross() != null) q = attend(layer.cross(), q, frames, eps);
+            if (layer.cross() != null) {
+                q = absorbCross ? crossAbsorbed(layer.cross(), q, frames, eps) : attend(layer.cross(), q, frames, eps);
+            }
             q = feedForward(layer.query(), q, eps);
             boolean last = i == layers.size() - 1;
             // The text stream only feeds later layers' self-attention: the last layer can skip it.
@@ -149,6 +162,26 @@ public final class QFormer extends CheckpointBlock {
         NDArray val = Nn.heads(Nn.linear(kv, p.v(), p.vb()), h);
         NDArray ctx = Nn.merge(Nn.attention(q, key, val, null));
         return Nn.layerNorm(Nn.linear(ctx, p.dense(), p.denseB()).add(x), p.ln(), p.lnB(), eps);
+    }
+
+    /**
+     * Cross-attention without projecting the frame tokens X: per head h,
+     * {@code scores = (q_h Wk_h) X^T + q_h bk_h} and
+     * {@code ctx = (softmax(scores) X) Wv_h^T + bv_h} (softmax rows sum to one, so the value bias
+     * passes through). Cost scales with queries x width x tokens instead of tokens x width x hidden.
+     */
+    private NDArray crossAbsorbed(Att p, NDArray x, NDArray frames, float eps) {
+        int h = config.heads();
+        long hidden = x.getShape().get(2), d = hidden / h, width = frames.getShape().get(2);
+        NDManager m = x.getManager();
+        NDArray wk = p.k().getArray().reshape(h, d, width), bk = p.kb().getArray().reshape(h, d, 1);
+        NDArray wv = p.v().getArray().reshape(h, d, width).transpose(0, 2, 1), bv = p.vb().getArray().reshape(h, 1, d);
+        for (NDArray a : new NDArray[]{wk, bk, wv, bv}) a.attach(m); // views: keep them out of the weights' manager
+        NDArray q = Nn.heads(Nn.linear(x, p.q(), p.qb()), h);              // (B, H, K, D)
+        NDArray xs = frames.expandDims(1);                                    // (B, 1, T, W)
+        NDArray scores = q.matMul(wk).matMul(xs.transpose(0, 1, 3, 2)).add(q.matMul(bk)).div(Math.sqrt(d));
+        NDArray ctx = scores.softmax(-1).matMul(xs).matMul(wv).add(bv);      // (B, H, K, D)
+        return Nn.layerNorm(Nn.linear(Nn.merge(ctx), p.dense(), p.denseB()).add(x), p.ln(), p.lnB(), eps);
     }
 
     private static NDArray feedForward(Ffn p, NDArray x, float eps) {

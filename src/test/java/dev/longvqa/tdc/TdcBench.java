@@ -21,14 +21,15 @@ public final class TdcBench {
         int threads = Integer.getInteger("threads", 2);
         Engine.getEngine("PyTorch"); // start-up outside the timing
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            QFormer q = QFormer.create(new QFormer.Config(layers, heads, 1e-12f), 2);
+            QFormer q = QFormer.create(new QFormer.Config(layers, heads, 1e-12f), 2)
+                    .absorbCrossAttention(Boolean.parseBoolean(System.getProperty("absorb", "true")));
             QFormerCompressor c = QFormerCompressor.create(q, k);
             java.util.function.Function<String, NDArray> random = name -> m.randomNormal(0, 0.02f,
                     shapeOf(name, hidden, width, 4 * hidden), ai.djl.ndarray.types.DataType.FLOAT32, m.getDevice());
             q.load(random);
             c.load(random);
             NDArray ids = m.create(new long[]{101, 54, 3, 96, 58, 25, 29, 102}, new Shape(1, 8));
-            System.out.printf(Locale.ROOT, "java-djl threads=%d hidden=%d heads=%d layers=%d width=%d keys=%d k=%d%n",
+            System.out.printf(Locale.ROOT, "java-djl absorb=" + System.getProperty("absorb", "true") + " threads=%d hidden=%d heads=%d layers=%d width=%d keys=%d k=%d%n",
                     threads, hidden, heads, layers, width, keys, k);
             for (int a = 6; a < args.length; a++) {
                 int batch = Integer.parseInt(args[a]);

@@ -91,6 +91,19 @@ class TdcGoldenTest {
     }
 
     @Test
+    void absorbedAndPlainCrossAttentionAgree() {
+        NDArray frames = in("frames");
+        NDArray statics = frames.get(new NDIndex("0:1")).repeat(0, 3);
+        NDArray others = frames.get(new NDIndex("1:4"));
+        try {
+            compressor.qformer().absorbCrossAttention(false);
+            assertClose(compressor.compress(statics, others, in("text_ids")), "compressed");
+        } finally {
+            compressor.qformer().absorbCrossAttention(true);
+        }
+    }
+
+    @Test
     void adaptivePoolingBinsOverlapLikeTorch() {
         // t=5, k=3: bins [0,2) [1,4) [3,5)
         float[] m = NdArrays.floats(QFormerCompressor.poolMatrix(manager, 5, 3));
