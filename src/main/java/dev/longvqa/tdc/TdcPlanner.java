@@ -88,6 +88,39 @@ public final class TdcPlanner {
                 settings.lvcot().segments(total), textTokens, total, selected.length, trim, chunks);
     }
 
+    /** A half-open range of sampled-frame indices. */
+    public record FrameRange(int start, int end) {
+        public int length() {
+            return end - start;
+        }
+    }
+
+    /**
+     * LVCoT's parts as {@code eval/cot.py} cuts them: {@code n} equal ranges of
+     * {@code sampledFrames / n} frames; the remainder at the end belongs to no part.
+     */
+    public static List<FrameRange> lvcotParts(int sampledFrames, int n) {
+        if (n < 1) throw new IllegalArgumentException("n < 1");
+        int len = sampledFrames / n;
+        List<FrameRange> parts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (len > 0) parts.add(new FrameRange(i * len, (i + 1) * len));
+        }
+        return parts;
+    }
+
+    /** The scene sizes of the frames in {@code range}: what to plan one LVCoT part with. */
+    public static List<Integer> slice(List<Integer> framesPerScene, FrameRange range) {
+        List<Integer> out = new ArrayList<>();
+        int start = 0;
+        for (int n : framesPerScene) {
+            int a = Math.max(start, range.start()), b = Math.min(start + n, range.end());
+            if (b > a) out.add(b - a);
+            start += n;
+        }
+        return out;
+    }
+
     /** Indices of the frames the reference keeps out of {@code total} sampled ones. */
     public static int[] selectFrames(int total, int textTokens, TdcSettings settings) {
         // get_max_num_frames measures the prompt with its one image placeholder token.

@@ -152,6 +152,17 @@ class TdcPlannerTest {
     }
 
     @Test
+    void lvcotPartsAreEqualFloorDividedRangesAndSliceScenes() {
+        // 2940 / 3 = 980 each; 1000 / 3 = 333 each, frame 999 belongs to no part (cot.py)
+        assertThat(TdcPlanner.lvcotParts(2940, 3)).containsExactly(new TdcPlanner.FrameRange(0, 980),
+                new TdcPlanner.FrameRange(980, 1960), new TdcPlanner.FrameRange(1960, 2940));
+        assertThat(TdcPlanner.lvcotParts(1000, 3).get(2)).isEqualTo(new TdcPlanner.FrameRange(666, 999));
+        // scenes 10, 5, 20 (frames [0,10) [10,15) [15,35)); range [8, 17) covers 2 + 5 + 2
+        assertThat(TdcPlanner.slice(List.of(10, 5, 20), new TdcPlanner.FrameRange(8, 17))).containsExactly(2, 5, 2);
+        assertThat(TdcPlanner.slice(List.of(10, 5, 20), new TdcPlanner.FrameRange(10, 15))).containsExactly(5);
+    }
+
+    @Test
     void lvcotRuleAndBudgetParsing() {
         assertThat(TdcSettings.LvcotRule.REFERENCE.segments(899)).isEqualTo(2);
         assertThat(TdcSettings.LvcotRule.REFERENCE.segments(900)).isEqualTo(3);
