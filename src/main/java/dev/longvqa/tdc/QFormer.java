@@ -172,16 +172,25 @@ public final class QFormer extends CheckpointBlock {
      */
     private NDArray crossAbsorbed(Att p, NDArray x, NDArray frames, float eps) {
         int h = config.heads();
-        long hidden = x.getShape().get(2), d = hidden / h, width = frames.getShape().get(2);
+        long b = x.getShape().get(0), k = x.getShape().get(1), hidden = x.getShape().get(2), d = hidden / h;
+        long width = frames.getShape().get(2);
         NDManager m = x.getManager();
         NDArray wk = p.k().getArray().reshape(h, d, width), bk = p.kb().getArray().reshape(h, d, 1);
         NDArray wv = p.v().getArray().reshape(h, d, width).transpose(0, 2, 1), bv = p.vb().getArray().reshape(h, 1, d);
         for (NDArray a : new NDArray[]{wk, bk, wv, bv}) a.attach(m); // views: keep them out of the weights' manager
-        NDArray q = Nn.heads(Nn.linear(x, p.q(), p.qb()), h);              // (B, H, K, D)
-        NDArray xs = frames.expandDims(1);                                    // (B, 1, T, W)
-        NDArray scores = q.matMul(wk).matMul(xs.transpose(0, 1, 3, 2)).add(q.matMul(bk)).div(Math.sqrt(d));
-        NDArray ctx = scores.softmax(-1).matMul(xs).matMul(wv).add(bv);      // (B, H, K, D)
-        return Nn.layerNorm(Nn.linear(Nn.merge(ctx), p.dense(), p.denseB()).add(x), p.ln(), p.lnB(), eps);
+        // Shapes are arranged so every product is one large GEMM per head or per frame, never a
+        // weight broadcast over the batch.
+        NDArray q = Nn.linear(x, p.q(), p.qb()).reshape(b * k, h, d).transpose(1, 0, 2);   // (H, B*K, D)
+        NDArray qk = q.matMul(wk);                                                          // (H, B*K, W)
+        NDArray qb = q.matMul(bk);                                                          // (H, B*K, 1)
+        NDArray perFrame = qk.reshape(h, b, k, width).transpose(1, 0, 2, 3).reshape(b, h * k, width);
+        NDArray bias = qb.reshape(h, b, k, 1).transpose(1, 0, 2, 3).reshape(b, h * k, 1);
+        NDArray scores = perFrame.matMul(frames.transpose(0, 2, 1)).add(bias).div(Math.sqrt(d)); // (B, H*K, T)
+        NDArray px = scores.softmax(-1).matMul(frames);                                    // (B, H*K, W)
+        NDArray pxh = px.reshape(b, h, k, width).transpose(1, 0, 2, 3).reshape(h, b * k, width);
+        NDArray ctx = pxh.matMul(wv).add(bv);                                               // (H, B*K, D)
+        NDArray merged = ctx.reshape(h, b, k, d).transpose(1, 2, 0, 3).reshape(b, k, hidden);
+        return Nn.layerNorm(Nn.linear(merged, p.dense(), p.denseB()).add(x), p.ln(), p.lnB(), eps);
     }
 
     private static NDArray feedForward(Ffn p, NDArray x, float eps) {
