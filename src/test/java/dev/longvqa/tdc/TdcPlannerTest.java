@@ -163,6 +163,15 @@ class TdcPlannerTest {
     }
 
     @Test
+    void settingsRoundTripThroughJson() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        TdcSettings s = DEF.withBudget(131072).withMaxFrames(3000);
+        TdcSettings back = json.readValue(json.writeValueAsString(s), TdcSettings.class);
+        assertThat(back).isEqualTo(s);
+        assertThat(back.lvcot().segments(700)).isEqualTo(2);
+    }
+
+    @Test
     void lvcotRuleAndBudgetParsing() {
         assertThat(TdcSettings.LvcotRule.REFERENCE.segments(899)).isEqualTo(2);
         assertThat(TdcSettings.LvcotRule.REFERENCE.segments(900)).isEqualTo(3);
