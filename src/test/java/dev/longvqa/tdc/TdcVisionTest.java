@@ -1,0 +1,47 @@
+package dev.longvqa.tdc;
+
+import ai.djl.ndarray.NDArray;
+import dev.longvqa.runtime.NdArrays;
+import dev.longvqa.runtime.Safetensors;
+import dev.longvqa.video.RgbImage;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Frames to context end to end against PyTorch: pixels through the tiny ViT (once TorchScript,
+ * once ONNX, standing in for SigLIP and DINOv2), SVA, newlines, question tokenisation and the
+ * Q-Former layout.
+ */
+class TdcVisionTest {
+    @Test
+    void rgbFramesAndAQuestionGiveTheReferenceContext() throws Exception {
+        List<RgbImage> frames = new ArrayList<>();
+        try (Safetensors io = Golden.open("tdc_e2e_io.safetensors")) {
+            long[] shape = io.info("rgb").shape(); // (10, 23, 37, 3)
+            float[] v = io.floats("rgb");
+            int per = (int) (shape[1] * shape[2] * 3);
+            for (int i = 0; i < shape[0]; i++) {
+                byte[] px = new byte[per];
+                for (int j = 0; j < per; j++) px[j] = (byte) (int) v[i * per + j];
+                frames.add(new RgbImage((int) shape[2], (int) shape[1], px));
+            }
+            ImagePreprocessor pre = ImagePreprocessor.siglip(32);
+            TdcVision.Files files = new TdcVision.Files(Golden.path("tdc_tiny.safetensors"), List.of(
+                    new TdcVision.TowerFile(Golden.path("vit_tiny.pt"), pre, 1, 4),
+                    new TdcVision.TowerFile(Golden.path("vit_tiny.onnx"), pre, 1, 4)),
+                    Golden.path("bert_tiny_tokenizer.json"), 4);
+            TdcSettings s = new TdcSettings(8192, 16, 4, 3, 2, 2, true, true, 0, null);
+            try (TdcVision vision = TdcVision.load(files, s, "cpu")) {
+                assertThat(vision.plan(List.of(6, 4), 0, null).visualTokens()).isEqualTo(49);
+                NDArray ctx = vision.context(List.of(6, 4), 0, frames::get, "What is the man doing?", null);
+                float[] expected = io.floats("context");
+                assertThat(ctx.getShape().get(0)).isEqualTo(49);
+                assertThat(NdArrays.maxAbsDiff(NdArrays.floats(ctx), expected)).isLessThan(1e-4);
+            }
+        }
+    }
+}
