@@ -79,6 +79,8 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
             }
             ObjectNode a = answers.addObject();
             a.put("questionId", q.id());
+            // The row shows what was asked; long questions stay whole in the answer file only (state limit).
+            a.put("question", q.text().length() > 500 ? q.text().substring(0, 500) : q.text());
             a.put("answerKey", key);
             boolean cut = r.answer().length() > INLINE_CHARS;
             a.put("answer", cut ? r.answer().substring(0, INLINE_CHARS) : r.answer());

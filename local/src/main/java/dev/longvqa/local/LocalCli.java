@@ -38,14 +38,20 @@ public final class LocalCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        // The function services bring the URL-connection HTTP client, the SDK modules Apache's: pick one.
-        System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
-        System.exit(commandLine().execute(args));
+        System.exit(commandLineForTests().execute(args));
     }
 
-    /** The command line as {@code main} configures it, for in-process tests. */
+    /** The command line as {@code main} configures it (also for in-process tests). */
     public static CommandLine commandLineForTests() {
+        // The function services bring the URL-connection HTTP client, the SDK modules Apache's: pick one.
         System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
+        // Every service here is an emulator: the in-process worker's default credential chain and
+        // region must resolve without an AWS account.
+        if (System.getProperty("aws.accessKeyId") == null) {
+            System.setProperty("aws.accessKeyId", "local");
+            System.setProperty("aws.secretAccessKey", "local");
+        }
+        if (System.getProperty("aws.region") == null) System.setProperty("aws.region", "us-east-1");
         return commandLine();
     }
 

@@ -92,7 +92,7 @@ class LocalCloudEndToEndTest {
         SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
                 .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("talk one.mp4"));
         Run r = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
-                "--wait", "--json", "--timeout", "400");
+                "--wait", "--json", "--timeout", "240");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode job = new ObjectMapper().readTree(r.out());
         assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
@@ -113,7 +113,8 @@ class LocalCloudEndToEndTest {
             cloud.scanNow();
             Thread.sleep(200);
         }
-        List<Execution> later = cloud.executor().executions().subList(executions, cloud.executor().executions().size());
+        List<Execution> all = cloud.executor().executions(); // newest first
+        List<Execution> later = all.subList(0, all.size() - executions);
         assertThat(later).isNotEmpty();
         for (Execution e : later) {
             JsonNode out = e.await(java.time.Duration.ofSeconds(60)).output();
