@@ -65,7 +65,7 @@ assemble_readme() {
     echo "to their reference. Each section says when and where it was measured."
     echo
     local s
-    for s in decode cuts compress ask; do
+    for s in decode cuts micro compress ask; do
       [[ -f "$RESULTS/$s.md" ]] && { cat "$RESULTS/$s.md"; echo; }
     done
   } > "$RESULTS/README.md.tmp"

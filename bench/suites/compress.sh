@@ -8,7 +8,7 @@ if [[ -x "$BENCH/tdc/run" ]]; then
   log "compress: delegating to bench/tdc/run"
   exec "$BENCH/tdc/run" "$RESULTS"
 fi
-if ! find "$ROOT/src/target/classes" -path "*/${main//.//}.class" 2>/dev/null | grep -q .; then
+if [[ ! -f "$ROOT/src/target/classes/${main//.//}.class" ]]; then
   log "compress: SKIPPED: neither bench/tdc/run nor $main exists yet (TDC is being built in dev.longvqa.tdc)"
   { section_header "compress: TDC vs pooling"; echo "Skipped: the TDC benchmark (bench/tdc/run or $main) does not exist yet."; } > "$RESULTS/compress.md"
   exit 0

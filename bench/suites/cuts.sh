@@ -24,7 +24,7 @@ videos=(
   "c14-fades.mp4 200 16 fades x265 320x180 25 14"
 )
 [[ "${BENCH_QUICK:-}" == 1 ]] && videos=("${videos[@]:0:3}")
-if ! ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libx265; then
+if ! grep -q libx265 <<< "$(ffmpeg -hide_banner -encoders 2>/dev/null)"; then
   warn "this ffmpeg has no libx265: HEVC videos skipped"
   mapfile -t videos < <(printf '%s\n' "${videos[@]}" | grep -v ' x265 ')
 fi
