@@ -36,8 +36,7 @@ public final class BenchTool {
             }
             case "cuts" -> {
                 if (args.length != 2) usage();
-                JsonNode doc = new ObjectMapper().readTree(Path.of(args[1]).toFile());
-                for (JsonNode c : doc.path("cutsSec")) System.out.println(String.format(Locale.ROOT, "%.3f", c.asDouble()));
+                for (double c : cuts(Path.of(args[1]))) System.out.println(String.format(Locale.ROOT, "%.3f", c));
             }
             case "score" -> {
                 if (args.length < 3) usage();
@@ -63,6 +62,15 @@ public final class BenchTool {
             rows.add(new BarChart.Row(cells[0], values));
         }
         return new BarChart(title, yLabel, header.subList(1, header.size()), rows, reference, referenceLabel);
+    }
+
+    /** The cut times of a {@code scenes --json} document; fails on anything else rather than reporting no cuts. */
+    static List<Double> cuts(Path json) throws IOException {
+        JsonNode cuts = new ObjectMapper().readTree(json.toFile()).get("cutsSec");
+        if (cuts == null || !cuts.isArray()) throw new IOException("no cutsSec array in " + json);
+        List<Double> out = new ArrayList<>();
+        for (JsonNode c : cuts) out.add(c.asDouble());
+        return out;
     }
 
     static List<Double> times(Path file) throws IOException {

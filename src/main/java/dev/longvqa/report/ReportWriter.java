@@ -309,7 +309,7 @@ public final class ReportWriter {
             h3{font-size:13px;margin:0 0 4px;color:#44506a}.sub,.meta,footer{color:#5f6b80;font-size:12px}
             table{border-collapse:collapse;font-size:13px}th,td{padding:3px 10px;text-align:left;border-bottom:1px solid #e6e9ef}
             td{font-variant-numeric:tabular-nums}#costs td{text-align:right}#costs tfoot th,#costs tfoot td{font-weight:600;border-top:2px solid #aab3c2}
-            .strip{display:flex;gap:8px;overflow-x:auto;padding-bottom:6px}
+            .strip{display:flex;flex-wrap:wrap;gap:8px;padding-bottom:6px}
             figure.scene{margin:0;flex:0 0 auto;width:168px;background:#fff;border:1px solid #dde2ea;border-radius:6px;padding:4px}
             figure.scene img{display:block;width:160px;height:auto;border-radius:3px;background:#222}
             .noimg{width:160px;height:90px;background:#e6e9ef;color:#8892a4;display:flex;align-items:center;justify-content:center}

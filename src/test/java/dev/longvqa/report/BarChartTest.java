@@ -51,4 +51,15 @@ class BarChartTest {
         assertThat(count(img, ref, false)).isGreaterThan(500);
         assertThat(count(img, ours, true)).isGreaterThan(500);
     }
+
+    @Test
+    void cutTimesComeFromTheScenesJsonAndAnythingElseFails() throws Exception {
+        var doc = new dev.longvqa.pipeline.ScenesDocument("v.mp4", 30, 30, "uniform:1", "sig", null, java.util.List.of(4.2, 17.0),
+                java.util.List.of(), java.util.List.of(), null);
+        Path json = dir.resolve("s.json"), bad = dir.resolve("bad.json");
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(json.toFile(), doc);
+        Files.writeString(bad, "{\"error\": \"NOT_A_VIDEO\"}");
+        assertThat(BenchTool.cuts(json)).containsExactly(4.2, 17.0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchTool.cuts(bad)).hasMessageContaining("cutsSec");
+    }
 }
