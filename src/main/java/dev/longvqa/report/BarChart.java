@@ -22,7 +22,7 @@ import java.util.Objects;
 public record BarChart(String title, String yLabel, List<String> series, List<Row> rows, Double reference, String referenceLabel) {
     public static final Color[] PALETTE = {new Color(0x1f5fbf), new Color(0xe07b20), new Color(0x2a9d5b),
             new Color(0x8e44ad), new Color(0xc0392b), new Color(0x7f8c8d)};
-    static final int W = 960, H = 440, L = 70, R = 20, T = 44, B = 70;
+    static final int W = 960, H = 460, L = 70, R = 20, T = 44;
 
     public record Row(String label, List<Double> values) {
         public Row {
@@ -51,9 +51,16 @@ public record BarChart(String title, String yLabel, List<String> series, List<Ro
         double max = rows.stream().flatMap(r -> r.values().stream()).filter(v -> v != null && Double.isFinite(v))
                 .mapToDouble(Double::doubleValue).max().orElse(1);
         if (reference != null) max = Math.max(max, reference);
-        double step = niceStep(max * 1.15 / 5), top = Math.ceil(max * 1.15 / step) * step;
+        double step = niceStep(max * 1.1 / 8), top = Math.ceil(max * 1.1 / step) * step;
         if (top <= 0) top = 1;
-        int pw = W - L - R, ph = H - T - B;
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int groups = Math.max(1, rows.size()), widest = 0;
+        for (Row r : rows) widest = Math.max(widest, g.getFontMetrics().stringWidth(r.label()));
+        int pw0 = W - L - R;
+        // Group labels wider than their slot are drawn slanted, with room made below the plot.
+        boolean slant = widest > pw0 / groups - 6;
+        int bottom = slant ? 40 + (int) (widest * Math.sin(Math.PI / 6)) + 14 : 70;
+        int pw = pw0, ph = H - T - bottom;
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.setColor(new Color(0x1d2330));
         g.drawString(title, L, 26);
@@ -70,7 +77,6 @@ public record BarChart(String title, String yLabel, List<String> series, List<Ro
         gy.rotate(-Math.PI / 2);
         gy.drawString(yLabel, -(T + ph / 2 + gy.getFontMetrics().stringWidth(yLabel) / 2), 16);
         gy.dispose();
-        int groups = Math.max(1, rows.size());
         double gw = pw / (double) groups, bw = Math.min(70, gw * 0.8 / Math.max(1, series.size()));
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
@@ -84,11 +90,23 @@ public record BarChart(String title, String yLabel, List<String> series, List<Ro
                 g.fillRect(x, T + ph - h, (int) Math.round(bw) - 2, h);
                 g.setColor(new Color(0x1d2330));
                 String label = fmt(v);
-                g.drawString(label, x + (int) (bw - 2 - g.getFontMetrics().stringWidth(label)) / 2, T + ph - h - 4);
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, bw < 34 ? 9 : 12));
+                if (g.getFontMetrics().stringWidth(label) <= bw + 4) { // no value label rather than overlapping ones
+                    g.drawString(label, x + (int) (bw - 2 - g.getFontMetrics().stringWidth(label)) / 2, T + ph - h - 4);
+                }
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             }
             g.setColor(new Color(0x1d2330));
             int lw = g.getFontMetrics().stringWidth(r.label());
-            g.drawString(r.label(), (int) (L + i * gw + (gw - lw) / 2), T + ph + 18);
+            if (slant) {
+                Graphics2D gl = (Graphics2D) g.create();
+                gl.translate(L + i * gw + gw / 2 + 4, T + ph + 14);
+                gl.rotate(-Math.PI / 6);
+                gl.drawString(r.label(), -lw, 0);
+                gl.dispose();
+            } else {
+                g.drawString(r.label(), (int) (L + i * gw + (gw - lw) / 2), T + ph + 18);
+            }
         }
         g.setColor(new Color(0x9aa3b2));
         g.drawLine(L, T + ph, L + pw, T + ph);
@@ -97,7 +115,12 @@ public record BarChart(String title, String yLabel, List<String> series, List<Ro
             g.setColor(new Color(0xd0312d));
             g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{6, 4}, 0));
             g.drawLine(L, y, L + pw, y);
-            g.drawString(referenceLabel == null ? fmt(reference) : referenceLabel, L + pw - 150, y - 5);
+            String label = referenceLabel == null ? fmt(reference) : referenceLabel;
+            int tw = g.getFontMetrics().stringWidth(label), tx = L + pw - tw - 6;
+            g.setColor(Color.WHITE); // a backing box keeps the label readable over bars
+            g.fillRect(tx - 3, y - 18, tw + 6, 15);
+            g.setColor(new Color(0xd0312d));
+            g.drawString(label, tx, y - 6);
         }
         if (series.size() > 1) { // a one-series chart says what it shows in its title
             int x = L;

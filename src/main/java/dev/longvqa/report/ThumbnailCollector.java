@@ -7,6 +7,9 @@ import dev.longvqa.video.RgbImage;
 import dev.longvqa.video.SampledFrame;
 
 import javax.imageio.ImageIO;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,13 +25,41 @@ import java.util.Map;
  * raw RGB, which would be ~75 KB a frame, ~1 GB for a four-hour video at 1 fps.
  */
 public final class ThumbnailCollector implements FrameSampler.FrameSink {
+    /** The report shows thumbnails 160 px wide; keeping more would only cost memory. */
+    public static final int DEFAULT_MAX_SIDE = 160;
+
+    private final int maxSide;
     private final List<Double> times = new ArrayList<>();
     private final List<byte[]> jpegs = new ArrayList<>();
+
+    public ThumbnailCollector() {
+        this(DEFAULT_MAX_SIDE);
+    }
+
+    /** Frames larger than {@code maxSide} on their longer side are scaled down before they are kept. */
+    public ThumbnailCollector(int maxSide) {
+        if (maxSide < 8) throw new IllegalArgumentException("maxSide too small: " + maxSide);
+        this.maxSide = maxSide;
+    }
 
     @Override
     public synchronized void accept(SampledFrame frame) {
         times.add(frame.timeSec());
-        jpegs.add(Images.toJpeg(frame.image()));
+        jpegs.add(Images.toJpeg(fit(frame.image(), maxSide)));
+    }
+
+    static RgbImage fit(RgbImage img, int maxSide) {
+        int longer = Math.max(img.width(), img.height());
+        if (longer <= maxSide) return img;
+        int w = Math.max(1, Math.round(img.width() * maxSide / (float) longer));
+        int h = Math.max(1, Math.round(img.height() * maxSide / (float) longer));
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        g.drawImage(Images.toBufferedImage(img), 0, 0, w, h, null);
+        g.dispose();
+        return Images.fromBufferedImage(out);
     }
 
     public synchronized int size() {

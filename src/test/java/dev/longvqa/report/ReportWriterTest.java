@@ -76,4 +76,14 @@ class ReportWriterTest {
         assertThat(got.get(2).at(8, 8, 0)).isCloseTo(225, org.assertj.core.api.Assertions.within(6));
         assertThat(c.size()).isEqualTo(10);
     }
+
+    @Test
+    void collectorScalesLargeFramesDownToTheThumbnailSize() {
+        ThumbnailCollector c = new ThumbnailCollector();
+        c.accept(new SampledFrame(0, 0, solid(384, 216, 10, 200, 40), 0, 0f));
+        RgbImage t = c.forScenes(doc("v", List.of(), List.of(new ScenesDocument.SceneEntry(0, 0, 1, 0, 0, 1)))).get(0);
+        assertThat(t.width()).isEqualTo(160);
+        assertThat(t.height()).isEqualTo(90);
+        assertThat(t.at(80, 45, 1)).isCloseTo(200, org.assertj.core.api.Assertions.within(6));
+    }
 }
