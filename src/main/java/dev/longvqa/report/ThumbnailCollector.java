@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 
 /**
  * A frame tap for {@code SceneDetector.detect(source, tap)} that keeps what the report needs to
@@ -68,10 +69,20 @@ public final class ThumbnailCollector implements FrameSampler.FrameSink {
 
     /** For every scene, the kept frame nearest its representative time, by scene index. */
     public synchronized Map<Integer, RgbImage> forScenes(ScenesDocument doc) {
+        if (times.isEmpty()) return new HashMap<>();
+        return forScenes(doc, t -> decode(jpegs.get(nearest(t))), maxSide);
+    }
+
+    /**
+     * Thumbnails from frames kept elsewhere (e.g. the ask pipeline's frame store), so a second
+     * copy is not needed: {@code frameAt} returns the sampled frame nearest a time, or null.
+     * Frames are scaled down to {@code maxSide}.
+     */
+    public static Map<Integer, RgbImage> forScenes(ScenesDocument doc, DoubleFunction<RgbImage> frameAt, int maxSide) {
         Map<Integer, RgbImage> out = new HashMap<>();
-        if (times.isEmpty()) return out;
         for (ScenesDocument.SceneEntry s : doc.scenes()) {
-            out.put(s.index(), decode(jpegs.get(nearest(s.representativeSec()))));
+            RgbImage img = frameAt.apply(s.representativeSec());
+            if (img != null) out.put(s.index(), fit(img, maxSide));
         }
         return out;
     }

@@ -86,4 +86,19 @@ class ReportWriterTest {
         assertThat(t.height()).isEqualTo(90);
         assertThat(t.at(80, 45, 1)).isCloseTo(200, org.assertj.core.api.Assertions.within(6));
     }
+
+    @Test
+    void thumbnailsFromAnotherFrameStoreAreLookedUpAtRepresentativeTimesAndScaled() {
+        List<Double> asked = new java.util.ArrayList<>();
+        Map<Integer, RgbImage> got = ThumbnailCollector.forScenes(doc("v", List.of(10.0), List.of(
+                        new ScenesDocument.SceneEntry(0, 0, 10, 4.5, 0, 10), new ScenesDocument.SceneEntry(1, 10, 30, 21, 10, 20))),
+                t -> {
+                    asked.add(t);
+                    return t > 20 ? solid(384, 216, 0, 0, 250) : null; // no frame for the first scene
+                }, 160);
+        assertThat(asked).containsExactly(4.5, 21.0);
+        assertThat(got).containsOnlyKeys(1);
+        assertThat(got.get(1).width()).isEqualTo(160);
+        assertThat(got.get(1).at(10, 10, 2)).isEqualTo(250);
+    }
 }
