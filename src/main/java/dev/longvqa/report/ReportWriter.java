@@ -69,7 +69,8 @@ public final class ReportWriter {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>longvqa report: ").append(esc(name)).append("</title>\n<style>").append(CSS).append("</style></head>\n<body>\n");
         h.append("<header><h1>").append(esc(name)).append("</h1><p class=\"sub\">")
-                .append(doc.scenes().size()).append(" scenes, ").append(doc.cutsSec().size()).append(" cuts, ")
+                .append(doc.scenes().size()).append(" scenes, ").append(doc.cutsSec().size()).append(" cuts")
+                .append(merged(doc) > 0 ? " (" + merged(doc) + " merged away by the scene limit)" : "").append(", ")
                 .append(esc(clock(doc.durationSec()))).append("</p></header>\n");
         facts(h, doc);
         if (data.ask() != null) answers(h, data.ask());
@@ -168,16 +169,33 @@ public final class ReportWriter {
         }
         for (double c : d.cutsSec()) {
             double x = PAD_L + c / dur * pw;
-            h.append("<line class=\"cut\" data-time=\"").append(sec(c)).append("\" x1=\"").append(px(x)).append("\" x2=\"").append(px(x))
+            boolean boundary = isBoundary(d, c);
+            h.append("<line class=\"cut").append(boundary ? "" : " merged").append("\" data-time=\"").append(sec(c)).append("\" x1=\"").append(px(x)).append("\" x2=\"").append(px(x))
                     .append("\" y1=\"").append(PAD_T).append("\" y2=\"").append(PAD_T + ph).append("\"><title>cut at ")
-                    .append(esc(clock(c))).append("</title></line>\n");
+                    .append(esc(clock(c))).append(boundary ? "" : " (merged: not a scene boundary)").append("</title></line>\n");
         }
         for (SceneEntry s : d.scenes()) {
             h.append("<circle class=\"representative\" data-index=\"").append(s.index()).append("\" cx=\"")
                     .append(px(PAD_L + s.representativeSec() / dur * pw)).append("\" cy=\"").append(PAD_T + ph).append("\" r=\"4\"/>\n");
         }
-        h.append("</svg><p class=\"legend\"><span class=\"k cutk\"></span> cut <span class=\"k bandk\"></span> scene "
-                + "<span class=\"k repk\"></span> representative frame</p></section>\n");
+        h.append("</svg><p class=\"legend\"><span class=\"k cutk\"></span> cut (scene boundary) ");
+        if (merged(d) > 0) h.append("<span class=\"k mergedk\"></span> cut merged away by the scene limit ");
+        h.append("<span class=\"k bandk\"></span> scene <span class=\"k repk\"></span> representative frame</p></section>\n");
+    }
+
+    /**
+     * Detected cuts and scene boundaries differ when the scene limit (S) merged scenes: the
+     * document keeps every detected cut. A cut is a boundary if a scene starts there.
+     */
+    static boolean isBoundary(ScenesDocument d, double cut) {
+        for (SceneEntry s : d.scenes()) if (s.index() > 0 && Math.abs(s.startSec() - cut) < 1e-3) return true;
+        return false;
+    }
+
+    static int merged(ScenesDocument d) {
+        int n = 0;
+        for (double c : d.cutsSec()) if (!isBoundary(d, c)) n++;
+        return n;
     }
 
     private static void answers(StringBuilder h, AskReport a) {
@@ -317,9 +335,9 @@ public final class ReportWriter {
             svg#similarity{background:#fff;border:1px solid #dde2ea;border-radius:6px}
             .scene-band.even{fill:#e8f0fb}.scene-band.odd{fill:#f6f8fb}.grid{stroke:#e1e5ec;stroke-width:1}
             .axis{font-size:11px;fill:#5f6b80}.curve{fill:none;stroke:#1f5fbf;stroke-width:1.6}
-            .cut{stroke:#d0312d;stroke-width:1.6;stroke-dasharray:5 3}.representative{fill:#1d9a5b}
+            .cut{stroke:#d0312d;stroke-width:1.6;stroke-dasharray:5 3}.cut.merged{stroke:#9aa3b2;stroke-width:1.2;stroke-dasharray:2 3}.representative{fill:#1d9a5b}
             .legend .k{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px;vertical-align:middle}
-            .cutk{border-left:2px dashed #d0312d}.bandk{background:#e8f0fb}.repk{background:#1d9a5b;border-radius:50%;width:8px;height:8px}
+            .cutk{border-left:2px dashed #d0312d}.mergedk{border-left:2px dotted #9aa3b2}.bandk{background:#e8f0fb}.repk{background:#1d9a5b;border-radius:50%;width:8px;height:8px}
             .qa{background:#fff;border:1px solid #dde2ea;border-radius:6px;padding:8px 12px;margin-bottom:8px}
             .question{font-weight:600;margin:0 0 4px;white-space:pre-wrap}.answer{margin:0 0 4px;white-space:pre-wrap}
             ol.segments{padding-left:20px}li.segment{margin-bottom:10px}.summary{margin:0;white-space:pre-wrap}

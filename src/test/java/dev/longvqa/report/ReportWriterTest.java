@@ -101,4 +101,13 @@ class ReportWriterTest {
         assertThat(got.get(1).width()).isEqualTo(160);
         assertThat(got.get(1).at(10, 10, 2)).isEqualTo(250);
     }
+
+    @Test
+    void cutsThatTheSceneLimitMergedAreMarkedApartFromSceneBoundaries() {
+        String html = ReportWriter.render(ReportData.of(doc("v.mp4", List.of(10.0, 20.0),
+                List.of(new ScenesDocument.SceneEntry(0, 0, 10, 5, 0, 10), new ScenesDocument.SceneEntry(1, 10, 30, 20, 10, 20))), Map.of()));
+        assertThat(html).contains("<line class=\"cut\" data-time=\"10.000\"")
+                .contains("<line class=\"cut merged\" data-time=\"20.000\"")
+                .contains("2 cuts (1 merged away by the scene limit)");
+    }
 }
