@@ -8,7 +8,8 @@ work="$CACHE/micro"; mkdir -p "$work"
 mod="$ROOT/bench/jmh"
 if [[ ! -f "$mod/target/classpath.txt" || -n "$(find "$mod/src" "$ROOT/src/main" -newer "$mod/target/classpath.txt" -type f -print -quit)" ]]; then
   log "micro: building bench/jmh"
-  (cd "$ROOT" && mvn -B -q -pl bench/jmh -am package -DskipTests) >&2 || die "bench/jmh build failed"
+  (cd "$ROOT" && mvn -B -q -pl bench/jmh -am package -DskipTests) > "$work/build.log" 2>&1 \
+    || { tail -n 30 "$work/build.log" >&2; die "bench/jmh build failed (log: $work/build.log)"; }
 fi
 args=(-rf csv -rff "$work/jmh.csv")
 [[ "${BENCH_QUICK:-}" == 1 ]] && args+=(-wi 1 -i 2 -w 1 -r 1)
