@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# decode: `longvqa scenes V --json -q` (the real CLI: JVM start, decode, 1-fps sampling, embedding,
+# segmentation) against `ffmpeg -i V -vf fps=1 -f null -` (decode + 1-fps selection only), on
+# 480x270 30 fps H.264 of 1, 10 and 50 minutes. Best of BENCH_REPS runs each; peak RSS of that run.
+# Targets (issue 2): ours <= 1.2x ffmpeg's time, peak RSS < 1.5 GB and flat in video length.
+set -euo pipefail
+source "$BENCH/lib/common.sh"
+reps="${BENCH_REPS:-2}"
+minutes="${BENCH_DECODE_MINUTES:-1 10 50}"
+[[ "${BENCH_QUICK:-}" == 1 ]] && { minutes="1"; reps=1; }
+work="$CACHE/decode/work"; mkdir -p "$work"
+
+# keep_best NAME "seconds rss": the fastest time per NAME, and the highest peak RSS of any run
+# (memory is not noisy the way time is: the worst run is the honest figure).
+declare -A BEST_T BEST_RSS
+keep_best() {
+  local t rss; read -r t rss <<< "$2"
+  [[ -n "$t" && -n "$rss" ]] || die "no measurement for $1"
+  if [[ -z "${BEST_T[$1]:-}" ]] || awk -v a="$t" -v b="${BEST_T[$1]}" 'BEGIN { exit !(a < b) }'; then BEST_T[$1]=$t; fi
+  if [[ -z "${BEST_RSS[$1]:-}" ]] || ((rss > BEST_RSS[$1])); then BEST_RSS[$1]=$rss; fi
+}
+
+tsv="$RESULTS/decode.tsv"
+printf 'minutes\tours_s\tffmpeg_s\ttime_ratio\tours_rss_mb\tffmpeg_rss_mb\tsampled_frames\n' > "$tsv.tmp"
+for m in $minutes; do
+  v="$CACHE/decode/${m}min.mp4"
+  log "decode: generating $v if missing"
+  "$BENCH/lib/gen-decode-video.sh" "$m" "$v"
+  cat "$v" > /dev/null # page cache warm for both contenders
+  # Interleaved repetitions, best of each: on a shared machine, load drifts over minutes, and
+  # alternating runs expose both contenders to the same drift.
+  for ((r = 0; r < reps; r++)); do
+    log "decode: ${m} min: ffmpeg (run $((r + 1))/$reps)"
+    res=$(timed "$work/ffmpeg-$m.$r" ffmpeg -hide_banner -nostats -loglevel error -i "$v" -vf fps=1 -f null -) || die "ffmpeg failed on $v"
+    keep_best ffmpeg "$res"
+    log "decode: ${m} min: longvqa scenes (run $((r + 1))/$reps)"
+    res=$(timed "$work/ours-$m.$r" "$ROOT/longvqa" scenes "$v" --json -q) || die "longvqa scenes failed on $v"
+    keep_best ours "$res"
+  done
+  ft=${BEST_T[ffmpeg]} frss=${BEST_RSS[ffmpeg]} ot=${BEST_T[ours]} orss=${BEST_RSS[ours]}
+  unset 'BEST_T[ffmpeg]' 'BEST_T[ours]' 'BEST_RSS[ffmpeg]' 'BEST_RSS[ours]'
+  frames=$(grep -o '"sampledFrames":[0-9]*' "$work/ours-$m.0.out" | cut -d: -f2)
+  awk -v m="$m" -v ot="$ot" -v ft="$ft" -v orss="$orss" -v frss="$frss" -v n="$frames" 'BEGIN {
+    printf "%s\t%.2f\t%.2f\t%.3f\t%.0f\t%.0f\t%s\n", m, ot, ft, ot / ft, orss / 1024, frss / 1024, n }' >> "$tsv.tmp"
+  log "decode: ${m} min: ours ${ot}s ${orss}KB, ffmpeg ${ft}s ${frss}KB"
+done
+mv "$tsv.tmp" "$tsv"
+
+# Flat memory, checked directly: the longest video again with a heap cap far below what the
+# default run's RSS suggests. If the live set grew with video length, this run would fail.
+cap="${BENCH_HEAP_CAP:-256m}" longest="${minutes##* }"
+log "decode: ${longest} min with -Xmx$cap"
+if capped=$(JAVA_OPTS="-Xmx$cap" timed "$work/capped" "$ROOT/longvqa" scenes "$CACHE/decode/${longest}min.mp4" --json -q); then
+  read -r ct crss <<< "$capped"; capped_line="passes: ${ct} s, peak RSS $((crss / 1024)) MB"
+else
+  capped_line="**fails** ($(tail -n 1 "$work/capped.err"))"
+fi
+
+cut -f1,4 "$tsv" | sed '1s/.*/video\tlongvqa scenes \/ ffmpeg fps=1/; 2,$s/^\([0-9]*\)/\1 min/' > "$work/ratio.tsv"
+bench_tool chart "$work/ratio.tsv" "$RESULTS/decode-time.png" "1-fps sampling: wall time of longvqa scenes / ffmpeg -vf fps=1 (lower is better)" \
+  "time ratio (x ffmpeg)" 1.2 "target <= 1.2x"
+awk -F'\t' 'NR == 1 { print "video\tlongvqa scenes\tffmpeg fps=1"; next } { print $1 " min\t" $5 "\t" $6 }' "$tsv" > "$work/rss.tsv"
+bench_tool chart "$work/rss.tsv" "$RESULTS/decode-rss.png" "Peak resident memory by video length (flat = streaming)" \
+  "peak RSS (MB)" 1536 "limit 1.5 GB"
+
+{
+  section_header "decode: 1-fps sampling vs ffmpeg"
+  echo "Inputs: 480×270, 30 fps H.264 (libx264 veryfast, lavfi testsrc2 + temporal noise), fastest of $reps interleaved runs (peak RSS: the highest of them)."
+  echo "Ours is the real CLI \`./longvqa scenes V --json -q\` (JVM start, decode, 1-fps sampling, embedding,"
+  echo "segmentation); the reference is \`ffmpeg -i V -vf fps=1 -f null -\` (decode + frame selection only)."
+  echo "Targets (issue 2): time ratio ≤ 1.2, peak RSS < 1.5 GB and flat as the video grows."
+  echo
+  echo "| video | sampled frames | longvqa | ffmpeg | **time ratio** | longvqa peak RSS | ffmpeg peak RSS | ratio ≤ 1.2 | RSS < 1.5 GB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|:-:|:-:|"
+  awk -F'\t' 'NR > 1 { printf "| %s min | %s | %.1f s | %.1f s | **%.2f×** | %d MB | %d MB | %s | %s |\n", $1, $7, $2, $3, $4, $5, $6,
+    ($4 <= 1.2 ? "yes" : "**no**"), ($5 < 1536 ? "yes" : "**no**") }' "$tsv"
+  echo
+  echo "Bounded heap: the ${longest}-minute video with \`JAVA_OPTS=-Xmx$cap\` (instead of the launcher's 3 GB) $capped_line."
+  echo "RSS above that is the JVM growing its heap lazily under a large -Xmx, not live data."
+  echo
+  echo "![time ratio](decode-time.png)"
+  echo "![peak RSS](decode-rss.png)"
+} > "$RESULTS/decode.md"
