@@ -64,6 +64,9 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "segment summary cache (default: $LONGVQA_CACHE or ~/.cache/longvqa/segments)")
     Path cacheDir;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "also write a self-contained HTML report (scenes, curve, segment summaries, answer, costs)")
+    Path report;
+
     @Option(names = "--no-cache", description = "do not read or write cached segment summaries")
     boolean noCache;
 
@@ -84,6 +87,7 @@ public final class AskCommand implements Callable<Integer> {
             try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet);
                  AskPipeline.Outcome outcome = new AskPipeline(front.detector().frameSide(384).progress(progress).build(),
                          front.detectorId(), model, cache(), settings.build()).ask(video, questions)) {
+                if (report != null) writeReport(outcome);
                 print(spec.commandLine().getOut(), outcome, model);
             }
         }
@@ -112,6 +116,13 @@ public final class AskCommand implements Callable<Integer> {
                     + "Pull it with 'longvqa models pull " + DEFAULT_MODEL + "', place its files by hand under "
                     + "~/.cache/longvqa/models, or point --llm at a server: openai:http://HOST:PORT/v1, gguf:PATH, bedrock:MODEL_ID");
         }
+    }
+
+    private void writeReport(AskPipeline.Outcome o) throws java.io.IOException {
+        ScenesDocument doc = ScenesDocument.of(video.toString(), o.scenes());
+        var thumbs = dev.longvqa.report.ThumbnailCollector.forScenes(doc,
+                t -> o.frames().image(o.frames().nearest(t)), dev.longvqa.report.ThumbnailCollector.DEFAULT_MAX_SIDE);
+        dev.longvqa.report.ReportWriter.write(report, new dev.longvqa.report.ReportData(doc, thumbs, AskReport.of(o.answers())));
     }
 
     private SegmentCache cache() {

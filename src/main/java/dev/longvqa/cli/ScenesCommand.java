@@ -28,6 +28,9 @@ public final class ScenesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object on stdout")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "also write a self-contained HTML report (thumbnails, similarity curve, cuts)")
+    Path report;
+
     @Mixin
     FrontEndOptions front;
 
@@ -40,8 +43,13 @@ public final class ScenesCommand implements Callable<Integer> {
         SceneDetector.Builder builder = front.detector();
         VideoInfo info = front.sampler().probe(source);
         ScenesResult result;
+        dev.longvqa.report.ThumbnailCollector thumbs = report == null ? null : new dev.longvqa.report.ThumbnailCollector();
         try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
-            result = builder.progress(progress).build().detect(source);
+            result = builder.progress(progress).build().detect(source, thumbs);
+        }
+        if (report != null) {
+            ScenesDocument doc = ScenesDocument.of(video.toString(), result);
+            dev.longvqa.report.ReportWriter.write(report, dev.longvqa.report.ReportData.of(doc, thumbs.forScenes(doc)));
         }
         print(spec.commandLine().getOut(), result);
         return 0;

@@ -1,0 +1,82 @@
+package dev.longvqa.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.pipeline.ScenesResult;
+import dev.longvqa.scenes.Scene;
+import dev.longvqa.tdc.ContextPlan;
+import dev.longvqa.tdc.TdcPlanner;
+import dev.longvqa.tdc.TdcSettings;
+import dev.longvqa.video.VideoInfo;
+import dev.longvqa.video.VideoSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code longvqa plan VIDEO}: the TDC context a video would get, without running any model. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Show the TDC context a video would get (frames, chunks, tokens, LVCoT segments) without running a model.")
+public final class PlanCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "VIDEO")
+    Path video;
+
+    @Option(names = "--json", description = "print one JSON object on stdout")
+    boolean json;
+
+    @Option(names = "--budget", defaultValue = "8K", description = "LLM context budget in tokens, e.g. 8K (the reference) up to 128K (default: ${DEFAULT-VALUE})")
+    String budget;
+
+    @Option(names = "--text-tokens", defaultValue = "64", description = "tokens of the question and prompt text (default: ${DEFAULT-VALUE})")
+    int textTokens;
+
+    @Mixin
+    FrontEndOptions front;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        TdcSettings settings;
+        try {
+            settings = TdcSettings.defaults().withBudget(TdcSettings.parseBudget(budget));
+        } catch (IllegalArgumentException e) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "bad --budget '" + budget + "': " + e.getMessage());
+        }
+        VideoSource source = VideoSource.of(video);
+        VideoInfo info = front.sampler().probe(source);
+        ScenesResult scenes;
+        try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
+            scenes = front.detector().progress(progress).build().detect(source);
+        }
+        List<Integer> perScene = scenes.segmentation().scenes().stream().map(Scene::frameCount).toList();
+        ContextPlan plan = TdcPlanner.plan(perScene, textTokens, settings);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode doc = mapper.createObjectNode().put("video", video.toString())
+                    .put("durationSec", Math.round(scenes.durationSec() * 1000) / 1000.0)
+                    .put("sampledFrames", scenes.sampledFrames()).put("budget", settings.budget());
+            doc.setAll((ObjectNode) mapper.valueToTree(plan));
+            out.println(mapper.writeValueAsString(doc));
+        } else {
+            out.printf(Locale.ROOT, "%s: %d sampled frames, budget %d tokens%n", video, scenes.sampledFrames(), settings.budget());
+            out.printf(Locale.ROOT, "  frames kept %d in %d scenes, %d chunks%n", plan.frames(), plan.scenes(), plan.chunks());
+            out.printf(Locale.ROOT, "  tokens: %d static + %d compressed + %d separators + %d text = %d%n", plan.staticTokens(),
+                    plan.compressedTokens(), plan.separatorTokens(), plan.textTokens(), plan.totalTokens());
+            out.printf(Locale.ROOT, "  LVCoT segments: %d%n", plan.lvcotSegments());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.longvqa.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.video.synthetic.SyntheticVideo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+import static dev.longvqa.cli.ScenesCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PlanAndReportCommandTest {
+    @TempDir
+    static Path dir;
+    static SyntheticVideo.Generated video;
+
+    @BeforeAll
+    static void generate() {
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 10)
+                .shot(SyntheticVideo.Kind.PAN, 10).shot(SyntheticVideo.Kind.ZOOM, 12).build().write(dir.resolve("three.mp4"));
+    }
+
+    @Test
+    void planCountsTokensOfTheTdcLayout() throws Exception {
+        ScenesCommandTest.Run r = run("plan", video.path().toString(), "--json", "-q");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode p = new ObjectMapper().readTree(r.out());
+        // 32 frames in scenes of 10, 10 and 12: chunks of 8 per scene -> 2 + 2 + 2; every frame fits 8K.
+        assertThat(p.get("sampledFrames").asInt()).isEqualTo(32);
+        assertThat(p.get("frames").asInt()).isEqualTo(32);
+        assertThat(p.get("scenes").asInt()).isEqualTo(3);
+        assertThat(p.get("chunks").asInt()).isEqualTo(6);
+        assertThat(p.get("staticTokens").asInt()).isEqualTo(6 * 12 * 13); // 12x12 grid + a newline per row
+        assertThat(p.get("compressedTokens").asInt()).isEqualTo((32 - 6) * 16);
+        assertThat(p.get("separatorTokens").asInt()).isEqualTo(32);
+        int visual = p.get("staticTokens").asInt() + p.get("compressedTokens").asInt() + p.get("separatorTokens").asInt();
+        assertThat(p.get("totalTokens").asInt()).isGreaterThanOrEqualTo(visual + 64).isLessThan(visual + 64 + 32);
+        assertThat(p.get("lvcotSegments").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void scenesReportHasOneThumbnailPerSceneAndTheCuts() throws Exception {
+        Path html = dir.resolve("report.html");
+        ScenesCommandTest.Run r = run("scenes", video.path().toString(), "-q", "--report", html.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String page = Files.readString(html);
+        assertThat(Pattern.compile("<figure class=\"scene\"").matcher(page).results().count()).isEqualTo(3);
+        assertThat(page).contains("data:image/jpeg;base64,");
+        // Nothing loads from the network: the only URL is the SVG namespace.
+        assertThat(page.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http://").doesNotContain("https://");
+        assertThat(page).contains("<line class=\"cut\" data-time=\"10.000\"").contains("<line class=\"cut\" data-time=\"20.000\"");
+    }
+}
