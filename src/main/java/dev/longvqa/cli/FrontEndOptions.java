@@ -28,6 +28,33 @@ public final class FrontEndOptions {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--embedder", defaultValue = "builtin", paramLabel = "builtin|vit:FILE[@SIZE]",
+            description = "frame embedder for cuts: the built-in one (no weights), or a ViT such as DINOv2 exported "
+                    + "as TorchScript or .onnx, CLS token, input SIZE px (default 224) (default: ${DEFAULT-VALUE})")
+    String embedder;
+
+    /** The embedder named by {@code --embedder}; a ViT is loaded once here and closed by the caller. */
+    dev.longvqa.scenes.FrameEmbedder frameEmbedder() {
+        if (embedder.equals("builtin")) return new dev.longvqa.scenes.SignatureEmbedder();
+        if (!embedder.startsWith("vit:")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--embedder must be builtin or vit:FILE, not " + embedder);
+        }
+        String spec = embedder.substring(4);
+        int at = spec.lastIndexOf('@');
+        int size = at > 0 ? Integer.parseInt(spec.substring(at + 1)) : 224;
+        java.nio.file.Path file = java.nio.file.Path.of(at > 0 ? spec.substring(0, at) : spec);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw dev.longvqa.pipeline.LongVqaException.badInput(dev.longvqa.pipeline.ErrorCode.NOT_FOUND, "embedder model " + file + " does not exist");
+        }
+        try {
+            return new dev.longvqa.scenes.VitFrameEmbedder(dev.longvqa.tdc.VisionEncoder.open(file,
+                    dev.longvqa.tdc.ImagePreprocessor.dinov2(size), "auto"), dev.longvqa.scenes.VitFrameEmbedder.Pooling.CLS, 1, 16);
+        } catch (java.io.IOException e) {
+            throw new dev.longvqa.pipeline.LongVqaException(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST,
+                    "cannot load the embedder " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     SamplingStrategy strategy() {
         return switch (sampling) {
             case "uniform" -> SamplingStrategy.uniform(fps);
@@ -48,12 +75,12 @@ public final class FrontEndOptions {
 
     /** Identifies how frames were sampled and embedded: part of cache keys. */
     String detectorId() {
-        return strategy().id() + ":scenes" + maxScenes;
+        return strategy().id() + ":scenes" + maxScenes + ":" + embedder;
     }
 
     SceneDetector.Builder detector() {
         if (maxScenes < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--max-scenes must be at least 1");
-        return SceneDetector.builder().strategy(strategy()).limits(limits())
+        return SceneDetector.builder().strategy(strategy()).limits(limits()).embedder(frameEmbedder())
                 .segmenter(SegmenterSettings.DEFAULT.withMaxScenes(maxScenes));
     }
 }

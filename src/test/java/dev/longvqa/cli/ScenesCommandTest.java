@@ -86,6 +86,22 @@ class ScenesCommandTest {
     }
 
     @Test
+    void aVitEmbedderFromTorchScriptCanReplaceTheBuiltIn() throws Exception {
+        // The committed tiny random ViT (32 px input) stands in for a DINOv2 export.
+        Path vit = Path.of(ScenesCommandTest.class.getResource("/golden/tdc/vit_tiny.pt").toURI());
+        Path v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.PAN, 4).build()
+                .write(dir.resolve("vit.mp4")).path();
+        Run r = run("scenes", v.toString(), "--json", "-q", "--embedder", "vit:" + vit + "@32");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("embedder").asText()).startsWith("vit");
+        assertThat(j.get("similarity")).hasSize(3);
+        Run missing = run("scenes", v.toString(), "--json", "-q", "--embedder", "vit:" + dir.resolve("none.onnx"));
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("error: NOT_FOUND");
+    }
+
+    @Test
     void usageErrorsAreNotStackTraces() {
         Run r = run("scenes");
         assertThat(r.exit()).isEqualTo(2);
