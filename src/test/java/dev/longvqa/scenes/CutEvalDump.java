@@ -2,45 +2,51 @@ package dev.longvqa.scenes;
 
 import dev.longvqa.video.FrameSampler;
 import dev.longvqa.video.VideoSource;
-import dev.longvqa.video.synthetic.SyntheticVideo;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** Diagnostics for tuning: per-gap block similarities and truth, one CSV per video. Not a test. */
+/**
+ * Diagnostics for tuning the cut rule, not a test: for every {@code VIDEO} with a {@code VIDEO.truth}
+ * file (cut times, one per line; bench/lib/gen-cuts-video.sh writes them) in a directory, one CSV of
+ * per-gap block similarities and decoder change signals.
+ * Run: {@code java -cp ... dev.longvqa.scenes.CutEvalDump DIR OUT}.
+ */
 public final class CutEvalDump {
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/eval");
-        Files.createDirectories(dir);
-        String[][] codecs = {{"mpeg4", "mp4"}, {"libvpx", "webm"}, {"libopenh264", "mkv"}, {"mpeg4", "avi"}};
+        Path dir = Path.of(args[0]), out = Path.of(args[1]);
+        Files.createDirectories(out);
         SignatureEmbedder emb = new SignatureEmbedder();
         int[] off = SignatureEmbedder.blockOffsets();
-        for (int i = 0; i < 8; i++) {
-            String[] c = codecs[i % codecs.length];
-            Path video = dir.resolve("random" + i + "." + c[1]);
-            SyntheticVideo.Generated g = SyntheticVideo.builder().codec(c[0], c[1]).seed(i).noise(i % 3 == 2 ? 25 : 0)
-                    .fps(i % 2 == 0 ? 25 : 30).shots(SyntheticVideo.randomShots(4 + i * 2, 40 + i * 15, 100 + i)).build().write(video);
+        List<Path> truths;
+        try (Stream<Path> s = Files.list(dir)) {
+            truths = s.filter(p -> p.toString().endsWith(".truth")).sorted().toList();
+        }
+        for (Path truth : truths) {
+            Path video = Path.of(truth.toString().replaceFirst("\\.truth$", ""));
             List<float[]> e = new ArrayList<>();
             List<double[]> t = new ArrayList<>();
-            FrameSampler.builder().maxSide(160).build().sample(VideoSource.of(video), f -> {
+            FrameSampler.builder().maxSide(emb.preferredInputSize()).build().sample(VideoSource.of(video), f -> {
                 e.add(emb.embed(f.image()));
                 t.add(new double[]{f.timeSec(), f.changeTimeSec(), f.changeScore()});
             });
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("random" + i + ".csv")))) {
-                w.println("# cuts " + g.cutsSec());
-                w.println("gap,t0,t1,changeT,changeScore,colour,layout,chroma");
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve(video.getFileName() + ".csv")))) {
+                w.println("# cuts " + String.join(",", Files.readAllLines(truth).stream().filter(l -> !l.isBlank()).toList()));
+                w.println("gap,t0,t1,changeT,change,colour,layout,chroma");
                 for (int k = 0; k + 1 < e.size(); k++) {
                     StringBuilder sb = new StringBuilder();
-                    sb.append(k).append(',').append(t.get(k)[0]).append(',').append(t.get(k + 1)[0]).append(',')
-                            .append(t.get(k + 1)[1]).append(',').append(t.get(k + 1)[2]);
-                    for (int b = 0; b + 1 < off.length; b++) sb.append(',').append(cos(e.get(k), e.get(k + 1), off[b], off[b + 1]));
+                    double[] a = t.get(k), b = t.get(k + 1);
+                    sb.append(k).append(',').append(a[0]).append(',').append(b[0]).append(',').append(b[1]).append(',')
+                            .append(b[2]);
+                    for (int blk = 0; blk + 1 < off.length; blk++) sb.append(',').append(cos(e.get(k), e.get(k + 1), off[blk], off[blk + 1]));
                     w.println(sb);
                 }
             }
-            System.out.println("wrote " + video);
+            System.out.println("wrote " + video.getFileName());
         }
     }
 
