@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code longvqa} command line: one subcommand per job. */
 @Command(name = "longvqa", mixinStandardHelpOptions = true, version = "longvqa 0.1.0",
         description = "Long-video question answering: scenes, TDC context plans, LVCoT answers.",
-        subcommands = {ScenesCommand.class, PlanCommand.class, AskCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ScenesCommand.class, PlanCommand.class, AskCommand.class, ModelsCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class LongVqaCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -94,6 +94,11 @@ public final class SyntheticVideo {
         }
     }
 
+    static {
+        // av_dump_format and encoder notices would otherwise fill stderr
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    }
+
     private Generated render(Path path) throws IOException {
         List<Double> cuts = new ArrayList<>();
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(path.toFile(), width, height, 0);
@@ -103,8 +108,8 @@ public final class SyntheticVideo {
             rec.setFrameRate(fps);
             rec.setPixelFormat(AV_PIX_FMT_YUV420P);
             rec.setGopSize(gop);
-            rec.setVideoQuality(codec.startsWith("libvpx") ? 20 : 4);
             if (codec.startsWith("libvpx")) {
+                rec.setVideoQuality(20); // a CRF; the other encoders here take the default bitrate
                 rec.setVideoOption("deadline", "realtime");
                 rec.setVideoOption("cpu-used", "8");
             }
