@@ -40,8 +40,11 @@ public final class WorkerApp implements AutoCloseable {
     /** With the core model {@code spec} when given (see {@link #start(WorkerConfig)}), else the HTTP default. */
     public static WorkerApp start(WorkerConfig config, String spec) throws IOException {
         if (spec != null && !spec.isBlank()) {
-            LvcotEngine engine = new LvcotEngine(dev.longvqa.reason.backend.LanguageModels.fromSpec(spec,
-                    dev.longvqa.reason.backend.BackendOptions.builder().build()),
+            var options = dev.longvqa.reason.backend.BackendOptions.builder();
+            if (spec.startsWith("bedrock:")) {
+                options.converse(new BedrockSdkTransport(software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient.create()));
+            }
+            LvcotEngine engine = new LvcotEngine(dev.longvqa.reason.backend.LanguageModels.fromSpec(spec, options.build()),
                     dev.longvqa.reason.LvcotSettings.builder().segmentMaxTokens(config.maxTokens()).build());
             return start(config, engine, engine);
         }
