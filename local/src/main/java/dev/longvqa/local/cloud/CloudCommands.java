@@ -99,8 +99,8 @@ public final class CloudCommands {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Print a job's row.")
-    public static final class Status extends Common implements Callable<Integer> {
+    /** A command about one existing job: finds its row or says there is none (exit 2). */
+    abstract static class JobCommand extends Common implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -108,46 +108,42 @@ public final class CloudCommands {
         String jobId;
 
         @Override
-        public Integer call() throws Exception {
+        public final Integer call() throws Exception {
             try (LocalCloud.Clients c = connect(dataDir())) {
                 Optional<Map<String, AttributeValue>> row = JobView.row(c, jobId);
                 if (row.isEmpty()) {
                     spec.commandLine().getErr().println("error: no job " + jobId);
                     return 2;
                 }
-                return print(spec.commandLine().getOut(), c, row.get(), json);
+                return show(spec.commandLine().getOut(), c, row.get());
             }
+        }
+
+        abstract int show(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row) throws Exception;
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Print a job's row.")
+    public static final class Status extends JobCommand {
+        @Override
+        int show(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row) throws Exception {
+            return print(out, c, row, json);
         }
     }
 
     @Command(name = "answer", mixinStandardHelpOptions = true, description = "Print a job's answers.")
-    public static final class Answer extends Common implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "JOB")
-        String jobId;
-
+    public static final class Answer extends JobCommand {
         @Override
-        public Integer call() throws Exception {
-            try (LocalCloud.Clients c = connect(dataDir())) {
-                Optional<Map<String, AttributeValue>> row = JobView.row(c, jobId);
-                if (row.isEmpty()) {
-                    spec.commandLine().getErr().println("error: no job " + jobId);
-                    return 2;
-                }
-                ObjectNode view = JobView.render(c, row.get());
-                PrintWriter out = spec.commandLine().getOut();
-                if (json) {
-                    out.println(JSON.createObjectNode().put("jobId", jobId).put("status", JobView.status(row.get()))
-                            .set("answers", view.path("answers")));
-                } else if (view.path("answers").isArray() && !view.path("answers").isEmpty()) {
-                    view.path("answers").forEach(a -> out.println(a.path("question").asText() + "\n  " + a.path("answer").asText()));
-                } else {
-                    out.println("no answer yet (status " + JobView.status(row.get()) + ")");
-                }
-                return JobView.status(row.get()).equals("SUCCEEDED") ? 0 : 1;
+        int show(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row) {
+            ObjectNode view = JobView.render(c, row);
+            String status = JobView.status(row);
+            if (json) {
+                out.println(JSON.createObjectNode().put("jobId", jobId).put("status", status).set("answers", view.path("answers")));
+            } else if (view.path("answers").isArray() && !view.path("answers").isEmpty()) {
+                view.path("answers").forEach(a -> out.println(a.path("question").asText() + "\n  " + a.path("answer").asText()));
+            } else {
+                out.println("no answer yet (status " + status + ")");
             }
+            return status.equals("SUCCEEDED") ? 0 : 1;
         }
     }
 

@@ -100,6 +100,14 @@ class LocalCloudEndToEndTest {
         assertThat(job.get("answers").get(0).get("question").asText()).isEqualTo("What moves?");
         assertThat(job.get("answers").get(1).get("answer").asText()).startsWith("answer ");
         assertThat(job.get("scenes")).hasSize(3);
+        String jobId = job.get("jobId").asText();
+        Run status = local("status", jobId, "--json");
+        assertThat(status.exit()).isZero();
+        assertThat(new ObjectMapper().readTree(status.out()).get("status").asText()).isEqualTo("SUCCEEDED");
+        Run answer = local("answer", jobId);
+        assertThat(answer.exit()).isZero();
+        assertThat(answer.out()).contains("What moves?").contains(job.get("answers").get(0).get("answer").asText());
+        assertThat(local("status", "0123456789abcdef0123456789abcdef").exit()).isEqualTo(2);
         int requests = prompts.size();
         int executions = cloud.executor().executions().size();
 
