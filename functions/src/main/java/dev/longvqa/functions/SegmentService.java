@@ -88,7 +88,9 @@ public final class SegmentService {
         String scenesKey = Keys.scenes(req.jobId());
         store.putJson(bucket, scenesKey, ScenesDocument.of(video.key(), result));
 
-        List<TimeRange> segments = TimeRange.equalParts(duration, lvcot.segments(signals.size()));
+        List<TimeRange> parts = TimeRange.equalParts(duration, lvcot.segments(signals.size()));
+        List<SegmentResult.Segment> segments = parts.stream()
+                .map(r -> new SegmentResult.Segment(r.index(), parts.size(), r.startSec(), r.endSec())).toList();
         int sceneCount = seg.scenes().size();
         Progress.advance(jobs, req.jobId(), JobStatus.REASONING, "segment", Map.of(
                 "sceneCount", JobStore.n(sceneCount),

@@ -51,8 +51,9 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         List<TimedFrame> frames = r.frames().stream().map(f -> new TimedFrame(f.timeSec(), decode(f.jpeg()))).toList();
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), r.endSec(), frames.size(), scenes,
                 (start, end) -> new SegmentInput(start, end, scenes, frames, null, ""));
-        // The task names its segment but not how many there are; "index + 1" keeps the prompt truthful as a lower bound.
-        SegmentOutput out = lvcot.segment(video, new Lvcot.SegmentPlan(r.index(), r.index() + 1, r.startSec(), r.endSec()));
+        // Older task messages do not say how many segments there are: "index + 1" is then a true lower bound.
+        int count = r.count() > r.index() ? r.count() : r.index() + 1;
+        SegmentOutput out = lvcot.segment(video, new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec()));
         return new SegmentResult(out.summary(), new Tokens(out.promptTokens(), out.completionTokens()));
     }
 

@@ -26,7 +26,8 @@ public interface SegmentSummarizer {
     /** A sampled frame (JPEG bytes as stored under {@code jobs/{jobId}/frames/}). */
     record FrameImage(double timeSec, String key, byte[] jpeg) {}
 
-    record SegmentRequest(String jobId, VideoRef video, int index, double startSec, double endSec,
+    /** {@code count}: how many segments the video has, 0 when the task did not say. */
+    record SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
                           List<SceneInfo> scenes, List<FrameImage> frames) {
         public SegmentRequest {
             scenes = List.copyOf(scenes);

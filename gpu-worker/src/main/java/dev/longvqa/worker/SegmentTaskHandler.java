@@ -125,7 +125,8 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
                         () -> LOG.warning("frame " + e.key() + " listed but missing"));
             }
         }
-        return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), start, end, scenes, frames);
+        return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), t.segment().count(), start, end,
+                scenes, frames);
     }
 
     private Optional<ObjectNode> readObject(byte[] b) {

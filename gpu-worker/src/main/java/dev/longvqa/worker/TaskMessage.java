@@ -16,8 +16,8 @@ public sealed interface TaskMessage permits TaskMessage.SegmentTask, TaskMessage
 
     String type();
 
-    /** One LVCoT segment: time range and its index among the video's segments. */
-    record Span(int index, double startSec, double endSec) {}
+    /** One LVCoT segment: time range, its index and how many segments the video has (0: not said). */
+    record Span(int index, int count, double startSec, double endSec) {}
 
     /** One question; {@code id} names the answer file. */
     record QuestionRef(String id, String text) {}

@@ -34,8 +34,8 @@ public final class TaskMessages {
             if ("segment".equals(type)) {
                 JsonNode s = root.get("segment");
                 if (s == null || !s.isObject()) throw new IllegalArgumentException("segment task without segment");
-                TaskMessage.Span span = new TaskMessage.Span(requireInt(s, "index"), requireNumber(s, "startSec"),
-                        requireNumber(s, "endSec"));
+                TaskMessage.Span span = new TaskMessage.Span(requireInt(s, "index"), s.path("count").asInt(0),
+                        requireNumber(s, "startSec"), requireNumber(s, "endSec"));
                 if (span.index() < 0 || !(span.endSec() >= span.startSec()) || span.startSec() < 0) {
                     throw new IllegalArgumentException("bad segment " + span);
                 }

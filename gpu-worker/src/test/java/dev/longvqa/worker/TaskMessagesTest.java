@@ -13,10 +13,10 @@ class TaskMessagesTest {
     @Test
     void parsesASegmentTask() throws Exception {
         TaskMessage m = parser.parse("{\"taskToken\":\"t\",\"type\":\"segment\",\"jobId\":\"j\"," + VIDEO
-                + ",\"scenesKey\":\"jobs/j/scenes.json\",\"segment\":{\"index\":2,\"startSec\":10.5,\"endSec\":20}}");
+                + ",\"scenesKey\":\"jobs/j/scenes.json\",\"segment\":{\"index\":2,\"count\":3,\"startSec\":10.5,\"endSec\":20}}");
         assertThat(m).isInstanceOf(TaskMessage.SegmentTask.class);
         var s = (TaskMessage.SegmentTask) m;
-        assertThat(s.segment()).isEqualTo(new TaskMessage.Span(2, 10.5, 20.0));
+        assertThat(s.segment()).isEqualTo(new TaskMessage.Span(2, 3, 10.5, 20.0));
         assertThat(s.video().sizeBytes()).isEqualTo(42);
         assertThat(s.video().identity()).isEqualTo("b\nvideos/a.mp4\ne:e1");
         assertThat(s.scenesKey()).isEqualTo("jobs/j/scenes.json");
