@@ -23,29 +23,20 @@ import java.util.Base64;
 public final class OpenAiChatModel implements LanguageModel {
     private final OpenAiHttp http;
     private final BackendOptions options;
-    private volatile String modelName;
 
     public OpenAiChatModel(URI base, BackendOptions options) {
         this.http = new OpenAiHttp(base, options);
         this.options = options;
-        this.modelName = options.model();
     }
 
-    /** The served model; asks {@code GET /models} once when none was configured. */
+    /** The served model (see {@link OpenAiHttp#model()}). */
     public String modelName() {
-        String m = modelName;
-        if (m == null) {
-            synchronized (this) {
-                if (modelName == null) modelName = http.firstModel();
-                m = modelName;
-            }
-        }
-        return m;
+        return http.model();
     }
 
     @Override
     public String id() {
-        return "openai:" + http.base() + " " + (modelName == null ? "(model from /models)" : modelName);
+        return http.describe("openai");
     }
 
     @Override

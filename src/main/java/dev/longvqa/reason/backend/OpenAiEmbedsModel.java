@@ -31,30 +31,22 @@ public final class OpenAiEmbedsModel implements LanguageModel {
     private final BackendOptions options;
     private final TokenEmbedder embedder;
     private final ChatTemplate template;
-    private volatile String modelName;
 
     public OpenAiEmbedsModel(URI base, BackendOptions options) {
         this.embedder = Objects.requireNonNull(options.tokenEmbedder(), "tokenEmbedder");
         this.template = Objects.requireNonNull(options.chatTemplate(), "chatTemplate");
         this.http = new OpenAiHttp(base, options);
         this.options = options;
-        this.modelName = options.model();
     }
 
+    /** The served model (see {@link OpenAiHttp#model()}). */
     public String modelName() {
-        String m = modelName;
-        if (m == null) {
-            synchronized (this) {
-                if (modelName == null) modelName = http.firstModel();
-                m = modelName;
-            }
-        }
-        return m;
+        return http.model();
     }
 
     @Override
     public String id() {
-        return "openai-embeds:" + http.base() + " " + (modelName == null ? "(model from /models)" : modelName);
+        return http.describe("openai-embeds");
     }
 
     @Override

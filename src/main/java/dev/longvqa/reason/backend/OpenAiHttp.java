@@ -123,8 +123,32 @@ final class OpenAiHttp {
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
     }
 
+    private volatile String servedModel;
+
+    /**
+     * The model to request: the configured one, else the first the server lists, asked once
+     * ({@code GET /models}) and remembered.
+     */
+    String model() {
+        if (options.model() != null) return options.model();
+        String m = servedModel;
+        if (m == null) {
+            synchronized (this) {
+                if (servedModel == null) servedModel = firstModel();
+                m = servedModel;
+            }
+        }
+        return m;
+    }
+
+    /** {@code scheme:base model} for reports; does not contact the server. */
+    String describe(String scheme) {
+        String m = options.model() != null ? options.model() : servedModel;
+        return scheme + ":" + base + " " + (m == null ? "(model from /models)" : m);
+    }
+
     /** The first model a server lists, for servers that host exactly one (vLLM, llama.cpp). */
-    String firstModel() {
+    private String firstModel() {
         JsonNode data = get("/models").path("data");
         if (!data.isArray() || data.isEmpty() || !data.get(0).hasNonNull("id")) {
             throw unavailable("the server at " + base + " lists no models (GET /models); pass a model name", null);
