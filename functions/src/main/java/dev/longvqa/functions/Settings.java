@@ -57,6 +57,11 @@ public record Settings(String bucket, String table, double fps, double rangeSec,
                 inlineAnswersBytes, p, presignTtl, tmpDir, uploadThreads);
     }
 
+    public Settings withTmpDir(Path dir) {
+        return new Settings(bucket, table, fps, rangeSec, frameSide, limits, maxQuestions, maxQuestionChars,
+                inlineAnswersBytes, presign, presignTtl, dir, uploadThreads);
+    }
+
     public Settings withInlineAnswersBytes(long bytes) {
         return new Settings(bucket, table, fps, rangeSec, frameSide, limits, maxQuestions, maxQuestionChars,
                 bytes, presign, presignTtl, tmpDir, uploadThreads);

@@ -41,10 +41,7 @@ public final class LocalWiring {
 
     public static LocalCloud.HandlerFactory functions(Path tmpDir) {
         return clients -> {
-            Settings settings = Settings.defaults(clients.endpoints().bucket(), clients.endpoints().table());
-            settings = new Settings(settings.bucket(), settings.table(), settings.fps(), settings.rangeSec(), settings.frameSide(),
-                    settings.limits(), settings.maxQuestions(), settings.maxQuestionChars(), settings.inlineAnswersBytes(),
-                    settings.presign(), settings.presignTtl(), tmpDir, settings.uploadThreads());
+            Settings settings = Settings.defaults(clients.endpoints().bucket(), clients.endpoints().table()).withTmpDir(tmpDir);
             ObjectStore store = new ObjectStore(clients.s3());
             JobStore jobs = new JobStore(clients.dynamo(), clients.endpoints().table(), Clock.systemUTC());
             S3Presigner presigner = S3Presigner.builder().endpointOverride(URI.create(clients.endpoints().s3()))

@@ -45,9 +45,7 @@ public record DynamoDbResource(DynamoDbClient dynamo) implements TaskResource {
                             .conditionExpression(text(p, "ConditionExpression"))
                             .expressionAttributeNames(names(p)).expressionAttributeValues(values(p))
                             .returnValues(text(p, "ReturnValues")));
-                    ObjectNode out = F.objectNode();
-                    if (r.hasAttributes()) out.set("Attributes", json(r.attributes()));
-                    yield out;
+                    yield attributes(r.hasAttributes() ? r.attributes() : null);
                 }
                 case GET_ITEM -> {
                     var r = dynamo.getItem(b -> b.tableName(table).key(item(p.get("Key")))
@@ -62,18 +60,14 @@ public record DynamoDbResource(DynamoDbClient dynamo) implements TaskResource {
                             .updateExpression(text(p, "UpdateExpression")).conditionExpression(text(p, "ConditionExpression"))
                             .expressionAttributeNames(names(p)).expressionAttributeValues(values(p))
                             .returnValues(text(p, "ReturnValues")));
-                    ObjectNode out = F.objectNode();
-                    if (r.hasAttributes()) out.set("Attributes", json(r.attributes()));
-                    yield out;
+                    yield attributes(r.hasAttributes() ? r.attributes() : null);
                 }
                 case DELETE_ITEM -> {
                     var r = dynamo.deleteItem(b -> b.tableName(table).key(item(p.get("Key")))
                             .conditionExpression(text(p, "ConditionExpression"))
                             .expressionAttributeNames(names(p)).expressionAttributeValues(values(p))
                             .returnValues(text(p, "ReturnValues")));
-                    ObjectNode out = F.objectNode();
-                    if (r.hasAttributes()) out.set("Attributes", json(r.attributes()));
-                    yield out;
+                    yield attributes(r.hasAttributes() ? r.attributes() : null);
                 }
                 default -> throw new StatesError("States.Runtime", "unsupported DynamoDB resource " + request.resource());
             };
@@ -81,6 +75,13 @@ public record DynamoDbResource(DynamoDbClient dynamo) implements TaskResource {
             String code = e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
             throw new StatesError("DynamoDB." + code, e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
         }
+    }
+
+    /** A write's result: {@code {"Attributes": ...}} when ReturnValues asked for them, else {@code {}}. */
+    private static ObjectNode attributes(Map<String, AttributeValue> attrs) {
+        ObjectNode out = F.objectNode();
+        if (attrs != null) out.set("Attributes", json(attrs));
+        return out;
     }
 
     private static String text(JsonNode p, String field) {
