@@ -10,27 +10,44 @@ import java.util.Locale;
 /**
  * Compression throughput of the Q-Former on CPU with random weights at real sizes (bench/tdc/run.sh
  * runs it next to the PyTorch equivalent). Not a test: it asserts nothing and prints ms/frame.
+ *
+ * <p>Every run first measures this machine's float32 GEMM rate through the same libtorch (the
+ * reference in the same invocation), then prints each shape's time as a fraction of that peak,
+ * the floor that peak puts under this computation, and a lower bound for any exact
+ * implementation ({@link QFormerCost}), next to the 10 ms/frame target.
  * <pre>
- * args: hidden heads layers encoderWidth keys k batch...   e.g. 768 12 12 768 576 16 1 7 28 56
+ * args: hidden heads layers encoderWidth keys k batch...   e.g. 768 12 12 3584 156 16 7 56
+ * -Dtext=N question length in BERT ids (8), -Dabsorb=false plain cross-attention, -Dframes=N frames per timing (56)
  * </pre>
  */
 public final class TdcBench {
+    static final double TARGET_MS = 10;
+
     public static void main(String[] args) {
         int hidden = Integer.parseInt(args[0]), heads = Integer.parseInt(args[1]), layers = Integer.parseInt(args[2]);
         int width = Integer.parseInt(args[3]), keys = Integer.parseInt(args[4]), k = Integer.parseInt(args[5]);
-        int threads = Integer.getInteger("threads", 2);
+        int text = Integer.getInteger("text", 8);
+        boolean absorb = Boolean.parseBoolean(System.getProperty("absorb", "true"));
         Engine.getEngine("PyTorch"); // start-up outside the timing
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            QFormer q = QFormer.create(new QFormer.Config(layers, heads, 1e-12f), 2)
-                    .absorbCrossAttention(Boolean.parseBoolean(System.getProperty("absorb", "true")));
+            double peak = gemmPeak(m, hidden);
+            QFormer q = QFormer.create(new QFormer.Config(layers, heads, 1e-12f), 2).absorbCrossAttention(absorb);
             QFormerCompressor c = QFormerCompressor.create(q, k);
             java.util.function.Function<String, NDArray> random = name -> m.randomNormal(0, 0.02f,
                     shapeOf(name, hidden, width, 4 * hidden), ai.djl.ndarray.types.DataType.FLOAT32, m.getDevice());
             q.load(random);
             c.load(random);
-            NDArray ids = m.create(new long[]{101, 54, 3, 96, 58, 25, 29, 102}, new Shape(1, 8));
-            System.out.printf(Locale.ROOT, "java-djl absorb=" + System.getProperty("absorb", "true") + " threads=%d hidden=%d heads=%d layers=%d width=%d keys=%d k=%d%n",
-                    threads, hidden, heads, layers, width, keys, k);
+            long[] question = new long[text];
+            for (int i = 0; i < text; i++) question[i] = i == 0 ? 101 : i == text - 1 ? 102 : 3 + (i * 37) % 120;
+            NDArray ids = m.create(question, new Shape(1, text));
+            QFormerCost cost = new QFormerCost(hidden, heads, layers, 2, width, keys, k, text, absorb);
+            double gflop = 2e-9 * cost.totalMacs(), boundGflop = 2e-9 * cost.lowerBoundMacs();
+            System.out.printf(Locale.ROOT, "java-djl absorb=%s threads=%d hidden=%d heads=%d layers=%d width=%d keys=%d k=%d text=%d%n",
+                    absorb, Integer.getInteger("threads", 2), hidden, heads, layers, width, keys, k, text);
+            System.out.printf(Locale.ROOT, "cost gflop_per_frame=%.2f (self-attn %.2f, cross-attn %.2f, ffn %.2f, proj %.2f) "
+                            + "exact_lower_bound_gflop=%.2f%n", gflop, 2e-9 * cost.selfAttentionMacs(),
+                    2e-9 * cost.crossAttentionMacs(), 2e-9 * cost.feedForwardMacs(), 2e-9 * cost.projectionMacs(), boundGflop);
+            double best = Double.MAX_VALUE;
             for (int a = 6; a < args.length; a++) {
                 int batch = Integer.parseInt(args[a]);
                 NDArray statics = m.randomNormal(new Shape(batch, keys, width));
@@ -40,11 +57,55 @@ public final class TdcBench {
                 long t0 = System.nanoTime();
                 for (int r = 0; r < reps; r++) try (NDArray out = c.compress(statics, frames, ids)) { out.toFloatArray(); }
                 double ms = (System.nanoTime() - t0) / 1e6 / reps / batch;
-                System.out.printf(Locale.ROOT, "batch=%d ms_per_frame=%.2f frames_per_s=%.1f%n", batch, ms, 1000 / ms);
+                best = Math.min(best, ms);
+                System.out.printf(Locale.ROOT, "batch=%d ms_per_frame=%.2f frames_per_s=%.1f gflops=%.1f of_gemm_peak=%.2f%n",
+                        batch, ms, 1000 / ms, gflop / ms * 1e3, gflop / ms * 1e3 / peak);
                 statics.close();
                 frames.close();
             }
+            poolingBaseline(m, width, 56);
+            double floor = gflop / peak * 1e3, bound = boundGflop / peak * 1e3;
+            System.out.printf(Locale.ROOT, "floor_ms_at_gemm_peak=%.1f exact_lower_bound_ms=%.1f best_ms=%.1f target_ms=%.0f "
+                            + "best/target=%.1f bound/target=%.1f target %s%n", floor, bound, best, TARGET_MS,
+                    best / TARGET_MS, bound / TARGET_MS, best <= TARGET_MS ? "MET" : bound > TARGET_MS
+                            ? "NOT MET: 10 ms is under the exact lower bound at this machine's GEMM peak" : "NOT MET");
         }
+    }
+
+    /** The STORM-style baseline on the same frames (12x12 grid, t=4 frames, 2x2 spatial): no weights, a few means. */
+    static void poolingBaseline(NDManager m, int width, int batch) {
+        try (NDArray frames = m.randomNormal(new Shape(batch, 144, width))) {
+            for (int w = 0; w < 2; w++) PoolingContext.pool(frames, 12, 12, 4, 2).toFloatArray();
+            int reps = 5;
+            long t0 = System.nanoTime();
+            for (int r = 0; r < reps; r++) PoolingContext.pool(frames, 12, 12, 4, 2).toFloatArray();
+            double ms = (System.nanoTime() - t0) / 1e6 / reps / batch;
+            System.out.printf(Locale.ROOT, "pooling baseline (t=4 s=2, no weights) batch=%d ms_per_frame=%.3f%n", batch, ms);
+        }
+    }
+
+    /**
+     * The best float32 GEMM rate libtorch reaches here, in GFLOP/s: the Q-Former's own
+     * feed-forward shape (1344 rows = 56 frames × 24 positions) and a large square product.
+     */
+    static double gemmPeak(NDManager m, int hidden) {
+        int[][] shapes = {{1344, hidden, 4 * hidden}, {1344, 4 * hidden, hidden}, {2048, 2048, 2048}};
+        double best = 0;
+        StringBuilder line = new StringBuilder("gemm");
+        for (int[] s : shapes) {
+            try (NDArray x = m.randomNormal(new Shape(s[0], s[1])); NDArray w = m.randomNormal(new Shape(s[1], s[2]))) {
+                for (int i = 0; i < 3; i++) x.matMul(w).close();
+                int reps = 8;
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) x.matMul(w).close();
+                double gflops = 2.0 * s[0] * s[1] * s[2] * reps / (System.nanoTime() - t0);
+                best = Math.max(best, gflops);
+                line.append(String.format(Locale.ROOT, " %dx%dx%d=%.1f", s[0], s[1], s[2], gflops));
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s GFLOP/s; peak=%.1f GFLOP/s (float32, libtorch %s)%n", line, best,
+                Engine.getEngine("PyTorch").getVersion());
+        return best;
     }
 
     static Shape shapeOf(String name, int h, int w, int inter) {
