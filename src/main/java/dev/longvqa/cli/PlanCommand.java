@@ -72,7 +72,9 @@ public final class PlanCommand implements Callable<Integer> {
             out.println(mapper.writeValueAsString(doc));
         } else {
             out.printf(Locale.ROOT, "%s: %d sampled frames, budget %d tokens%n", video, scenes.sampledFrames(), settings.budget());
-            out.printf(Locale.ROOT, "  frames kept %d in %d scenes, %d chunks%n", plan.frames(), plan.scenes(), plan.chunks());
+            out.printf(Locale.ROOT, "  frames %d in %d scenes, %d chunks%s%n", plan.frames(), plan.scenes(), plan.chunks(),
+                    plan.trimPerChunk() > 0 ? String.format(Locale.ROOT, "; over budget, %d tokens trimmed from every chunk's end"
+                            + " (%d frames keep tokens)", plan.trimPerChunk(), plan.framesWithTokens()) : "");
             out.printf(Locale.ROOT, "  tokens: %d static + %d compressed + %d separators + %d text = %d%n", plan.staticTokens(),
                     plan.compressedTokens(), plan.separatorTokens(), plan.textTokens(), plan.totalTokens());
             out.printf(Locale.ROOT, "  LVCoT segments: %d%n", plan.lvcotSegments());

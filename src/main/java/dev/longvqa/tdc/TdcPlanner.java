@@ -79,13 +79,13 @@ public final class TdcPlanner {
             compressed += kinds[1];
             seps += kinds[2];
             frames += kinds[3];
-            if (kinds[3] > 0) sceneShown[r[0]] = true;
+            sceneShown[r[0]] = true;
         }
         int scenes = 0;
         for (boolean b : sceneShown) if (b) scenes++;
         int visual = statics + compressed + seps;
-        return new ContextPlan(frames, scenes, chunks.size(), statics, compressed, seps, visual + textTokens,
-                settings.lvcot().segments(total), textTokens, total, selected.length, trim, chunks);
+        return new ContextPlan(selected.length, scenes, chunks.size(), statics, compressed, seps, visual + textTokens,
+                settings.lvcot().segments(total), textTokens, total, frames, trim, chunks);
     }
 
     /** A half-open range of sampled-frame indices. */

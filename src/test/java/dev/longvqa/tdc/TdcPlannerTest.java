@@ -44,8 +44,8 @@ class TdcPlannerTest {
     void eightKDefaultCapsAt224FramesLikeTheReference() {
         // (8192 - (100 + 1 placeholder) - 16) / 32 = 252 > 224, so 224 frames: int(i * 2940/224)
         ContextPlan p = TdcPlanner.plan(List.of(2940), 100, DEF);
-        assertThat(p.cappedFrames()).isEqualTo(224);
         assertThat(p.frames()).isEqualTo(224);
+        assertThat(p.framesWithTokens()).isEqualTo(224);
         assertThat(p.chunks()).isEqualTo(28);
         assertThat(p.staticTokens()).isEqualTo(28 * 156);
         assertThat(p.compressedTokens()).isEqualTo(28 * 7 * 16);
@@ -61,7 +61,7 @@ class TdcPlannerTest {
     void aLongPromptLowersTheCapThroughTheBudgetFormula() {
         // (8192 - 4001 - 16) / 32 = 130 frames
         ContextPlan p = TdcPlanner.plan(List.of(700), 4000, DEF);
-        assertThat(p.cappedFrames()).isEqualTo(130);
+        assertThat(p.frames()).isEqualTo(130);
         assertThat(p.lvcotSegments()).isEqualTo(2);
     }
 
@@ -88,6 +88,7 @@ class TdcPlannerTest {
         assertThat(p.compressedTokens()).isEqualTo(20 * 31);
         assertThat(p.separatorTokens()).isEqualTo(20 * 2);
         assertThat(p.frames()).isEqualTo(60);
+        assertThat(p.framesWithTokens()).isEqualTo(60); // every frame keeps tokens: 2 compressed ones lose 1 each
         assertThat(p.totalTokens()).isEqualTo(3780 + 100);
         assertThat(p.chunkDetail().get(0).keptTokens()).isEqualTo(189);
     }
@@ -98,13 +99,42 @@ class TdcPlannerTest {
         // each keeps 96 tokens: part of its static frame, nothing else. 20 of 60 frames remain.
         List<Integer> scenes = Collections.nCopies(20, 3);
         ContextPlan p = TdcPlanner.plan(scenes, 100, DEF.withBudget(2048).withMaxFrames(1000));
-        assertThat(p.cappedFrames()).isEqualTo(60);
+        assertThat(p.frames()).isEqualTo(60);
         assertThat(p.trimPerChunk()).isEqualTo(95);
         assertThat(p.staticTokens()).isEqualTo(20 * 96);
         assertThat(p.compressedTokens()).isZero();
         assertThat(p.separatorTokens()).isZero();
-        assertThat(p.frames()).isEqualTo(20);
+        assertThat(p.framesWithTokens()).isEqualTo(20);
+        assertThat(p.scenes()).isEqualTo(20);
         assertThat(p.totalTokens()).isEqualTo(1920 + 100).isLessThanOrEqualTo(2048 - 16);
+    }
+
+    @Test
+    void fortyNineMinutesAt8KIn24ScenesKeepsThe224FrameCapAndTrimsEveryChunkEvenly() {
+        // The cap picks frame int(13.125 i), i < 224. Cut the 2940 frames so that 16 scenes hold 9
+        // picked frames and 8 hold 10: chunks (8,1) x16 and (8,2) x8 = 48 chunks,
+        // 24*276 + 16*157 + 8*174 = 10528 tokens for 8192 - 16 - 100 = 8076 allowed:
+        // excess 2452, ceil(2452 / 48) = 52 off every chunk's end.
+        List<Integer> scenes = new java.util.ArrayList<>();
+        int picked = 0, start = 0;
+        for (int s = 0; s < 24; s++) {
+            picked += s < 16 ? 9 : 10;
+            int end = s == 23 ? 2940 : (int) Math.floor(13.125 * picked); // first picked frame of the next scene
+            scenes.add(end - start);
+            start = end;
+        }
+        ContextPlan p = TdcPlanner.plan(scenes, 100, DEF);
+        assertThat(p.frames()).isEqualTo(224);
+        assertThat(p.scenes()).isEqualTo(24);
+        assertThat(p.chunks()).isEqualTo(48);
+        assertThat(p.trimPerChunk()).isEqualTo(52);
+        // chunk of 8 keeps 224 = static 156 + sep + 3 x (16 + sep) + 16: 5 frames keep tokens;
+        // chunk of 1 keeps 105 static tokens, chunk of 2 keeps 122: their static frame only.
+        assertThat(p.staticTokens()).isEqualTo(24 * 156 + 16 * 105 + 8 * 122);
+        assertThat(p.compressedTokens()).isEqualTo(24 * 4 * 16);
+        assertThat(p.separatorTokens()).isEqualTo(24 * 4);
+        assertThat(p.framesWithTokens()).isEqualTo(24 * 5 + 16 + 8);
+        assertThat(p.totalTokens()).isEqualTo(8032 + 100).isLessThanOrEqualTo(8192 - 16);
     }
 
     @Test
@@ -142,12 +172,12 @@ class TdcPlannerTest {
     }
 
     @Test
-    void serialisesExactlyTheContractFields() throws Exception {
+    void serialisesTheContractFieldsInOrderThenFramesWithTokens() throws Exception {
         JsonNode json = new ObjectMapper().valueToTree(TdcPlanner.plan(List.of(5, 5), 50, DEF));
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("frames", "scenes", "chunks", "staticTokens", "compressedTokens",
-                "separatorTokens", "totalTokens", "lvcotSegments");
+                "separatorTokens", "totalTokens", "lvcotSegments", "framesWithTokens");
         assertThat(json.get("chunks").asInt()).isEqualTo(2);
     }
 
