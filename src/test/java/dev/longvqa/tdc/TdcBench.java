@@ -42,8 +42,8 @@ public final class TdcBench {
             NDArray ids = m.create(question, new Shape(1, text));
             QFormerCost cost = new QFormerCost(hidden, heads, layers, 2, width, keys, k, text, absorb);
             double gflop = 2e-9 * cost.totalMacs(), boundGflop = 2e-9 * cost.lowerBoundMacs();
-            System.out.printf(Locale.ROOT, "java-djl absorb=%s threads=%d hidden=%d heads=%d layers=%d width=%d keys=%d k=%d text=%d%n",
-                    absorb, Integer.getInteger("threads", 2), hidden, heads, layers, width, keys, k, text);
+            System.out.printf(Locale.ROOT, "java-djl device=%s absorb=%s cores=%d hidden=%d heads=%d layers=%d width=%d keys=%d k=%d text=%d%n",
+                    m.getDevice(), absorb, Runtime.getRuntime().availableProcessors(), hidden, heads, layers, width, keys, k, text);
             System.out.printf(Locale.ROOT, "cost gflop_per_frame=%.2f (self-attn %.2f, cross-attn %.2f, ffn %.2f, proj %.2f) "
                             + "exact_lower_bound_gflop=%.2f%n", gflop, 2e-9 * cost.selfAttentionMacs(),
                     2e-9 * cost.crossAttentionMacs(), 2e-9 * cost.feedForwardMacs(), 2e-9 * cost.projectionMacs(), boundGflop);
