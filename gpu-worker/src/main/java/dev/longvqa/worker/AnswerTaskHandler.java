@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * An "answer" task: one final pass per question over the segment summaries; each answer is
- * written to {@code jobs/{jobId}/answers/{questionId}.json} and returned inline (abbreviated past
+ * An "answer" task: one final pass per question over the segment summaries and, for a model that
+ * sees images, up to the frame budget of stored frames spread over the whole video (as the
+ * reference's final pass sees the video); each answer is written to
+ * {@code jobs/{jobId}/answers/{questionId}.json} and returned inline (abbreviated past
  * {@link #INLINE_CHARS}, so many long answers stay under the 256 KiB task-output limit).
  */
 public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTask> {
@@ -26,12 +28,19 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
     private final String bucket;
     private final Answerer answerer;
     private final ObjectMapper json;
+    private final int maxFrames;
 
-    public AnswerTaskHandler(BlobStores stores, String bucket, Answerer answerer, ObjectMapper json) {
+    public AnswerTaskHandler(BlobStores stores, String bucket, Answerer answerer, ObjectMapper json, int maxFrames) {
         this.stores = stores;
         this.bucket = bucket;
         this.answerer = answerer;
         this.json = json;
+        this.maxFrames = maxFrames;
+    }
+
+    /** Frames per pass: the configured budget, lowered by what the model takes (0 for a text-only one). */
+    int imageBudget() {
+        return Math.max(0, Math.min(maxFrames, answerer.maxImages()));
     }
 
     @Override
@@ -55,13 +64,15 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
                     n.path("endSec").asDouble(), n.path("summary").asText("")));
         }
         segments.sort(Comparator.comparingInt(Answerer.SegmentSummary::index));
+        VideoView view = videoView(store, t, segments);
 
         ObjectNode result = json.createObjectNode();
         ArrayNode answers = result.putArray("answers");
         Tokens total = Tokens.NONE;
         for (TaskMessage.QuestionRef q : t.questions()) {
             if (Thread.interrupted()) throw new InterruptedException();
-            Answerer.AnswerResult r = answerer.answer(new Answerer.AnswerRequest(t.jobId(), t.video(), segments, q));
+            Answerer.AnswerResult r = answerer.answer(new Answerer.AnswerRequest(t.jobId(), t.video(), segments, q,
+                    view.durationSec(), view.scenes(), view.frames()));
             total = total.plus(r.tokens());
             String key = Layout.answer(t.jobId(), q.id());
             ObjectNode doc = json.createObjectNode();
@@ -72,6 +83,8 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
             doc.put("promptTokens", r.tokens().prompt());
             doc.put("completionTokens", r.tokens().completion());
             doc.put("model", answerer.modelId());
+            var times = doc.putArray("frameTimesSec");
+            view.frames().forEach(f -> times.add(f.timeSec()));
             try {
                 store.put(key, json.writeValueAsBytes(doc), "application/json");
             } catch (IOException e) {
@@ -90,5 +103,25 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         tok.put("prompt", total.prompt());
         tok.put("completion", total.completion());
         return result;
+    }
+
+    /** What every question's pass shows of the video: the same frames for all of them, read once. */
+    private record VideoView(double durationSec, List<SceneInfo> scenes, List<FrameImage> frames) {}
+
+    private VideoView videoView(BlobStore store, TaskMessage.AnswerTask t, List<Answerer.SegmentSummary> segments)
+            throws InterruptedException {
+        int budget = imageBudget();
+        // a text-only model answers from the summaries: nothing to read
+        if (budget == 0) return new VideoView(0, List.of(), List.of());
+        String scenesKey = t.scenesKey() != null ? t.scenesKey() : Layout.scenes(t.jobId());
+        JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
+        double duration = scenesDoc.path("durationSec").asDouble(0);
+        if (!(duration > 0)) duration = segments.stream().mapToDouble(Answerer.SegmentSummary::endSec).max().orElse(0);
+        FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
+        if (!(duration > 0) && !catalog.entries().isEmpty()) duration = catalog.entries().getLast().timeSec();
+        // the whole video, its last frame included (the core's AskPipeline does the same)
+        List<FrameImage> frames = JobFrames.fetch(store, catalog.spread(0, duration + 1e-6, budget));
+        List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, 0, Math.max(duration, 1e-3));
+        return new VideoView(duration, scenes, frames);
     }
 }

@@ -3,21 +3,40 @@ package dev.longvqa.worker;
 import java.util.List;
 
 /**
- * The final LVCoT pass for one question, from the segment summaries. Built once at start-up and
- * kept; thread-safe. The lead adapts {@code dev.longvqa.reason.Lvcot#answerAll} to this;
- * {@link OpenAiAnswerer} is the HTTP default.
+ * The final LVCoT pass for one question, from the segment summaries and (for a model that sees
+ * images) frames spread over the whole video. Built once at start-up and kept; thread-safe.
+ * {@link LvcotEngine} implements it over the core's LVCoT.
  */
 public interface Answerer {
     String modelId();
+
+    /** Frames worth fetching for one pass: 0 when the model takes no images. */
+    default int maxImages() {
+        return Integer.MAX_VALUE;
+    }
 
     AnswerResult answer(AnswerRequest request) throws InterruptedException;
 
     /** One summary, as stored in {@code segments/{i}.json}. */
     record SegmentSummary(int index, double startSec, double endSec, String summary) {}
 
-    record AnswerRequest(String jobId, VideoRef video, List<SegmentSummary> segments, TaskMessage.QuestionRef question) {
+    /**
+     * @param durationSec the video's length from {@code scenes.json}; 0 when unknown (the last
+     *                    summary's end stands in)
+     * @param scenes      the video's scenes, for the times the pass lists; may be empty
+     * @param frames      frames spread over the video, in time order; empty for a text-only pass
+     */
+    record AnswerRequest(String jobId, VideoRef video, List<SegmentSummary> segments, TaskMessage.QuestionRef question,
+                         double durationSec, List<SceneInfo> scenes, List<FrameImage> frames) {
         public AnswerRequest {
             segments = List.copyOf(segments);
+            scenes = List.copyOf(scenes);
+            frames = List.copyOf(frames);
+        }
+
+        /** A pass from the summaries alone. */
+        public AnswerRequest(String jobId, VideoRef video, List<SegmentSummary> segments, TaskMessage.QuestionRef question) {
+            this(jobId, video, segments, question, 0, List.of(), List.of());
         }
     }
 

@@ -109,6 +109,20 @@ public final class FrameCatalog {
         return chosen;
     }
 
+    /**
+     * Up to {@code max} frames of {@code [startSec, endSec)}, evenly spread over it: the rule
+     * of the core's {@code FrameStore.spread} behind {@code AskPipeline}, so the worker's final
+     * pass shows what {@code longvqa ask} would.
+     */
+    public List<Entry> spread(double startSec, double endSec, int max) {
+        List<Entry> inside = entries.stream().filter(e -> e.timeSec() >= startSec && e.timeSec() < endSec).toList();
+        if (max <= 0) return List.of();
+        if (inside.size() <= max) return inside;
+        List<Entry> out = new ArrayList<>(max);
+        for (int k = 0; k < max; k++) out.add(inside.get((int) ((k + 0.5) * inside.size() / max)));
+        return out;
+    }
+
     private static List<Double> evenly(double start, double end, int n) {
         List<Double> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) out.add(start + (end - start) * (i + 0.5) / n);

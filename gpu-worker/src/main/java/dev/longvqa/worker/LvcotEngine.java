@@ -1,6 +1,8 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.reason.AnswerOutput;
+import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotSettings;
@@ -15,29 +17,44 @@ import dev.longvqa.video.Images;
 import dev.longvqa.video.RgbImage;
 
 import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
- * The worker's passes run by the core's LVCoT over any {@link LanguageModel} — the embedded DJL
- * runtime on the GPU, or a remote server — so the prompts, timestamps and answer layout are the
- * ones {@code longvqa ask} uses. The worker keeps its own S3 cache, so LVCoT's is off here.
+ * The worker's passes run by the core's LVCoT over any {@link LanguageModel} — an
+ * OpenAI-compatible server, Bedrock, the embedded DJL runtime on the GPU, llama.cpp — so the
+ * prompts, timestamps and answer layout are the ones {@code longvqa ask} uses. The worker keeps
+ * its own S3 cache, so LVCoT's is off here.
+ *
+ * <p>Frames: both passes show the frames the handlers fetched (scene frames for a segment,
+ * frames spread over the whole video for the answer), as images when the model's
+ * {@link Capabilities} accept them; {@link #maxImages()} tells the handlers how many are worth
+ * fetching. A text-only model gets none and answers from the summaries.
  */
 public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LvcotEngine.class.getName());
+
     private final LanguageModel model;
-    private final Lvcot lvcot;
+    private final Lvcot segments;
+    /** The final pass with frames of the whole video before the summaries (the reference's layout). */
+    private final Lvcot answersWithVideo;
+    /** The final pass from the summaries alone: a text-only model, or a video with no stored frames. */
+    private final Lvcot answersFromText;
 
     public LvcotEngine(LanguageModel model, LvcotSettings settings) {
         this.model = model;
-        // The answer task carries summaries, not frames: the final pass works from text alone.
-        this.lvcot = new Lvcot(model, SegmentCache.none(), settings.toBuilder().finalPassVideo(false).build());
+        this.segments = new Lvcot(model, SegmentCache.none(), settings);
+        this.answersWithVideo = new Lvcot(model, SegmentCache.none(), settings.toBuilder().finalPassVideo(true).build());
+        this.answersFromText = new Lvcot(model, SegmentCache.none(), settings.toBuilder().finalPassVideo(false).build());
     }
 
     @Override
     public String cacheId() {
-        return model.cacheId() + "|" + lvcot.settings().segmentFingerprint();
+        return model.cacheId() + "|" + segments.settings().segmentFingerprint();
     }
 
     @Override
@@ -45,39 +62,91 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         return model.id();
     }
 
+    /** Frames one pass can show: the settings' budget, capped by what the model accepts (0: text only). */
     @Override
-    public SegmentResult summarize(SegmentRequest r) {
+    public int maxImages() {
+        Capabilities caps = model.capabilities();
+        return caps.images() ? Math.max(0, Math.min(segments.settings().maxImagesPerPass(), caps.maxImages())) : 0;
+    }
+
+    @Override
+    public SegmentResult summarize(SegmentRequest r) throws InterruptedException {
         List<Scene> scenes = r.scenes().stream().map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
-        List<TimedFrame> frames = r.frames().stream().map(f -> new TimedFrame(f.timeSec(), decode(f.jpeg()))).toList();
+        List<TimedFrame> frames = decode(r.frames());
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), r.endSec(), frames.size(), scenes,
                 (start, end) -> new SegmentInput(start, end, scenes, frames, null, ""));
         // Older task messages do not say how many segments there are: "index + 1" is then a true lower bound.
         int count = r.count() > r.index() ? r.count() : r.index() + 1;
-        SegmentOutput out = lvcot.segment(video, new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec()));
-        return new SegmentResult(out.summary(), new Tokens(out.promptTokens(), out.completionTokens()));
+        SegmentOutput out = pass(() -> segments.segment(video, new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec())));
+        return new SegmentResult(out.summary(), tokens(out.promptTokens(), out.completionTokens()));
     }
 
     @Override
-    public AnswerResult answer(AnswerRequest r) {
-        double end = r.segments().stream().mapToDouble(SegmentSummary::endSec).max().orElse(1);
-        List<SegmentOutput> segments = r.segments().stream()
+    public AnswerResult answer(AnswerRequest r) throws InterruptedException {
+        List<SegmentOutput> summaries = r.segments().stream()
                 .map(s -> new SegmentOutput(s.index(), s.startSec(), s.endSec(), s.summary(), 0, 0)).toList();
-        VideoContext video = new VideoContext(identity(r.video(), r.jobId()), Math.max(end, 1e-3), 0, List.of(),
-                (start, stop) -> new SegmentInput(start, stop, List.of(), List.of(), null, ""));
-        AnswerOutput a = lvcot.answerAll(video, segments, List.of(new Question(r.question().id(), r.question().text()))).getFirst();
-        return new AnswerResult(a.answer(), new Tokens(a.promptTokens(), a.completionTokens()));
+        List<TimedFrame> frames = maxImages() > 0 ? decode(r.frames()) : List.of();
+        double end = Math.max(r.durationSec(), r.segments().stream().mapToDouble(SegmentSummary::endSec).max().orElse(0));
+        if (!frames.isEmpty()) end = Math.max(end, frames.getLast().timeSec());
+        List<Scene> scenes = r.scenes().stream().map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
+        VideoContext video = new VideoContext(identity(r.video(), r.jobId()), Math.max(end, 1e-3), frames.size(), scenes,
+                (start, stop) -> new SegmentInput(start, stop,
+                        scenes.stream().filter(s -> s.endSec() > start && s.startSec() < stop).toList(),
+                        frames.stream().filter(f -> f.timeSec() >= start && f.timeSec() <= stop).toList(), null, ""));
+        Lvcot lvcot = frames.isEmpty() ? answersFromText : answersWithVideo;
+        Question q = new Question(r.question().id(), r.question().text());
+        AnswerOutput a = pass(() -> lvcot.answerAll(video, summaries, List.of(q)).getFirst());
+        return new AnswerResult(a.answer(), tokens(a.promptTokens(), a.completionTokens()));
+    }
+
+    /**
+     * One model call. The core backends turn an interrupt (the worker abandoning the task on
+     * shutdown or a lost token) into a TRANSIENT error with the flag set; the worker must see it
+     * as the interrupt it is, so it neither reports nor deletes the message.
+     */
+    private static <T> T pass(Supplier<T> call) throws InterruptedException {
+        try {
+            return call.get();
+        } catch (LongVqaException e) {
+            if (Thread.interrupted()) {
+                InterruptedException ie = new InterruptedException("task abandoned: " + e.getMessage());
+                ie.initCause(e);
+                throw ie;
+            }
+            throw e;
+        }
+    }
+
+    /** Backends report -1 when a server sends no usage: the task output counts what is known. */
+    private static Tokens tokens(long prompt, long completion) {
+        return new Tokens(Math.max(0, prompt), Math.max(0, completion));
     }
 
     private static String identity(VideoRef v, String jobId) {
         return v == null ? jobId : v.bucket() + "/" + v.key() + "@" + (v.versionId() != null ? v.versionId() : v.etag());
     }
 
-    private static RgbImage decode(byte[] jpeg) {
-        try {
-            return Images.fromBufferedImage(ImageIO.read(new ByteArrayInputStream(jpeg)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Stored JPEGs to frames; one that does not decode is skipped, as a missing one is. */
+    private static List<TimedFrame> decode(List<FrameImage> jpegs) throws InterruptedException {
+        List<TimedFrame> out = new java.util.ArrayList<>(jpegs.size());
+        for (FrameImage f : jpegs) {
+            if (Thread.interrupted()) throw new InterruptedException();
+            RgbImage image = decode(f);
+            if (image != null) out.add(new TimedFrame(f.timeSec(), image));
         }
+        return out;
+    }
+
+    private static RgbImage decode(FrameImage f) {
+        try {
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(f.jpeg()));
+            if (img != null) return Images.fromBufferedImage(img);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("frame " + f.key() + " does not decode (" + e + "); the pass goes on without it");
+            return null;
+        }
+        LOG.warning("frame " + f.key() + " is not an image; the pass goes on without it");
+        return null;
     }
 
     @Override

@@ -5,8 +5,7 @@ import java.util.List;
 /**
  * The question-independent LVCoT pass over one segment, as the worker needs it. Built once at
  * start-up and kept (models stay loaded between tasks); implementations are thread-safe when the
- * worker runs more than one slot. The lead adapts {@code dev.longvqa.reason.Lvcot#segment} to
- * this; {@link OpenAiSegmentSummarizer} is the HTTP default.
+ * worker runs more than one slot. {@link LvcotEngine} implements it over the core's LVCoT.
  *
  * <p>Throws {@link dev.longvqa.pipeline.LongVqaException} for expected failures (its code becomes
  * the Step Functions error name) and {@link InterruptedException} when the task is abandoned.
@@ -18,13 +17,12 @@ public interface SegmentSummarizer {
      */
     String cacheId();
 
+    /** Frames worth fetching for one pass: 0 when the model takes no images. */
+    default int maxImages() {
+        return Integer.MAX_VALUE;
+    }
+
     SegmentResult summarize(SegmentRequest request) throws InterruptedException;
-
-    /** A scene inside the segment, from scenes.json. */
-    record SceneInfo(int index, double startSec, double endSec) {}
-
-    /** A sampled frame (JPEG bytes as stored under {@code jobs/{jobId}/frames/}). */
-    record FrameImage(double timeSec, String key, byte[] jpeg) {}
 
     /** {@code count}: how many segments the video has, 0 when the task did not say. */
     record SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,

@@ -44,7 +44,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
      * moves the boundaries).
      */
     public String cacheKey(TaskMessage.SegmentTask t) {
-        String s = String.join("\n", t.video().identity(), summarizer.cacheId(), "frames=" + maxFrames,
+        String s = String.join("\n", t.video().identity(), summarizer.cacheId(), "frames=" + imageBudget(),
                 Integer.toString(t.segment().index()), Double.toString(t.segment().startSec()),
                 Double.toString(t.segment().endSec()));
         try {
@@ -103,30 +103,30 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         double start = t.segment().startSec();
         double end = t.segment().endSec();
         String scenesKey = t.scenesKey() != null ? t.scenesKey() : Layout.scenes(t.jobId());
-        JsonNode scenesDoc = store.get(scenesKey).flatMap(this::readObject).map(n -> (JsonNode) n).orElse(json.createObjectNode());
-        List<SegmentSummarizer.SceneInfo> scenes = new ArrayList<>();
+        JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
+        List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, start, end);
+        // the frame nearest each scene's representative time (else its middle): one frame per shot
         List<Double> targets = new ArrayList<>();
         for (JsonNode s : scenesDoc.path("scenes")) {
             double s0 = s.path("startSec").asDouble(), s1 = s.path("endSec").asDouble();
             if (s1 <= start || s0 >= end) continue;
             double c0 = Math.max(s0, start), c1 = Math.min(s1, end);
-            scenes.add(new SegmentSummarizer.SceneInfo(s.path("index").asInt(scenes.size()), c0, c1));
             double rep = s.path("representativeSec").asDouble((c0 + c1) / 2);
             targets.add(rep >= c0 && rep <= c1 ? rep : (c0 + c1) / 2);
         }
-        List<SegmentSummarizer.FrameImage> frames = new ArrayList<>();
-        if (maxFrames > 0) {
+        int budget = imageBudget();
+        List<FrameImage> frames = List.of();
+        if (budget > 0) {
             FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), scenesDoc.path("durationSec").asDouble(0), json);
-            for (FrameCatalog.Entry e : catalog.pick(start, end, targets, maxFrames)) {
-                if (Thread.interrupted()) throw new InterruptedException();
-                // a frame that vanished is not worth failing the task: the pass still has text
-                store.get(e.key()).ifPresentOrElse(
-                        b -> frames.add(new SegmentSummarizer.FrameImage(e.timeSec(), e.key(), b)),
-                        () -> LOG.warning("frame " + e.key() + " listed but missing"));
-            }
+            frames = JobFrames.fetch(store, catalog.pick(start, end, targets, budget));
         }
         return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), t.segment().count(), start, end,
                 scenes, frames);
+    }
+
+    /** Frames per pass: the configured budget, lowered by what the model takes (0 for a text-only one). */
+    int imageBudget() {
+        return Math.max(0, Math.min(maxFrames, summarizer.maxImages()));
     }
 
     private Optional<ObjectNode> readObject(byte[] b) {

@@ -9,9 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * The worker wired from config: clients, models, handlers, loop and health server. Models (the
- * summarizer and answerer) are created here once and shared by every task. The local cloud can
- * start one in-process with {@link #start(WorkerConfig, SegmentSummarizer, Answerer)}.
+ * The worker wired from config: clients, model, handlers, loop and health server. The model is
+ * opened here once ({@link WorkerModel}: the core backend named by {@link WorkerConfig#modelSpec()})
+ * and shared by every task. The local cloud can start one in-process over a model it opened itself
+ * with {@link #start(WorkerConfig, SegmentSummarizer, Answerer)}.
  */
 public final class WorkerApp implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WorkerApp.class.getName());
@@ -20,55 +21,49 @@ public final class WorkerApp implements AutoCloseable {
     private final AwsClients aws;
     private final Worker worker;
     private final HealthServer health;
+    private final AutoCloseable model;
 
-    private WorkerApp(WorkerConfig config, AwsClients aws, Worker worker, HealthServer health) {
+    private WorkerApp(WorkerConfig config, AwsClients aws, Worker worker, HealthServer health, AutoCloseable model) {
         this.config = config;
         this.aws = aws;
         this.worker = worker;
         this.health = health;
+        this.model = model;
     }
 
-    /**
-     * With {@code LONGVQA_LLM} set (a model spec such as {@code runtime:smolvlm-256m} or
-     * {@code openai:http://host:8000/v1}): the core's LVCoT over that model, loaded once. Otherwise
-     * the OpenAI-compatible client configured by {@code LLM_BASE_URL}.
-     */
+    /** Opens the configured model ({@link WorkerModel#open}) and starts the worker over it; stopping closes it. */
     public static WorkerApp start(WorkerConfig config) throws IOException {
-        return start(config, System.getenv("LONGVQA_LLM"));
-    }
-
-    /** With the core model {@code spec} when given (see {@link #start(WorkerConfig)}), else the HTTP default. */
-    public static WorkerApp start(WorkerConfig config, String spec) throws IOException {
-        if (spec != null && !spec.isBlank()) {
-            var options = dev.longvqa.reason.backend.BackendOptions.builder();
-            if (spec.startsWith("bedrock:")) {
-                options.converse(new BedrockSdkTransport(software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient.create()));
-            }
-            LvcotEngine engine = new LvcotEngine(dev.longvqa.reason.backend.LanguageModels.fromSpec(spec, options.build()),
-                    dev.longvqa.reason.LvcotSettings.builder().segmentMaxTokens(config.maxTokens()).build());
-            return start(config, engine, engine);
+        WorkerModel model = WorkerModel.open(config);
+        try {
+            return start(config, model.engine(), model.engine(), model);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
         }
-        ObjectMapper json = new ObjectMapper();
-        OpenAiChat chat = OpenAiChat.from(config, json);
-        return start(config, new OpenAiSegmentSummarizer(chat, config.maxTokens()), new OpenAiAnswerer(chat, config.maxTokens()));
     }
 
+    /** Over passes the caller built and owns (the local cloud's engine). */
     public static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer) throws IOException {
+        return start(config, summarizer, answerer, null);
+    }
+
+    private static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer, AutoCloseable owned)
+            throws IOException {
         ObjectMapper json = new ObjectMapper();
         AwsClients aws = new AwsClients(config);
         BlobStores stores = blobStores(config, aws);
         TaskHandler.Handlers handlers = new TaskHandler.Handlers(
-                new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxFramesPerSegment()),
-                new AnswerTaskHandler(stores, config.bucket(), answerer, json));
+                new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxImagesPerPass()),
+                new AnswerTaskHandler(stores, config.bucket(), answerer, json, config.maxImagesPerPass()));
         JobRows rows = config.jobsTable() == null ? null : new JobRows(aws.dynamo(), config.jobsTable());
         Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers, json);
         HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running, json);
         worker.start();
         int gpus = Gpus.visible(System.getenv("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS);
         LOG.info("worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
-                + " GPU(s) visible), model " + config.llmModel() + " at " + config.llmBaseUrl()
-                + (health != null ? ", health on :" + health.port() : ""));
-        return new WorkerApp(config, aws, worker, health);
+                + " GPU(s) visible), model " + answerer.modelId() + ", up to " + Math.min(config.maxImagesPerPass(), answerer.maxImages())
+                + " frame(s) per pass" + (health != null ? ", health on :" + health.port() : ""));
+        return new WorkerApp(config, aws, worker, health, owned);
     }
 
     static BlobStores blobStores(WorkerConfig config, AwsClients aws) {
@@ -91,10 +86,31 @@ public final class WorkerApp implements AutoCloseable {
         boolean finished = worker.shutdown(grace);
         if (health != null) health.close();
         aws.close();
+        closeModel();
         return finished;
     }
 
-    /** Abrupt stop, as if the process died: nothing reported, nothing handed back. */
+    /**
+     * Bounded: an HTTP backend's close waits for requests still on the wire, and an abandoned
+     * task's may not have unwound yet; the process must exit within its stop timeout regardless.
+     */
+    private void closeModel() {
+        if (model == null) return;
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                model.close();
+            } catch (Exception e) {
+                LOG.warning("closing the model: " + e);
+            }
+        });
+        try {
+            if (!t.join(Duration.ofSeconds(5))) LOG.warning("model still closing after 5 s; leaving it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Abrupt stop, as if the process died: nothing reported, nothing handed back, nothing closed gracefully. */
     public void kill() {
         worker.kill();
         if (health != null) health.close();

@@ -17,8 +17,12 @@ import java.util.function.Function;
  * @param queueUrl          the GPU task queue (required)
  * @param bucket            the artifacts bucket; null means "the bucket named in each task's video"
  * @param jobsTable         the job table (null: no job-row updates, e.g. in a bare test)
- * @param llmBaseUrl        OpenAI-compatible server, e.g. {@code http://localhost:8000/v1}
- * @param llmModel          the model name sent in each request (and part of the cache key)
+ * @param llmSpec           a core model spec ({@code openai:URL}, {@code bedrock:MODEL_ID},
+ *                          {@code runtime:MODEL}, {@code gguf:PATH}, {@code openai-embeds:URL}); null =
+ *                          {@code openai:} + {@code llmBaseUrl}, see {@link #modelSpec()}
+ * @param llmBaseUrl        the OpenAI-compatible server used when no spec is given, e.g. {@code http://localhost:8000/v1}
+ * @param llmModel          the model name sent in each request (and part of the cache key); null =
+ *                          the first model the server lists ({@code GET /models})
  * @param llmApiKey         bearer token for the LLM server; may be null
  * @param concurrency       task slots: how many tasks run at once (default: one per GPU, else 1)
  * @param waitTimeSeconds   SQS long-poll wait (20 in production; short in tests so stop is quick)
@@ -29,21 +33,22 @@ import java.util.function.Function;
  * @param shutdownGrace     how long SIGTERM waits for in-flight tasks before handing them back
  * @param healthPort        port of /health and /ready; 0 = any free port, negative = no server
  * @param device            cpu, gpu or auto: where local models run (the HTTP backend ignores it)
- * @param llmRetries        attempts per LLM request on transient faults (5xx, 429, I/O)
- * @param llmRetryBase      first back-off between LLM attempts (doubles each time)
+ * @param llmRetries        attempts per LLM request on transient faults (5xx, 429, timeouts, resets)
+ * @param llmRetryBase      first back-off between LLM attempts (doubles each time, with jitter)
  * @param llmTimeout        per-request timeout
- * @param maxFramesPerSegment scene frames shown per segment pass (0 = text only)
+ * @param maxImagesPerPass  frames shown per pass, segment and answer alike (0 = text only); a
+ *                          model that accepts fewer images, or none, lowers it
  * @param maxTokens         max_tokens per LLM pass
  * @param awsEndpoint       explicit endpoint for all AWS clients (tests); null = SDK default, which
  *                          already honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>
  * @param sqsEndpoint       per-service overrides (tests); null = {@code awsEndpoint}
  * @param blobRoot          when set, artifacts are read and written under this directory instead of S3
  */
-public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI llmBaseUrl, String llmModel,
+public record WorkerConfig(String queueUrl, String bucket, String jobsTable, String llmSpec, URI llmBaseUrl, String llmModel,
                            String llmApiKey, int concurrency, int waitTimeSeconds, Duration heartbeatInterval,
                            Duration visibilityExtension, Duration poisonBackoff, int maxReceiveCount,
                            Duration shutdownGrace, int healthPort, Device device, int llmRetries,
-                           Duration llmRetryBase, Duration llmTimeout, int maxFramesPerSegment, int maxTokens,
+                           Duration llmRetryBase, Duration llmTimeout, int maxImagesPerPass, int maxTokens,
                            URI awsEndpoint, URI sqsEndpoint, URI sfnEndpoint, URI dynamoEndpoint, URI s3Endpoint,
                            Path blobRoot) {
 
@@ -59,7 +64,6 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
     public WorkerConfig {
         Objects.requireNonNull(queueUrl, "queueUrl (QUEUE_URL)");
         Objects.requireNonNull(llmBaseUrl, "llmBaseUrl (LLM_BASE_URL)");
-        Objects.requireNonNull(llmModel, "llmModel");
         Objects.requireNonNull(device, "device");
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
         if (waitTimeSeconds < 0 || waitTimeSeconds > 20) throw new IllegalArgumentException("waitTimeSeconds must be 0..20");
@@ -68,7 +72,9 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
             throw new IllegalArgumentException("visibilityExtension must exceed heartbeatInterval, or the message reappears while it is worked on");
         }
         if (llmRetries < 1) throw new IllegalArgumentException("llmRetries must be >= 1");
-        if (maxFramesPerSegment < 0) throw new IllegalArgumentException("maxFramesPerSegment must be >= 0");
+        if (maxImagesPerPass < 0) throw new IllegalArgumentException("maxImagesPerPass must be >= 0");
+        if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1");
+        if (llmSpec != null && llmSpec.isBlank()) llmSpec = null;
     }
 
     public static Builder builder() {
@@ -77,15 +83,24 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.queueUrl = queueUrl; b.bucket = bucket; b.jobsTable = jobsTable; b.llmBaseUrl = llmBaseUrl;
+        b.queueUrl = queueUrl; b.bucket = bucket; b.jobsTable = jobsTable; b.llmSpec = llmSpec; b.llmBaseUrl = llmBaseUrl;
         b.llmModel = llmModel; b.llmApiKey = llmApiKey; b.concurrency = concurrency; b.waitTimeSeconds = waitTimeSeconds;
         b.heartbeatInterval = heartbeatInterval; b.visibilityExtension = visibilityExtension; b.poisonBackoff = poisonBackoff;
         b.maxReceiveCount = maxReceiveCount; b.shutdownGrace = shutdownGrace; b.healthPort = healthPort; b.device = device;
         b.llmRetries = llmRetries; b.llmRetryBase = llmRetryBase; b.llmTimeout = llmTimeout;
-        b.maxFramesPerSegment = maxFramesPerSegment; b.maxTokens = maxTokens; b.awsEndpoint = awsEndpoint;
+        b.maxImagesPerPass = maxImagesPerPass; b.maxTokens = maxTokens; b.awsEndpoint = awsEndpoint;
         b.sqsEndpoint = sqsEndpoint; b.sfnEndpoint = sfnEndpoint; b.dynamoEndpoint = dynamoEndpoint; b.s3Endpoint = s3Endpoint;
         b.blobRoot = blobRoot;
         return b;
+    }
+
+    /**
+     * The core model spec the worker opens ({@code LanguageModels.fromSpec}): {@code LONGVQA_LLM}
+     * when set, else {@code openai:} + {@code LLM_BASE_URL}, today's default of an
+     * OpenAI-compatible server (a vLLM sidecar or a hosted API).
+     */
+    public String modelSpec() {
+        return llmSpec != null ? llmSpec : "openai:" + llmBaseUrl;
     }
 
     public URI endpointFor(String service) {
@@ -115,6 +130,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         b.queueUrl = get.apply("QUEUE_URL");
         b.bucket = get.apply("BUCKET_NAME");
         b.jobsTable = get.apply("JOBS_TABLE");
+        b.llmSpec = get.apply("LONGVQA_LLM");
         String llm = get.apply("LLM_BASE_URL");
         if (llm != null) b.llmBaseUrl = URI.create(llm);
         b.llmModel = or(get.apply("LLM_MODEL"), b.llmModel);
@@ -133,7 +149,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         b.healthPort = intOr(get.apply("HEALTH_PORT"), b.healthPort);
         b.llmRetries = intOr(get.apply("LLM_RETRIES"), b.llmRetries);
         b.llmTimeout = durationOr(get.apply("LLM_TIMEOUT_SECONDS"), b.llmTimeout);
-        b.maxFramesPerSegment = intOr(get.apply("WORKER_MAX_FRAMES"), b.maxFramesPerSegment);
+        b.maxImagesPerPass = intOr(get.apply("WORKER_MAX_FRAMES"), b.maxImagesPerPass);
         b.maxTokens = intOr(get.apply("LLM_MAX_TOKENS"), b.maxTokens);
         String blobRoot = get.apply("WORKER_BLOB_ROOT");
         if (blobRoot != null) b.blobRoot = Path.of(blobRoot);
@@ -170,8 +186,9 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         private String queueUrl;
         private String bucket;
         private String jobsTable;
+        private String llmSpec;
         private URI llmBaseUrl = URI.create("http://localhost:8000/v1");
-        private String llmModel = "default";
+        private String llmModel;
         private String llmApiKey;
         private int concurrency = 1;
         private int waitTimeSeconds = 20;
@@ -185,7 +202,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         private int llmRetries = 4;
         private Duration llmRetryBase = Duration.ofSeconds(1);
         private Duration llmTimeout = Duration.ofMinutes(5);
-        private int maxFramesPerSegment = 8;
+        private int maxImagesPerPass = 8;
         private int maxTokens = 256;
         private URI awsEndpoint;
         private URI sqsEndpoint;
@@ -197,6 +214,8 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         public Builder queueUrl(String v) { queueUrl = v; return this; }
         public Builder bucket(String v) { bucket = v; return this; }
         public Builder jobsTable(String v) { jobsTable = v; return this; }
+        /** A core model spec; wins over {@link #llmBaseUrl}. */
+        public Builder llmSpec(String v) { llmSpec = v; return this; }
         public Builder llmBaseUrl(URI v) { llmBaseUrl = v; return this; }
         public Builder llmModel(String v) { llmModel = v; return this; }
         public Builder llmApiKey(String v) { llmApiKey = v; return this; }
@@ -212,7 +231,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         public Builder llmRetries(int v) { llmRetries = v; return this; }
         public Builder llmRetryBase(Duration v) { llmRetryBase = v; return this; }
         public Builder llmTimeout(Duration v) { llmTimeout = v; return this; }
-        public Builder maxFramesPerSegment(int v) { maxFramesPerSegment = v; return this; }
+        public Builder maxImagesPerPass(int v) { maxImagesPerPass = v; return this; }
         public Builder maxTokens(int v) { maxTokens = v; return this; }
         public Builder awsEndpoint(URI v) { awsEndpoint = v; return this; }
         public Builder sqsEndpoint(URI v) { sqsEndpoint = v; return this; }
@@ -222,9 +241,9 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, URI
         public Builder blobRoot(Path v) { blobRoot = v; return this; }
 
         public WorkerConfig build() {
-            return new WorkerConfig(queueUrl, bucket, jobsTable, llmBaseUrl, llmModel, llmApiKey, concurrency,
+            return new WorkerConfig(queueUrl, bucket, jobsTable, llmSpec, llmBaseUrl, llmModel, llmApiKey, concurrency,
                     waitTimeSeconds, heartbeatInterval, visibilityExtension, poisonBackoff, maxReceiveCount,
-                    shutdownGrace, healthPort, device, llmRetries, llmRetryBase, llmTimeout, maxFramesPerSegment,
+                    shutdownGrace, healthPort, device, llmRetries, llmRetryBase, llmTimeout, maxImagesPerPass,
                     maxTokens, awsEndpoint, sqsEndpoint, sfnEndpoint, dynamoEndpoint, s3Endpoint, blobRoot);
         }
     }

@@ -16,9 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * A local OpenAI-compatible server ({@code POST /v1/chat/completions}) standing in for the
- * hosted or sidecar LLM. Each test sets {@link #behaviour}: request JSON to a reply (status,
- * content, delay). Requests are recorded for assertions.
+ * A local OpenAI-compatible server ({@code POST /v1/chat/completions}, {@code GET /v1/models})
+ * standing in for the hosted or sidecar LLM, which is outside the product. Each test sets
+ * {@link #behaviour}: request JSON to a reply (status, content, delay). Requests are recorded for
+ * assertions.
  */
 final class FakeLlm implements AutoCloseable {
     record Reply(int status, String content, long delayMillis, int promptTokens, int completionTokens) {
@@ -36,10 +37,23 @@ final class FakeLlm implements AutoCloseable {
     private final List<JsonNode> requests = new ArrayList<>();
     volatile Function<JsonNode, Reply> behaviour = r -> Reply.ok("ok");
     volatile String lastAuthorization;
+    /** What {@code GET /v1/models} lists first: the model a worker without LLM_MODEL asks for. */
+    static final String SERVED_MODEL = "served-vlm";
+    final java.util.concurrent.atomic.AtomicInteger modelListings = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeLlm() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
         server.createContext("/v1/chat/completions", this::handle);
+        server.createContext("/v1/models", ex -> {
+            try (ex) {
+                modelListings.incrementAndGet();
+                byte[] b = ("{\"object\":\"list\",\"data\":[{\"id\":\"" + SERVED_MODEL + "\",\"object\":\"model\"}]}")
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, b.length);
+                ex.getResponseBody().write(b);
+            }
+        });
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
     }
@@ -59,6 +73,23 @@ final class FakeLlm implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (JsonNode part : content) if (part.path("type").asText().equals("text")) sb.append(part.path("text").asText());
         return sb.toString();
+    }
+
+    /** The video time of each image part, read from the "[12s] " label the core puts before it. */
+    static List<String> imageLabels(JsonNode request) {
+        List<String> out = new ArrayList<>();
+        String pending = null;
+        JsonNode content = request.path("messages").get(request.path("messages").size() - 1).path("content");
+        for (JsonNode part : content) {
+            if (part.path("type").asText().equals("text")) {
+                var m = java.util.regex.Pattern.compile("\\[([0-9.]+s)\\] $").matcher(part.path("text").asText());
+                pending = m.find() ? m.group(1) : null;
+            } else if (part.path("type").asText().equals("image_url")) {
+                out.add(pending);
+                pending = null;
+            }
+        }
+        return out;
     }
 
     static List<String> imageUrls(JsonNode request) {

@@ -51,4 +51,24 @@ class FrameCatalogTest {
         assertThat(c.pick(40, 50, List.of(45.0), 4)).isEmpty();
         assertThat(c.pick(0, 10, List.of(5.0), 0)).isEmpty();
     }
+
+    @Test
+    void spreadsFramesOverARangeAsTheCoreFrameStoreDoes() {
+        var entries = new java.util.ArrayList<FrameCatalog.Entry>();
+        for (int t = 0; t < 30; t++) entries.add(new FrameCatalog.Entry(t, "f" + t));
+        FrameCatalog c = new FrameCatalog(entries);
+        // (k + 0.5) * n / max of the frames inside, as dev.longvqa.pipeline.FrameStore.spread picks
+        assertThat(c.spread(0, 30, 8)).extracting(FrameCatalog.Entry::key)
+                .containsExactly("f1", "f5", "f9", "f13", "f16", "f20", "f24", "f28");
+        assertThat(c.spread(10, 13, 8)).extracting(FrameCatalog.Entry::key).containsExactly("f10", "f11", "f12");
+        assertThat(c.spread(0, 30, 0)).isEmpty();
+        assertThat(c.spread(40, 50, 4)).isEmpty();
+        // the same rule, checked against the core's own implementation
+        try (var store = dev.longvqa.pipeline.FrameStore.createTemp()) {
+            var black = new dev.longvqa.video.RgbImage(2, 2, new byte[12]);
+            for (int t = 0; t < 30; t++) store.add(new dev.longvqa.video.SampledFrame(t, t, black, t, 0f));
+            assertThat(c.spread(3, 27, 5)).extracting(e -> (int) e.timeSec())
+                    .containsExactlyElementsOf(store.spread(3, 27, 5).stream().map(i -> (int) store.timeOf(i)).toList());
+        }
+    }
 }

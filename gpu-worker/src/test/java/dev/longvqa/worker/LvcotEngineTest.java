@@ -32,13 +32,19 @@ class LvcotEngineTest {
         try (LvcotEngine engine = new LvcotEngine(LanguageModels.fromSpec("runtime:" + MODEL, BackendOptions.builder().build()),
                 LvcotSettings.builder().segmentMaxTokens(6).answerMaxTokens(6).build())) {
             SegmentSummarizer.SegmentResult seg = engine.summarize(new SegmentSummarizer.SegmentRequest("job", video, 0, 2, 0, 10,
-                    List.of(new SegmentSummarizer.SceneInfo(0, 0, 10)),
-                    List.of(new SegmentSummarizer.FrameImage(2, "k2", jpeg), new SegmentSummarizer.FrameImage(7, "k7", jpeg))));
+                    List.of(new SceneInfo(0, 0, 10)),
+                    List.of(new FrameImage(2, "k2", jpeg), new FrameImage(7, "k7", jpeg))));
             assertThat(seg.tokens().prompt()).isGreaterThan(0);
             assertThat(seg.tokens().completion()).isBetween(1L, 6L);
             Answerer.AnswerResult answer = engine.answer(new Answerer.AnswerRequest("job", video,
                     List.of(new Answerer.SegmentSummary(0, 0, 10, "a red ball rolls")), new TaskMessage.QuestionRef("q0", "What rolls?")));
             assertThat(answer.tokens().prompt()).isGreaterThan(0);
+            // with frames of the whole video, the final pass shows them to a model that sees images
+            Answerer.AnswerResult withFrames = engine.answer(new Answerer.AnswerRequest("job", video,
+                    List.of(new Answerer.SegmentSummary(0, 0, 10, "a red ball rolls")), new TaskMessage.QuestionRef("q0", "What rolls?"),
+                    10, List.of(new SceneInfo(0, 0, 10)), List.of(new FrameImage(1, "k1", jpeg), new FrameImage(9, "k9", jpeg))));
+            assertThat(engine.maxImages()).as("the checkpoint has a vision tower; the runtime takes 8 images").isEqualTo(8);
+            assertThat(withFrames.tokens().prompt()).as("two images' tokens more").isGreaterThan(answer.tokens().prompt() + 2);
             assertThat(engine.modelId()).isEqualTo("runtime:" + MODEL);
         }
     }

@@ -37,6 +37,37 @@ class WorkerConfigTest {
     }
 
     @Test
+    void theOldLlmVariablesBecomeAnOpenAiSpecAndLongvqaLlmWins() {
+        WorkerConfig plain = WorkerConfig.from(Map.of("QUEUE_URL", "q"), new Properties());
+        assertThat(plain.modelSpec()).isEqualTo("openai:http://localhost:8000/v1");
+        assertThat(plain.llmModel()).as("unset: the server's first model").isNull();
+        assertThat(plain.maxImagesPerPass()).isEqualTo(8);
+        assertThat(plain.maxTokens()).isEqualTo(256);
+
+        WorkerConfig old = WorkerConfig.from(Map.of("QUEUE_URL", "q", "LLM_BASE_URL", "https://llm.example/v1",
+                "LLM_MODEL", "Qwen2-VL", "LLM_API_KEY", "sk-1", "LLM_RETRIES", "2", "LLM_TIMEOUT_SECONDS", "30",
+                "LLM_MAX_TOKENS", "96", "WORKER_MAX_FRAMES", "4"), new Properties());
+        assertThat(old.modelSpec()).isEqualTo("openai:https://llm.example/v1");
+        var options = WorkerModel.options(old).build();
+        assertThat(options.model()).isEqualTo("Qwen2-VL");
+        assertThat(options.apiKey()).isEqualTo("sk-1");
+        assertThat(options.retry().maxAttempts()).isEqualTo(2);
+        assertThat(options.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        var settings = WorkerModel.settings(old);
+        assertThat(settings.segmentMaxTokens()).isEqualTo(96);
+        assertThat(settings.answerMaxTokens()).isEqualTo(96);
+        assertThat(settings.maxImagesPerPass()).isEqualTo(4);
+
+        Properties props = new Properties();
+        props.setProperty("longvqa.longvqa.llm", "bedrock:anthropic.claude-3-haiku");
+        assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "LONGVQA_LLM", "runtime:smolvlm-256m",
+                "LLM_BASE_URL", "http://ignored/v1"), new Properties()).modelSpec()).isEqualTo("runtime:smolvlm-256m");
+        assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "LONGVQA_LLM", "runtime:x"), props).modelSpec())
+                .isEqualTo("bedrock:anthropic.claude-3-haiku");
+        assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").maxImagesPerPass(-1).build()).hasMessageContaining("maxImagesPerPass");
+    }
+
+    @Test
     void oneSlotPerVisibleGpuByDefault(@TempDir Path dir) throws Exception {
         Path procGpus = dir.resolve("gpus");
         assertThat(Gpus.visible(null, procGpus)).isZero(); // no driver: CPU fallback

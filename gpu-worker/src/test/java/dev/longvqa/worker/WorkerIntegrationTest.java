@@ -129,11 +129,10 @@ class WorkerIntegrationTest {
         // the pass saw the two scenes of 0-20 s: the frames at their representative times
         JsonNode request = llm.requests().get(before);
         assertThat(request.path("model").asText()).isEqualTo("test-model");
-        List<String> images = FakeLlm.imageUrls(request);
-        assertThat(images).hasSize(2);
-        assertThat(Base64.getDecoder().decode(images.get(0).substring("data:image/jpeg;base64,".length()))).isEqualTo(jpeg(5));
-        assertThat(Base64.getDecoder().decode(images.get(1).substring("data:image/jpeg;base64,".length()))).isEqualTo(jpeg(15));
-        assertThat(FakeLlm.userText(request)).contains("5.0s", "15.0s").doesNotContain("25.0s");
+        assertThat(FakeLlm.imageUrls(request).stream().map(WorkerIntegrationTest::frameShown)).containsExactly(5, 15);
+        assertThat(FakeLlm.imageLabels(request)).containsExactly("5s", "15s");
+        assertThat(FakeLlm.userText(request)).contains("from 0s to 20s", "Scenes: 0s–10s, 10s–20s.").doesNotContain("25s");
+        assertThat(segment.path("frameTimesSec")).extracting(JsonNode::asDouble).containsExactly(5.0, 15.0);
 
         await(Duration.ofSeconds(5), () -> emu.messagesIn(q.url()) == 0, "message deleted");
 
@@ -160,26 +159,14 @@ class WorkerIntegrationTest {
     }
 
     @Test
-    void answerTaskAnswersEveryQuestionFromTheSummaries() throws Exception {
+    void answerTaskAnswersEveryQuestionFromTheSummariesAndFramesOfTheWholeVideo() throws Exception {
         var q = emu.queues("ans-" + UUID.randomUUID(), 5, 3);
-        Path segs = root.resolve(BUCKET).resolve("jobs").resolve(jobId).resolve("segments");
-        Files.createDirectories(segs);
-        Files.writeString(segs.resolve("1.json"), "{\"index\":1,\"startSec\":15.0,\"endSec\":30.0,\"summary\":\"The cat leaves.\"}");
-        Files.writeString(segs.resolve("0.json"), "{\"index\":0,\"startSec\":0.0,\"endSec\":15.0,\"summary\":\"A cat enters.\"}");
-        llm.behaviour = r -> {
-            String text = FakeLlm.userText(r);
-            return FakeLlm.Reply.ok("answer to " + text.substring(text.lastIndexOf('\n') + 1));
-        };
+        writeSummaries();
         start(config(q).build());
         int before = llm.requests().size();
 
         String token = "tok-" + UUID.randomUUID();
-        ObjectNode body = base(token, "answer");
-        body.putArray("segmentKeys").add("jobs/" + jobId + "/segments/1.json").add("jobs/" + jobId + "/segments/0.json");
-        var qs = body.putArray("questions");
-        qs.addObject().put("id", "q0").put("text", "What enters?");
-        qs.addObject().put("id", "q1").put("text", "What happens at the end?");
-        send(q.url(), JSON.writeValueAsString(body));
+        send(q.url(), answerBody(token));
         await(Duration.ofSeconds(15), () -> !sfn.accepted("SendTaskSuccess", token).isEmpty(), "SendTaskSuccess");
 
         JsonNode out = JSON.readTree(sfn.accepted("SendTaskSuccess", token).getFirst().output());
@@ -192,12 +179,42 @@ class WorkerIntegrationTest {
         assertThat(stored.path("answer").asText()).isEqualTo("answer to What happens at the end?");
         assertThat(stored.path("question").asText()).isEqualTo("What happens at the end?");
 
-        // LVCoT layout: summaries in segment order inside <think>, then the question
+        // WORKER_MAX_FRAMES (8) of the 30 stored frames, spread over the whole 30 s as `longvqa ask` spreads them
+        List<Integer> expected = List.of(1, 5, 9, 13, 16, 20, 24, 28);
+        assertThat(stored.path("frameTimesSec")).extracting(JsonNode::asInt).containsExactlyElementsOf(expected);
+        for (JsonNode request : llm.requests().subList(before, before + 2)) {
+            assertThat(FakeLlm.imageUrls(request).stream().map(WorkerIntegrationTest::frameShown)).containsExactlyElementsOf(expected);
+            assertThat(FakeLlm.imageLabels(request)).containsExactly("1s", "5s", "9s", "13s", "16s", "20s", "24s", "28s");
+        }
+        // LVCoT layout: the video with its times, then the summaries in segment order inside <think>, then the question
         String text = FakeLlm.userText(llm.requests().get(before));
-        assertThat(text).startsWith("<think>");
+        assertThat(text).startsWith("Video from 0s to 30s. Scenes: 0s–10s, 10s–20s, 20s–30s.");
+        assertThat(text.indexOf("<think>")).isPositive();
         assertThat(text.indexOf("A cat enters.")).isLessThan(text.indexOf("The cat leaves."));
         assertThat(text.indexOf("</think>")).isLessThan(text.indexOf("What enters?"));
         await(Duration.ofSeconds(5), () -> emu.messagesIn(q.url()) == 0, "message deleted");
+    }
+
+    @Test
+    void aZeroFrameBudgetMakesBothPassesTextOnly() throws Exception {
+        var q = emu.queues("text-" + UUID.randomUUID(), 5, 3);
+        writeSummaries();
+        start(config(q).maxImagesPerPass(0).build());
+        int before = llm.requests().size();
+        String seg = "tok-" + UUID.randomUUID();
+        send(q.url(), segmentBody(seg, 0, 0.0, 20.0));
+        await(Duration.ofSeconds(15), () -> !sfn.accepted("SendTaskSuccess", seg).isEmpty(), "segment SendTaskSuccess");
+        String ans = "tok-" + UUID.randomUUID();
+        send(q.url(), answerBody(ans));
+        await(Duration.ofSeconds(15), () -> !sfn.accepted("SendTaskSuccess", ans).isEmpty(), "answer SendTaskSuccess");
+
+        List<JsonNode> requests = llm.requests().subList(before, before + 3);
+        assertThat(requests).allSatisfy(r -> assertThat(FakeLlm.imageUrls(r)).isEmpty());
+        assertThat(FakeLlm.userText(requests.get(1))).startsWith("<think>");
+        JsonNode stored = JSON.readTree(root.resolve(BUCKET).resolve("jobs/" + jobId + "/answers/q0.json").toFile());
+        assertThat(stored.path("frameTimesSec")).isEmpty();
+        assertThat(stored.path("answer").asText()).isEqualTo("answer to What enters?");
+        await(Duration.ofSeconds(5), () -> emu.messagesIn(q.url()) == 0, "messages deleted");
     }
 
     @Test
@@ -215,11 +232,24 @@ class WorkerIntegrationTest {
 
         var failure = sfn.accepted("SendTaskFailure", token).getFirst();
         assertThat(failure.error()).isEqualTo("LongVqa.TRANSIENT");
-        assertThat(failure.cause()).contains("HTTP 500").contains("3 attempts");
+        assertThat(failure.cause()).contains("HTTP 500").contains("3 attempt");
         assertThat(calls.get()).isEqualTo(3);
         assertThat(sfn.calls("SendTaskSuccess", token)).isEmpty();
         await(Duration.ofSeconds(5), () -> emu.messagesIn(q.url()) == 0, "message deleted");
         assertThat(app.worker().stats().failed()).isEqualTo(1);
+
+        // throttled for good: the other error name the state's Retry matches
+        calls.set(0);
+        llm.behaviour = r -> {
+            calls.incrementAndGet();
+            return new FakeLlm.Reply(429, "rate limited", 0, 0, 0);
+        };
+        String token2 = "tok-" + UUID.randomUUID();
+        send(q.url(), segmentBody(token2, 1, 20.0, 30.0));
+        await(Duration.ofSeconds(15), () -> !sfn.accepted("SendTaskFailure", token2).isEmpty(), "throttled SendTaskFailure");
+        assertThat(sfn.accepted("SendTaskFailure", token2).getFirst().error()).isEqualTo("LongVqa.THROTTLED");
+        assertThat(calls.get()).isEqualTo(3);
+        await(Duration.ofSeconds(5), () -> emu.messagesIn(q.url()) == 0, "throttled message deleted");
     }
 
     @Test
@@ -465,6 +495,40 @@ class WorkerIntegrationTest {
                 .put("sizeBytes", video.sizeBytes());
         body.put("scenesKey", "jobs/" + jobId + "/scenes.json");
         return body;
+    }
+
+    private void writeSummaries() throws Exception {
+        Path segs = root.resolve(BUCKET).resolve("jobs").resolve(jobId).resolve("segments");
+        Files.createDirectories(segs);
+        Files.writeString(segs.resolve("1.json"), "{\"index\":1,\"startSec\":15.0,\"endSec\":30.0,\"summary\":\"The cat leaves.\"}");
+        Files.writeString(segs.resolve("0.json"), "{\"index\":0,\"startSec\":0.0,\"endSec\":15.0,\"summary\":\"A cat enters.\"}");
+        llm.behaviour = r -> {
+            String text = FakeLlm.userText(r);
+            return text.contains("</think>")
+                    ? FakeLlm.Reply.ok("answer to " + text.substring(text.lastIndexOf("</think>") + "</think>".length()).strip())
+                    : FakeLlm.Reply.ok("a summary");
+        };
+    }
+
+    private String answerBody(String token) throws Exception {
+        ObjectNode body = base(token, "answer");
+        body.putArray("segmentKeys").add("jobs/" + jobId + "/segments/1.json").add("jobs/" + jobId + "/segments/0.json");
+        var qs = body.putArray("questions");
+        qs.addObject().put("id", "q0").put("text", "What enters?");
+        qs.addObject().put("id", "q1").put("text", "What happens at the end?");
+        return JSON.writeValueAsString(body);
+    }
+
+    /** Which test frame an image part shows: its colour encodes t (the JPEG is re-encoded on the way, so read it back). */
+    static int frameShown(String dataUrl) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(dataUrl.substring("data:image/jpeg;base64,".length()));
+            BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+            int red = (img.getRGB(img.getWidth() / 2, img.getHeight() / 2) >> 16) & 0xff;
+            return Math.round(red / 8f);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private String segmentBody(String token, int index, double start, double end) throws Exception {

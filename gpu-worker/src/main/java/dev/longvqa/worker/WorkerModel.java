@@ -1,0 +1,81 @@
+package dev.longvqa.worker;
+
+import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.reason.LvcotSettings;
+import dev.longvqa.reason.backend.BackendOptions;
+import dev.longvqa.reason.backend.LanguageModels;
+import dev.longvqa.reason.backend.RetryPolicy;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+
+import java.time.Duration;
+
+/**
+ * Model loading for the worker: the config's spec opened by the core
+ * ({@link LanguageModels#fromSpec}) with the worker's HTTP and retry settings, and the LVCoT
+ * settings of both passes. Loaded once at start-up and shared by every task slot; closing it
+ * frees the model and what only it uses (the Bedrock client).
+ *
+ * <p>Failures keep the core's vocabulary, which is the one Step Functions retries on: 429 →
+ * THROTTLED and 5xx/timeouts/resets → TRANSIENT, each after {@code LLM_RETRIES} attempts with
+ * backoff; no server / 401 / 403 / 404 → MODEL_UNAVAILABLE at once; a rejected request →
+ * INTERNAL.
+ */
+public final class WorkerModel implements AutoCloseable {
+    /** The core's own ceiling between attempts; a longer base is kept as is. */
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+
+    private final LvcotEngine engine;
+    private final AutoCloseable transport;
+
+    private WorkerModel(LvcotEngine engine, AutoCloseable transport) {
+        this.engine = engine;
+        this.transport = transport;
+    }
+
+    /** Opens {@link WorkerConfig#modelSpec()}; a bad spec or an unloadable model fails here, before any task. */
+    public static WorkerModel open(WorkerConfig config) {
+        String spec = config.modelSpec();
+        BedrockSdkTransport bedrock = spec.strip().startsWith("bedrock:")
+                ? new BedrockSdkTransport(BedrockRuntimeClient.create()) // honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME
+                : null;
+        try {
+            BackendOptions.Builder options = options(config);
+            if (bedrock != null) options.converse(bedrock);
+            LanguageModel model = LanguageModels.fromSpec(spec, options.build());
+            return new WorkerModel(new LvcotEngine(model, settings(config)), bedrock);
+        } catch (RuntimeException e) {
+            if (bedrock != null) bedrock.close();
+            throw e;
+        }
+    }
+
+    /** The worker's LLM_* settings as core backend options. */
+    static BackendOptions.Builder options(WorkerConfig c) {
+        Duration base = c.llmRetryBase();
+        Duration cap = base.compareTo(MAX_BACKOFF) > 0 ? base : MAX_BACKOFF;
+        return BackendOptions.builder().model(c.llmModel()).apiKey(c.llmApiKey()).requestTimeout(c.llmTimeout())
+                .retry(new RetryPolicy(c.llmRetries(), base, cap, 2.0));
+    }
+
+    /** Both passes: {@code LLM_MAX_TOKENS} each, {@code WORKER_MAX_FRAMES} frames each. */
+    static LvcotSettings settings(WorkerConfig c) {
+        return LvcotSettings.builder().segmentMaxTokens(c.maxTokens()).answerMaxTokens(c.maxTokens())
+                .maxImagesPerPass(c.maxImagesPerPass()).build();
+    }
+
+    public LvcotEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (Exception ignored) {
+                // shutting down: nothing left to do with a client that will not close
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.longvqa.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.pipeline.LongVqaException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The worker's LLM_* settings through the core OpenAI-compatible backend, against a local fake
+ * server: what a pass sends, and how the server's failures end (the error names the state
+ * machine's Retry matches: LongVqa.THROTTLED / LongVqa.TRANSIENT).
+ */
+@Timeout(60)
+class WorkerModelTest {
+    private static FakeLlm llm;
+
+    @BeforeAll
+    static void start() throws Exception {
+        llm = new FakeLlm();
+    }
+
+    @AfterAll
+    static void stop() {
+        llm.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        llm.behaviour = r -> FakeLlm.Reply.ok("ok");
+    }
+
+    private static WorkerConfig.Builder config(URI base) {
+        return WorkerConfig.builder().queueUrl("q").llmBaseUrl(base).llmModel("m1").llmApiKey("sk-test")
+                .llmRetries(3).llmRetryBase(Duration.ofMillis(10)).llmTimeout(Duration.ofSeconds(10)).maxTokens(64);
+    }
+
+    private static SegmentSummarizer.SegmentRequest segment(List<FrameImage> frames) {
+        return new SegmentSummarizer.SegmentRequest("job", new VideoRef("b", "v.mp4", null, "e", 1), 0, 2, 0, 10,
+                List.of(new SceneInfo(0, 0, 10)), frames);
+    }
+
+    @Test
+    void aPassSendsTheConfiguredModelKeyTokensAndFramesAndReadsUsage() throws Exception {
+        llm.behaviour = r -> new FakeLlm.Reply(200, "  a summary \n", 0, 321, 45);
+        int before = llm.requests().size();
+        try (WorkerModel model = WorkerModel.open(config(llm.baseUrl()).build())) {
+            var r = model.engine().summarize(segment(List.of(new FrameImage(2, "k2", WorkerIntegrationTest.jpeg(2)),
+                    new FrameImage(7, "k7", WorkerIntegrationTest.jpeg(7)))));
+            assertThat(r.summary()).isEqualTo("a summary");
+            assertThat(r.tokens()).isEqualTo(new Tokens(321, 45));
+        }
+        JsonNode req = llm.requests().get(before);
+        assertThat(req.path("model").asText()).isEqualTo("m1");
+        assertThat(req.path("max_tokens").asInt()).isEqualTo(64);
+        assertThat(req.path("temperature").asDouble()).isZero();
+        assertThat(llm.lastAuthorization).isEqualTo("Bearer sk-test");
+        assertThat(FakeLlm.imageLabels(req)).containsExactly("2s", "7s");
+        assertThat(FakeLlm.userText(req)).contains("Video segment 1 of 2, from 0s to 10s").contains("Describe the video segment in detail.");
+    }
+
+    @Test
+    void withoutAModelNameTheServersFirstModelIsAskedForOnce() throws Exception {
+        int listings = llm.modelListings.get();
+        int before = llm.requests().size();
+        try (WorkerModel model = WorkerModel.open(config(llm.baseUrl()).llmModel(null).build())) {
+            model.engine().summarize(segment(List.of()));
+            model.engine().answer(new Answerer.AnswerRequest("job", null, List.of(new Answerer.SegmentSummary(0, 0, 10, "s")),
+                    new TaskMessage.QuestionRef("q", "What?")));
+        }
+        assertThat(llm.requests().subList(before, before + 2)).allSatisfy(r -> assertThat(r.path("model").asText()).isEqualTo(FakeLlm.SERVED_MODEL));
+        assertThat(llm.modelListings.get() - listings).isEqualTo(1);
+    }
+
+    @Test
+    void serverFailuresEndInTheErrorCodesTheWorkflowRetriesOn() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (WorkerModel model = WorkerModel.open(config(llm.baseUrl()).build())) {
+            llm.behaviour = r -> {
+                calls.incrementAndGet();
+                return new FakeLlm.Reply(429, "slow down", 0, 0, 0);
+            };
+            assertThat(failure(model).code()).isEqualTo(ErrorCode.THROTTLED);
+            assertThat(calls.get()).as("LLM_RETRIES attempts, then the workflow's Retry").isEqualTo(3);
+
+            calls.set(0);
+            llm.behaviour = r -> {
+                calls.incrementAndGet();
+                return new FakeLlm.Reply(502, "bad gateway", 0, 0, 0);
+            };
+            LongVqaException transientFailure = failure(model);
+            assertThat(transientFailure.code()).isEqualTo(ErrorCode.TRANSIENT);
+            assertThat(transientFailure.getMessage()).contains("HTTP 502").contains("3 attempt");
+            assertThat(calls.get()).isEqualTo(3);
+
+            calls.set(0);
+            llm.behaviour = r -> {
+                calls.incrementAndGet();
+                return new FakeLlm.Reply(400, "bad request", 0, 0, 0);
+            };
+            assertThat(failure(model).code()).isEqualTo(ErrorCode.INTERNAL);
+            assertThat(calls.get()).as("the same bytes would fail again: no retry").isEqualTo(1);
+
+            llm.behaviour = r -> new FakeLlm.Reply(404, "no such model", 0, 0, 0);
+            assertThat(failure(model).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
+
+            // recovers within the attempt budget
+            calls.set(0);
+            llm.behaviour = r -> calls.incrementAndGet() < 3 ? new FakeLlm.Reply(503, "warming up", 0, 0, 0) : FakeLlm.Reply.ok("fine");
+            assertThat(model.engine().summarize(segment(List.of())).summary()).isEqualTo("fine");
+            assertThat(calls.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void noServerIsModelUnavailableAtOnce() throws Exception {
+        URI closed = URI.create("http://127.0.0.1:" + Emulators.freePort() + "/v1");
+        try (WorkerModel model = WorkerModel.open(config(closed).llmRetryBase(Duration.ofSeconds(2)).build())) {
+            long t0 = System.nanoTime();
+            LongVqaException e = failure(model);
+            assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
+            assertThat(e.getMessage()).contains(closed.toString());
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("not retried").isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void anInterruptedPassIsAnInterruptNotAFailureToReport() throws Exception {
+        CompletableFuture<Void> arrived = new CompletableFuture<>();
+        llm.behaviour = r -> {
+            arrived.complete(null);
+            return FakeLlm.Reply.ok("too late").after(5000);
+        };
+        try (WorkerModel model = WorkerModel.open(config(llm.baseUrl()).build())) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread task = Thread.ofPlatform().start(() -> {
+                try {
+                    model.engine().summarize(segment(List.of()));
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            arrived.get();
+            long t0 = System.nanoTime();
+            task.interrupt();
+            Throwable t = outcome.get();
+            assertThat(t).isInstanceOf(InterruptedException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void aSpecWinsOverTheBaseUrlAndABadOneFailsAtStartUp() {
+        WorkerConfig c = config(URI.create("http://unused:1/v1")).llmSpec("openai:" + llm.baseUrl()).build();
+        assertThat(c.modelSpec()).isEqualTo("openai:" + llm.baseUrl());
+        try (WorkerModel model = WorkerModel.open(c)) {
+            assertThat(model.engine().modelId()).contains(llm.baseUrl().toString());
+        }
+        var e = catchThrowableOfType(LongVqaException.class, () -> WorkerModel.open(config(llm.baseUrl()).llmSpec("nosuch:thing").build()));
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+    }
+
+    private static LongVqaException failure(WorkerModel model) {
+        return catchThrowableOfType(LongVqaException.class, () -> model.engine().summarize(segment(List.of())));
+    }
+}
