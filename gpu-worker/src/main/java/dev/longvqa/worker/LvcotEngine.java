@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.reason.AnswerOutput;
 import dev.longvqa.reason.Capabilities;
@@ -103,6 +104,11 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
      * One model call. The core backends turn an interrupt (the worker abandoning the task on
      * shutdown or a lost token) into a TRANSIENT error with the flag set; the worker must see it
      * as the interrupt it is, so it neither reports nor deletes the message.
+     *
+     * <p>"Connection refused" is MODEL_UNAVAILABLE in the core (on a laptop it means no server was
+     * started). Here the server is the worker's sidecar, which was up at start-up
+     * ({@link ModelServerWait}): refusing now means it is restarting, so the task fails TRANSIENT
+     * and the state machine's bounded Retry gives it another go.
      */
     private static <T> T pass(Supplier<T> call) throws InterruptedException {
         try {
@@ -113,8 +119,18 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
                 ie.initCause(e);
                 throw ie;
             }
+            if (e.code() == ErrorCode.MODEL_UNAVAILABLE && refused(e)) {
+                throw new LongVqaException(ErrorCode.TRANSIENT, "model server stopped listening (restarting?): " + e.getMessage(), e);
+            }
             throw e;
         }
+    }
+
+    private static boolean refused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) return true;
+        }
+        return false;
     }
 
     /** Backends report -1 when a server sends no usage: the task output counts what is known. */

@@ -32,7 +32,7 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     /** Opens the configured model ({@link WorkerModel#open}) and starts the worker over it; stopping closes it. */
-    public static WorkerApp start(WorkerConfig config) throws IOException {
+    public static WorkerApp start(WorkerConfig config) throws IOException, InterruptedException {
         WorkerModel model = WorkerModel.open(config);
         try {
             return start(config, model.engine(), model.engine(), model);

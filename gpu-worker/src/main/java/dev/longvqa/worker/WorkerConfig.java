@@ -36,6 +36,8 @@ import java.util.function.Function;
  * @param llmRetries        attempts per LLM request on transient faults (5xx, 429, timeouts, resets)
  * @param llmRetryBase      first back-off between LLM attempts (doubles each time, with jitter)
  * @param llmTimeout        per-request timeout
+ * @param llmStartupWait    how long start-up waits for an HTTP model server (openai: specs) to listen
+ *                          before taking tasks: a vLLM sidecar loads its weights for minutes; 0 = don't wait
  * @param maxImagesPerPass  frames shown per pass, segment and answer alike (0 = text only); a
  *                          model that accepts fewer images, or none, lowers it
  * @param maxTokens         max_tokens per LLM pass
@@ -48,7 +50,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
                            String llmApiKey, int concurrency, int waitTimeSeconds, Duration heartbeatInterval,
                            Duration visibilityExtension, Duration poisonBackoff, int maxReceiveCount,
                            Duration shutdownGrace, int healthPort, Device device, int llmRetries,
-                           Duration llmRetryBase, Duration llmTimeout, int maxImagesPerPass, int maxTokens,
+                           Duration llmRetryBase, Duration llmTimeout, Duration llmStartupWait, int maxImagesPerPass, int maxTokens,
                            URI awsEndpoint, URI sqsEndpoint, URI sfnEndpoint, URI dynamoEndpoint, URI s3Endpoint,
                            Path blobRoot) {
 
@@ -74,6 +76,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         if (llmRetries < 1) throw new IllegalArgumentException("llmRetries must be >= 1");
         if (maxImagesPerPass < 0) throw new IllegalArgumentException("maxImagesPerPass must be >= 0");
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1");
+        if (llmStartupWait.isNegative()) throw new IllegalArgumentException("llmStartupWait must be >= 0");
         if (llmSpec != null && llmSpec.isBlank()) llmSpec = null;
     }
 
@@ -88,7 +91,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         b.heartbeatInterval = heartbeatInterval; b.visibilityExtension = visibilityExtension; b.poisonBackoff = poisonBackoff;
         b.maxReceiveCount = maxReceiveCount; b.shutdownGrace = shutdownGrace; b.healthPort = healthPort; b.device = device;
         b.llmRetries = llmRetries; b.llmRetryBase = llmRetryBase; b.llmTimeout = llmTimeout;
-        b.maxImagesPerPass = maxImagesPerPass; b.maxTokens = maxTokens; b.awsEndpoint = awsEndpoint;
+        b.llmStartupWait = llmStartupWait; b.maxImagesPerPass = maxImagesPerPass; b.maxTokens = maxTokens; b.awsEndpoint = awsEndpoint;
         b.sqsEndpoint = sqsEndpoint; b.sfnEndpoint = sfnEndpoint; b.dynamoEndpoint = dynamoEndpoint; b.s3Endpoint = s3Endpoint;
         b.blobRoot = blobRoot;
         return b;
@@ -149,6 +152,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         b.healthPort = intOr(get.apply("HEALTH_PORT"), b.healthPort);
         b.llmRetries = intOr(get.apply("LLM_RETRIES"), b.llmRetries);
         b.llmTimeout = durationOr(get.apply("LLM_TIMEOUT_SECONDS"), b.llmTimeout);
+        b.llmStartupWait = durationOr(get.apply("LLM_STARTUP_WAIT_SECONDS"), b.llmStartupWait);
         b.maxImagesPerPass = intOr(get.apply("WORKER_MAX_FRAMES"), b.maxImagesPerPass);
         b.maxTokens = intOr(get.apply("LLM_MAX_TOKENS"), b.maxTokens);
         String blobRoot = get.apply("WORKER_BLOB_ROOT");
@@ -202,6 +206,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         private int llmRetries = 4;
         private Duration llmRetryBase = Duration.ofSeconds(1);
         private Duration llmTimeout = Duration.ofMinutes(5);
+        private Duration llmStartupWait = Duration.ofMinutes(10);
         private int maxImagesPerPass = 8;
         private int maxTokens = 256;
         private URI awsEndpoint;
@@ -231,6 +236,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         public Builder llmRetries(int v) { llmRetries = v; return this; }
         public Builder llmRetryBase(Duration v) { llmRetryBase = v; return this; }
         public Builder llmTimeout(Duration v) { llmTimeout = v; return this; }
+        public Builder llmStartupWait(Duration v) { llmStartupWait = v; return this; }
         public Builder maxImagesPerPass(int v) { maxImagesPerPass = v; return this; }
         public Builder maxTokens(int v) { maxTokens = v; return this; }
         public Builder awsEndpoint(URI v) { awsEndpoint = v; return this; }
@@ -243,7 +249,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         public WorkerConfig build() {
             return new WorkerConfig(queueUrl, bucket, jobsTable, llmSpec, llmBaseUrl, llmModel, llmApiKey, concurrency,
                     waitTimeSeconds, heartbeatInterval, visibilityExtension, poisonBackoff, maxReceiveCount,
-                    shutdownGrace, healthPort, device, llmRetries, llmRetryBase, llmTimeout, maxImagesPerPass,
+                    shutdownGrace, healthPort, device, llmRetries, llmRetryBase, llmTimeout, llmStartupWait, maxImagesPerPass,
                     maxTokens, awsEndpoint, sqsEndpoint, sfnEndpoint, dynamoEndpoint, s3Endpoint, blobRoot);
         }
     }

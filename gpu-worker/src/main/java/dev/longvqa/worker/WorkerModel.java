@@ -7,6 +7,7 @@ import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.reason.backend.RetryPolicy;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -32,9 +33,17 @@ public final class WorkerModel implements AutoCloseable {
         this.transport = transport;
     }
 
-    /** Opens {@link WorkerConfig#modelSpec()}; a bad spec or an unloadable model fails here, before any task. */
-    public static WorkerModel open(WorkerConfig config) {
+    /**
+     * Opens {@link WorkerConfig#modelSpec()}; a bad spec or an unloadable model fails here, before
+     * any task. An HTTP model server is first given {@link WorkerConfig#llmStartupWait()} to start
+     * listening ({@link ModelServerWait}).
+     */
+    public static WorkerModel open(WorkerConfig config) throws InterruptedException {
         String spec = config.modelSpec();
+        URI server = ModelServerWait.httpBase(spec);
+        if (server != null && !config.llmStartupWait().isZero()) {
+            ModelServerWait.await(server, config.llmStartupWait(), Duration.ofSeconds(2));
+        }
         BedrockSdkTransport bedrock = spec.strip().startsWith("bedrock:")
                 ? new BedrockSdkTransport(BedrockRuntimeClient.create()) // honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME
                 : null;

@@ -43,11 +43,16 @@ class WorkerConfigTest {
         assertThat(plain.llmModel()).as("unset: the server's first model").isNull();
         assertThat(plain.maxImagesPerPass()).isEqualTo(8);
         assertThat(plain.maxTokens()).isEqualTo(256);
+        assertThat(plain.llmStartupWait()).isEqualTo(Duration.ofMinutes(10));
 
         WorkerConfig old = WorkerConfig.from(Map.of("QUEUE_URL", "q", "LLM_BASE_URL", "https://llm.example/v1",
                 "LLM_MODEL", "Qwen2-VL", "LLM_API_KEY", "sk-1", "LLM_RETRIES", "2", "LLM_TIMEOUT_SECONDS", "30",
-                "LLM_MAX_TOKENS", "96", "WORKER_MAX_FRAMES", "4"), new Properties());
+                "LLM_MAX_TOKENS", "96", "WORKER_MAX_FRAMES", "4", "LLM_STARTUP_WAIT_SECONDS", "0"), new Properties());
         assertThat(old.modelSpec()).isEqualTo("openai:https://llm.example/v1");
+        assertThat(old.llmStartupWait()).isZero();
+        assertThat(ModelServerWait.httpBase(old.modelSpec())).isEqualTo(java.net.URI.create("https://llm.example/v1"));
+        assertThat(ModelServerWait.httpBase("openai-embeds:http://h:1/v1")).isEqualTo(java.net.URI.create("http://h:1/v1"));
+        assertThat(ModelServerWait.httpBase("runtime:smolvlm-256m")).as("nothing to wait for").isNull();
         var options = WorkerModel.options(old).build();
         assertThat(options.model()).isEqualTo("Qwen2-VL");
         assertThat(options.apiKey()).isEqualTo("sk-1");

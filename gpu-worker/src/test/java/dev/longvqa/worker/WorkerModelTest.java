@@ -44,7 +44,8 @@ class WorkerModelTest {
 
     private static WorkerConfig.Builder config(URI base) {
         return WorkerConfig.builder().queueUrl("q").llmBaseUrl(base).llmModel("m1").llmApiKey("sk-test")
-                .llmRetries(3).llmRetryBase(Duration.ofMillis(10)).llmTimeout(Duration.ofSeconds(10)).maxTokens(64);
+                .llmRetries(3).llmRetryBase(Duration.ofMillis(10)).llmTimeout(Duration.ofSeconds(10)).maxTokens(64)
+                .llmStartupWait(Duration.ZERO); // the start-up gate has tests of its own below
     }
 
     private static SegmentSummarizer.SegmentRequest segment(List<FrameImage> frames) {
@@ -125,15 +126,53 @@ class WorkerModelTest {
     }
 
     @Test
-    void noServerIsModelUnavailableAtOnce() throws Exception {
+    void aSidecarThatStopsListeningFailsTheTaskTransientForTheWorkflowsRetry() throws Exception {
         URI closed = URI.create("http://127.0.0.1:" + Emulators.freePort() + "/v1");
-        try (WorkerModel model = WorkerModel.open(config(closed).llmRetryBase(Duration.ofSeconds(2)).build())) {
+        try (WorkerModel model = WorkerModel.open(config(closed).llmStartupWait(Duration.ZERO).llmRetryBase(Duration.ofSeconds(2)).build())) {
             long t0 = System.nanoTime();
             LongVqaException e = failure(model);
-            assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
-            assertThat(e.getMessage()).contains(closed.toString());
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("not retried").isLessThan(Duration.ofSeconds(2));
+            assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
+            assertThat(e.getMessage()).contains(closed.toString()).contains("stopped listening");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("not retried here").isLessThan(Duration.ofSeconds(2));
         }
+    }
+
+    @Test
+    void startUpWaitsForTheModelServerToListen() throws Exception {
+        int port = Emulators.freePort();
+        URI base = URI.create("http://127.0.0.1:" + port + "/v1");
+        CompletableFuture<Long> opened = CompletableFuture.supplyAsync(() -> {
+            try (WorkerModel ignored = WorkerModel.open(config(base).llmStartupWait(Duration.ofSeconds(30)).build())) {
+                return System.nanoTime();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1500);
+        assertThat(opened).as("no server yet: still waiting").isNotDone();
+        long listening = System.nanoTime();
+        com.sun.net.httpserver.HttpServer late = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", port), 4);
+        late.createContext("/", x -> {
+            x.sendResponseHeaders(503, -1); // loading weights: listening is all the gate asks for
+            x.close();
+        });
+        late.start();
+        try {
+            assertThat(opened.get(10, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(listening);
+        } finally {
+            late.stop(0);
+        }
+    }
+
+    @Test
+    void startUpGivesUpWhenNothingListensWithinTheWait() throws Exception {
+        URI closed = URI.create("http://127.0.0.1:" + Emulators.freePort() + "/v1");
+        long t0 = System.nanoTime();
+        LongVqaException e = catchThrowableOfType(LongVqaException.class,
+                () -> WorkerModel.open(config(closed).llmStartupWait(Duration.ofSeconds(1)).build()));
+        assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
+        assertThat(e.getMessage()).contains(closed.toString()).contains("LLM_STARTUP_WAIT_SECONDS");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
     @Test
@@ -163,7 +202,7 @@ class WorkerModelTest {
     }
 
     @Test
-    void aSpecWinsOverTheBaseUrlAndABadOneFailsAtStartUp() {
+    void aSpecWinsOverTheBaseUrlAndABadOneFailsAtStartUp() throws Exception {
         WorkerConfig c = config(URI.create("http://unused:1/v1")).llmSpec("openai:" + llm.baseUrl()).build();
         assertThat(c.modelSpec()).isEqualTo("openai:" + llm.baseUrl());
         try (WorkerModel model = WorkerModel.open(c)) {
