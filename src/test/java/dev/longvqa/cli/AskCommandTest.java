@@ -2,6 +2,8 @@ package dev.longvqa.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.pipeline.TdcModelFiles;
+import dev.longvqa.tdc.TinyTdc;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,58 @@ class AskCommandTest {
             assertThat(pass.get("promptTokens").asInt()).isGreaterThan(0);
             assertThat(pass.get("completionTokens").asInt()).isGreaterThan(0);
         }
+    }
+
+    @Test
+    void tdcFilesThatAreMissingAreNamedBeforeAnythingLoads() throws Exception {
+        Path empty = java.nio.file.Files.createDirectories(dir.resolve("tdc-empty"));
+        ScenesCommandTest.Run r = run("ask", video.path().toString(), "Q?", "--tdc", empty.toString(), "--llm", "runtime:nobody/none", "-q");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: NOT_FOUND").contains("TDC checkpoint").contains("SigLIP").contains("DINOv2")
+                .contains("bert/tokenizer.json");
+        // explicit files fill the gaps of the directory; only the one still missing is named
+        ScenesCommandTest.Run partial = run("ask", video.path().toString(), "Q?", "--tdc", empty.toString(),
+                "--tdc-checkpoint", TinyTdc.checkpoint().toString(), "--siglip", TinyTdc.siglip().toString(),
+                "--dinov2", TinyTdc.dinov2().toString(), "--llm", "runtime:nobody/none", "-q");
+        assertThat(partial.exit()).isEqualTo(2);
+        assertThat(partial.err()).contains("BERT tokenizer").doesNotContain("SigLIP").doesNotContain("checkpoint");
+    }
+
+    @Test
+    void tdcWithAModelOfAnotherWidthOrWithoutEmbeddingsIsABadRequest() throws Exception {
+        Path llama32 = Path.of(AskCommandTest.class.getResource("/golden/llm/llama").toURI());
+        String[] tdc = {"--tdc-checkpoint", TinyTdc.checkpoint().toString(), "--siglip", TinyTdc.siglip().toString(),
+                "--dinov2", TinyTdc.dinov2().toString(), "--bert-tokenizer", TinyTdc.bertTokenizer().toString(), "-q", "--no-cache"};
+        ScenesCommandTest.Run wide = run(concat(new String[]{"ask", video.path().toString(), "Q?", "--llm", "runtime:" + llama32}, tdc));
+        assertThat(wide.exit()).isEqualTo(2);
+        assertThat(wide.err()).startsWith("error: BAD_REQUEST").contains("width 24").contains("hidden size 32");
+        assertThat(wide.err().lines().count()).isEqualTo(1);
+        try (FakeOpenAiServer llm = new FakeOpenAiServer()) {
+            ScenesCommandTest.Run chat = run(concat(new String[]{"ask", video.path().toString(), "Q?", "--llm", "openai:" + llm.base()}, tdc));
+            assertThat(chat.exit()).isEqualTo(2);
+            assertThat(chat.err()).startsWith("error: BAD_REQUEST").contains("embeddings");
+            assertThat(llm.chats).isEmpty();
+        }
+        ScenesCommandTest.Run budget = run(concat(new String[]{"ask", video.path().toString(), "Q?", "--budget", "lots",
+                "--llm", "runtime:" + llama32}, tdc));
+        assertThat(budget.exit()).isEqualTo(2);
+        assertThat(budget.err()).startsWith("error: BAD_REQUEST").contains("--budget");
+    }
+
+    @Test
+    void theConventionalTdcDirectoryLayoutResolves() throws Exception {
+        Path d = java.nio.file.Files.createDirectories(dir.resolve("tdc-layout/bert"));
+        Path root = d.getParent();
+        java.nio.file.Files.copy(TinyTdc.checkpoint(), root.resolve("model-00001-of-00001.safetensors"));
+        java.nio.file.Files.copy(TinyTdc.siglip(), root.resolve("siglip.pt"));
+        java.nio.file.Files.copy(TinyTdc.dinov2(), root.resolve("dinov2.onnx"));
+        java.nio.file.Files.copy(TinyTdc.bertTokenizer(), d.resolve("tokenizer.json"));
+        TdcModelFiles f = TdcModelFiles.inDirectory(root, null, null, null, null).requireExisting();
+        assertThat(f.checkpoint()).isEqualTo(root);
+        assertThat(f.siglip()).isEqualTo(root.resolve("siglip.pt"));
+        assertThat(f.dinov2()).isEqualTo(root.resolve("dinov2.onnx"));
+        assertThat(f.bertTokenizer()).isEqualTo(d.resolve("tokenizer.json"));
     }
 
     private static String[] concat(String[] a, String[] b) {
