@@ -15,7 +15,9 @@ import dev.longvqa.reason.Question;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentRule;
 import dev.longvqa.reason.backend.BackendOptions;
+import dev.longvqa.reason.backend.HfTokenEmbedder;
 import dev.longvqa.reason.backend.LanguageModels;
+import dev.longvqa.reason.backend.TokenEmbedder;
 import dev.longvqa.tdc.TdcSettings;
 import dev.longvqa.video.VideoInfo;
 import dev.longvqa.video.VideoSource;
@@ -108,7 +110,8 @@ public final class AskCommand implements Callable<Integer> {
         TdcModelFiles tdcFiles = tdcFiles();
         TdcSettings tdcSettings = tdcFiles == null ? null : tdcSettings();
         // Resolve the model before decoding: a missing model must fail in seconds, not after an hour of video.
-        try (LanguageModel model = openModel();
+        try (HfTokenEmbedder embedder = tokenEmbedder(tdcFiles);
+             LanguageModel model = openModel(embedder);
              TdcVisualContext tdc = tdcFiles == null ? null : TdcVisualContext.builder(tdcFiles.visionFiles())
                      .settings(tdcSettings).device(device).listener(tdcStats).loadFor(model)) {
             VideoInfo info = front.sampler().probe(VideoSource.of(video));
@@ -170,11 +173,24 @@ public final class AskCommand implements Callable<Integer> {
         return out;
     }
 
-    private LanguageModel openModel() {
+    private String llmSpec() {
         String specString = llm != null ? llm : System.getenv("LONGVQA_LLM");
-        if (specString == null || specString.isBlank()) specString = "runtime:" + DEFAULT_MODEL;
+        return specString == null || specString.isBlank() ? "runtime:" + DEFAULT_MODEL : specString;
+    }
+
+    /**
+     * openai-embeds: sends the whole prompt as embeddings, so the text needs the LLM's tokenizer
+     * and embedding table: with TDC they come from the TDC checkpoint (the full HF checkpoint).
+     */
+    private HfTokenEmbedder tokenEmbedder(TdcModelFiles tdcFiles) {
+        if (tdcFiles == null || !llmSpec().startsWith("openai-embeds:")) return null;
+        return tdcFiles.llmEmbedding().map(e -> new HfTokenEmbedder(e.tokenizerJson(), e.shard(), e.tensor())).orElse(null);
+    }
+
+    private LanguageModel openModel(TokenEmbedder embedder) {
+        String specString = llmSpec();
         try {
-            return LanguageModels.fromSpec(specString, BackendOptions.builder().model(modelName).build());
+            return LanguageModels.fromSpec(specString, BackendOptions.builder().model(modelName).tokenEmbedder(embedder).build());
         } catch (LongVqaException e) {
             if (e.code() != ErrorCode.MODEL_UNAVAILABLE || !specString.startsWith("runtime:")) throw e;
             throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "no language model available: the embedded model "

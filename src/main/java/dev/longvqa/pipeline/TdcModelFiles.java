@@ -56,6 +56,42 @@ public record TdcModelFiles(Path checkpoint, Path siglip, Path dinov2, Path bert
         return this;
     }
 
+    /** Where the LLM's token embeddings are: its {@code tokenizer.json} and the shard holding the table. */
+    public record LlmEmbedding(Path tokenizerJson, Path shard, String tensor) {}
+
+    /**
+     * The LLM's tokenizer and embedding table inside the TDC checkpoint, when it is the full
+     * Hugging Face checkpoint (it is: TDC saves the LLM beside the vision side). A client that
+     * sends the whole prompt as embeddings ({@code openai-embeds:}) needs them to embed the text.
+     * Looks for {@code tokenizer.json} in the checkpoint directory (or beside a single file) and
+     * the first shard with {@code model.embed_tokens.weight}.
+     */
+    public java.util.Optional<LlmEmbedding> llmEmbedding() {
+        if (checkpoint == null) return java.util.Optional.empty();
+        Path dir = Files.isDirectory(checkpoint) ? checkpoint : checkpoint.toAbsolutePath().getParent();
+        Path tokenizer = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizer)) return java.util.Optional.empty();
+        String tensor = "model.embed_tokens.weight";
+        List<Path> shards = new ArrayList<>();
+        if (Files.isDirectory(checkpoint)) {
+            try (Stream<Path> s = Files.list(checkpoint)) {
+                s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().forEach(shards::add);
+            } catch (IOException e) {
+                return java.util.Optional.empty();
+            }
+        } else {
+            shards.add(checkpoint);
+        }
+        for (Path shard : shards) {
+            try (dev.longvqa.runtime.Safetensors st = dev.longvqa.runtime.Safetensors.open(shard)) {
+                if (st.contains(tensor)) return java.util.Optional.of(new LlmEmbedding(tokenizer, shard, tensor));
+            } catch (IOException e) {
+                // an unreadable shard is reported when the vision side loads it
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The reference's towers and Q-Former heads over these files. */
     public TdcVision.Files visionFiles() {
         return TdcVision.Files.reference(checkpoint, siglip, dinov2, bertTokenizer);

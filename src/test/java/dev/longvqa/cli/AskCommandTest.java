@@ -146,6 +146,15 @@ class AskCommandTest {
         assertThat(f.siglip()).isEqualTo(root.resolve("siglip.pt"));
         assertThat(f.dinov2()).isEqualTo(root.resolve("dinov2.onnx"));
         assertThat(f.bertTokenizer()).isEqualTo(d.resolve("tokenizer.json"));
+        assertThat(f.llmEmbedding()).isEmpty();
+        // the full HF checkpoint also holds the LLM's tokenizer and embedding table (for openai-embeds:)
+        Path llmShard = root.resolve("model-00002-of-00002.safetensors");
+        new dev.longvqa.runtime.SafetensorsWriter().put("model.embed_tokens.weight", new long[]{4, 24}, new float[96]).write(llmShard);
+        java.nio.file.Files.copy(TinyTdc.bertTokenizer(), root.resolve("tokenizer.json"));
+        assertThat(f.llmEmbedding()).hasValueSatisfying(e -> {
+            assertThat(e.shard()).isEqualTo(llmShard);
+            assertThat(e.tokenizerJson()).isEqualTo(root.resolve("tokenizer.json"));
+        });
     }
 
     private static String[] concat(String[] a, String[] b) {
