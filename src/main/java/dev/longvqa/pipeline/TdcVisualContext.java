@@ -1,6 +1,7 @@
 package dev.longvqa.pipeline;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.LanguageModel;
@@ -193,7 +194,7 @@ public final class TdcVisualContext implements AutoCloseable {
 
     /**
      * Computes the visual tokens of the given frames ({@code frames.apply(i)}, i over the range's
-     * frames in order) and copies them to the heap; the device array is freed before returning.
+     * frames in order) and copies them to the heap; every device array of the call is freed before returning.
      * Calls are serialised: the towers and Q-Former run one context at a time.
      */
     synchronized EmbeddingBlock context(double startSec, double endSec, List<Integer> framesPerScene,
@@ -205,19 +206,16 @@ public final class TdcVisualContext implements AutoCloseable {
         float[] values;
         long rows;
         long cols;
-        NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g);
-        try {
+        // TdcVision leaves its intermediates (projected frames of every batch, their concatenation,
+        // compressed tokens, chunk pieces) on its own long-lived manager; at real sizes that is
+        // hundreds of MB per call. Every array created during the call is registered with this
+        // scope and freed when it closes; only the heap copy leaves.
+        try (NDScope scope = new NDScope()) {
+            NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g);
             rows = ctx.getShape().get(0);
             cols = ctx.getShape().get(1);
-            if (ctx.getDataType() == DataType.FLOAT32) {
-                values = ctx.toFloatArray();
-            } else {
-                try (NDArray f = ctx.toType(DataType.FLOAT32, false)) {
-                    values = f.toFloatArray();
-                }
-            }
-        } finally {
-            ctx.close();
+            values = ctx.getDataType() == DataType.FLOAT32 ? ctx.toFloatArray() : ctx.toType(DataType.FLOAT32, false).toFloatArray();
+            scope.suppressNotUsedWarning();
         }
         if (rows != plan.visualTokens() || cols != hiddenSize) {
             throw new LongVqaException(ErrorCode.INTERNAL, "TDC context is " + rows + "x" + cols + ", planned "
