@@ -108,7 +108,7 @@ public final class AskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Question> questions = questions();
         TdcModelFiles tdcFiles = tdcFiles();
-        TdcSettings tdcSettings = tdcFiles == null ? null : tdcSettings();
+        TdcSettings tdcSettings = tdcFiles == null ? null : tdcFiles.settings(tdcSettings());
         // Resolve the model before decoding: a missing model must fail in seconds, not after an hour of video.
         try (HfTokenEmbedder embedder = tokenEmbedder(tdcFiles);
              LanguageModel model = openModel(embedder);

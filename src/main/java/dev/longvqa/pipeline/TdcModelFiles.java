@@ -1,5 +1,9 @@
 package dev.longvqa.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.tdc.ImagePreprocessor;
+import dev.longvqa.tdc.TdcSettings;
 import dev.longvqa.tdc.TdcVision;
 
 import java.io.IOException;
@@ -18,12 +22,25 @@ import java.util.stream.Stream;
  * DIR/siglip.pt | siglip.onnx SigLIP so400m-patch14-384 tower (TorchScript or ONNX, docs/TDC.md)
  * DIR/dinov2.pt | dinov2.onnx DINOv2 tower at 378 px
  * DIR/bert/tokenizer.json     bert-base-uncased tokenizer (the Q-Former's text side)
+ * DIR/tdc.json                optional: tower sizes and layout for other exports (see {@link #MANIFEST})
  * </pre>
  *
  * @param checkpoint a .safetensors file or a directory of shards
+ * @param manifest   the optional {@code tdc.json}, or null for the reference's geometry
  */
-public record TdcModelFiles(Path checkpoint, Path siglip, Path dinov2, Path bertTokenizer) {
+public record TdcModelFiles(Path checkpoint, Path siglip, Path dinov2, Path bertTokenizer, Path manifest) {
     public static final String BERT_TOKENIZER = "bert/tokenizer.json";
+    /**
+     * Optional overrides of the reference's geometry, for towers exported at other sizes or smaller
+     * test models; every field may be left out:
+     * <pre>
+     * {"qformerHeads": 12,
+     *  "towers": {"siglip": {"preprocessor": "siglip", "size": 384, "prefixTokens": 0, "grid": 24},
+     *             "dinov2": {"preprocessor": "dinov2", "size": 378, "prefixTokens": 1, "grid": 24}},
+     *  "layout": {"chunkSize": 8, "queryTokens": 16, "gridRows": 12, "gridCols": 12}}
+     * </pre>
+     */
+    public static final String MANIFEST = "tdc.json";
 
     /**
      * The conventional layout of {@code dir}, each part replaced by its override when not null.
@@ -37,7 +54,8 @@ public record TdcModelFiles(Path checkpoint, Path siglip, Path dinov2, Path bert
                 checkpoint != null ? checkpoint : dir != null && hasSafetensors(dir) ? dir : null,
                 siglip != null ? siglip : tower(dir, "siglip"),
                 dinov2 != null ? dinov2 : tower(dir, "dinov2"),
-                bertTokenizer != null ? bertTokenizer : dir != null ? dir.resolve(BERT_TOKENIZER) : null);
+                bertTokenizer != null ? bertTokenizer : dir != null ? dir.resolve(BERT_TOKENIZER) : null,
+                dir != null && Files.isRegularFile(dir.resolve(MANIFEST)) ? dir.resolve(MANIFEST) : null);
     }
 
     /** Fails with NOT_FOUND naming every part that is missing, so one run tells the whole story. */
@@ -92,9 +110,52 @@ public record TdcModelFiles(Path checkpoint, Path siglip, Path dinov2, Path bert
         return java.util.Optional.empty();
     }
 
-    /** The reference's towers and Q-Former heads over these files. */
+    /** The towers and Q-Former heads over these files: the reference's, as far as {@code tdc.json} does not say otherwise. */
     public TdcVision.Files visionFiles() {
-        return TdcVision.Files.reference(checkpoint, siglip, dinov2, bertTokenizer);
+        TdcVision.Files reference = TdcVision.Files.reference(checkpoint, siglip, dinov2, bertTokenizer);
+        if (manifest == null) return reference;
+        JsonNode m = readManifest();
+        JsonNode towers = m.path("towers");
+        return new TdcVision.Files(checkpoint, List.of(
+                tower(towers.path("siglip"), reference.towers().get(0), "siglip"),
+                tower(towers.path("dinov2"), reference.towers().get(1), "dinov2")),
+                bertTokenizer, m.path("qformerHeads").asInt(reference.qformerHeads()));
+    }
+
+    /** {@code base} (budget etc.) with the manifest's layout fields, if any. */
+    public TdcSettings settings(TdcSettings base) {
+        if (manifest == null) return base;
+        JsonNode l = readManifest().path("layout");
+        try {
+            return new TdcSettings(base.budget(), base.generationReserve(), l.path("chunkSize").asInt(base.chunkSize()),
+                    l.path("queryTokens").asInt(base.queryTokens()), l.path("gridRows").asInt(base.gridRows()),
+                    l.path("gridCols").asInt(base.gridCols()), base.imageNewline(), base.separators(), base.maxFrames(), base.lvcot());
+        } catch (IllegalArgumentException e) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, manifest + ": " + e.getMessage());
+        }
+    }
+
+    private TdcVision.TowerFile tower(JsonNode t, TdcVision.TowerFile reference, String name) {
+        String kind = t.path("preprocessor").asText(name);
+        int size = t.path("size").asInt(reference.preprocessor().size());
+        ImagePreprocessor pre = switch (kind) {
+            case "siglip" -> ImagePreprocessor.siglip(size);
+            case "dinov2" -> ImagePreprocessor.dinov2(size);
+            default -> throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, manifest + ": towers." + name
+                    + ".preprocessor must be siglip or dinov2, not '" + kind + "'");
+        };
+        return new TdcVision.TowerFile(reference.model(), pre, t.path("prefixTokens").asInt(reference.prefixTokens()),
+                t.path("grid").asInt(reference.gridSide()));
+    }
+
+    private JsonNode readManifest() {
+        try {
+            JsonNode m = new ObjectMapper().readTree(manifest.toFile());
+            if (m == null || !m.isObject()) throw new IOException("not a JSON object");
+            return m;
+        } catch (IOException e) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "cannot read " + manifest + ": " + e.getMessage());
+        }
     }
 
     private static void check(List<String> missing, String what, Path p) {
