@@ -27,6 +27,8 @@ import java.util.Objects;
 /**
  * The whole local pipeline for one video: decode → sample → embed → segment (one pass, frames
  * spooled to a {@link FrameStore}), then LVCoT over the segments with a {@link LanguageModel}.
+ * Passes show the model sampled frames as images, or, after {@link #withTdc}, the TDC context as
+ * input embeddings.
  */
 public final class AskPipeline {
     private final SceneDetector detector;
