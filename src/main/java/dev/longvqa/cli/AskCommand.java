@@ -6,6 +6,8 @@ import dev.longvqa.pipeline.AskPipeline;
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.pipeline.TdcModelFiles;
+import dev.longvqa.pipeline.TdcVisualContext;
 import dev.longvqa.reason.AskReport;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.LvcotSettings;
@@ -13,7 +15,10 @@ import dev.longvqa.reason.Question;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentRule;
 import dev.longvqa.reason.backend.BackendOptions;
+import dev.longvqa.reason.backend.HfTokenEmbedder;
 import dev.longvqa.reason.backend.LanguageModels;
+import dev.longvqa.reason.backend.TokenEmbedder;
+import dev.longvqa.tdc.TdcSettings;
 import dev.longvqa.video.VideoInfo;
 import dev.longvqa.video.VideoSource;
 import picocli.CommandLine.Command;
@@ -70,6 +75,29 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "do not read or write cached segment summaries")
     boolean noCache;
 
+    @Option(names = "--tdc", paramLabel = "DIR", description = "show the video to the model as a TDC context (input embeddings; "
+            + "needs runtime: or openai-embeds:) from DIR: *.safetensors (the TDC checkpoint), siglip.pt|.onnx, dinov2.pt|.onnx, "
+            + TdcModelFiles.BERT_TOKENIZER)
+    Path tdcDir;
+
+    @Option(names = "--tdc-checkpoint", paramLabel = "PATH", description = "TDC checkpoint .safetensors file or shard directory (overrides --tdc's)")
+    Path tdcCheckpoint;
+
+    @Option(names = "--siglip", paramLabel = "FILE", description = "SigLIP tower, TorchScript .pt or .onnx (overrides --tdc's)")
+    Path siglip;
+
+    @Option(names = "--dinov2", paramLabel = "FILE", description = "DINOv2 tower, TorchScript .pt or .onnx (overrides --tdc's)")
+    Path dinov2;
+
+    @Option(names = "--bert-tokenizer", paramLabel = "FILE", description = "bert-base-uncased tokenizer.json (overrides --tdc's)")
+    Path bertTokenizer;
+
+    @Option(names = "--budget", defaultValue = "8K", description = "TDC: LLM context budget in tokens, 8K (the reference) up to 128K (default: ${DEFAULT-VALUE})")
+    String budget;
+
+    @Option(names = "--device", defaultValue = "auto", description = "TDC: where the towers and Q-Former run: cpu, gpu or auto (default: ${DEFAULT-VALUE})")
+    String device;
+
     @Mixin
     FrontEndOptions front;
 
@@ -79,19 +107,60 @@ public final class AskCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Question> questions = questions();
+        TdcModelFiles tdcFiles = tdcFiles();
+        TdcSettings tdcSettings = tdcFiles == null ? null : tdcFiles.settings(tdcSettings());
         // Resolve the model before decoding: a missing model must fail in seconds, not after an hour of video.
-        try (LanguageModel model = openModel()) {
+        try (HfTokenEmbedder embedder = tokenEmbedder(tdcFiles);
+             LanguageModel model = openModel(embedder);
+             TdcVisualContext tdc = tdcFiles == null ? null : TdcVisualContext.builder(tdcFiles.visionFiles())
+                     .settings(tdcSettings).device(device).listener(tdcStats).loadFor(model)) {
             VideoInfo info = front.sampler().probe(VideoSource.of(video));
             LvcotSettings.Builder settings = LvcotSettings.builder().maxImagesPerPass(maxImages);
             if (lvcotRule != null) settings.rule(SegmentRule.parse(lvcotRule));
-            try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet);
-                 AskPipeline.Outcome outcome = new AskPipeline(front.detector().frameSide(384).progress(progress).build(),
-                         front.detectorId(), model, cache(), settings.build()).ask(video, questions)) {
-                if (report != null) writeReport(outcome);
-                print(spec.commandLine().getOut(), outcome, model);
+            try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
+                AskPipeline pipeline = new AskPipeline(front.detector().frameSide(384).progress(progress).build(),
+                        front.detectorId(), model, cache(), settings.build());
+                if (tdc != null) pipeline = pipeline.withTdc(tdc);
+                try (AskPipeline.Outcome outcome = pipeline.ask(video, questions)) {
+                    if (report != null) writeReport(outcome);
+                    print(spec.commandLine().getOut(), outcome, model, tdc);
+                }
             }
         }
         return 0;
+    }
+
+    /** Counts TDC contexts built and their time, for --json. */
+    private final TdcStats tdcStats = new TdcStats();
+
+    private static final class TdcStats implements TdcVisualContext.Listener {
+        int contexts;
+        long millis;
+        int visualTokens;
+
+        @Override
+        public synchronized void built(TdcVisualContext.Built b) {
+            contexts++;
+            millis += b.millis();
+            visualTokens += b.plan().visualTokens();
+        }
+    }
+
+    /** The TDC files when any TDC option is given (all must then exist), else null. */
+    private TdcModelFiles tdcFiles() {
+        if (tdcDir == null && tdcCheckpoint == null && siglip == null && dinov2 == null && bertTokenizer == null) return null;
+        return TdcModelFiles.inDirectory(tdcDir, tdcCheckpoint, siglip, dinov2, bertTokenizer).requireExisting();
+    }
+
+    private TdcSettings tdcSettings() {
+        if (!List.of("cpu", "gpu", "auto").contains(device)) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "bad --device '" + device + "': use cpu, gpu or auto");
+        }
+        try {
+            return TdcSettings.defaults().withBudget(TdcSettings.parseBudget(budget));
+        } catch (IllegalArgumentException e) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "bad --budget '" + budget + "': " + e.getMessage());
+        }
     }
 
     private List<Question> questions() {
@@ -104,11 +173,24 @@ public final class AskCommand implements Callable<Integer> {
         return out;
     }
 
-    private LanguageModel openModel() {
+    private String llmSpec() {
         String specString = llm != null ? llm : System.getenv("LONGVQA_LLM");
-        if (specString == null || specString.isBlank()) specString = "runtime:" + DEFAULT_MODEL;
+        return specString == null || specString.isBlank() ? "runtime:" + DEFAULT_MODEL : specString;
+    }
+
+    /**
+     * openai-embeds: sends the whole prompt as embeddings, so the text needs the LLM's tokenizer
+     * and embedding table: with TDC they come from the TDC checkpoint (the full HF checkpoint).
+     */
+    private HfTokenEmbedder tokenEmbedder(TdcModelFiles tdcFiles) {
+        if (tdcFiles == null || !llmSpec().startsWith("openai-embeds:")) return null;
+        return tdcFiles.llmEmbedding().map(e -> new HfTokenEmbedder(e.tokenizerJson(), e.shard(), e.tensor())).orElse(null);
+    }
+
+    private LanguageModel openModel(TokenEmbedder embedder) {
+        String specString = llmSpec();
         try {
-            return LanguageModels.fromSpec(specString, BackendOptions.builder().model(modelName).build());
+            return LanguageModels.fromSpec(specString, BackendOptions.builder().model(modelName).tokenEmbedder(embedder).build());
         } catch (LongVqaException e) {
             if (e.code() != ErrorCode.MODEL_UNAVAILABLE || !specString.startsWith("runtime:")) throw e;
             throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "no language model available: the embedded model "
@@ -133,7 +215,7 @@ public final class AskCommand implements Callable<Integer> {
         return SegmentCache.directory(dir);
     }
 
-    private void print(PrintWriter out, AskPipeline.Outcome o, LanguageModel model) throws Exception {
+    private void print(PrintWriter out, AskPipeline.Outcome o, LanguageModel model, TdcVisualContext tdc) throws Exception {
         AskReport report = AskReport.of(o.answers());
         if (!json) {
             if (report.answers().size() == 1) {
@@ -160,6 +242,11 @@ public final class AskCommand implements Callable<Integer> {
         timings.put("segmentPassesMs", report.timings().segmentsMs());
         timings.put("answerPassesMs", report.timings().answersMs());
         timings.put("totalMs", o.totalMillis());
+        if (tdc != null) {
+            timings.put("tdcMs", tdcStats.millis);
+            doc.putObject("tdc").put("cacheId", tdc.cacheId()).put("budget", tdc.settings().budget())
+                    .put("hiddenSize", tdc.hiddenSize()).put("contexts", tdcStats.contexts).put("visualTokens", tdcStats.visualTokens);
+        }
         out.println(mapper.writeValueAsString(doc));
     }
 }

@@ -7,6 +7,7 @@ import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Question;
 import dev.longvqa.reason.Scene;
 import dev.longvqa.reason.SegmentCache;
+import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.SegmentInput;
 import dev.longvqa.reason.TimedFrame;
 import dev.longvqa.reason.VideoContext;
@@ -26,6 +27,8 @@ import java.util.Objects;
 /**
  * The whole local pipeline for one video: decode → sample → embed → segment (one pass, frames
  * spooled to a {@link FrameStore}), then LVCoT over the segments with a {@link LanguageModel}.
+ * Passes show the model sampled frames as images, or, after {@link #withTdc}, the TDC context as
+ * input embeddings.
  */
 public final class AskPipeline {
     private final SceneDetector detector;
@@ -33,13 +36,30 @@ public final class AskPipeline {
     private final LanguageModel model;
     private final SegmentCache cache;
     private final LvcotSettings settings;
+    private final TdcVisualContext tdc;
 
     public AskPipeline(SceneDetector detector, String detectorId, LanguageModel model, SegmentCache cache, LvcotSettings settings) {
+        this(detector, detectorId, model, cache, settings, null);
+    }
+
+    private AskPipeline(SceneDetector detector, String detectorId, LanguageModel model, SegmentCache cache,
+                        LvcotSettings settings, TdcVisualContext tdc) {
         this.detector = Objects.requireNonNull(detector);
         this.detectorId = Objects.requireNonNull(detectorId);
         this.model = Objects.requireNonNull(model);
         this.cache = Objects.requireNonNull(cache);
         this.settings = Objects.requireNonNull(settings);
+        this.tdc = tdc;
+    }
+
+    /**
+     * The same pipeline with every pass shown the video as a TDC context (input embeddings).
+     * Checked here, before any decoding: the model must take embeddings of the context's width.
+     * The caller keeps ownership of {@code tdc} (load once, close after the last question).
+     */
+    public AskPipeline withTdc(TdcVisualContext tdc) {
+        Objects.requireNonNull(tdc, "tdc").requireCompatible(model);
+        return new AskPipeline(detector, detectorId, model, cache, settings, tdc);
     }
 
     /** What one run produced; close it to drop the spooled frames. */
@@ -58,8 +78,13 @@ public final class AskPipeline {
             List<Scene> sceneList = scenes.segmentation().scenes().stream()
                     .map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
             String hash = contentHash(video) + ":" + detectorId;
-            VideoContext context = new VideoContext(hash, scenes.durationSec(), scenes.sampledFrames(), sceneList,
-                    (start, end) -> input(frames, sceneList, start, end));
+            SegmentContextProvider provider = (start, end) -> input(frames, sceneList, start, end);
+            if (tdc != null) {
+                // summaries made from TDC embeddings are keyed apart from image ones, and per checkpoint/settings
+                hash += ":" + tdc.cacheId();
+                provider = tdc.provider(frames, sceneList, scenes.durationSec(), provider);
+            }
+            VideoContext context = new VideoContext(hash, scenes.durationSec(), scenes.sampledFrames(), sceneList, provider);
             LvcotResult result = new Lvcot(model, cache, settings).answer(context, questions);
             return new Outcome(scenes, result, frames, (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {

@@ -20,6 +20,14 @@ public interface LanguageModel extends AutoCloseable {
 
     Completion complete(Prompt prompt, Generation generation);
 
+    /**
+     * The width of the {@link Part.Embeddings} blocks this model takes (its hidden size), when
+     * known, so a TDC context of another width is refused before any video is decoded.
+     */
+    default java.util.OptionalInt embeddingWidth() {
+        return java.util.OptionalInt.empty();
+    }
+
     @Override
     default void close() {}
 }

@@ -150,7 +150,8 @@ public final class Lvcot {
             return hit.get();
         }
         long t = System.nanoTime();
-        SegmentInput input = video.provider().range(p.startSec(), p.endSec());
+        // conditioned on the fixed segment prompt, never the question: the summary is cached across questions
+        SegmentInput input = video.provider().range(p.startSec(), p.endSec(), settings.segmentPrompt());
         List<Part> parts = new ArrayList<>();
         parts.add(Part.text("Video segment " + (p.index() + 1) + " of " + p.count() + ", from "
                 + Timestamps.range(p.startSec(), p.endSec()) + "." + scenesLine(video, input, p.startSec(), p.endSec()) + "\n"));
@@ -166,23 +167,20 @@ public final class Lvcot {
 
     private List<AnswerOutput> answerAll(VideoContext video, List<SegmentOutput> segments, List<Question> questions,
                                          List<PassRecord> passes, AtomicInteger requests) {
-        // The whole-video input is the same for every question: build it once.
-        List<Part> videoParts = new ArrayList<>();
-        String notes = "";
-        if (settings.finalPassVideo()) {
-            SegmentInput whole = video.provider().range(0, video.durationSec());
-            videoParts.add(Part.text("Video from " + Timestamps.range(0, video.durationSec()) + "."
-                    + scenesLine(video, whole, 0, video.durationSec()) + "\n"));
-            videoParts.addAll(renderVideo(whole));
-            notes = notes(whole);
-        }
+        // The whole-video input is the same for every question unless the provider conditions it
+        // on text (TDC's Q-Former reads the question): then it is built per question.
+        SegmentContextProvider provider = video.provider();
+        VideoParts shared = settings.finalPassVideo() && !provider.textConditioned()
+                ? wholeVideo(video, provider.range(0, video.durationSec())) : null;
         String think = segments.isEmpty() ? "" : "<think>" + thinkText(segments) + "</think>";
         List<AnswerOutput> answers = new ArrayList<>();
         for (int qi = 0; qi < questions.size(); qi++) {
             Question q = questions.get(qi);
             long t = System.nanoTime();
-            List<Part> parts = new ArrayList<>(videoParts);
-            parts.add(Part.text(notes + think + q.text() + settings.answerSuffix()));
+            VideoParts videoParts = !settings.finalPassVideo() ? VideoParts.NONE
+                    : shared != null ? shared : wholeVideo(video, provider.range(0, video.durationSec(), q.text()));
+            List<Part> parts = new ArrayList<>(videoParts.parts());
+            parts.add(Part.text(videoParts.notes() + think + q.text() + settings.answerSuffix()));
             Completion c = model.complete(new Prompt(settings.systemPrompt(), parts), new Generation(settings.answerMaxTokens(), settings.temperature()));
             requests.incrementAndGet();
             long ms = (System.nanoTime() - t) / 1_000_000;
@@ -190,6 +188,19 @@ public final class Lvcot {
             answers.add(new AnswerOutput(q.id(), q.text(), c.text().strip(), c.finishReason(), c.promptTokens(), c.completionTokens(), ms));
         }
         return answers;
+    }
+
+    /** The rendered whole-video input of a final pass and its notes. */
+    private record VideoParts(List<Part> parts, String notes) {
+        static final VideoParts NONE = new VideoParts(List.of(), "");
+    }
+
+    private VideoParts wholeVideo(VideoContext video, SegmentInput whole) {
+        List<Part> parts = new ArrayList<>();
+        parts.add(Part.text("Video from " + Timestamps.range(0, video.durationSec()) + "."
+                + scenesLine(video, whole, 0, video.durationSec()) + "\n"));
+        parts.addAll(renderVideo(whole));
+        return new VideoParts(List.copyOf(parts), notes(whole));
     }
 
     /** The reference joins summaries with spaces; each carries its range ("From 0s to 300s: …"). */

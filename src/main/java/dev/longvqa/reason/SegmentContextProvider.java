@@ -12,4 +12,22 @@ public interface SegmentContextProvider {
      * @param endSec   exclusive, except for the last range which ends at the video's end
      */
     SegmentInput range(double startSec, double endSec);
+
+    /**
+     * The input for a range with the text the visual context is conditioned on. TDC's Q-Former
+     * reads text beside the frames: {@link Lvcot} passes the fixed segment prompt for segment
+     * passes (so their summaries stay question-independent and cacheable) and the question for
+     * the final pass. Providers whose input does not depend on text keep this default.
+     */
+    default SegmentInput range(double startSec, double endSec, String conditioning) {
+        return range(startSec, endSec);
+    }
+
+    /**
+     * Whether {@link #range(double, double, String)} depends on its text. When it does, the
+     * final pass's whole-video input is built once per question instead of once per call.
+     */
+    default boolean textConditioned() {
+        return false;
+    }
 }

@@ -2,12 +2,15 @@ package dev.longvqa.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.pipeline.TdcModelFiles;
+import dev.longvqa.tdc.TinyTdc;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static dev.longvqa.cli.ScenesCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +95,116 @@ class AskCommandTest {
             assertThat(pass.get("promptTokens").asInt()).isGreaterThan(0);
             assertThat(pass.get("completionTokens").asInt()).isGreaterThan(0);
         }
+    }
+
+    @Test
+    void tdcFilesThatAreMissingAreNamedBeforeAnythingLoads() throws Exception {
+        Path empty = java.nio.file.Files.createDirectories(dir.resolve("tdc-empty"));
+        ScenesCommandTest.Run r = run("ask", video.path().toString(), "Q?", "--tdc", empty.toString(), "--llm", "runtime:nobody/none", "-q");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: NOT_FOUND").contains("TDC checkpoint").contains("SigLIP").contains("DINOv2")
+                .contains("bert/tokenizer.json");
+        // explicit files fill the gaps of the directory; only the one still missing is named
+        ScenesCommandTest.Run partial = run("ask", video.path().toString(), "Q?", "--tdc", empty.toString(),
+                "--tdc-checkpoint", TinyTdc.checkpoint().toString(), "--siglip", TinyTdc.siglip().toString(),
+                "--dinov2", TinyTdc.dinov2().toString(), "--llm", "runtime:nobody/none", "-q");
+        assertThat(partial.exit()).isEqualTo(2);
+        assertThat(partial.err()).contains("BERT tokenizer").doesNotContain("SigLIP").doesNotContain("checkpoint");
+    }
+
+    @Test
+    void tdcWithAModelOfAnotherWidthOrWithoutEmbeddingsIsABadRequest() throws Exception {
+        Path llama32 = Path.of(AskCommandTest.class.getResource("/golden/llm/llama").toURI());
+        String[] tdc = {"--tdc-checkpoint", TinyTdc.checkpoint().toString(), "--siglip", TinyTdc.siglip().toString(),
+                "--dinov2", TinyTdc.dinov2().toString(), "--bert-tokenizer", TinyTdc.bertTokenizer().toString(), "-q", "--no-cache"};
+        ScenesCommandTest.Run wide = run(concat(new String[]{"ask", video.path().toString(), "Q?", "--llm", "runtime:" + llama32}, tdc));
+        assertThat(wide.exit()).isEqualTo(2);
+        assertThat(wide.err()).startsWith("error: BAD_REQUEST").contains("width 24").contains("hidden size 32");
+        assertThat(wide.err().lines().count()).isEqualTo(1);
+        try (FakeOpenAiServer llm = new FakeOpenAiServer()) {
+            ScenesCommandTest.Run chat = run(concat(new String[]{"ask", video.path().toString(), "Q?", "--llm", "openai:" + llm.base()}, tdc));
+            assertThat(chat.exit()).isEqualTo(2);
+            assertThat(chat.err()).startsWith("error: BAD_REQUEST").contains("embeddings");
+            assertThat(llm.chats).isEmpty();
+        }
+        ScenesCommandTest.Run budget = run(concat(new String[]{"ask", video.path().toString(), "Q?", "--budget", "lots",
+                "--llm", "runtime:" + llama32}, tdc));
+        assertThat(budget.exit()).isEqualTo(2);
+        assertThat(budget.err()).startsWith("error: BAD_REQUEST").contains("--budget");
+    }
+
+    /** The tiny TDC parts in the conventional layout, with a tdc.json giving their small geometry. */
+    static Path tinyTdcDir(Path root) throws Exception {
+        java.nio.file.Files.createDirectories(root.resolve("bert"));
+        java.nio.file.Files.copy(TinyTdc.checkpoint(), root.resolve("model-00001-of-00001.safetensors"));
+        java.nio.file.Files.copy(TinyTdc.siglip(), root.resolve("siglip.pt"));
+        java.nio.file.Files.copy(TinyTdc.dinov2(), root.resolve("dinov2.onnx"));
+        java.nio.file.Files.copy(TinyTdc.bertTokenizer(), root.resolve("bert/tokenizer.json"));
+        String tower = "{\"preprocessor\": \"siglip\", \"size\": 32, \"prefixTokens\": 1, \"grid\": 4}";
+        java.nio.file.Files.writeString(root.resolve("tdc.json"), "{\"qformerHeads\": 4, \"towers\": {\"siglip\": " + tower
+                + ", \"dinov2\": " + tower + "}, \"layout\": {\"chunkSize\": 4, \"queryTokens\": 3, \"gridRows\": 2, \"gridCols\": 2}}");
+        return root;
+    }
+
+    @Test
+    void theConventionalTdcDirectoryLayoutResolves() throws Exception {
+        Path root = tinyTdcDir(dir.resolve("tdc-layout"));
+        TdcModelFiles f = TdcModelFiles.inDirectory(root, null, null, null, null).requireExisting();
+        assertThat(f.checkpoint()).isEqualTo(root);
+        assertThat(f.siglip()).isEqualTo(root.resolve("siglip.pt"));
+        assertThat(f.dinov2()).isEqualTo(root.resolve("dinov2.onnx"));
+        assertThat(f.bertTokenizer()).isEqualTo(root.resolve("bert/tokenizer.json"));
+        // tdc.json replaces the reference geometry with the tiny one
+        assertThat(f.visionFiles()).usingRecursiveComparison().isEqualTo(new dev.longvqa.tdc.TdcVision.Files(root, List.of(
+                new dev.longvqa.tdc.TdcVision.TowerFile(f.siglip(), TinyTdc.files().towers().get(0).preprocessor(), 1, 4),
+                new dev.longvqa.tdc.TdcVision.TowerFile(f.dinov2(), TinyTdc.files().towers().get(1).preprocessor(), 1, 4)),
+                f.bertTokenizer(), 4));
+        // without the manifest: the reference's towers (SigLIP 384 without CLS, DINOv2 378 with)
+        TdcModelFiles reference = new TdcModelFiles(f.checkpoint(), f.siglip(), f.dinov2(), f.bertTokenizer(), null);
+        assertThat(reference.visionFiles().towers()).extracting(t -> t.preprocessor().size(), t -> t.prefixTokens())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(384, 0), org.assertj.core.groups.Tuple.tuple(378, 1));
+        assertThat(f.settings(dev.longvqa.tdc.TdcSettings.defaults())).isEqualTo(TinyTdc.settings());
+        assertThat(f.llmEmbedding()).isEmpty();
+        // the full HF checkpoint also holds the LLM's tokenizer and embedding table (for openai-embeds:)
+        Path llmShard = root.resolve("model-00002-of-00002.safetensors");
+        new dev.longvqa.runtime.SafetensorsWriter().put("model.embed_tokens.weight", new long[]{4, 24}, new float[96]).write(llmShard);
+        java.nio.file.Files.copy(TinyTdc.bertTokenizer(), root.resolve("tokenizer.json"));
+        assertThat(f.llmEmbedding()).hasValueSatisfying(e -> {
+            assertThat(e.shard()).isEqualTo(llmShard);
+            assertThat(e.tokenizerJson()).isEqualTo(root.resolve("tokenizer.json"));
+        });
+    }
+
+    @Test
+    void askWithTdcShowsTheModelTheVisualContextAndASecondQuestionBuildsOnlyItsOwn() throws Exception {
+        Path tdc = tinyTdcDir(dir.resolve("tdc-ask"));
+        Path llm = dev.longvqa.runtime.llm.TinyLlama.write(dir.resolve("llm24"), TinyTdc.HIDDEN, 3);
+        String[] common = {"--tdc", tdc.toString(), "--device", "cpu", "--llm", "runtime:" + llm, "--lvcot", "30:3,20:2",
+                "--cache-dir", dir.resolve("cache-tdc").toString(), "--json", "-q"};
+        ScenesCommandTest.Run first = run(concat(new String[]{"ask", video.path().toString(), "What moves?"}, common));
+        assertThat(first.err()).isEmpty();
+        assertThat(first.exit()).isZero();
+        JsonNode j = new ObjectMapper().readTree(first.out());
+        assertThat(j.get("tdc").get("hiddenSize").asInt()).isEqualTo(TinyTdc.HIDDEN);
+        assertThat(j.get("tdc").get("contexts").asInt()).isEqualTo(4); // three segments + the final pass
+        int visual = j.get("tdc").get("visualTokens").asInt();
+        assertThat(visual).isPositive();
+        assertThat(j.get("segments")).hasSize(3);
+        JsonNode passes = j.get("tokens").get("passes");
+        assertThat(passes).hasSize(4);
+        int prompt = 0;
+        for (JsonNode p : passes) prompt += p.get("promptTokens").asInt();
+        assertThat(prompt).isGreaterThan(visual); // every visual token is a prompt position, plus the text
+
+        ScenesCommandTest.Run second = run(concat(new String[]{"ask", video.path().toString(), "Which colour is it?"}, common));
+        assertThat(second.exit()).isZero();
+        JsonNode k = new ObjectMapper().readTree(second.out());
+        assertThat(k.get("tdc").get("contexts").asInt()).isEqualTo(1);
+        assertThat(k.get("tdc").get("cacheId").asText()).isEqualTo(j.get("tdc").get("cacheId").asText());
+        int cached = 0;
+        for (JsonNode p : k.get("tokens").get("passes")) if (p.get("cached").asBoolean()) cached++;
+        assertThat(cached).isEqualTo(3);
     }
 
     private static String[] concat(String[] a, String[] b) {

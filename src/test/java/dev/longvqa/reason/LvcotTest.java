@@ -92,6 +92,58 @@ class LvcotTest {
         assertThat(r.answers().getFirst().answer()).isEqualTo("out4");
     }
 
+    /** Records the text each range was asked with; its block's single value tells passes apart. */
+    static final class ConditionedProvider implements SegmentContextProvider {
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        final boolean conditioned;
+
+        ConditionedProvider(boolean conditioned) {
+            this.conditioned = conditioned;
+        }
+
+        @Override
+        public SegmentInput range(double startSec, double endSec) {
+            return range(startSec, endSec, null);
+        }
+
+        @Override
+        public SegmentInput range(double startSec, double endSec, String conditioning) {
+            calls.add(Timestamps.range(startSec, endSec) + " " + conditioning);
+            float v = conditioning == null ? -1 : conditioning.length();
+            return new SegmentInput(startSec, endSec, List.of(), List.of(), new EmbeddingBlock(1, 2, new float[]{v, v}), "");
+        }
+
+        @Override
+        public boolean textConditioned() {
+            return conditioned;
+        }
+    }
+
+    @Test
+    void segmentPassesAreConditionedOnTheSegmentPromptAndFinalPassesOnTheirQuestion() {
+        RecordingModel m = new RecordingModel(Capabilities.embeddingsOnly());
+        ConditionedProvider p = new ConditionedProvider(true);
+        VideoContext v = new VideoContext("h", 1200, 1200, List.of(new Scene(0, 0, 1200)), p);
+        new Lvcot(m, SegmentCache.none(), LvcotSettings.builder().segmentPrompt("Summarise.").build())
+                .answer(v, List.of(Question.of("Who?"), Question.of("Where is it?")));
+        assertThat(p.calls).containsExactly("0s to 400s Summarise.", "400s to 800s Summarise.", "800s to 1200s Summarise.",
+                "0s to 1200s Who?", "0s to 1200s Where is it?");
+        assertThat(m.prompts).hasSize(5);
+        assertThat(embeddingValue(m.prompts.get(3))).isEqualTo(4f);
+        assertThat(embeddingValue(m.prompts.get(4))).isEqualTo(12f);
+
+        // a provider that does not read the text builds the whole-video input once for all questions
+        ConditionedProvider plain = new ConditionedProvider(false);
+        new Lvcot(new RecordingModel(Capabilities.embeddingsOnly()), SegmentCache.none(), LvcotSettings.defaults())
+                .answer(new VideoContext("h", 100, 100, List.of(), plain), List.of(Question.of("Who?"), Question.of("Where?")));
+        assertThat(plain.calls).containsExactly("0s to 100s null");
+    }
+
+    private static float embeddingValue(Prompt p) {
+        return p.parts().stream().filter(x -> x instanceof Part.Embeddings).map(x -> ((Part.Embeddings) x).block().values()[0])
+                .findFirst().orElseThrow();
+    }
+
     @Test
     void imagesAreThinnedEvenlyToTheLimit() {
         assertThat(Lvcot.thin(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4)).containsExactly(0, 3, 6, 9);

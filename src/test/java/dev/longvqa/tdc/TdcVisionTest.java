@@ -29,12 +29,8 @@ class TdcVisionTest {
                 for (int j = 0; j < per; j++) px[j] = (byte) (int) v[i * per + j];
                 frames.add(new RgbImage((int) shape[2], (int) shape[1], px));
             }
-            ImagePreprocessor pre = ImagePreprocessor.siglip(32);
-            TdcVision.Files files = new TdcVision.Files(Golden.path("tdc_tiny.safetensors"), List.of(
-                    new TdcVision.TowerFile(Golden.path("vit_tiny.pt"), pre, 1, 4),
-                    new TdcVision.TowerFile(Golden.path("vit_tiny.onnx"), pre, 1, 4)),
-                    Golden.path("bert_tiny_tokenizer.json"), 4);
-            TdcSettings s = new TdcSettings(8192, 16, 4, 3, 2, 2, true, true, 0, null);
+            TdcVision.Files files = TinyTdc.files();
+            TdcSettings s = TinyTdc.settings();
             try (TdcVision vision = TdcVision.load(files, s, "cpu")) {
                 assertThat(vision.plan(List.of(6, 4), 0, null).visualTokens()).isEqualTo(49);
                 NDArray ctx = vision.context(List.of(6, 4), 0, frames::get, "What is the man doing?", null);

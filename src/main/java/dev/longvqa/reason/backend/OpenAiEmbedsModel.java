@@ -59,6 +59,11 @@ public final class OpenAiEmbedsModel implements LanguageModel {
         return Capabilities.embeddingsOnly();
     }
 
+    @Override
+    public java.util.OptionalInt embeddingWidth() {
+        return java.util.OptionalInt.of(embedder.hidden());
+    }
+
     /** The full templated prompt as one (seq_len × hidden) block. */
     public EmbeddingBlock embedPrompt(Prompt prompt) {
         List<EmbeddingBlock> blocks = new ArrayList<>();

@@ -87,6 +87,11 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
         }
 
         @Override
+        public java.util.OptionalInt embeddingWidth() {
+            return java.util.OptionalInt.of(lm.config().hiddenSize());
+        }
+
+        @Override
         public synchronized Completion complete(Prompt prompt, Generation generation) {
             List<PromptPart> parts = new ArrayList<>();
             for (Part p : prompt.parts()) {

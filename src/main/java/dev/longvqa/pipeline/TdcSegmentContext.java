@@ -1,0 +1,96 @@
+package dev.longvqa.pipeline;
+
+import dev.longvqa.reason.EmbeddingBlock;
+import dev.longvqa.reason.Scene;
+import dev.longvqa.reason.SegmentContextProvider;
+import dev.longvqa.reason.SegmentInput;
+import dev.longvqa.video.RgbImage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The TDC context of one video for the reason stage: for a time range, the spooled frames in it
+ * (1 fps), grouped by the scene each falls in, go through {@link TdcVisualContext} with the
+ * conditioning text, and the result rides in {@link SegmentInput#embeddings()} on top of what the
+ * {@code base} provider gives (scenes, frames, notes: kept for backends or passes that fall back).
+ * Made per video by {@link TdcVisualContext#provider}.
+ */
+public final class TdcSegmentContext implements SegmentContextProvider {
+    private final TdcVisualContext tdc;
+    private final FrameStore frames;
+    private final List<Scene> scenes;
+    private final double durationSec;
+    private final SegmentContextProvider base;
+
+    TdcSegmentContext(TdcVisualContext tdc, FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
+        this.tdc = Objects.requireNonNull(tdc);
+        this.frames = Objects.requireNonNull(frames);
+        this.scenes = List.copyOf(scenes);
+        this.durationSec = durationSec;
+        this.base = Objects.requireNonNull(base);
+    }
+
+    /** Without text, the context is conditioned like a segment pass. */
+    @Override
+    public SegmentInput range(double startSec, double endSec) {
+        return range(startSec, endSec, TdcVisualContext.SEGMENT_CONDITIONING);
+    }
+
+    @Override
+    public SegmentInput range(double startSec, double endSec, String conditioning) {
+        SegmentInput in = base.range(startSec, endSec);
+        List<Integer> indices = framesIn(startSec, endSec);
+        if (indices.isEmpty()) return in; // nothing sampled here: the pass gets the text (times, scenes) only
+        RgbImage first = frames.image(indices.getFirst());
+        EmbeddingBlock block = tdc.context(startSec, endSec, framesPerScene(indices),
+                i -> i == 0 ? first : frames.image(indices.get(i)), conditioning == null ? "" : conditioning,
+                first.width(), first.height());
+        return new SegmentInput(in.startSec(), in.endSec(), in.scenes(), in.frames(), block, in.notes());
+    }
+
+    @Override
+    public boolean textConditioned() {
+        return true;
+    }
+
+    /**
+     * Frames sampled in {@code [start, end)}; the range that ends at the video's end also takes a
+     * frame sampled exactly there. Boundaries are exclusive on the right so that no frame is in
+     * two LVCoT segments.
+     */
+    List<Integer> framesIn(double startSec, double endSec) {
+        boolean last = endSec >= durationSec - 1e-9;
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            double t = frames.timeOf(i);
+            if (t >= startSec && (t < endSec || last && t <= endSec + 1e-6)) out.add(i);
+        }
+        return out;
+    }
+
+    /** Consecutive frames of one scene form one entry (the planner chunks each scene on its own). */
+    List<Integer> framesPerScene(List<Integer> indices) {
+        List<Integer> sizes = new ArrayList<>();
+        int current = Integer.MIN_VALUE;
+        for (int i : indices) {
+            int scene = sceneOf(frames.timeOf(i));
+            if (scene != current || sizes.isEmpty()) {
+                sizes.add(0);
+                current = scene;
+            }
+            sizes.set(sizes.size() - 1, sizes.getLast() + 1);
+        }
+        return sizes;
+    }
+
+    /** Index of the scene holding {@code t}: the last one starting at or before it (frames before the first go to it). */
+    private int sceneOf(double t) {
+        int found = 0;
+        for (int s = 0; s < scenes.size(); s++) {
+            if (scenes.get(s).startSec() <= t + 1e-9) found = s;
+        }
+        return found;
+    }
+}

@@ -1,0 +1,297 @@
+package dev.longvqa.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import dev.longvqa.reason.EmbeddingBlock;
+import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.reason.Scene;
+import dev.longvqa.reason.SegmentContextProvider;
+import dev.longvqa.runtime.Safetensors;
+import dev.longvqa.tdc.ContextPlan;
+import dev.longvqa.tdc.ProjectedFrames;
+import dev.longvqa.tdc.TdcSettings;
+import dev.longvqa.tdc.TdcVision;
+import dev.longvqa.video.RgbImage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+
+/**
+ * The TDC vision side ({@link TdcVision}: towers, SVA projector, Q-Former, BERT tokenizer) loaded
+ * once per process, plus what identifies it. It turns the frames and scenes of a time range into
+ * an {@link EmbeddingBlock} in the language model's input space; {@link #provider} makes the
+ * per-video {@link SegmentContextProvider} that the reason stage calls.
+ *
+ * <p>{@link #cacheId()} changes with the files (name, size, mtime) and every setting that shapes
+ * the context, and goes into the video part of the segment cache key: a summary made from TDC
+ * embeddings is not the one made from images, nor from another checkpoint or budget.
+ */
+public final class TdcVisualContext implements AutoCloseable {
+    /** What the reference's Q-Former reads for LVCoT segment passes (eval/cot.py). */
+    public static final String SEGMENT_CONDITIONING = "Describe the video segment in detail.";
+    /**
+     * Tokens kept for the prompt text around the visual block when planning: system prompt, chat
+     * template, headers with times and scenes, and up to three 128-token LVCoT summaries.
+     */
+    public static final int DEFAULT_PROMPT_RESERVE = 512;
+
+    /** One context computed: what the planner decided and what it cost. */
+    public record Built(double startSec, double endSec, String conditioning, List<Integer> framesPerScene,
+                        int textTokens, ContextPlan plan, long millis) {}
+
+    /** Told of every context computed (timings, tests). Called on the computing thread. */
+    @FunctionalInterface
+    public interface Listener {
+        void built(Built built);
+    }
+
+    private final TdcVision vision;
+    private final TdcSettings settings;
+    private final int hiddenSize;
+    private final String cacheId;
+    private final boolean referenceGeometry;
+    private final int promptReserve;
+    private final Listener listener;
+
+    private TdcVisualContext(TdcVision vision, Builder b, int hiddenSize, String cacheId) {
+        this.vision = vision;
+        this.settings = b.settings;
+        this.hiddenSize = hiddenSize;
+        this.cacheId = cacheId;
+        this.referenceGeometry = b.referenceGeometry;
+        this.promptReserve = b.promptReserve;
+        this.listener = b.listener;
+    }
+
+    public static Builder builder(TdcVision.Files files) {
+        return new Builder(files);
+    }
+
+    public static final class Builder {
+        private final TdcVision.Files files;
+        private TdcSettings settings = TdcSettings.defaults();
+        private String device = "auto";
+        private boolean referenceGeometry = true;
+        private int promptReserve = DEFAULT_PROMPT_RESERVE;
+        private Listener listener = b -> {};
+
+        private Builder(TdcVision.Files files) {
+            this.files = Objects.requireNonNull(files, "files");
+        }
+
+        /** Budget, chunking, grid (default: the reference's, 8K). */
+        public Builder settings(TdcSettings v) { settings = Objects.requireNonNull(v); return this; }
+
+        /** "cpu", "gpu" or "auto". */
+        public Builder device(String v) { device = v; return this; }
+
+        /**
+         * True (default): frames keep the grid the reference's {@code unpad_image} leaves for the
+         * video's aspect ratio (its (height, width) quirk included); false: the full square grid.
+         */
+        public Builder referenceGeometry(boolean v) { referenceGeometry = v; return this; }
+
+        /** Prompt tokens besides the conditioning text assumed when planning (see {@link #textTokens}). */
+        public Builder promptReserve(int v) {
+            if (v < 0) throw new IllegalArgumentException("promptReserve < 0");
+            promptReserve = v;
+            return this;
+        }
+
+        public Builder listener(Listener v) { listener = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Reads the checkpoint's output width, then loads every part. Bad files are BAD_REQUEST
+         * (NOT_FOUND when absent), with the file named.
+         */
+        public TdcVisualContext load() {
+            return load(null);
+        }
+
+        /**
+         * Like {@link #load()}, but refuses {@code model} ({@link #requireCompatible}) before the
+         * towers are loaded, so a wrong pairing fails in milliseconds.
+         */
+        public TdcVisualContext loadFor(LanguageModel model) {
+            return load(Objects.requireNonNull(model, "model"));
+        }
+
+        private TdcVisualContext load(LanguageModel model) {
+            int width = outputWidth(files.checkpoint());
+            if (model != null) requireCompatible(model, width);
+            String id = identity(files, settings, referenceGeometry, promptReserve);
+            try {
+                return new TdcVisualContext(TdcVision.load(files, settings, device), this, width, id);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof LongVqaException l) throw l;
+                throw new LongVqaException(ErrorCode.BAD_REQUEST, "cannot load the TDC vision side from "
+                        + files.checkpoint() + " and its towers: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The width of the visual tokens: the LLM hidden size the checkpoint was trained for. */
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /** Short identity of files + settings; part of the segment cache key. */
+    public String cacheId() {
+        return cacheId;
+    }
+
+    public TdcSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Refuses a model that cannot take this context: one without input embeddings (it would
+     * silently fall back to images or text), or one whose hidden size differs from the projector's.
+     */
+    public void requireCompatible(LanguageModel model) {
+        requireCompatible(model, hiddenSize);
+    }
+
+    private static void requireCompatible(LanguageModel model, int hiddenSize) {
+        if (!model.capabilities().embeddings()) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "the TDC context needs a language model that takes input "
+                    + "embeddings (runtime:DIR or openai-embeds:URL); " + model.id() + " does not");
+        }
+        OptionalInt width = model.embeddingWidth();
+        if (width.isPresent() && width.getAsInt() != hiddenSize) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "the TDC checkpoint projects frames to width " + hiddenSize
+                    + " but " + model.id() + " has hidden size " + width.getAsInt() + ": use the LLM the TDC checkpoint was trained with");
+        }
+    }
+
+    /** The provider for one video whose frames are spooled in {@code frames}. */
+    public TdcSegmentContext provider(FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
+        return new TdcSegmentContext(this, frames, scenes, durationSec, base);
+    }
+
+    /**
+     * The {@code textTokens} the planner gets: an estimate, since the provider sees neither the
+     * chat template nor the LVCoT notes of the pass. {@link #DEFAULT_PROMPT_RESERVE} covers those;
+     * the conditioning text (the question of a final pass) adds one token per 3 characters, which
+     * over-counts English BPE (~4 per token), so the real prompt stays inside the budget.
+     */
+    public int textTokens(String conditioning) {
+        return promptReserve + (conditioning.length() + 2) / 3;
+    }
+
+    /**
+     * Computes the visual tokens of the given frames ({@code frames.apply(i)}, i over the range's
+     * frames in order) and copies them to the heap; every device array of the call is freed before returning.
+     * Calls are serialised: the towers and Q-Former run one context at a time.
+     */
+    synchronized EmbeddingBlock context(double startSec, double endSec, List<Integer> framesPerScene,
+                                        IntFunction<RgbImage> frames, String conditioning, int width, int height) {
+        long t0 = System.nanoTime();
+        int textTokens = textTokens(conditioning);
+        ProjectedFrames.Geometry g = geometry(width, height);
+        ContextPlan plan = vision.plan(framesPerScene, textTokens, g);
+        float[] values;
+        long rows;
+        long cols;
+        // TdcVision leaves its intermediates (projected frames of every batch, their concatenation,
+        // compressed tokens, chunk pieces) on its own long-lived manager; at real sizes that is
+        // hundreds of MB per call. Every array created during the call is registered with this
+        // scope and freed when it closes; only the heap copy leaves.
+        try (NDScope scope = new NDScope()) {
+            NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g);
+            rows = ctx.getShape().get(0);
+            cols = ctx.getShape().get(1);
+            values = ctx.getDataType() == DataType.FLOAT32 ? ctx.toFloatArray() : ctx.toType(DataType.FLOAT32, false).toFloatArray();
+            scope.suppressNotUsedWarning();
+        }
+        if (rows != plan.visualTokens() || cols != hiddenSize) {
+            throw new LongVqaException(ErrorCode.INTERNAL, "TDC context is " + rows + "x" + cols + ", planned "
+                    + plan.visualTokens() + "x" + hiddenSize);
+        }
+        listener.built(new Built(startSec, endSec, conditioning, List.copyOf(framesPerScene), textTokens, plan,
+                (System.nanoTime() - t0) / 1_000_000));
+        return new EmbeddingBlock((int) rows, (int) cols, values);
+    }
+
+    private ProjectedFrames.Geometry geometry(int width, int height) {
+        return referenceGeometry ? new ProjectedFrames.Geometry(width, height, true) : null;
+    }
+
+    @Override
+    public void close() {
+        vision.close();
+    }
+
+    /** Width of {@code model.image_newline} (or {@code model.vision_proj.bias}) in the checkpoint's headers. */
+    static int outputWidth(Path checkpoint) {
+        if (checkpoint == null || !Files.exists(checkpoint)) {
+            throw LongVqaException.badInput(ErrorCode.NOT_FOUND, "TDC checkpoint " + checkpoint + " does not exist");
+        }
+        for (Path file : safetensors(checkpoint)) {
+            try (Safetensors st = Safetensors.open(file)) {
+                for (String name : new String[]{"model.image_newline", "model.vision_proj.bias"}) {
+                    if (st.contains(name)) return (int) st.info(name).shape()[0];
+                }
+            } catch (IOException e) {
+                throw new LongVqaException(ErrorCode.BAD_REQUEST, "cannot read TDC checkpoint " + file + ": " + e.getMessage(), e);
+            }
+        }
+        throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, checkpoint + " is not a TDC checkpoint: no model.image_newline tensor");
+    }
+
+    private static List<Path> safetensors(Path checkpoint) {
+        if (!Files.isDirectory(checkpoint)) return List.of(checkpoint);
+        try (Stream<Path> s = Files.list(checkpoint)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+        } catch (IOException e) {
+            throw new LongVqaException(ErrorCode.BAD_REQUEST, "cannot list " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * SHA-256 (first 16 hex) of each file's name, size and mtime (hashing a multi-GB checkpoint
+     * on every start would cost more than the cache saves), the tower and Q-Former layout, the
+     * settings, the geometry mode and the prompt reserve.
+     */
+    static String identity(TdcVision.Files files, TdcSettings s, boolean referenceGeometry, int promptReserve) {
+        List<String> lines = new ArrayList<>();
+        lines.add("tdc-context-v1");
+        for (Path p : safetensors(files.checkpoint())) lines.add(stamp(p));
+        for (TdcVision.TowerFile t : files.towers()) {
+            var pre = t.preprocessor();
+            lines.add(stamp(t.model()) + " pre=" + pre.size() + "," + Arrays.toString(pre.mean()) + "," + Arrays.toString(pre.std())
+                    + "," + pre.padSquare() + " prefix=" + t.prefixTokens() + " grid=" + t.gridSide());
+        }
+        lines.add(stamp(files.bertTokenizer()) + " heads=" + files.qformerHeads());
+        lines.add("budget=" + s.budget() + " reserve=" + s.generationReserve() + " chunk=" + s.chunkSize() + " k=" + s.queryTokens()
+                + " grid=" + s.gridRows() + "x" + s.gridCols() + " newline=" + s.imageNewline() + " sep=" + s.separators()
+                + " maxFrames=" + s.maxFrames() + " refGeometry=" + referenceGeometry + " promptReserve=" + promptReserve);
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+            return "tdc-" + HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String stamp(Path p) {
+        try {
+            return p.getFileName() + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            throw LongVqaException.badInput(ErrorCode.NOT_FOUND, "cannot read " + p + ": " + e.getMessage());
+        }
+    }
+}

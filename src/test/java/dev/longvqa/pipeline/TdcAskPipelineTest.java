@@ -1,0 +1,257 @@
+package dev.longvqa.pipeline;
+
+import dev.longvqa.reason.Capabilities;
+import dev.longvqa.reason.Completion;
+import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.reason.LvcotSettings;
+import dev.longvqa.reason.Part;
+import dev.longvqa.reason.Prompt;
+import dev.longvqa.reason.Question;
+import dev.longvqa.reason.SegmentCache;
+import dev.longvqa.reason.SegmentOutput;
+import dev.longvqa.reason.SegmentRule;
+import dev.longvqa.reason.backend.BackendOptions;
+import dev.longvqa.reason.backend.LanguageModels;
+import dev.longvqa.runtime.llm.TinyLlama;
+import dev.longvqa.scenes.Scene;
+import dev.longvqa.tdc.TdcPlanner;
+import dev.longvqa.tdc.TdcSettings;
+import dev.longvqa.tdc.TinyTdc;
+import dev.longvqa.video.RgbImage;
+import dev.longvqa.video.synthetic.SyntheticVideo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code ask} with the TDC context end to end: a synthetic 36 s video, the tiny random-weight TDC
+ * vision side of the goldens (ViT towers, SVA, Q-Former, BERT tokenizer) and a random-weight
+ * Llama of the projector's width in the DJL runtime. Outputs are gibberish; what is checked is
+ * where the visual tokens go, what they are conditioned on, and what the cache saves.
+ */
+class TdcAskPipelineTest {
+    @TempDir
+    static Path dir;
+    static SyntheticVideo.Generated video;
+    static LanguageModel runtime;
+    static TdcVisualContext tdc;
+    static final List<TdcVisualContext.Built> builds = Collections.synchronizedList(new ArrayList<>());
+
+    /** Three segments at 36 sampled frames (the reference's 900:3 scaled down), short generations. */
+    static final LvcotSettings SETTINGS = LvcotSettings.builder().rule(SegmentRule.parse("30:3,20:2"))
+            .segmentMaxTokens(3).answerMaxTokens(3).build();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 12)
+                .shot(SyntheticVideo.Kind.PAN, 10).shot(SyntheticVideo.Kind.ZOOM, 14).build().write(dir.resolve("v.mp4"));
+        Path llm = TinyLlama.write(dir.resolve("llm24"), TinyTdc.HIDDEN, 7);
+        runtime = LanguageModels.fromSpec("runtime:" + llm, BackendOptions.builder().build());
+        tdc = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings()).device("cpu")
+                .listener(builds::add).loadFor(runtime);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (tdc != null) tdc.close();
+        if (runtime != null) runtime.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        builds.clear();
+    }
+
+    @Test
+    void everyPassCarriesExactlyItsPlannedVisualTokensConditionedOnTheRightText() {
+        RecordingModel model = new RecordingModel(runtime);
+        try (AskPipeline.Outcome o = pipeline(model, SegmentCache.inMemory()).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
+            assertThat(o.scenes().sampledFrames()).isEqualTo(36);
+            assertThat(o.answers().segments()).hasSize(3);
+            assertThat(model.prompts).hasSize(4);
+            assertThat(builds).hasSize(4);
+
+            // Segment passes read the fixed prompt, the final pass the question.
+            for (int i = 0; i < 3; i++) assertThat(builds.get(i).conditioning()).isEqualTo("Describe the video segment in detail.");
+            assertThat(builds.get(3).conditioning()).isEqualTo("What moves?");
+
+            RgbImage frame = o.frames().image(0);
+            TdcSettings forVideo = TinyTdc.settings().forVideo(frame.width(), frame.height(), true);
+            List<Scene> scenes = o.scenes().segmentation().scenes();
+            int framesInSegments = 0;
+            for (int i = 0; i < 4; i++) {
+                SegmentOutput seg = i < 3 ? o.answers().segments().get(i) : null;
+                double start = seg == null ? 0 : seg.startSec(), end = seg == null ? o.scenes().durationSec() : seg.endSec();
+                List<Integer> perScene = framesPerScene(o.frames(), scenes, start, end, end >= o.scenes().durationSec());
+                if (seg != null) framesInSegments += perScene.stream().mapToInt(Integer::intValue).sum();
+                int planned = TdcPlanner.plan(perScene, 0, forVideo).visualTokens();
+                assertThat(planned).isPositive();
+                assertThat(builds.get(i).plan().visualTokens()).as("pass %d", i).isEqualTo(planned);
+
+                Prompt prompt = model.prompts.get(i);
+                List<Part.Embeddings> blocks = prompt.parts().stream().filter(p -> p instanceof Part.Embeddings)
+                        .map(p -> (Part.Embeddings) p).toList();
+                assertThat(blocks).hasSize(1);
+                assertThat(blocks.getFirst().block().tokens()).isEqualTo(planned);
+                assertThat(blocks.getFirst().block().hidden()).isEqualTo(TinyTdc.HIDDEN);
+                // The model's own prompt length: the text alone plus exactly the planned visual tokens.
+                int textOnly = runtime.complete(withoutEmbeddings(prompt), new Generation(1, 0)).promptTokens();
+                assertThat(model.completions.get(i).promptTokens()).as("pass %d", i).isEqualTo(textOnly + planned);
+            }
+            // the three segments cover every sampled frame once
+            assertThat(framesInSegments).isEqualTo(36);
+        }
+    }
+
+    @Test
+    void aSecondQuestionReusesTheSegmentsAndOnlyBuildsItsOwnFinalContext() {
+        SegmentCache cache = SegmentCache.inMemory();
+        RecordingModel first = new RecordingModel(runtime);
+        List<String> summaries;
+        try (AskPipeline.Outcome o = pipeline(first, cache).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
+            summaries = o.answers().segments().stream().map(SegmentOutput::summary).toList();
+        }
+        assertThat(first.prompts).hasSize(4);
+        assertThat(builds).hasSize(4);
+
+        builds.clear();
+        RecordingModel second = new RecordingModel(runtime);
+        try (AskPipeline.Outcome o = pipeline(second, cache).ask(video.path(), List.of(new Question("q1", "Which colour is the circle?")))) {
+            assertThat(o.answers().segments().stream().map(SegmentOutput::summary).toList()).isEqualTo(summaries);
+            assertThat(o.answers().passes().stream().filter(p -> p.kind().equals("segment")).allMatch(p -> p.cached())).isTrue();
+        }
+        assertThat(second.prompts).hasSize(1);
+        assertThat(builds).singleElement().satisfies(b -> {
+            assertThat(b.conditioning()).isEqualTo("Which colour is the circle?");
+            assertThat(b.startSec()).isZero();
+        });
+        // The question reaches the Q-Former: same frames, another question, other visual tokens.
+        float[] a = finalBlock(first), b = finalBlock(second);
+        assertThat(a.length).isEqualTo(b.length);
+        assertThat(Arrays.equals(a, b)).isFalse();
+    }
+
+    @Test
+    void tdcSummariesAreCachedApartFromImageOnesAndPerSettings() {
+        SegmentCache cache = SegmentCache.inMemory();
+        RecordingModel model = new RecordingModel(runtime);
+        try (AskPipeline.Outcome ignored = pipeline(model, cache).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
+            assertThat(model.prompts).hasSize(4);
+        }
+        // the same model and cache without TDC must not pick up the TDC summaries
+        RecordingModel plain = new RecordingModel(runtime);
+        try (AskPipeline.Outcome o = new AskPipeline(SceneDetector.builder().build(), "test", plain, cache, SETTINGS)
+                .ask(video.path(), List.of(new Question("q0", "What moves?")))) {
+            assertThat(o.answers().passes().stream().filter(p -> p.kind().equals("segment")).noneMatch(p -> p.cached())).isTrue();
+        }
+        assertThat(plain.prompts).hasSize(4);
+        assertThat(plain.prompts.getFirst().parts()).noneMatch(p -> p instanceof Part.Embeddings);
+
+        String id = TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings(), true, TdcVisualContext.DEFAULT_PROMPT_RESERVE);
+        assertThat(tdc.cacheId()).isEqualTo(id);
+        assertThat(TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings().withBudget(16384), true, 512)).isNotEqualTo(id);
+        assertThat(TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings(), false, 512)).isNotEqualTo(id);
+    }
+
+    @Test
+    void aModelOfAnotherWidthOrWithoutEmbeddingsIsRefusedBeforeDecoding() throws Exception {
+        Path wide = TinyLlama.write(dir.resolve("llm32"), 32, 1);
+        try (LanguageModel llm32 = LanguageModels.fromSpec("runtime:" + wide, BackendOptions.builder().build())) {
+            assertThatThrownBy(() -> TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings()).device("cpu").loadFor(llm32))
+                    .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+                    .hasMessageContaining("width 24").hasMessageContaining("hidden size 32");
+            assertThatThrownBy(() -> pipeline(llm32, SegmentCache.none()))
+                    .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        }
+        LanguageModel imagesOnly = new RecordingModel(runtime) {
+            @Override
+            public Capabilities capabilities() {
+                return Capabilities.images(4);
+            }
+        };
+        assertThatThrownBy(() -> pipeline(imagesOnly, SegmentCache.none()))
+                .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+                .hasMessageContaining("embeddings");
+        assertThat(builds).isEmpty();
+    }
+
+    private static AskPipeline pipeline(LanguageModel model, SegmentCache cache) {
+        return new AskPipeline(SceneDetector.builder().build(), "test", model, cache, SETTINGS).withTdc(tdc);
+    }
+
+    /** Frames of [start, end) (end included for the last range) counted per scene, in order. */
+    private static List<Integer> framesPerScene(FrameStore frames, List<Scene> scenes, double start, double end, boolean last) {
+        List<Integer> counts = new ArrayList<>();
+        for (Scene s : scenes) {
+            int n = 0;
+            for (int i = 0; i < frames.size(); i++) {
+                double t = frames.timeOf(i);
+                boolean inRange = t >= start && (t < end || last && t <= end);
+                boolean inScene = t >= s.startSec() && (t < s.endSec() || s == scenes.getLast());
+                if (inRange && inScene) n++;
+            }
+            if (n > 0) counts.add(n);
+        }
+        return counts;
+    }
+
+    private static Prompt withoutEmbeddings(Prompt p) {
+        return new Prompt(p.system(), p.parts().stream().filter(x -> !(x instanceof Part.Embeddings)).toList());
+    }
+
+    private static float[] finalBlock(RecordingModel m) {
+        return m.prompts.getLast().parts().stream().filter(p -> p instanceof Part.Embeddings)
+                .map(p -> ((Part.Embeddings) p).block().values()).findFirst().orElseThrow();
+    }
+
+    /** Delegates to a real model and keeps every prompt and completion. */
+    static class RecordingModel implements LanguageModel {
+        final LanguageModel inner;
+        final List<Prompt> prompts = Collections.synchronizedList(new ArrayList<>());
+        final List<Completion> completions = Collections.synchronizedList(new ArrayList<>());
+
+        RecordingModel(LanguageModel inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String id() {
+            return inner.id();
+        }
+
+        @Override
+        public String cacheId() {
+            return inner.cacheId();
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            return inner.capabilities();
+        }
+
+        @Override
+        public java.util.OptionalInt embeddingWidth() {
+            return inner.embeddingWidth();
+        }
+
+        @Override
+        public Completion complete(Prompt prompt, Generation generation) {
+            Completion c = inner.complete(prompt, generation);
+            prompts.add(prompt);
+            completions.add(c);
+            return c;
+        }
+    }
+}

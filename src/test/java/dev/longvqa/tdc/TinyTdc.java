@@ -1,0 +1,46 @@
+package dev.longvqa.tdc;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The tiny random-weight TDC vision side of the goldens (tools/golden/tdc_golden.py): a 32 px ViT
+ * as TorchScript and as ONNX standing in for SigLIP and DINOv2 (4x4 patches + CLS), the SVA
+ * projector and Q-Former to an LLM width of {@link #HIDDEN}, and a tiny BERT tokenizer.
+ */
+public final class TinyTdc {
+    /** Output width of the tiny projector: the LLM hidden size it pairs with. */
+    public static final int HIDDEN = 24;
+
+    private TinyTdc() {
+    }
+
+    public static Path checkpoint() {
+        return Golden.path("tdc_tiny.safetensors");
+    }
+
+    public static TdcVision.Files files() {
+        ImagePreprocessor pre = ImagePreprocessor.siglip(32);
+        return new TdcVision.Files(checkpoint(), List.of(
+                new TdcVision.TowerFile(Golden.path("vit_tiny.pt"), pre, 1, 4),
+                new TdcVision.TowerFile(Golden.path("vit_tiny.onnx"), pre, 1, 4)),
+                Golden.path("bert_tiny_tokenizer.json"), 4);
+    }
+
+    /** 2x2 grid, K = 3, chunks of 4 (the goldens' layout); budget 8K. */
+    public static TdcSettings settings() {
+        return new TdcSettings(8192, 16, 4, 3, 2, 2, true, true, 0, null);
+    }
+
+    public static Path siglip() {
+        return Golden.path("vit_tiny.pt");
+    }
+
+    public static Path dinov2() {
+        return Golden.path("vit_tiny.onnx");
+    }
+
+    public static Path bertTokenizer() {
+        return Golden.path("bert_tiny_tokenizer.json");
+    }
+}
