@@ -176,8 +176,9 @@ public final class QFormer extends CheckpointBlock {
         long width = frames.getShape().get(2);
         NDManager m = x.getManager();
         NDArray wk = p.k().getArray().reshape(h, d, width), bk = p.kb().getArray().reshape(h, d, 1);
-        NDArray wv = p.v().getArray().reshape(h, d, width).transpose(0, 2, 1), bv = p.vb().getArray().reshape(h, 1, d);
-        for (NDArray a : new NDArray[]{wk, bk, wv, bv}) a.attach(m); // views: keep them out of the weights' manager
+        NDArray wvRows = p.v().getArray().reshape(h, d, width), bv = p.vb().getArray().reshape(h, 1, d);
+        for (NDArray a : new NDArray[]{wk, bk, wvRows, bv}) a.attach(m); // views: keep them out of the weights' manager
+        NDArray wv = wvRows.transpose(0, 2, 1);
         // Shapes are arranged so every product is one large GEMM per head or per frame, never a
         // weight broadcast over the batch.
         NDArray q = Nn.linear(x, p.q(), p.qb()).reshape(b * k, h, d).transpose(1, 0, 2);   // (H, B*K, D)

@@ -94,14 +94,24 @@ public final class TdcVision implements AutoCloseable {
 
     /**
      * The visual part of the LLM input, (plan.visualTokens(), H) float32 on this instance's device.
-     * Close the result (or its manager) when done with it.
+     * Close the result when done with it. Everything else the call made (projected frames, the
+     * Q-Former's batches: hundreds of MB at real sizes) is freed before it returns.
      */
     public NDArray context(List<Integer> framesPerScene, int textTokens, IntFunction<RgbImage> frames,
                            String question, ProjectedFrames.Geometry geometry) {
         TdcSettings s = settingsFor(geometry);
-        ProjectedFrames source = new ProjectedFrames(towers, projector, s, frames, manager, batchSize, geometry);
-        NDArray ids = tokenizer.idsArray(manager, question);
-        return new ContextBuilder(compressor, s, batchSize).build(framesPerScene, textTokens, source, ids);
+        try (NDManager call = manager.newSubManager()) {
+            ProjectedFrames source = new ProjectedFrames(towers, projector, s, frames, call, batchSize, geometry);
+            NDArray ids = tokenizer.idsArray(call, question);
+            NDArray out = new ContextBuilder(compressor, s, batchSize).build(framesPerScene, textTokens, source, ids);
+            out.attach(manager);
+            return out;
+        }
+    }
+
+    /** Arrays held by this instance's manager and its sub-managers: the weights plus any results not closed yet. */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
     }
 
     @Override

@@ -33,10 +33,14 @@ class TdcVisionTest {
             TdcSettings s = TinyTdc.settings();
             try (TdcVision vision = TdcVision.load(files, s, "cpu")) {
                 assertThat(vision.plan(List.of(6, 4), 0, null).visualTokens()).isEqualTo(49);
+                int before = vision.liveArrays();
                 NDArray ctx = vision.context(List.of(6, 4), 0, frames::get, "What is the man doing?", null);
                 float[] expected = io.floats("context");
                 assertThat(ctx.getShape().get(0)).isEqualTo(49);
                 assertThat(NdArrays.maxAbsDiff(NdArrays.floats(ctx), expected)).isLessThan(1e-4);
+                assertThat(vision.liveArrays()).as("only the result outlives the call").isEqualTo(before + 1);
+                ctx.close();
+                assertThat(vision.liveArrays()).isEqualTo(before);
             }
         }
     }
