@@ -18,13 +18,46 @@ import java.util.Objects;
  * Made per video by {@link TdcVisualContext#provider}.
  */
 public final class TdcSegmentContext implements SegmentContextProvider {
+    /**
+     * The sampled frames (1 fps, in time order) a context is built from: the CLI's spooled
+     * {@link FrameStore}, or the GPU worker's stored JPEGs read on demand. Only the frames the
+     * planner selects are asked for by {@link #image}, the first of a range also for its size.
+     */
+    public interface FrameSource {
+        int size();
+
+        double timeOf(int index);
+
+        RgbImage image(int index);
+
+        static FrameSource of(FrameStore store) {
+            Objects.requireNonNull(store, "store");
+            return new FrameSource() {
+                @Override
+                public int size() {
+                    return store.size();
+                }
+
+                @Override
+                public double timeOf(int index) {
+                    return store.timeOf(index);
+                }
+
+                @Override
+                public RgbImage image(int index) {
+                    return store.image(index);
+                }
+            };
+        }
+    }
+
     private final TdcVisualContext tdc;
-    private final FrameStore frames;
+    private final FrameSource frames;
     private final List<Scene> scenes;
     private final double durationSec;
     private final SegmentContextProvider base;
 
-    TdcSegmentContext(TdcVisualContext tdc, FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
+    TdcSegmentContext(TdcVisualContext tdc, FrameSource frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
         this.tdc = Objects.requireNonNull(tdc);
         this.frames = Objects.requireNonNull(frames);
         this.scenes = List.copyOf(scenes);
@@ -63,7 +96,8 @@ public final class TdcSegmentContext implements SegmentContextProvider {
     List<Integer> framesIn(double startSec, double endSec) {
         boolean last = endSec >= durationSec - 1e-9;
         List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) {
+        int n = frames.size();
+        for (int i = 0; i < n; i++) {
             double t = frames.timeOf(i);
             if (t >= startSec && (t < endSec || last && t <= endSec + 1e-6)) out.add(i);
         }

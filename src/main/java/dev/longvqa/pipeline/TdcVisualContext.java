@@ -179,6 +179,15 @@ public final class TdcVisualContext implements AutoCloseable {
 
     /** The provider for one video whose frames are spooled in {@code frames}. */
     public TdcSegmentContext provider(FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
+        return provider(TdcSegmentContext.FrameSource.of(frames), scenes, durationSec, base);
+    }
+
+    /**
+     * The provider for one video whose frames come from {@code frames} (e.g. stored JPEGs read on
+     * demand: only the planner's pick is ever asked for).
+     */
+    public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
+                                      SegmentContextProvider base) {
         return new TdcSegmentContext(this, frames, scenes, durationSec, base);
     }
 

@@ -1,14 +1,20 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.pipeline.TdcModelFiles;
+import dev.longvqa.pipeline.TdcVisualContext;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.backend.BackendOptions;
 import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.reason.backend.RetryPolicy;
+import dev.longvqa.tdc.TdcSettings;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 
 /**
  * Model loading for the worker: the config's spec opened by the core
@@ -20,8 +26,13 @@ import java.time.Duration;
  * THROTTLED and 5xx/timeouts/resets → TRANSIENT, each after {@code LLM_RETRIES} attempts with
  * backoff; no server / 401 / 403 / 404 → MODEL_UNAVAILABLE at once; a rejected request →
  * INTERNAL.
+ *
+ * <p>With {@code LONGVQA_TDC} the TDC vision side is loaded here too, next to the model, and
+ * checked against it first ({@link TdcVisualContext.Builder#loadFor}: the model must take input
+ * embeddings of the checkpoint's width), so a wrong pairing stops the worker at start-up.
  */
 public final class WorkerModel implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WorkerModel.class.getName());
     /** The core's own ceiling between attempts; a longer base is kept as is. */
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
@@ -39,6 +50,11 @@ public final class WorkerModel implements AutoCloseable {
      * listening ({@link ModelServerWait}).
      */
     public static WorkerModel open(WorkerConfig config) throws InterruptedException {
+        return open(config, UnaryOperator.identity());
+    }
+
+    /** {@code decorate} wraps the opened model before anything uses it (tests record the prompts it gets). */
+    static WorkerModel open(WorkerConfig config, UnaryOperator<LanguageModel> decorate) throws InterruptedException {
         String spec = config.modelSpec();
         URI server = ModelServerWait.httpBase(spec);
         if (server != null && !config.llmStartupWait().isZero()) {
@@ -50,12 +66,38 @@ public final class WorkerModel implements AutoCloseable {
         try {
             BackendOptions.Builder options = options(config);
             if (bedrock != null) options.converse(bedrock);
-            LanguageModel model = LanguageModels.fromSpec(spec, options.build());
-            return new WorkerModel(new LvcotEngine(model, settings(config)), bedrock);
+            LanguageModel model = decorate.apply(LanguageModels.fromSpec(spec, options.build()));
+            TdcVisualContext tdc;
+            try {
+                tdc = config.tdcDir() == null ? null : loadTdc(config, model);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+            return new WorkerModel(new LvcotEngine(model, settings(config), tdc), bedrock);
         } catch (RuntimeException e) {
             if (bedrock != null) bedrock.close();
             throw e;
         }
+    }
+
+    /**
+     * The TDC directory in {@code longvqa ask --tdc}'s layout ({@link TdcModelFiles}), budget
+     * {@code TDC_BUDGET}, towers on {@code DEVICE}. Missing parts are NOT_FOUND naming each; a
+     * model without input embeddings or of another width is BAD_REQUEST before the towers load.
+     */
+    static TdcVisualContext loadTdc(WorkerConfig config, LanguageModel model) {
+        TdcModelFiles files = TdcModelFiles.inDirectory(config.tdcDir(), null, null, null, null).requireExisting();
+        TdcSettings settings = files.settings(TdcSettings.defaults().withBudget(config.tdcBudget()));
+        long t0 = System.nanoTime();
+        TdcVisualContext tdc = TdcVisualContext.builder(files.visionFiles()).settings(settings)
+                .device(config.device().name().toLowerCase(Locale.ROOT))
+                .listener(b -> LOG.fine(() -> "TDC context " + b.startSec() + "-" + b.endSec() + "s: " + b.plan().frames()
+                        + " frames, " + b.plan().visualTokens() + " visual tokens, " + b.millis() + " ms"))
+                .loadFor(model);
+        LOG.info("TDC vision side loaded from " + config.tdcDir() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms: budget "
+                + settings.budget() + ", width " + tdc.hiddenSize() + ", " + tdc.cacheId());
+        return tdc;
     }
 
     /** The worker's LLM_* settings as core backend options. */
