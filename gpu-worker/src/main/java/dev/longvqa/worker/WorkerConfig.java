@@ -83,7 +83,11 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1");
         if (llmStartupWait.isNegative()) throw new IllegalArgumentException("llmStartupWait must be >= 0");
         if (llmSpec != null && llmSpec.isBlank()) llmSpec = null;
-        if (tdcBudget < 1) throw new IllegalArgumentException("tdcBudget (TDC_BUDGET) must be >= 1");
+        try {
+            TdcSettings.defaults().withBudget(tdcBudget); // the core's bounds, checked before any model loads
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tdcBudget (TDC_BUDGET): " + e.getMessage(), e);
+        }
     }
 
     public static Builder builder() {

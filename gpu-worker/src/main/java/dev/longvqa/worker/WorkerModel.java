@@ -5,6 +5,7 @@ import dev.longvqa.pipeline.TdcVisualContext;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.backend.BackendOptions;
+import dev.longvqa.reason.backend.HfTokenEmbedder;
 import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.reason.backend.RetryPolicy;
 import dev.longvqa.tdc.TdcSettings;
@@ -12,6 +13,8 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -37,11 +40,12 @@ public final class WorkerModel implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
     private final LvcotEngine engine;
-    private final AutoCloseable transport;
+    /** What only the model uses and must close after it: the Bedrock client, openai-embeds' token embedder. */
+    private final List<AutoCloseable> resources;
 
-    private WorkerModel(LvcotEngine engine, AutoCloseable transport) {
+    private WorkerModel(LvcotEngine engine, List<AutoCloseable> resources) {
         this.engine = engine;
-        this.transport = transport;
+        this.resources = List.copyOf(resources);
     }
 
     /**
@@ -55,39 +59,52 @@ public final class WorkerModel implements AutoCloseable {
 
     /** {@code decorate} wraps the opened model before anything uses it (tests record the prompts it gets). */
     static WorkerModel open(WorkerConfig config, UnaryOperator<LanguageModel> decorate) throws InterruptedException {
-        String spec = config.modelSpec();
+        String spec = config.modelSpec().strip();
+        // the TDC parts are checked first: a missing file should not cost a model load or a server wait
+        TdcModelFiles tdcFiles = config.tdcDir() == null ? null
+                : TdcModelFiles.inDirectory(config.tdcDir(), null, null, null, null).requireExisting();
         URI server = ModelServerWait.httpBase(spec);
         if (server != null && !config.llmStartupWait().isZero()) {
             ModelServerWait.await(server, config.llmStartupWait(), Duration.ofSeconds(2));
         }
-        BedrockSdkTransport bedrock = spec.strip().startsWith("bedrock:")
-                ? new BedrockSdkTransport(BedrockRuntimeClient.create()) // honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME
-                : null;
+        List<AutoCloseable> resources = new ArrayList<>();
         try {
             BackendOptions.Builder options = options(config);
-            if (bedrock != null) options.converse(bedrock);
+            if (spec.startsWith("bedrock:")) {
+                BedrockSdkTransport bedrock = new BedrockSdkTransport(BedrockRuntimeClient.create()); // honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME
+                resources.add(bedrock);
+                options.converse(bedrock);
+            }
+            if (tdcFiles != null && spec.startsWith("openai-embeds:")) {
+                // vLLM takes the whole prompt as embeddings: the text is embedded here with the LLM's
+                // tokenizer and table, which the full TDC checkpoint holds (as `longvqa ask --tdc` does)
+                tdcFiles.llmEmbedding().ifPresent(e -> {
+                    HfTokenEmbedder embedder = new HfTokenEmbedder(e.tokenizerJson(), e.shard(), e.tensor());
+                    resources.add(embedder);
+                    options.tokenEmbedder(embedder);
+                });
+            }
             LanguageModel model = decorate.apply(LanguageModels.fromSpec(spec, options.build()));
             TdcVisualContext tdc;
             try {
-                tdc = config.tdcDir() == null ? null : loadTdc(config, model);
+                tdc = tdcFiles == null ? null : loadTdc(config, tdcFiles, model);
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
             }
-            return new WorkerModel(new LvcotEngine(model, settings(config), tdc), bedrock);
+            return new WorkerModel(new LvcotEngine(model, settings(config), tdc), resources);
         } catch (RuntimeException e) {
-            if (bedrock != null) bedrock.close();
+            closeAll(resources);
             throw e;
         }
     }
 
     /**
      * The TDC directory in {@code longvqa ask --tdc}'s layout ({@link TdcModelFiles}), budget
-     * {@code TDC_BUDGET}, towers on {@code DEVICE}. Missing parts are NOT_FOUND naming each; a
-     * model without input embeddings or of another width is BAD_REQUEST before the towers load.
+     * {@code TDC_BUDGET}, towers on {@code DEVICE}. A model without input embeddings or of another
+     * width is BAD_REQUEST before the towers load.
      */
-    static TdcVisualContext loadTdc(WorkerConfig config, LanguageModel model) {
-        TdcModelFiles files = TdcModelFiles.inDirectory(config.tdcDir(), null, null, null, null).requireExisting();
+    static TdcVisualContext loadTdc(WorkerConfig config, TdcModelFiles files, LanguageModel model) {
         TdcSettings settings = files.settings(TdcSettings.defaults().withBudget(config.tdcBudget()));
         long t0 = System.nanoTime();
         TdcVisualContext tdc = TdcVisualContext.builder(files.visionFiles()).settings(settings)
@@ -120,10 +137,17 @@ public final class WorkerModel implements AutoCloseable {
 
     @Override
     public void close() {
-        engine.close();
-        if (transport != null) {
+        try {
+            engine.close();
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
             try {
-                transport.close();
+                r.close();
             } catch (Exception ignored) {
                 // shutting down: nothing left to do with a client that will not close
             }

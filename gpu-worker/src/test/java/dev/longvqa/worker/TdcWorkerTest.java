@@ -13,6 +13,7 @@ import dev.longvqa.reason.Generation;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
+import dev.longvqa.reason.backend.TorchSave;
 import dev.longvqa.tdc.TdcPlanner;
 import dev.longvqa.tdc.TdcSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -173,6 +175,44 @@ class TdcWorkerTest {
     }
 
     @Test
+    void overOpenAiEmbedsThePlannedBlockRidesInsideThePromptEmbedsSentToTheServer() throws Exception {
+        Path root = dir.resolve("blobs-" + UUID.randomUUID());
+        Job job = seedJob(root);
+        // the full HF checkpoint: TDC's tensors plus the LLM's tokenizer and embedding table (the text side of openai-embeds:)
+        Path full = TinyTdcParts.tdcDir(dir.resolve("tdc-full-" + UUID.randomUUID()));
+        Files.copy(llm24.resolve("tokenizer.json"), full.resolve("tokenizer.json"));
+        Files.copy(llm24.resolve("model.safetensors"), full.resolve("model-00002-of-00002.safetensors"));
+        var q = emu.queues("tdc-embeds-" + UUID.randomUUID(), 30, 3);
+        AtomicReference<RecordingModel> model = new AtomicReference<>();
+        try (FakeLlm server = new FakeLlm()) {
+            server.behaviour = r -> FakeLlm.Reply.ok("a summary");
+            apps.add(WorkerApp.start(config(q, root).llmSpec("openai-embeds:" + server.baseUrl()).llmModel("tdc-qwen2")
+                    .tdcDir(full).build(), m -> {
+                        model.set(new RecordingModel(m));
+                        return model.get();
+                    }, stores -> stores));
+            String token = "tok-" + UUID.randomUUID();
+            send(q.url(), segmentBody(job, token, 1, 2, 45.0, 90.0));
+            JsonNode out = success(token);
+
+            TdcSettings forVideo = TinyTdcParts.settings(BUDGET).forVideo(16, 16, true);
+            // the last segment, 45 s to 90 s: 15 + 30 frames of scenes 1 and 2
+            int planned = TdcPlanner.plan(List.of(15, 30), textTokens(TdcVisualContext.SEGMENT_CONDITIONING), forVideo).visualTokens();
+            assertThat(out.path("visualTokens").asLong()).isEqualTo(planned);
+            JsonNode request = server.requests().getLast();
+            assertThat(request.path("model").asText()).isEqualTo("tdc-qwen2");
+            TorchSave.Tensor sent = TorchSave.read(Base64.getDecoder().decode(request.path("prompt_embeds").asText()));
+            assertThat(sent.shape()[1]).isEqualTo(TinyTdcParts.HIDDEN);
+            assertThat(sent.shape()[0]).as("text rows around the visual block").isGreaterThan(planned);
+            // the TDC block the model was given, as it looks on the wire (bf16), sits in the tensor whole
+            var given = block(model.get().prompts.getFirst());
+            assertThat(given.tokens()).isEqualTo(planned);
+            float[] onWire = TorchSave.read(TorchSave.write(given.values(), new long[]{planned, TinyTdcParts.HIDDEN}, sent.dtype())).values();
+            assertThat(indexOf(sent.values(), onWire, TinyTdcParts.HIDDEN)).as("block rows inside prompt_embeds").isNotNegative();
+        }
+    }
+
+    @Test
     void aModelOfAnotherWidthOrMissingTdcPartsStopStartUp() throws Exception {
         Path root = dir.resolve("blobs-" + UUID.randomUUID());
         var q = emu.queues("tdc-bad-" + UUID.randomUUID(), 30, 3);
@@ -260,6 +300,14 @@ class TdcWorkerTest {
         synchronized (reads) {
             return reads.stream().filter(k -> k.endsWith(".jpg")).toList();
         }
+    }
+
+    /** Row offset (in rows of {@code width}) where {@code needle} sits in {@code haystack}, or -1. */
+    private static int indexOf(float[] haystack, float[] needle, int width) {
+        for (int row = 0; (long) row * width + needle.length <= haystack.length; row++) {
+            if (Arrays.equals(haystack, row * width, row * width + needle.length, needle, 0, needle.length)) return row;
+        }
+        return -1;
     }
 
     private static List<String> keys(Job job, int[] indices) {
