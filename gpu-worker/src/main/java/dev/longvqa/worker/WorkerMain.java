@@ -44,7 +44,6 @@ public final class WorkerMain {
             // a LongVqaException's message says what to fix (e.g. an LLM whose width does not fit LONGVQA_TDC)
             String why = e instanceof dev.longvqa.pipeline.LongVqaException l ? l.code() + ": " + l.getMessage() : e.toString();
             log.severe("could not start: " + why);
-            System.err.println("longvqa-gpu-worker: could not start: " + why);
             System.exit(1);
             return;
         }

@@ -229,6 +229,35 @@ class TdcWorkerTest {
         assertThat(apps).isEmpty();
     }
 
+    @Test
+    void theWorkerProcessExitsAtStartUpWithTheReasonWhenTheModelDoesNotFitTheTdcCheckpoint() throws Exception {
+        // the real entry point, configured only by environment: exit 1 and a line that says what to fix
+        Path log = dir.resolve("main-" + UUID.randomUUID() + ".log");
+        Process p = workerMain(log, java.util.Map.of("QUEUE_URL", "http://127.0.0.1:9/q", "LONGVQA_LLM", "runtime:" + TinyTdcParts.llama32(),
+                "LONGVQA_TDC", tdcDir.toString(), "DEVICE", "cpu", "HEALTH_PORT", "-1"));
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(log)).contains("could not start: BAD_REQUEST: the TDC checkpoint projects frames to width 24")
+                .contains("hidden size 32");
+
+        Path badBudget = dir.resolve("main-" + UUID.randomUUID() + ".log");
+        Process q = workerMain(badBudget, java.util.Map.of("QUEUE_URL", "http://127.0.0.1:9/q", "LONGVQA_TDC", tdcDir.toString(),
+                "TDC_BUDGET", "100"));
+        assertThat(q.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(q.exitValue()).as("a configuration error").isEqualTo(2);
+        assertThat(Files.readString(badBudget)).contains("bad configuration").contains("TDC_BUDGET");
+    }
+
+    private static Process workerMain(Path log, java.util.Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
+        pb.environment().keySet().removeIf(k -> k.startsWith("LONGVQA_") || k.startsWith("TDC_") || k.startsWith("LLM_"));
+        pb.environment().putAll(env);
+        pb.environment().putAll(java.util.Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1"));
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        return pb.start();
+    }
+
     // --- helpers ---
 
     private record Job(String id, VideoRef video) {}
