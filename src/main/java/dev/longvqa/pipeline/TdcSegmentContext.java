@@ -9,6 +9,7 @@ import dev.longvqa.video.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * The TDC context of one video for the reason stage: for a time range, the spooled frames in it
@@ -81,6 +82,22 @@ public final class TdcSegmentContext implements SegmentContextProvider {
                 i -> i == 0 ? first : frames.image(indices.get(i)), conditioning == null ? "" : conditioning,
                 first.width(), first.height());
         return new SegmentInput(in.startSec(), in.endSec(), in.scenes(), in.frames(), block, in.notes());
+    }
+
+    /**
+     * The frames (indices into the source) that {@link #range(double, double, String)} will read
+     * for the same arguments: the planner's pick after trimming, and the range's first frame (its
+     * size sets the geometry). For a source that fetches them ahead, e.g. concurrently; working it
+     * out reads that first frame.
+     */
+    public List<Integer> framesToRead(double startSec, double endSec, String conditioning) {
+        List<Integer> indices = framesIn(startSec, endSec);
+        if (indices.isEmpty()) return List.of();
+        RgbImage first = frames.image(indices.getFirst());
+        TreeSet<Integer> local = new TreeSet<>(tdc.framesRead(framesPerScene(indices), conditioning == null ? "" : conditioning,
+                first.width(), first.height()));
+        local.add(0);
+        return local.stream().map(indices::get).toList();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.longvqa.worker;
 
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.pipeline.TdcSegmentContext;
 import dev.longvqa.pipeline.TdcVisualContext;
 import dev.longvqa.reason.AnswerOutput;
 import dev.longvqa.reason.Capabilities;
@@ -165,44 +166,53 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
     private MeasuredContext tdcContext(StoredVideo stored, List<Scene> scenes) {
         SegmentContextProvider base = (start, end) -> new SegmentInput(start, end,
                 scenes.stream().filter(s -> s.endSec() > start && s.startSec() < end).toList(), List.of(), null, "");
-        return new MeasuredContext(tdc.provider(stored.frames(), scenes(stored.scenes()), stored.durationSec(), base));
+        return new MeasuredContext(tdc.provider(stored.frames(), scenes(stored.scenes()), stored.durationSec(), base), stored.frames());
     }
 
     private static List<Scene> scenes(List<SceneInfo> infos) {
         return infos.stream().map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
     }
 
-    /** Times the context provider (frame reads included) and counts the visual tokens it returned. One task's. */
+    /**
+     * The TDC provider of one task: before each context it fetches the frames the context will
+     * read, concurrently; it times the whole (frame reads included) and counts the visual tokens
+     * it returned.
+     */
     private static final class MeasuredContext implements SegmentContextProvider {
-        private final SegmentContextProvider inner;
+        private final TdcSegmentContext inner;
+        private final StoredFrames frames;
         private long visualTokens;
         private long millis;
 
-        MeasuredContext(SegmentContextProvider inner) {
+        MeasuredContext(TdcSegmentContext inner, StoredFrames frames) {
             this.inner = inner;
+            this.frames = frames;
         }
 
         @Override
         public SegmentInput range(double startSec, double endSec) {
-            return measure(() -> inner.range(startSec, endSec));
+            return range(startSec, endSec, TdcVisualContext.SEGMENT_CONDITIONING); // as the core provider does
         }
 
         @Override
-        public SegmentInput range(double startSec, double endSec, String conditioning) {
-            return measure(() -> inner.range(startSec, endSec, conditioning));
+        public synchronized SegmentInput range(double startSec, double endSec, String conditioning) {
+            long t0 = System.nanoTime();
+            try {
+                frames.prefetch(inner.framesToRead(startSec, endSec, conditioning));
+            } catch (InterruptedException e) {
+                // the flag is set again: LvcotEngine.pass reports the interrupt, not this error
+                Thread.currentThread().interrupt();
+                throw new LongVqaException(ErrorCode.TRANSIENT, "task abandoned while reading frames", e);
+            }
+            SegmentInput in = inner.range(startSec, endSec, conditioning);
+            millis += (System.nanoTime() - t0) / 1_000_000;
+            if (in.embeddings() != null) visualTokens += in.embeddings().tokens();
+            return in;
         }
 
         @Override
         public boolean textConditioned() {
             return inner.textConditioned();
-        }
-
-        private synchronized SegmentInput measure(Supplier<SegmentInput> call) {
-            long t0 = System.nanoTime();
-            SegmentInput in = call.get();
-            millis += (System.nanoTime() - t0) / 1_000_000;
-            if (in.embeddings() != null) visualTokens += in.embeddings().tokens();
-            return in;
         }
 
         synchronized TdcCost cost() {

@@ -114,6 +114,7 @@ class TdcWorkerTest {
         assertCarriesExactly(model.get(), 0, planned);
         // only the planner's pick was downloaded, each once; no image frames were fetched besides
         assertThat(jpegReads(reads)).containsExactlyInAnyOrderElementsOf(keys(job, selected));
+        assertThat(peakFrameReads.get()).as("the selected frames are fetched concurrently").isGreaterThan(1);
         assertThat(out.path("visualTokens").asLong()).isEqualTo(planned);
         assertThat(out.path("tdcMs").asLong()).isPositive();
         assertThat(out.path("cached").asBoolean()).isFalse();
@@ -389,12 +390,29 @@ class TdcWorkerTest {
         }
     }
 
-    /** A blob store that records every key read, then reads it from the real one. */
+    /** Most frame reads seen in flight at once (CountingStore). */
+    private static final java.util.concurrent.atomic.AtomicInteger peakFrameReads = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger frameReadsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A blob store that records every key read, then reads it from the real one; a frame read
+     * takes 5 ms, like a GET that is not free, so concurrent reads overlap measurably.
+     */
     private record CountingStore(BlobStore inner, List<String> reads) implements BlobStore {
         @Override
         public Optional<byte[]> get(String key) {
             reads.add(key);
-            return inner.get(key);
+            if (!key.endsWith(".jpg")) return inner.get(key);
+            peakFrameReads.accumulateAndGet(frameReadsInFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(5);
+                return inner.get(key);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                frameReadsInFlight.decrementAndGet();
+            }
         }
 
         @Override
