@@ -9,6 +9,7 @@ import dev.longvqa.video.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * The TDC context of one video for the reason stage: for a time range, the spooled frames in it
@@ -18,13 +19,46 @@ import java.util.Objects;
  * Made per video by {@link TdcVisualContext#provider}.
  */
 public final class TdcSegmentContext implements SegmentContextProvider {
+    /**
+     * The sampled frames (1 fps, in time order) a context is built from: the CLI's spooled
+     * {@link FrameStore}, or the GPU worker's stored JPEGs read on demand. Only the frames the
+     * planner selects are asked for by {@link #image}, the first of a range also for its size.
+     */
+    public interface FrameSource {
+        int size();
+
+        double timeOf(int index);
+
+        RgbImage image(int index);
+
+        static FrameSource of(FrameStore store) {
+            Objects.requireNonNull(store, "store");
+            return new FrameSource() {
+                @Override
+                public int size() {
+                    return store.size();
+                }
+
+                @Override
+                public double timeOf(int index) {
+                    return store.timeOf(index);
+                }
+
+                @Override
+                public RgbImage image(int index) {
+                    return store.image(index);
+                }
+            };
+        }
+    }
+
     private final TdcVisualContext tdc;
-    private final FrameStore frames;
+    private final FrameSource frames;
     private final List<Scene> scenes;
     private final double durationSec;
     private final SegmentContextProvider base;
 
-    TdcSegmentContext(TdcVisualContext tdc, FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
+    TdcSegmentContext(TdcVisualContext tdc, FrameSource frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
         this.tdc = Objects.requireNonNull(tdc);
         this.frames = Objects.requireNonNull(frames);
         this.scenes = List.copyOf(scenes);
@@ -50,6 +84,22 @@ public final class TdcSegmentContext implements SegmentContextProvider {
         return new SegmentInput(in.startSec(), in.endSec(), in.scenes(), in.frames(), block, in.notes());
     }
 
+    /**
+     * The frames (indices into the source) that {@link #range(double, double, String)} will read
+     * for the same arguments: the planner's pick after trimming, and the range's first frame (its
+     * size sets the geometry). For a source that fetches them ahead, e.g. concurrently; working it
+     * out reads that first frame.
+     */
+    public List<Integer> framesToRead(double startSec, double endSec, String conditioning) {
+        List<Integer> indices = framesIn(startSec, endSec);
+        if (indices.isEmpty()) return List.of();
+        RgbImage first = frames.image(indices.getFirst());
+        TreeSet<Integer> local = new TreeSet<>(tdc.framesRead(framesPerScene(indices), conditioning == null ? "" : conditioning,
+                first.width(), first.height()));
+        local.add(0);
+        return local.stream().map(indices::get).toList();
+    }
+
     @Override
     public boolean textConditioned() {
         return true;
@@ -63,7 +113,8 @@ public final class TdcSegmentContext implements SegmentContextProvider {
     List<Integer> framesIn(double startSec, double endSec) {
         boolean last = endSec >= durationSec - 1e-9;
         List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) {
+        int n = frames.size();
+        for (int i = 0; i < n; i++) {
             double t = frames.timeOf(i);
             if (t >= startSec && (t < endSec || last && t <= endSec + 1e-6)) out.add(i);
         }

@@ -8,6 +8,7 @@ import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Scene;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.runtime.Safetensors;
+import dev.longvqa.tdc.ChunkPlan;
 import dev.longvqa.tdc.ContextPlan;
 import dev.longvqa.tdc.ProjectedFrames;
 import dev.longvqa.tdc.TdcSettings;
@@ -179,6 +180,15 @@ public final class TdcVisualContext implements AutoCloseable {
 
     /** The provider for one video whose frames are spooled in {@code frames}. */
     public TdcSegmentContext provider(FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
+        return provider(TdcSegmentContext.FrameSource.of(frames), scenes, durationSec, base);
+    }
+
+    /**
+     * The provider for one video whose frames come from {@code frames} (e.g. stored JPEGs read on
+     * demand: only the planner's pick is ever asked for).
+     */
+    public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
+                                      SegmentContextProvider base) {
         return new TdcSegmentContext(this, frames, scenes, durationSec, base);
     }
 
@@ -190,6 +200,20 @@ public final class TdcVisualContext implements AutoCloseable {
      */
     public int textTokens(String conditioning) {
         return promptReserve + (conditioning.length() + 2) / 3;
+    }
+
+    /**
+     * Range-local indices of the frames a context over {@code framesPerScene} reads: the shown
+     * frames of every chunk that keeps tokens (the planner's pick, less what trimming drops), as
+     * {@link #context} asks for them. No model runs.
+     */
+    List<Integer> framesRead(List<Integer> framesPerScene, String conditioning, int width, int height) {
+        ContextPlan plan = vision.plan(framesPerScene, textTokens(conditioning), geometry(width, height));
+        List<Integer> out = new ArrayList<>();
+        for (ChunkPlan c : plan.chunkDetail()) {
+            if (c.keptTokens() > 0) out.addAll(c.frameIndices().subList(0, c.framesShown()));
+        }
+        return out;
     }
 
     /**

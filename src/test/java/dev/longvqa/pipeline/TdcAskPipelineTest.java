@@ -187,6 +187,56 @@ class TdcAskPipelineTest {
         assertThat(builds).isEmpty();
     }
 
+    @Test
+    void framesToReadNamesExactlyTheFramesAContextReadsFromAnyFrameSource() {
+        // 60 frames at 1 fps and a 1K budget: the tiny layout's frame cap is 28 (224 per 8K), so a
+        // context reads a strict subset; with most of the budget reserved for text, fewer frames fit and trimming drops more
+        List<dev.longvqa.reason.Scene> scenes = List.of(new dev.longvqa.reason.Scene(0, 0, 25), new dev.longvqa.reason.Scene(1, 25, 60));
+        for (int reserve : new int[]{TdcVisualContext.DEFAULT_PROMPT_RESERVE, 950}) {
+            try (TdcVisualContext small = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings().withBudget(1024))
+                    .promptReserve(reserve).device("cpu").loadFor(runtime)) {
+                RecordingFrames source = new RecordingFrames(60);
+                TdcSegmentContext ctx = small.provider(source, scenes, 60,
+                        (s, e) -> new dev.longvqa.reason.SegmentInput(s, e, List.of(), List.of(), null, ""));
+                List<Integer> predicted = ctx.framesToRead(0, 60, "What moves?");
+                source.reads.clear();
+                var in = ctx.range(0, 60, "What moves?");
+                assertThat(in.embeddings()).isNotNull();
+                assertThat(new java.util.TreeSet<>(source.reads)).as("reserve %d", reserve).containsExactlyElementsOf(predicted);
+                if (reserve == TdcVisualContext.DEFAULT_PROMPT_RESERVE) assertThat(predicted).hasSize(28);
+                else assertThat(predicted).hasSizeBetween(2, 27);
+            }
+        }
+    }
+
+    /** Frames 0..n-1 at 1 fps, 160x90, their shade by index; records every frame asked for. */
+    static final class RecordingFrames implements TdcSegmentContext.FrameSource {
+        final int n;
+        final List<Integer> reads = Collections.synchronizedList(new ArrayList<>());
+
+        RecordingFrames(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public int size() {
+            return n;
+        }
+
+        @Override
+        public double timeOf(int index) {
+            return index;
+        }
+
+        @Override
+        public RgbImage image(int index) {
+            reads.add(index);
+            byte[] rgb = new byte[160 * 90 * 3];
+            Arrays.fill(rgb, (byte) (index * 4));
+            return new RgbImage(160, 90, rgb);
+        }
+    }
+
     private static AskPipeline pipeline(LanguageModel model, SegmentCache cache) {
         return new AskPipeline(SceneDetector.builder().build(), "test", model, cache, SETTINGS).withTdc(tdc);
     }

@@ -69,11 +69,13 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         ObjectNode result = json.createObjectNode();
         ArrayNode answers = result.putArray("answers");
         Tokens total = Tokens.NONE;
+        TdcCost tdcTotal = TdcCost.NONE;
         for (TaskMessage.QuestionRef q : t.questions()) {
             if (Thread.interrupted()) throw new InterruptedException();
             Answerer.AnswerResult r = answerer.answer(new Answerer.AnswerRequest(t.jobId(), t.video(), segments, q,
-                    view.durationSec(), view.scenes(), view.frames()));
+                    view.durationSec(), view.scenes(), view.frames(), view.stored()));
             total = total.plus(r.tokens());
+            if (r.tdc() != null) tdcTotal = tdcTotal.plus(r.tdc());
             String key = Layout.answer(t.jobId(), q.id());
             ObjectNode doc = json.createObjectNode();
             doc.put("jobId", t.jobId());
@@ -84,7 +86,16 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
             doc.put("completionTokens", r.tokens().completion());
             doc.put("model", answerer.modelId());
             var times = doc.putArray("frameTimesSec");
-            view.frames().forEach(f -> times.add(f.timeSec()));
+            if (view.stored() != null) {
+                // the frames the TDC planner picked over the whole video (the same for every question)
+                view.stored().frames().fetchedTimes().forEach(times::add);
+            } else {
+                view.frames().forEach(f -> times.add(f.timeSec()));
+            }
+            if (r.tdc() != null) {
+                doc.put("visualTokens", r.tdc().visualTokens());
+                doc.put("tdcMs", r.tdc().tdcMs());
+            }
             try {
                 store.put(key, json.writeValueAsBytes(doc), "application/json");
             } catch (IOException e) {
@@ -102,26 +113,34 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         ObjectNode tok = result.putObject("tokens");
         tok.put("prompt", total.prompt());
         tok.put("completion", total.completion());
+        if (answerer.readsStoredVideo()) {
+            result.put("visualTokens", tdcTotal.visualTokens());
+            result.put("tdcMs", tdcTotal.tdcMs());
+        }
         return result;
     }
 
     /** What every question's pass shows of the video: the same frames for all of them, read once. */
-    private record VideoView(double durationSec, List<SceneInfo> scenes, List<FrameImage> frames) {}
+    private record VideoView(double durationSec, List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {}
 
     private VideoView videoView(BlobStore store, TaskMessage.AnswerTask t, List<Answerer.SegmentSummary> segments)
             throws InterruptedException {
         int budget = imageBudget();
         // a text-only model answers from the summaries: nothing to read
-        if (budget == 0) return new VideoView(0, List.of(), List.of());
+        if (budget == 0 && !answerer.readsStoredVideo()) return new VideoView(0, List.of(), List.of(), null);
         String scenesKey = t.scenesKey() != null ? t.scenesKey() : Layout.scenes(t.jobId());
         JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
         double duration = scenesDoc.path("durationSec").asDouble(0);
         if (!(duration > 0)) duration = segments.stream().mapToDouble(Answerer.SegmentSummary::endSec).max().orElse(0);
         FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
         if (!(duration > 0) && !catalog.entries().isEmpty()) duration = catalog.entries().getLast().timeSec();
+        List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, 0, Math.max(duration, 1e-3));
+        if (answerer.readsStoredVideo()) {
+            // TDC: each question's pass reads the frames its planner selects; each JPEG is fetched once per task
+            return new VideoView(duration, scenes, List.of(), new StoredVideo(new StoredFrames(store, catalog), scenes, duration));
+        }
         // the whole video, its last frame included (the core's AskPipeline does the same)
         List<FrameImage> frames = JobFrames.fetch(store, catalog.spread(0, duration + 1e-6, budget));
-        List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, 0, Math.max(duration, 1e-3));
-        return new VideoView(duration, scenes, frames);
+        return new VideoView(duration, scenes, frames, null);
     }
 }

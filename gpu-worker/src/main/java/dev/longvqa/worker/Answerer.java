@@ -15,6 +15,11 @@ public interface Answerer {
         return Integer.MAX_VALUE;
     }
 
+    /** See {@link SegmentSummarizer#readsStoredVideo()}: the final pass builds its own context over the whole video. */
+    default boolean readsStoredVideo() {
+        return false;
+    }
+
     AnswerResult answer(AnswerRequest request) throws InterruptedException;
 
     /** One summary, as stored in {@code segments/{i}.json}. */
@@ -25,13 +30,19 @@ public interface Answerer {
      *                    summary's end stands in)
      * @param scenes      the video's scenes, for the times the pass lists; may be empty
      * @param frames      frames spread over the video, in time order; empty for a text-only pass
+     * @param stored      the whole stored video for an answerer that {@link #readsStoredVideo() reads it}; else null
      */
     record AnswerRequest(String jobId, VideoRef video, List<SegmentSummary> segments, TaskMessage.QuestionRef question,
-                         double durationSec, List<SceneInfo> scenes, List<FrameImage> frames) {
+                         double durationSec, List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {
         public AnswerRequest {
             segments = List.copyOf(segments);
             scenes = List.copyOf(scenes);
             frames = List.copyOf(frames);
+        }
+
+        public AnswerRequest(String jobId, VideoRef video, List<SegmentSummary> segments, TaskMessage.QuestionRef question,
+                             double durationSec, List<SceneInfo> scenes, List<FrameImage> frames) {
+            this(jobId, video, segments, question, durationSec, scenes, frames, null);
         }
 
         /** A pass from the summaries alone. */
@@ -40,5 +51,10 @@ public interface Answerer {
         }
     }
 
-    record AnswerResult(String answer, Tokens tokens) {}
+    /** {@code tdc}: what the pass's TDC context cost, null when it showed no TDC context. */
+    record AnswerResult(String answer, Tokens tokens, TdcCost tdc) {
+        public AnswerResult(String answer, Tokens tokens) {
+            this(answer, tokens, null);
+        }
+    }
 }

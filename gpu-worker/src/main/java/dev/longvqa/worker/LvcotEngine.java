@@ -2,6 +2,8 @@ package dev.longvqa.worker;
 
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.pipeline.TdcSegmentContext;
+import dev.longvqa.pipeline.TdcVisualContext;
 import dev.longvqa.reason.AnswerOutput;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.LanguageModel;
@@ -10,6 +12,7 @@ import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Question;
 import dev.longvqa.reason.Scene;
 import dev.longvqa.reason.SegmentCache;
+import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.SegmentInput;
 import dev.longvqa.reason.SegmentOutput;
 import dev.longvqa.reason.TimedFrame;
@@ -35,6 +38,12 @@ import java.util.logging.Logger;
  * frames spread over the whole video for the answer), as images when the model's
  * {@link Capabilities} accept them; {@link #maxImages()} tells the handlers how many are worth
  * fetching. A text-only model gets none and answers from the summaries.
+ *
+ * <p>With a {@link TdcVisualContext} (the worker's {@code LONGVQA_TDC}) both passes show the
+ * model the TDC context as input embeddings instead, as {@code longvqa ask --tdc} does: the
+ * handlers fetch no image frames but hand over the {@link StoredVideo}, whose JPEGs the TDC
+ * planner reads on demand; the segment pass's context is conditioned on the fixed segment prompt
+ * (its summary stays question-independent and cacheable), the final pass's on each question.
  */
 public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LvcotEngine.class.getName());
@@ -45,17 +54,41 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
     private final Lvcot answersWithVideo;
     /** The final pass from the summaries alone: a text-only model, or a video with no stored frames. */
     private final Lvcot answersFromText;
+    /** The TDC vision side, or null: frames are shown as images. */
+    private final TdcVisualContext tdc;
 
     public LvcotEngine(LanguageModel model, LvcotSettings settings) {
+        this(model, settings, null);
+    }
+
+    /**
+     * Both passes over the TDC context of {@code tdc} (null: images). The model must take input
+     * embeddings of the context's width ({@link TdcVisualContext#requireCompatible}); the engine
+     * owns {@code tdc} and closes it.
+     */
+    public LvcotEngine(LanguageModel model, LvcotSettings settings, TdcVisualContext tdc) {
+        if (tdc != null) tdc.requireCompatible(model);
+        this.tdc = tdc;
         this.model = model;
         this.segments = new Lvcot(model, SegmentCache.none(), settings);
         this.answersWithVideo = new Lvcot(model, SegmentCache.none(), settings.toBuilder().finalPassVideo(true).build());
         this.answersFromText = new Lvcot(model, SegmentCache.none(), settings.toBuilder().finalPassVideo(false).build());
     }
 
+    /**
+     * Model, prompt version and settings; with TDC also {@link TdcVisualContext#cacheId()} (files,
+     * budget, layout), as {@code AskPipeline.withTdc} keys its summaries: a summary made from TDC
+     * embeddings is never served for an image pass, nor for another checkpoint or budget.
+     */
     @Override
     public String cacheId() {
-        return model.cacheId() + "|" + segments.settings().segmentFingerprint();
+        return model.cacheId() + "|" + segments.settings().segmentFingerprint() + (tdc != null ? "|" + tdc.cacheId() : "");
+    }
+
+    /** True with TDC: the passes read the stored video themselves. */
+    @Override
+    public boolean readsStoredVideo() {
+        return tdc != null;
     }
 
     @Override
@@ -66,12 +99,14 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
     /** Frames one pass can show: the settings' budget, capped by what the model accepts (0: text only). */
     @Override
     public int maxImages() {
+        if (tdc != null) return 0; // the TDC context replaces the images: none worth fetching
         Capabilities caps = model.capabilities();
         return caps.images() ? Math.max(0, Math.min(segments.settings().maxImagesPerPass(), caps.maxImages())) : 0;
     }
 
     @Override
     public SegmentResult summarize(SegmentRequest r) throws InterruptedException {
+        if (tdc != null && r.stored() != null) return summarizeWithTdc(r);
         List<Scene> scenes = r.scenes().stream().map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
         List<TimedFrame> frames = decode(r.frames());
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), r.endSec(), frames.size(), scenes,
@@ -84,6 +119,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
 
     @Override
     public AnswerResult answer(AnswerRequest r) throws InterruptedException {
+        if (tdc != null && r.stored() != null) return answerWithTdc(r);
         List<SegmentOutput> summaries = r.segments().stream()
                 .map(s -> new SegmentOutput(s.index(), s.startSec(), s.endSec(), s.summary(), 0, 0)).toList();
         List<TimedFrame> frames = maxImages() > 0 ? decode(r.frames()) : List.of();
@@ -98,6 +134,90 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         Question q = new Question(r.question().id(), r.question().text());
         AnswerOutput a = pass(() -> lvcot.answerAll(video, summaries, List.of(q)).getFirst());
         return new AnswerResult(a.answer(), tokens(a.promptTokens(), a.completionTokens()));
+    }
+
+    private SegmentResult summarizeWithTdc(SegmentRequest r) throws InterruptedException {
+        List<Scene> scenes = scenes(r.scenes());
+        MeasuredContext context = tdcContext(r.stored(), scenes);
+        VideoContext video = new VideoContext(identity(r.video(), r.jobId()), r.endSec(), r.stored().frames().size(), scenes, context);
+        int count = r.count() > r.index() ? r.count() : r.index() + 1;
+        // Lvcot.segment asks the provider with the fixed segment prompt as conditioning
+        SegmentOutput out = pass(() -> segments.segment(video, new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec())));
+        return new SegmentResult(out.summary(), tokens(out.promptTokens(), out.completionTokens()), context.cost());
+    }
+
+    private AnswerResult answerWithTdc(AnswerRequest r) throws InterruptedException {
+        List<SegmentOutput> summaries = r.segments().stream()
+                .map(s -> new SegmentOutput(s.index(), s.startSec(), s.endSec(), s.summary(), 0, 0)).toList();
+        List<Scene> scenes = scenes(r.scenes());
+        MeasuredContext context = tdcContext(r.stored(), scenes);
+        VideoContext video = new VideoContext(identity(r.video(), r.jobId()), Math.max(r.stored().durationSec(), 1e-3),
+                r.stored().frames().size(), scenes, context);
+        Question q = new Question(r.question().id(), r.question().text());
+        // the provider is text-conditioned: Lvcot builds the whole-video context for this question
+        AnswerOutput a = pass(() -> answersWithVideo.answerAll(video, summaries, List.of(q)).getFirst());
+        return new AnswerResult(a.answer(), tokens(a.promptTokens(), a.completionTokens()), context.cost());
+    }
+
+    /**
+     * The TDC provider over the stored video; the base input under it carries the range's scenes
+     * (for the times the pass lists) and no image frames.
+     */
+    private MeasuredContext tdcContext(StoredVideo stored, List<Scene> scenes) {
+        SegmentContextProvider base = (start, end) -> new SegmentInput(start, end,
+                scenes.stream().filter(s -> s.endSec() > start && s.startSec() < end).toList(), List.of(), null, "");
+        return new MeasuredContext(tdc.provider(stored.frames(), scenes(stored.scenes()), stored.durationSec(), base), stored.frames());
+    }
+
+    private static List<Scene> scenes(List<SceneInfo> infos) {
+        return infos.stream().map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
+    }
+
+    /**
+     * The TDC provider of one task: before each context it fetches the frames the context will
+     * read, concurrently; it times the whole (frame reads included) and counts the visual tokens
+     * it returned.
+     */
+    private static final class MeasuredContext implements SegmentContextProvider {
+        private final TdcSegmentContext inner;
+        private final StoredFrames frames;
+        private long visualTokens;
+        private long millis;
+
+        MeasuredContext(TdcSegmentContext inner, StoredFrames frames) {
+            this.inner = inner;
+            this.frames = frames;
+        }
+
+        @Override
+        public SegmentInput range(double startSec, double endSec) {
+            return range(startSec, endSec, TdcVisualContext.SEGMENT_CONDITIONING); // as the core provider does
+        }
+
+        @Override
+        public synchronized SegmentInput range(double startSec, double endSec, String conditioning) {
+            long t0 = System.nanoTime();
+            try {
+                frames.prefetch(inner.framesToRead(startSec, endSec, conditioning));
+            } catch (InterruptedException e) {
+                // the flag is set again: LvcotEngine.pass reports the interrupt, not this error
+                Thread.currentThread().interrupt();
+                throw new LongVqaException(ErrorCode.TRANSIENT, "task abandoned while reading frames", e);
+            }
+            SegmentInput in = inner.range(startSec, endSec, conditioning);
+            millis += (System.nanoTime() - t0) / 1_000_000;
+            if (in.embeddings() != null) visualTokens += in.embeddings().tokens();
+            return in;
+        }
+
+        @Override
+        public boolean textConditioned() {
+            return inner.textConditioned();
+        }
+
+        synchronized TdcCost cost() {
+            return new TdcCost(visualTokens, millis);
+        }
     }
 
     /**
@@ -167,6 +287,10 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
 
     @Override
     public void close() {
-        model.close();
+        try {
+            model.close();
+        } finally {
+            if (tdc != null) tdc.close();
+        }
     }
 }

@@ -22,16 +22,37 @@ public interface SegmentSummarizer {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * True when the pass builds its own visual context from the video's stored frames (TDC): the
+     * handler then gives it {@link SegmentRequest#stored()} and fetches no image frames.
+     */
+    default boolean readsStoredVideo() {
+        return false;
+    }
+
     SegmentResult summarize(SegmentRequest request) throws InterruptedException;
 
-    /** {@code count}: how many segments the video has, 0 when the task did not say. */
+    /**
+     * {@code count}: how many segments the video has, 0 when the task did not say. {@code stored}:
+     * the whole stored video, only for a summarizer that {@link #readsStoredVideo() reads it}; else null.
+     */
     record SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
-                          List<SceneInfo> scenes, List<FrameImage> frames) {
+                          List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {
         public SegmentRequest {
             scenes = List.copyOf(scenes);
             frames = List.copyOf(frames);
         }
+
+        public SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
+                              List<SceneInfo> scenes, List<FrameImage> frames) {
+            this(jobId, video, index, count, startSec, endSec, scenes, frames, null);
+        }
     }
 
-    record SegmentResult(String summary, Tokens tokens) {}
+    /** {@code tdc}: what the pass's TDC context cost, null when it showed no TDC context. */
+    record SegmentResult(String summary, Tokens tokens, TdcCost tdc) {
+        public SegmentResult(String summary, Tokens tokens) {
+            this(summary, tokens, null);
+        }
+    }
 }

@@ -64,6 +64,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
                 .filter(n -> n.path("summary").isTextual());
         ObjectNode doc;
         Tokens tokens;
+        TdcCost tdc = null;
         if (cached.isPresent()) {
             doc = cached.get();
             tokens = Tokens.NONE;
@@ -82,7 +83,17 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
             doc.put("model", summarizer.cacheId());
             doc.put("cacheKey", cacheKey);
             var times = doc.putArray("frameTimesSec");
-            request.frames().forEach(f -> times.add(f.timeSec()));
+            if (request.stored() != null) {
+                // the frames the TDC planner picked (and the only ones fetched)
+                request.stored().frames().fetchedTimes().forEach(times::add);
+            } else {
+                request.frames().forEach(f -> times.add(f.timeSec()));
+            }
+            if (r.tdc() != null) {
+                doc.put("visualTokens", r.tdc().visualTokens());
+                doc.put("tdcMs", r.tdc().tdcMs());
+            }
+            tdc = r.tdc();
             store.put(Layout.cachedSegment(cacheKey), bytes(doc), "application/json");
         }
         ObjectNode out = doc.deepCopy();
@@ -96,6 +107,12 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         ObjectNode tok = result.putObject("tokens");
         tok.put("prompt", tokens.prompt());
         tok.put("completion", tokens.completion());
+        if (summarizer.readsStoredVideo()) {
+            // what this execution spent on the TDC context (none on a cache hit), for the job row
+            TdcCost cost = tdc != null ? tdc : TdcCost.NONE;
+            result.put("visualTokens", cost.visualTokens());
+            result.put("tdcMs", cost.tdcMs());
+        }
         return result;
     }
 
@@ -116,12 +133,21 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         }
         int budget = imageBudget();
         List<FrameImage> frames = List.of();
-        if (budget > 0) {
-            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), scenesDoc.path("durationSec").asDouble(0), json);
+        StoredVideo stored = null;
+        double duration = scenesDoc.path("durationSec").asDouble(0);
+        if (summarizer.readsStoredVideo()) {
+            // TDC: the pass reads the segment's frames itself, only those its planner selects
+            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
+            if (!(duration > 0)) {
+                duration = Math.max(end, catalog.entries().isEmpty() ? 0 : catalog.entries().getLast().timeSec());
+            }
+            stored = new StoredVideo(new StoredFrames(store, catalog), JobFrames.scenesIn(scenesDoc, 0, duration), duration);
+        } else if (budget > 0) {
+            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
             frames = JobFrames.fetch(store, catalog.pick(start, end, targets, budget));
         }
         return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), t.segment().count(), start, end,
-                scenes, frames);
+                scenes, frames, stored);
     }
 
     /** Frames per pass: the configured budget, lowered by what the model takes (0 for a text-only one). */

@@ -1,10 +1,12 @@
 package dev.longvqa.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.reason.LanguageModel;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -33,9 +35,18 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Opens the configured model ({@link WorkerModel#open}) and starts the worker over it; stopping closes it. */
     public static WorkerApp start(WorkerConfig config) throws IOException, InterruptedException {
-        WorkerModel model = WorkerModel.open(config);
+        return start(config, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #start(WorkerConfig)}, with the opened model and the blob stores wrapped before
+     * use: tests record what the model is given and count what is read.
+     */
+    static WorkerApp start(WorkerConfig config, UnaryOperator<LanguageModel> decorateModel, UnaryOperator<BlobStores> decorateStores)
+            throws IOException, InterruptedException {
+        WorkerModel model = WorkerModel.open(config, decorateModel);
         try {
-            return start(config, model.engine(), model.engine(), model);
+            return start(config, model.engine(), model.engine(), model, decorateStores);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -44,14 +55,14 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Over passes the caller built and owns (the local cloud's engine). */
     public static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer) throws IOException {
-        return start(config, summarizer, answerer, null);
+        return start(config, summarizer, answerer, null, UnaryOperator.identity());
     }
 
-    private static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer, AutoCloseable owned)
-            throws IOException {
+    private static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer, AutoCloseable owned,
+                                   UnaryOperator<BlobStores> decorateStores) throws IOException {
         ObjectMapper json = new ObjectMapper();
         AwsClients aws = new AwsClients(config);
-        BlobStores stores = blobStores(config, aws);
+        BlobStores stores = decorateStores.apply(blobStores(config, aws));
         TaskHandler.Handlers handlers = new TaskHandler.Handlers(
                 new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxImagesPerPass()),
                 new AnswerTaskHandler(stores, config.bucket(), answerer, json, config.maxImagesPerPass()));
@@ -62,7 +73,7 @@ public final class WorkerApp implements AutoCloseable {
         int gpus = Gpus.visible(System.getenv("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS);
         LOG.info("worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
                 + " GPU(s) visible), model " + answerer.modelId() + ", up to " + Math.min(config.maxImagesPerPass(), answerer.maxImages())
-                + " frame(s) per pass" + (health != null ? ", health on :" + health.port() : ""));
+                + " frame(s) per pass" + (answerer.readsStoredVideo() ? " (TDC context as input embeddings instead)" : "") + (health != null ? ", health on :" + health.port() : ""));
         return new WorkerApp(config, aws, worker, health, owned);
     }
 

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.tdc.TdcSettings;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +47,9 @@ import java.util.function.Function;
  *                          already honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>
  * @param sqsEndpoint       per-service overrides (tests); null = {@code awsEndpoint}
  * @param blobRoot          when set, artifacts are read and written under this directory instead of S3
+ * @param tdcDir            when set, a TDC directory ({@code longvqa ask --tdc DIR}'s layout): both passes
+ *                          show the model the TDC context as input embeddings instead of images
+ * @param tdcBudget         the TDC context budget in tokens (default 8K, the reference's)
  */
 public record WorkerConfig(String queueUrl, String bucket, String jobsTable, String llmSpec, URI llmBaseUrl, String llmModel,
                            String llmApiKey, int concurrency, int waitTimeSeconds, Duration heartbeatInterval,
@@ -52,7 +57,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
                            Duration shutdownGrace, int healthPort, Device device, int llmRetries,
                            Duration llmRetryBase, Duration llmTimeout, Duration llmStartupWait, int maxImagesPerPass, int maxTokens,
                            URI awsEndpoint, URI sqsEndpoint, URI sfnEndpoint, URI dynamoEndpoint, URI s3Endpoint,
-                           Path blobRoot) {
+                           Path blobRoot, Path tdcDir, int tdcBudget) {
 
     /** Where local models run. The default HTTP backend runs nowhere local, so CPU is always fine. */
     public enum Device {
@@ -78,6 +83,11 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1");
         if (llmStartupWait.isNegative()) throw new IllegalArgumentException("llmStartupWait must be >= 0");
         if (llmSpec != null && llmSpec.isBlank()) llmSpec = null;
+        try {
+            TdcSettings.defaults().withBudget(tdcBudget); // the core's bounds, checked before any model loads
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tdcBudget (TDC_BUDGET): " + e.getMessage(), e);
+        }
     }
 
     public static Builder builder() {
@@ -93,7 +103,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         b.llmRetries = llmRetries; b.llmRetryBase = llmRetryBase; b.llmTimeout = llmTimeout;
         b.llmStartupWait = llmStartupWait; b.maxImagesPerPass = maxImagesPerPass; b.maxTokens = maxTokens; b.awsEndpoint = awsEndpoint;
         b.sqsEndpoint = sqsEndpoint; b.sfnEndpoint = sfnEndpoint; b.dynamoEndpoint = dynamoEndpoint; b.s3Endpoint = s3Endpoint;
-        b.blobRoot = blobRoot;
+        b.blobRoot = blobRoot; b.tdcDir = tdcDir; b.tdcBudget = tdcBudget;
         return b;
     }
 
@@ -157,6 +167,10 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         b.maxTokens = intOr(get.apply("LLM_MAX_TOKENS"), b.maxTokens);
         String blobRoot = get.apply("WORKER_BLOB_ROOT");
         if (blobRoot != null) b.blobRoot = Path.of(blobRoot);
+        String tdc = get.apply("LONGVQA_TDC");
+        if (tdc != null) b.tdcDir = Path.of(tdc);
+        String budget = get.apply("TDC_BUDGET");
+        if (budget != null) b.tdcBudget = TdcSettings.parseBudget(budget);
         // AWS_ENDPOINT_URL(_<SERVICE>) are honoured by the SDK itself; the explicit ones are for tests
         String ep = get.apply("WORKER_AWS_ENDPOINT");
         if (ep != null) b.awsEndpoint = URI.create(ep);
@@ -215,6 +229,8 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         private URI dynamoEndpoint;
         private URI s3Endpoint;
         private Path blobRoot;
+        private Path tdcDir;
+        private int tdcBudget = TdcSettings.defaults().budget();
 
         public Builder queueUrl(String v) { queueUrl = v; return this; }
         public Builder bucket(String v) { bucket = v; return this; }
@@ -245,12 +261,15 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         public Builder dynamoEndpoint(URI v) { dynamoEndpoint = v; return this; }
         public Builder s3Endpoint(URI v) { s3Endpoint = v; return this; }
         public Builder blobRoot(Path v) { blobRoot = v; return this; }
+        /** A TDC directory: both passes get the TDC context (input embeddings); null = frames as images. */
+        public Builder tdcDir(Path v) { tdcDir = v; return this; }
+        public Builder tdcBudget(int v) { tdcBudget = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(queueUrl, bucket, jobsTable, llmSpec, llmBaseUrl, llmModel, llmApiKey, concurrency,
                     waitTimeSeconds, heartbeatInterval, visibilityExtension, poisonBackoff, maxReceiveCount,
                     shutdownGrace, healthPort, device, llmRetries, llmRetryBase, llmTimeout, llmStartupWait, maxImagesPerPass,
-                    maxTokens, awsEndpoint, sqsEndpoint, sfnEndpoint, dynamoEndpoint, s3Endpoint, blobRoot);
+                    maxTokens, awsEndpoint, sqsEndpoint, sfnEndpoint, dynamoEndpoint, s3Endpoint, blobRoot, tdcDir, tdcBudget);
         }
     }
 }

@@ -41,7 +41,9 @@ public final class WorkerMain {
         try {
             app = WorkerApp.start(config);
         } catch (Exception e) {
-            log.severe("could not start: " + e);
+            // a LongVqaException's message says what to fix (e.g. an LLM whose width does not fit LONGVQA_TDC)
+            String why = e instanceof dev.longvqa.pipeline.LongVqaException l ? l.code() + ": " + l.getMessage() : e.toString();
+            log.severe("could not start: " + why);
             System.exit(1);
             return;
         }

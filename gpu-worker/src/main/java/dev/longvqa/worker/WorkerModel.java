@@ -1,14 +1,23 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.pipeline.TdcModelFiles;
+import dev.longvqa.pipeline.TdcVisualContext;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.backend.BackendOptions;
+import dev.longvqa.reason.backend.HfTokenEmbedder;
 import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.reason.backend.RetryPolicy;
+import dev.longvqa.tdc.TdcSettings;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 
 /**
  * Model loading for the worker: the config's spec opened by the core
@@ -20,17 +29,23 @@ import java.time.Duration;
  * THROTTLED and 5xx/timeouts/resets → TRANSIENT, each after {@code LLM_RETRIES} attempts with
  * backoff; no server / 401 / 403 / 404 → MODEL_UNAVAILABLE at once; a rejected request →
  * INTERNAL.
+ *
+ * <p>With {@code LONGVQA_TDC} the TDC vision side is loaded here too, next to the model, and
+ * checked against it first ({@link TdcVisualContext.Builder#loadFor}: the model must take input
+ * embeddings of the checkpoint's width), so a wrong pairing stops the worker at start-up.
  */
 public final class WorkerModel implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WorkerModel.class.getName());
     /** The core's own ceiling between attempts; a longer base is kept as is. */
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
     private final LvcotEngine engine;
-    private final AutoCloseable transport;
+    /** What only the model uses and must close after it: the Bedrock client, openai-embeds' token embedder. */
+    private final List<AutoCloseable> resources;
 
-    private WorkerModel(LvcotEngine engine, AutoCloseable transport) {
+    private WorkerModel(LvcotEngine engine, List<AutoCloseable> resources) {
         this.engine = engine;
-        this.transport = transport;
+        this.resources = List.copyOf(resources);
     }
 
     /**
@@ -39,23 +54,67 @@ public final class WorkerModel implements AutoCloseable {
      * listening ({@link ModelServerWait}).
      */
     public static WorkerModel open(WorkerConfig config) throws InterruptedException {
-        String spec = config.modelSpec();
+        return open(config, UnaryOperator.identity());
+    }
+
+    /** {@code decorate} wraps the opened model before anything uses it (tests record the prompts it gets). */
+    static WorkerModel open(WorkerConfig config, UnaryOperator<LanguageModel> decorate) throws InterruptedException {
+        String spec = config.modelSpec().strip();
+        // the TDC parts are checked first: a missing file should not cost a model load or a server wait
+        TdcModelFiles tdcFiles = config.tdcDir() == null ? null
+                : TdcModelFiles.inDirectory(config.tdcDir(), null, null, null, null).requireExisting();
         URI server = ModelServerWait.httpBase(spec);
         if (server != null && !config.llmStartupWait().isZero()) {
             ModelServerWait.await(server, config.llmStartupWait(), Duration.ofSeconds(2));
         }
-        BedrockSdkTransport bedrock = spec.strip().startsWith("bedrock:")
-                ? new BedrockSdkTransport(BedrockRuntimeClient.create()) // honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME
-                : null;
+        List<AutoCloseable> resources = new ArrayList<>();
         try {
             BackendOptions.Builder options = options(config);
-            if (bedrock != null) options.converse(bedrock);
-            LanguageModel model = LanguageModels.fromSpec(spec, options.build());
-            return new WorkerModel(new LvcotEngine(model, settings(config)), bedrock);
+            if (spec.startsWith("bedrock:")) {
+                BedrockSdkTransport bedrock = new BedrockSdkTransport(BedrockRuntimeClient.create()); // honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME
+                resources.add(bedrock);
+                options.converse(bedrock);
+            }
+            if (tdcFiles != null && spec.startsWith("openai-embeds:")) {
+                // vLLM takes the whole prompt as embeddings: the text is embedded here with the LLM's
+                // tokenizer and table, which the full TDC checkpoint holds (as `longvqa ask --tdc` does)
+                tdcFiles.llmEmbedding().ifPresent(e -> {
+                    HfTokenEmbedder embedder = new HfTokenEmbedder(e.tokenizerJson(), e.shard(), e.tensor());
+                    resources.add(embedder);
+                    options.tokenEmbedder(embedder);
+                });
+            }
+            LanguageModel model = decorate.apply(LanguageModels.fromSpec(spec, options.build()));
+            TdcVisualContext tdc;
+            try {
+                tdc = tdcFiles == null ? null : loadTdc(config, tdcFiles, model);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+            return new WorkerModel(new LvcotEngine(model, settings(config), tdc), resources);
         } catch (RuntimeException e) {
-            if (bedrock != null) bedrock.close();
+            closeAll(resources);
             throw e;
         }
+    }
+
+    /**
+     * The TDC directory in {@code longvqa ask --tdc}'s layout ({@link TdcModelFiles}), budget
+     * {@code TDC_BUDGET}, towers on {@code DEVICE}. A model without input embeddings or of another
+     * width is BAD_REQUEST before the towers load.
+     */
+    static TdcVisualContext loadTdc(WorkerConfig config, TdcModelFiles files, LanguageModel model) {
+        TdcSettings settings = files.settings(TdcSettings.defaults().withBudget(config.tdcBudget()));
+        long t0 = System.nanoTime();
+        TdcVisualContext tdc = TdcVisualContext.builder(files.visionFiles()).settings(settings)
+                .device(config.device().name().toLowerCase(Locale.ROOT))
+                .listener(b -> LOG.fine(() -> "TDC context " + b.startSec() + "-" + b.endSec() + "s: " + b.plan().frames()
+                        + " frames, " + b.plan().visualTokens() + " visual tokens, " + b.millis() + " ms"))
+                .loadFor(model);
+        LOG.info("TDC vision side loaded from " + config.tdcDir() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms: budget "
+                + settings.budget() + ", width " + tdc.hiddenSize() + ", " + tdc.cacheId());
+        return tdc;
     }
 
     /** The worker's LLM_* settings as core backend options. */
@@ -78,10 +137,17 @@ public final class WorkerModel implements AutoCloseable {
 
     @Override
     public void close() {
-        engine.close();
-        if (transport != null) {
+        try {
+            engine.close();
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
             try {
-                transport.close();
+                r.close();
             } catch (Exception ignored) {
                 // shutting down: nothing left to do with a client that will not close
             }

@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * A local OpenAI-compatible server ({@code POST /v1/chat/completions}, {@code GET /v1/models})
+ * A local OpenAI-compatible server ({@code POST /v1/chat/completions}, {@code GET /v1/models}, and
+ * vLLM's {@code POST /v1/completions}, which {@code openai-embeds:} posts {@code prompt_embeds} to)
  * standing in for the hosted or sidecar LLM, which is outside the product. Each test sets
  * {@link #behaviour}: request JSON to a reply (status, content, delay). Requests are recorded for
  * assertions.
@@ -44,6 +45,7 @@ final class FakeLlm implements AutoCloseable {
     FakeLlm() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
         server.createContext("/v1/chat/completions", this::handle);
+        server.createContext("/v1/completions", this::handle);
         server.createContext("/v1/models", ex -> {
             try (ex) {
                 modelListings.incrementAndGet();
@@ -117,10 +119,12 @@ final class FakeLlm implements AutoCloseable {
             String body;
             if (r.status() == 200) {
                 var root = json.createObjectNode();
-                root.put("id", "chatcmpl-test").put("object", "chat.completion").put("model", req.path("model").asText());
+                boolean chat = ex.getRequestURI().getPath().endsWith("/chat/completions");
+                root.put("id", "cmpl-test").put("object", chat ? "chat.completion" : "text_completion").put("model", req.path("model").asText());
                 var choice = root.putArray("choices").addObject();
                 choice.put("index", 0).put("finish_reason", "stop");
-                choice.putObject("message").put("role", "assistant").put("content", r.content());
+                if (chat) choice.putObject("message").put("role", "assistant").put("content", r.content());
+                else choice.put("text", r.content());
                 root.putObject("usage").put("prompt_tokens", r.promptTokens()).put("completion_tokens", r.completionTokens());
                 body = json.writeValueAsString(root);
             } else {

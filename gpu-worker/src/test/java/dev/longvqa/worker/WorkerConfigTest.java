@@ -37,6 +37,26 @@ class WorkerConfigTest {
     }
 
     @Test
+    void longvqaTdcNamesTheTdcDirectoryAndTdcBudgetItsBudget() {
+        WorkerConfig plain = WorkerConfig.from(Map.of("QUEUE_URL", "q"), new Properties());
+        assertThat(plain.tdcDir()).as("unset: frames as images").isNull();
+        assertThat(plain.tdcBudget()).isEqualTo(8192);
+
+        WorkerConfig tdc = WorkerConfig.from(Map.of("QUEUE_URL", "q", "LONGVQA_TDC", "/models/tdc", "TDC_BUDGET", "16K",
+                "LONGVQA_LLM", "runtime:/models/qwen2"), new Properties());
+        assertThat(tdc.tdcDir()).isEqualTo(Path.of("/models/tdc"));
+        assertThat(tdc.tdcBudget()).isEqualTo(16384);
+        assertThat(tdc.toBuilder().build()).isEqualTo(tdc);
+        Properties props = new Properties();
+        props.setProperty("longvqa.tdc.budget", "6000");
+        assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "TDC_BUDGET", "16K"), props).tdcBudget()).isEqualTo(6000);
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of("QUEUE_URL", "q", "TDC_BUDGET", "lots"), new Properties()))
+                .isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of("QUEUE_URL", "q", "TDC_BUDGET", "100"), new Properties()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TDC_BUDGET").hasMessageContaining("256");
+    }
+
+    @Test
     void theOldLlmVariablesBecomeAnOpenAiSpecAndLongvqaLlmWins() {
         WorkerConfig plain = WorkerConfig.from(Map.of("QUEUE_URL", "q"), new Properties());
         assertThat(plain.modelSpec()).isEqualTo("openai:http://localhost:8000/v1");
