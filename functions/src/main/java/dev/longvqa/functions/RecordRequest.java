@@ -14,10 +14,29 @@ public record RecordRequest(String jobId, String outcome, List<Answer> answers, 
     /** One answer as the GPU worker reports it; {@code answerKey} points at the full answer object. */
     public record Answer(String questionId, String question, String answer, String answerKey) {}
 
-    /** Token and time costs; {@code timings} are milliseconds per stage. */
-    public record Costs(Tokens tokens, Map<String, Long> timings) {}
+    /**
+     * Token and time costs. The state machine sends what the GPU tasks reported: {@code segments}
+     * (one per LVCoT segment task, in order) and {@code answer}; {@code tokens} and {@code timings}
+     * (milliseconds per stage) are totals a caller may give directly instead.
+     */
+    public record Costs(Tokens tokens, Map<String, Long> timings, List<TaskCost> segments, TaskCost answer) {
+        public Costs(Tokens tokens, Map<String, Long> timings) {
+            this(tokens, timings, null, null);
+        }
+    }
 
-    public record Tokens(long prompt, long completion) {}
+    public record Tokens(long prompt, long completion) {
+        Tokens plus(Tokens o) {
+            return o == null ? this : new Tokens(prompt + o.prompt, completion + o.completion);
+        }
+    }
+
+    /**
+     * What one GPU task spent: LLM tokens, TDC visual tokens and time, and the task's own time.
+     *
+     * @param segmentKey where the segment summary is (segment tasks only)
+     */
+    public record TaskCost(String segmentKey, Tokens tokens, long visualTokens, long tdcMs, long elapsedMs) {}
 
     /** What a Catch puts at its ResultPath: ASL capitalises both names. */
     public record AslError(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}

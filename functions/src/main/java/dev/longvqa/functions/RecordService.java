@@ -55,12 +55,15 @@ public final class RecordService {
         }
         Map<String, Long> timings = null;
         if (req.costs() != null) {
-            if (req.costs().tokens() != null) {
+            CostTotals totals = CostTotals.of(req.costs());
+            if (totals.tokens() != null) {
                 attrs.put("tokens", AttributeValue.fromM(Map.of(
-                        "prompt", JobStore.n(req.costs().tokens().prompt()),
-                        "completion", JobStore.n(req.costs().tokens().completion()))));
+                        "prompt", JobStore.n(totals.tokens().prompt()),
+                        "completion", JobStore.n(totals.tokens().completion()),
+                        "visual", JobStore.n(totals.visualTokens()))));
             }
-            timings = req.costs().timings();
+            if (!totals.segments().l().isEmpty()) attrs.put("segments", totals.segments());
+            timings = totals.timings().isEmpty() ? null : totals.timings();
         }
         JobStatus after = jobs.finish(jobId, JobStatus.SUCCEEDED, attrs, timings).orElseThrow(() -> JobStore.missing(jobId));
         if (after != JobStatus.SUCCEEDED) LOG.log(System.Logger.Level.WARNING, "job {0} is already {1}; not marked SUCCEEDED", jobId, after);

@@ -45,6 +45,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
 
     @Override
     public ObjectNode handle(TaskMessage.AnswerTask t) throws InterruptedException {
+        long t0 = System.nanoTime();
         for (TaskMessage.QuestionRef q : t.questions()) {
             if (!QUESTION_ID.matcher(q.id()).matches()) {
                 throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "question id '" + q.id() + "' cannot name an answer file");
@@ -113,10 +114,10 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         ObjectNode tok = result.putObject("tokens");
         tok.put("prompt", total.prompt());
         tok.put("completion", total.completion());
-        if (answerer.readsStoredVideo()) {
-            result.put("visualTokens", tdcTotal.visualTokens());
-            result.put("tdcMs", tdcTotal.tdcMs());
-        }
+        // always present, as for segments: the record Lambda puts them into the job row
+        result.put("visualTokens", tdcTotal.visualTokens());
+        result.put("tdcMs", tdcTotal.tdcMs());
+        result.put("elapsedMs", (System.nanoTime() - t0) / 1_000_000);
         return result;
     }
 

@@ -56,6 +56,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
 
     @Override
     public ObjectNode handle(TaskMessage.SegmentTask t) throws InterruptedException {
+        long t0 = System.nanoTime();
         BlobStore store = stores.forTask(t, bucket);
         String cacheKey = cacheKey(t);
         String segmentKey = Layout.segment(t.jobId(), t.segment().index());
@@ -107,12 +108,12 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         ObjectNode tok = result.putObject("tokens");
         tok.put("prompt", tokens.prompt());
         tok.put("completion", tokens.completion());
-        if (summarizer.readsStoredVideo()) {
-            // what this execution spent on the TDC context (none on a cache hit), for the job row
-            TdcCost cost = tdc != null ? tdc : TdcCost.NONE;
-            result.put("visualTokens", cost.visualTokens());
-            result.put("tdcMs", cost.tdcMs());
-        }
+        // What this execution spent (nothing on a cache hit), always present: the state machine
+        // selects these fields and the record Lambda sums them into the job row.
+        TdcCost cost = tdc != null ? tdc : TdcCost.NONE;
+        result.put("visualTokens", cost.visualTokens());
+        result.put("tdcMs", cost.tdcMs());
+        result.put("elapsedMs", (System.nanoTime() - t0) / 1_000_000);
         return result;
     }
 

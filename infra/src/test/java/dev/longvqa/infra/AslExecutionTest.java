@@ -150,8 +150,17 @@ class AslExecutionTest {
     assertThat(record.at("/Payload/outcome").asText()).isEqualTo("SUCCEEDED");
     assertThat(record.at("/Payload/jobId").asText()).isEqualTo("job-1");
     assertThat(record.at("/Payload/answers/0/answer").asText()).isEqualTo("A talk.");
-    assertThat(record.at("/Payload/costs/segmentTokens").size()).isEqualTo(2);
-    assertThat(record.at("/Payload/costs/answerTokens/prompt").asInt()).isEqualTo(300);
+    // exactly what the record Lambda sums (RecordRequest.Costs): every segment task's costs, in
+    // segment order, and the answer task's
+    assertThat(record.at("/Payload/costs/segments").size()).isEqualTo(2);
+    assertThat(record.at("/Payload/costs/segments/1/segmentKey").asText()).endsWith("/segments/1.json");
+    assertThat(record.at("/Payload/costs/segments/0/tokens/prompt").asInt()).isEqualTo(100);
+    assertThat(record.at("/Payload/costs/segments/0/visualTokens").asInt()).isEqualTo(900);
+    assertThat(record.at("/Payload/costs/segments/0/elapsedMs").asInt()).isEqualTo(700);
+    assertThat(record.at("/Payload/costs/answer/tokens/prompt").asInt()).isEqualTo(300);
+    assertThat(record.at("/Payload/costs/answer/tdcMs").asInt()).isEqualTo(90);
+    assertThat(record.at("/Payload/costs/answer/elapsedMs").asInt()).isEqualTo(1200);
+    assertThat(record.at("/Payload/costs/answer").has("answers")).as("answers travel once, not inside costs").isFalse();
   }
 
   @Test

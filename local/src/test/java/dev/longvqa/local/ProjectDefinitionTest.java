@@ -102,6 +102,12 @@ class ProjectDefinitionTest {
         executor.close();
     }
 
+    /** The cost fields every GPU task output carries (the worker's SendTaskSuccess contract). */
+    static ObjectNode costs(ObjectNode out, int prompt) {
+        out.putObject("tokens").put("prompt", prompt).put("completion", 8);
+        return out.put("visualTokens", 0).put("tdcMs", 0).put("elapsedMs", 5);
+    }
+
     void work() {
         try {
             while (workerRunning.get()) {
@@ -111,10 +117,11 @@ class ProjectDefinitionTest {
                 String token = body.get("taskToken").asText();
                 executor.taskTokens().sendHeartbeat(token);
                 if (body.get("type").asText().equals("segment")) {
-                    executor.taskTokens().sendSuccess(token, JSON.createObjectNode()
-                            .put("segmentKey", "jobs/x/segments/" + body.get("segment").get("index").asInt() + ".json").put("tokens", 128));
+                    ObjectNode seg = JSON.createObjectNode()
+                            .put("segmentKey", "jobs/x/segments/" + body.get("segment").get("index").asInt() + ".json");
+                    executor.taskTokens().sendSuccess(token, costs(seg, 128));
                 } else {
-                    ObjectNode out = JSON.createObjectNode().put("tokens", 64);
+                    ObjectNode out = costs(JSON.createObjectNode(), 64);
                     out.putArray("answers").addObject().put("questionId", "q1").put("answerKey", "jobs/x/answers/q1.json")
                             .put("answer", body.get("segmentKeys").size() + " segments seen");
                     executor.taskTokens().sendSuccess(token, out);

@@ -123,10 +123,11 @@ class WorkflowShapeTest {
                             sfn.sendTaskFailure(r -> r.taskToken(token).error("LongVqa.MODEL_UNAVAILABLE").cause("no model for segment 1"));
                         } else {
                             String key = "jobs/" + body.get("jobId").asText() + "/segments/" + index + ".json";
-                            sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"segmentKey\": \"" + key + "\", \"tokens\": 100}"));
+                            sfn.sendTaskSuccess(r -> r.taskToken(token).output(ProjectDefinitionTest.costs(
+                                    JSON.createObjectNode().put("segmentKey", key), 100).toString()));
                         }
                     } else {
-                        ObjectNode out = JSON.createObjectNode();
+                        ObjectNode out = ProjectDefinitionTest.costs(JSON.createObjectNode(), 100);
                         ArrayNode answers = out.putArray("answers");
                         for (JsonNode q : body.get("questions")) {
                             answers.addObject().put("questionId", q.get("id").asText())

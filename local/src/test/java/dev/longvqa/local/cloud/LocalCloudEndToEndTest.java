@@ -100,6 +100,16 @@ class LocalCloudEndToEndTest {
         assertThat(job.get("answers").get(0).get("question").asText()).isEqualTo("What moves?");
         assertThat(job.get("answers").get(1).get("answer").asText()).startsWith("answer ");
         assertThat(job.get("scenes")).hasSize(3);
+        // token and time costs reach the row: every LLM request the fake served cost 50 + 5
+        int served = prompts.size();
+        assertThat(job.at("/tokens/prompt").asLong()).isEqualTo(50L * served);
+        assertThat(job.at("/tokens/completion").asLong()).isEqualTo(5L * served);
+        assertThat(job.at("/tokens/visual").asLong()).as("no TDC configured").isZero();
+        assertThat(job.get("segments")).isNotEmpty();
+        assertThat(job.at("/segments/0/segmentKey").asText()).endsWith("/segments/0.json");
+        assertThat(job.at("/segments/0/prompt").asLong()).isEqualTo(50);
+        assertThat(job.at("/timings/reason").isNumber()).isTrue();
+        assertThat(job.at("/timings/answer").isNumber()).isTrue();
         String jobId = job.get("jobId").asText();
         Run status = local("status", jobId, "--json");
         assertThat(status.exit()).isZero();

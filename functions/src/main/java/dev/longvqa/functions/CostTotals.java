@@ -1,0 +1,58 @@
+package dev.longvqa.functions;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job row's cost fields from what the GPU tasks reported: total LLM tokens (prompt,
+ * completion) and TDC visual tokens, GPU time per stage ({@code reason} = the segment tasks'
+ * time summed, {@code answer}, {@code tdc} = time spent building TDC contexts), and one entry per
+ * LVCoT segment pointing at its summary with what it cost.
+ *
+ * @param tokens null when nothing reported tokens
+ */
+record CostTotals(RecordRequest.Tokens tokens, long visualTokens, Map<String, Long> timings, AttributeValue segments) {
+
+    static CostTotals of(RecordRequest.Costs c) {
+        List<RecordRequest.TaskCost> tasks = c.segments() == null ? List.of() : c.segments();
+        RecordRequest.Tokens tokens = c.tokens();
+        long visual = 0, reasonMs = 0, tdcMs = 0;
+        for (RecordRequest.TaskCost t : tasks) {
+            if (t == null) continue;
+            if (c.tokens() == null && t.tokens() != null) tokens = tokens == null ? t.tokens() : tokens.plus(t.tokens());
+            visual += t.visualTokens();
+            reasonMs += t.elapsedMs();
+            tdcMs += t.tdcMs();
+        }
+        Map<String, Long> timings = new LinkedHashMap<>();
+        if (!tasks.isEmpty()) timings.put("reason", reasonMs);
+        RecordRequest.TaskCost a = c.answer();
+        if (a != null) {
+            if (c.tokens() == null && a.tokens() != null) tokens = tokens == null ? a.tokens() : tokens.plus(a.tokens());
+            visual += a.visualTokens();
+            tdcMs += a.tdcMs();
+            timings.put("answer", a.elapsedMs());
+        }
+        if (tdcMs > 0) timings.put("tdc", tdcMs);
+        if (c.timings() != null) timings.putAll(c.timings()); // explicit totals win
+        return new CostTotals(tokens, visual, timings, segmentList(tasks));
+    }
+
+    private static AttributeValue segmentList(List<RecordRequest.TaskCost> tasks) {
+        return AttributeValue.fromL(tasks.stream().filter(t -> t != null).map(t -> {
+            Map<String, AttributeValue> m = new LinkedHashMap<>();
+            if (t.segmentKey() != null) m.put("segmentKey", JobStore.s(t.segmentKey()));
+            if (t.tokens() != null) {
+                m.put("prompt", JobStore.n(t.tokens().prompt()));
+                m.put("completion", JobStore.n(t.tokens().completion()));
+            }
+            m.put("visualTokens", JobStore.n(t.visualTokens()));
+            m.put("tdcMs", JobStore.n(t.tdcMs()));
+            m.put("elapsedMs", JobStore.n(t.elapsedMs()));
+            return AttributeValue.fromM(m);
+        }).toList());
+    }
+}
