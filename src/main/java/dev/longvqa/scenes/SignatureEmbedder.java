@@ -3,54 +3,68 @@ package dev.longvqa.scenes;
 import dev.longvqa.video.RgbImage;
 
 /**
- * The built-in frame embedder: no weights, a few microseconds per frame.
+ * The built-in frame embedder: no weights, about a hundred microseconds per 160x90 frame.
  *
- * <p>Three blocks, each L2-normalised and weighted so that the cosine of two embeddings is the
+ * <p>Four blocks, each L2-normalised and weighted so that the cosine of two embeddings is the
  * weighted mean of the blocks' cosines:
  * <ul>
- *   <li>colour: a soft hue x saturation histogram plus achromatic bins by <em>relative</em> luma
- *       (Hellinger-mapped) — what a shot is made of, indifferent to motion;</li>
+ *   <li>colour: a soft hue x colourfulness histogram plus achromatic bins by <em>relative</em> luma
+ *       (Hellinger-mapped) — what a shot is made of, indifferent to motion. Colourfulness is
+ *       chroma / sqrt(max), which moves less under brightness swings and fades than either HSV
+ *       saturation or absolute chroma;</li>
  *   <li>luma layout: an 8x8 grid normalised to zero mean and unit contrast — the composition,
  *       indifferent to brightness and contrast changes (fades, auto-exposure);</li>
- *   <li>chroma layout: a 4x4 grid of opponent colours relative to mean luma — where the colours are.</li>
+ *   <li>chroma layout: a 4x4 grid of opponent colours relative to mean luma — where the colours are;</li>
+ *   <li>texture: edge-orientation histograms of luma at two scales over the whole frame — what the
+ *       picture is drawn with (stripes, blocks, speckle), indifferent to where it is and to
+ *       brightness, so two black-and-white textures differ while one texture in motion does not.</li>
  * </ul>
- * Everything is computed on a 48x48 area-averaged copy, which also averages out sensor noise.
+ * Colour and layouts are computed on a 48x48 area-averaged copy, which also averages out sensor
+ * noise; texture on the sampled frame itself (at most 160 px a side), where fine patterns survive.
  */
 public final class SignatureEmbedder implements FrameEmbedder {
     private static final int N = 48;
-    private static final int HUE_BINS = 12, SAT_BINS = 2, GREY_BINS = 4;
+    private static final int HUE_BINS = 12, SAT_BINS = 2, GREY_BINS = 4; // SAT_BINS: muted, vivid
     private static final int COLOUR_DIM = HUE_BINS * SAT_BINS + GREY_BINS;
     private static final int LAYOUT = 8, LAYOUT_DIM = LAYOUT * LAYOUT + 1;
     private static final int CHROMA = 4, CHROMA_DIM = CHROMA * CHROMA * 2 + 1;
-    private static final int DIM = COLOUR_DIM + LAYOUT_DIM + CHROMA_DIM;
+    private static final int ORIENT = 8, SCALES = 2, TEXTURE_DIM = ORIENT * SCALES + 1;
+    private static final int TEXTURE_SIDE = 160;
+    private static final int DIM = COLOUR_DIM + LAYOUT_DIM + CHROMA_DIM + TEXTURE_DIM;
 
-    private final float wColour, wLayout, wChroma;
+    private final float wColour, wLayout, wChroma, wTexture;
+    // Texture: the weight of the constant component (two flat frames alike) and the per-pixel
+    // gradient floor below which a frame counts as flat rather than amplifying its noise.
+    private static final float TEXTURE_CONST = 0.3f, TEXTURE_FLOOR = 0.01f;
 
     /**
      * Weights tuned on generated videos with motion, pans, zooms, noise and fades
-     * ({@code CutAccuracyTest}): colour carries most of the signal because it survives motion at
-     * 1 fps; the layouts separate shots of similar colours.
+     * ({@code CutAccuracyTest}, and the 14 lavfi videos of bench/ through {@code CutEvalDump}):
+     * colour carries most of the signal because it survives motion at 1 fps; the layouts separate
+     * shots of similar colours, texture separates shots of the same (or no) colour.
      */
     public SignatureEmbedder() {
-        this(0.7f, 0.1f, 0.2f);
+        this(0.7f, 0.1f, 0.2f, 0.4f);
     }
 
     /** Block weights; they are normalised to sum to one. */
-    public SignatureEmbedder(float colour, float layout, float chroma) {
-        float sum = colour + layout + chroma;
+    public SignatureEmbedder(float colour, float layout, float chroma, float texture) {
+        float sum = colour + layout + chroma + texture;
         this.wColour = colour / sum;
         this.wLayout = layout / sum;
         this.wChroma = chroma / sum;
+        this.wTexture = texture / sum;
     }
 
-    /** Start offsets of the colour, layout and chroma blocks, then the end (for diagnostics). */
+    /** Start offsets of the colour, layout, chroma and texture blocks, then the end (for diagnostics). */
     static int[] blockOffsets() {
-        return new int[]{0, COLOUR_DIM, COLOUR_DIM + LAYOUT_DIM, DIM};
+        return new int[]{0, COLOUR_DIM, COLOUR_DIM + LAYOUT_DIM, COLOUR_DIM + LAYOUT_DIM + CHROMA_DIM, DIM};
     }
 
     @Override
     public String id() {
-        return String.format(java.util.Locale.ROOT, "signature-v2:%.2f:%.2f:%.2f", wColour, wLayout, wChroma);
+        return String.format(java.util.Locale.ROOT, "signature-v3:%.2f:%.2f:%.2f:%.2f", wColour, wLayout,
+                wChroma, wTexture);
     }
 
     @Override
@@ -85,6 +99,9 @@ public final class SignatureEmbedder implements FrameEmbedder {
         o += LAYOUT_DIM;
         chroma(r, g, b, (float) meanY, out, o);
         normalise(out, o, CHROMA_DIM, wChroma);
+        o += CHROMA_DIM;
+        texture(frame, out, o);
+        normalise(out, o, TEXTURE_DIM, wTexture);
         return out;
     }
 
@@ -125,9 +142,13 @@ public final class SignatureEmbedder implements FrameEmbedder {
         for (int i = 0; i < r.length; i++) {
             float max = Math.max(r[i], Math.max(g[i], b[i])), min = Math.min(r[i], Math.min(g[i], b[i]));
             float chroma = max - min;
-            float sat = max > 1e-3f ? chroma / max : 0;
-            // Achromatic share: grey pixels vote by brightness relative to the frame's mean.
-            float greyWeight = 1 - smooth(sat, 0.12f, 0.30f);
+            // Colourfulness between absolute chroma (kept by a brightness offset, halved by a fade
+            // to a third) and HSV saturation chroma / max (kept by a fade, pushed across the
+            // grey/colour line by an offset): chroma / sqrt(max) moves half as much under either.
+            float colourful = chroma / (float) Math.sqrt(max + 0.02f);
+            // Achromatic share: grey pixels vote by brightness relative to the frame's mean. Soft
+            // thresholds throughout: a hard one flips flat shots near it between bins.
+            float greyWeight = 1 - smooth(colourful, 0.07f, 0.18f);
             if (greyWeight > 0) {
                 float rel = y[i] / yRef; // 0 .. ~4
                 float pos = Math.min(GREY_BINS - 1.0001f, Math.max(0, rel * 1.5f - 0.25f));
@@ -141,10 +162,11 @@ public final class SignatureEmbedder implements FrameEmbedder {
                 float hp = hue * HUE_BINS - 0.5f;
                 int h0 = Math.floorMod((int) Math.floor(hp), HUE_BINS), h1 = (h0 + 1) % HUE_BINS;
                 float hf = hp - (float) Math.floor(hp);
-                int sBin = sat > 0.55f ? 1 : 0;
-                float wgt = 1 - greyWeight;
-                out[o + h0 * SAT_BINS + sBin] += wgt * (1 - hf);
-                out[o + h1 * SAT_BINS + sBin] += wgt * hf;
+                float wgt = 1 - greyWeight, vivid = smooth(colourful, 0.25f, 0.6f);
+                out[o + h0 * SAT_BINS] += wgt * (1 - hf) * (1 - vivid);
+                out[o + h1 * SAT_BINS] += wgt * hf * (1 - vivid);
+                out[o + h0 * SAT_BINS + 1] += wgt * (1 - hf) * vivid;
+                out[o + h1 * SAT_BINS + 1] += wgt * hf * vivid;
             }
         }
         for (int i = 0; i < COLOUR_DIM; i++) out[o + i] = (float) Math.sqrt(out[o + i]);
@@ -193,6 +215,81 @@ public final class SignatureEmbedder implements FrameEmbedder {
         }
         for (int i = 0; i < CHROMA_DIM - 1; i++) out[o + i] /= cell * cell;
         out[o + CHROMA_DIM - 1] = 0.25f;
+    }
+
+    /**
+     * Edge-orientation histograms of luma at two scales, magnitude-weighted, over the whole frame:
+     * what the texture is made of (stripes, blocks, speckle) regardless of where it is, so a moving
+     * or scrolling texture keeps its histogram while a different texture of the same colours does not.
+     */
+    private static void texture(RgbImage img, float[] out, int o) {
+        int w = img.width(), h = img.height();
+        int f = Math.max(1, (Math.max(w, h) + TEXTURE_SIDE - 1) / TEXTURE_SIDE);
+        int lw = Math.max(1, w / f), lh = Math.max(1, h / f);
+        float[] lum = new float[lw * lh];
+        byte[] p = img.pixels();
+        if (f == 1) {
+            for (int i = 0; i < lum.length; i++) {
+                int s = i * 3;
+                lum[i] = (0.299f * (p[s] & 0xff) + 0.587f * (p[s + 1] & 0xff) + 0.114f * (p[s + 2] & 0xff)) / 255f;
+            }
+        } else {
+            float k = 1f / (255f * f * f);
+            for (int yy = 0; yy < lh * f; yy++) {
+                int row = yy / f * lw;
+                for (int xx = 0; xx < lw * f; xx++) {
+                    int s = (yy * w + xx) * 3;
+                    lum[row + xx / f] += (0.299f * (p[s] & 0xff) + 0.587f * (p[s + 1] & 0xff) + 0.114f * (p[s + 2] & 0xff)) * k;
+                }
+            }
+        }
+        orientations(lum, lw, lh, out, o);
+        int hw = lw / 2, hh = lh / 2;
+        if (hw >= 3 && hh >= 3) {
+            float[] half = new float[hw * hh];
+            for (int yy = 0; yy < hh; yy++) {
+                for (int xx = 0; xx < hw; xx++) {
+                    int a = 2 * yy * lw + 2 * xx;
+                    half[yy * hw + xx] = (lum[a] + lum[a + 1] + lum[a + lw] + lum[a + lw + 1]) * 0.25f;
+                }
+            }
+            // Counted per pixel of the full grid (a quarter as many pixels), so how a texture's
+            // energy splits between fine and coarse scale is part of the vector.
+            orientations(half, hw, hh, out, o + ORIENT);
+            for (int i = 0; i < ORIENT; i++) out[o + ORIENT + i] /= 4;
+        }
+        double norm = 0;
+        for (int i = 0; i < ORIENT * SCALES; i++) norm += out[o + i] * out[o + i];
+        norm = Math.sqrt(norm);
+        // Flat frames: tiny gradients are noise, scale them down against a floor; the constant
+        // keeps two flat frames similar.
+        double scale = 1 / (norm + TEXTURE_FLOOR * lw * lh);
+        for (int i = 0; i < ORIENT * SCALES; i++) out[o + i] *= (float) scale;
+        out[o + TEXTURE_DIM - 1] = TEXTURE_CONST;
+    }
+
+    /** Adds |gradient| into 8 orientation bins over [0, pi) (soft, no trigonometry). */
+    private static void orientations(float[] l, int w, int h, float[] out, int o) {
+        for (int y = 1; y < h - 1; y++) {
+            for (int x = 1; x < w - 1; x++) {
+                int i = y * w + x;
+                float gx = l[i + 1] - l[i - 1], gy = l[i + w] - l[i - w];
+                float m2 = gx * gx + gy * gy;
+                if (m2 < 1e-8f) continue;
+                // Doubled angle (orientation without sign), then a pseudo-angle in [0, 4) for it.
+                float c = gx * gx - gy * gy, s = 2 * gx * gy;
+                float pa;
+                float ac = Math.abs(c), as = Math.abs(s);
+                if (s >= 0) pa = c >= 0 ? s / (ac + as) : 2 - s / (ac + as);
+                else pa = c < 0 ? 2 + as / (ac + as) : 4 - as / (ac + as);
+                float m = (float) Math.sqrt(m2);
+                float pos = pa * (ORIENT / 4f) - 0.5f;
+                int b0 = (int) Math.floor(pos);
+                float fr = pos - b0;
+                out[o + Math.floorMod(b0, ORIENT)] += m * (1 - fr);
+                out[o + Math.floorMod(b0 + 1, ORIENT)] += m * fr;
+            }
+        }
     }
 
     private static void normalise(float[] v, int o, int len, float weight) {
