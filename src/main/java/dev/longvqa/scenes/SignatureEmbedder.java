@@ -3,7 +3,7 @@ package dev.longvqa.scenes;
 import dev.longvqa.video.RgbImage;
 
 /**
- * The built-in frame embedder: no weights, about a hundred microseconds per 160x90 frame.
+ * The built-in frame embedder: no weights, under 0.2 ms per 160x90 frame (bench/ micro).
  *
  * <p>Four blocks, each L2-normalised and weighted so that the cosine of two embeddings is the
  * weighted mean of the blocks' cosines:
@@ -15,9 +15,10 @@ import dev.longvqa.video.RgbImage;
  *   <li>luma layout: an 8x8 grid normalised to zero mean and unit contrast — the composition,
  *       indifferent to brightness and contrast changes (fades, auto-exposure);</li>
  *   <li>chroma layout: a 4x4 grid of opponent colours relative to mean luma — where the colours are;</li>
- *   <li>texture: edge-orientation histograms of luma at two scales over the whole frame — what the
- *       picture is drawn with (stripes, blocks, speckle), indifferent to where it is and to
- *       brightness, so two black-and-white textures differ while one texture in motion does not.</li>
+ *   <li>texture: edge-orientation histograms of luma (8 orientations, gradient energy, at the
+ *       sampled size and at half size) over the whole frame — what the picture is drawn with
+ *       (stripes, blocks, speckle), indifferent to where it is and to brightness offsets, so two
+ *       black-and-white textures differ while one texture in motion does not.</li>
  * </ul>
  * Colour and layouts are computed on a 48x48 area-averaged copy, which also averages out sensor
  * noise; texture on the sampled frame itself (at most 160 px a side), where fine patterns survive.
