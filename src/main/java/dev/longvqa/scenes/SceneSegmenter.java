@@ -64,7 +64,6 @@ public final class SceneSegmenter {
         for (int i = 0; i < m; i++) d[i] = 1 - sim[i];
         List<Cut> out = new ArrayList<>();
         float[] buf = new float[2 * settings.window()];
-        float[] cbuf = new float[2 * settings.window()];
         for (int i = 0; i < m; i++) {
             if (d[i] < settings.minDistance()) continue;
             // A cut is a single spike: it must top both neighbours.
@@ -72,10 +71,7 @@ public final class SceneSegmenter {
             if (i + 1 < m && d[i + 1] > d[i]) continue;
             int k = 0;
             for (int j = Math.max(0, i - settings.window()); j <= Math.min(m - 1, i + settings.window()); j++) {
-                if (j != i) {
-                    cbuf[k] = change[j];
-                    buf[k++] = d[j];
-                }
+                if (j != i) buf[k++] = d[j];
             }
             float baseline = 0, mad = 0;
             if (k > 0) {
@@ -86,7 +82,7 @@ public final class SceneSegmenter {
             }
             float excess = d[i] - baseline;
             if (excess < settings.minExcess() || excess < settings.madFactor() * mad) continue;
-            float changeBaseline = k > 0 ? median(Arrays.copyOf(cbuf, k)) : 0;
+            float changeBaseline = changeBaseline(change, i);
             if (change[i] < settings.changeGate() * changeBaseline && excess < settings.strongExcess()) continue;
             out.add(new Cut(i, time.at(i), sim[i], excess));
         }
@@ -157,6 +153,24 @@ public final class SceneSegmenter {
         }
         if (na == 0 || nb == 0) return na == nb ? 1f : 0f;
         return (float) (dot / Math.sqrt(na * nb));
+    }
+
+    /**
+     * The frame change a cut in gap i must stand out against: the calmer side's median, so that a
+     * cut into (or out of) a shot that changes a lot every frame — a scrolling or jumping texture —
+     * still counts as abrupt against the shot on the other side; but never less than the busier
+     * side's median over the gate factor, so the cut's change must also match the busy shot's own
+     * (a slow fade next to a still shot is not abrupt). 0 when the gap has no neighbours.
+     */
+    private float changeBaseline(float[] change, int i) {
+        int w = settings.window(), m = change.length;
+        int from = Math.max(0, i - w), to = Math.min(m - 1, i + w);
+        float left = i > from ? median(Arrays.copyOfRange(change, from, i)) : Float.NaN;
+        float right = to > i ? median(Arrays.copyOfRange(change, i + 1, to + 1)) : Float.NaN;
+        if (Float.isNaN(left)) left = right;
+        if (Float.isNaN(right)) right = left;
+        if (Float.isNaN(left)) return 0;
+        return Math.max(Math.min(left, right), Math.max(left, right) / settings.changeGate());
     }
 
     private static float median(float[] v) {

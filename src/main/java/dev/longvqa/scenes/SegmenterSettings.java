@@ -11,8 +11,9 @@ package dev.longvqa.scenes;
  * @param madFactor     the rise must also exceed this many local median absolute deviations
  * @param minSceneSec   cuts closer than this keep only the stronger one
  * @param changeGate    the decoder's frame-to-frame change in the gap must be this many times its
- *                      local median (a real cut is one abrupt frame change; motion and fades are
- *                      many small ones) ...
+ *                      local median — on the calmer side of the gap, and at least the busier side's
+ *                      median (a real cut is one abrupt frame change; motion and fades are many
+ *                      small ones) ...
  * @param strongExcess  ... unless the similarity drop alone exceeds this
  */
 public record SegmenterSettings(int maxScenes, int window, float minDistance, float minExcess, float madFactor,
@@ -21,7 +22,7 @@ public record SegmenterSettings(int maxScenes, int window, float minDistance, fl
      * Tuned on generated videos ({@code CutAccuracyTest}, and the 14 lavfi videos of bench/ through
      * {@code CutEvalDump}); S = 24 as in the TDC reference.
      */
-    public static final SegmenterSettings DEFAULT = new SegmenterSettings(24, 4, 0.05f, 0.15f, 3f, 0.9, 2f, 0.6f);
+    public static final SegmenterSettings DEFAULT = new SegmenterSettings(24, 4, 0.05f, 0.15f, 3f, 0.9, 2f, 0.5f);
 
     public SegmenterSettings {
         if (maxScenes < 1) throw new IllegalArgumentException("maxScenes must be at least 1");

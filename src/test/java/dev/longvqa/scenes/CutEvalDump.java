@@ -36,7 +36,7 @@ public final class CutEvalDump {
             });
             try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve(video.getFileName() + ".csv")))) {
                 w.println("# cuts " + String.join(",", Files.readAllLines(truth).stream().filter(l -> !l.isBlank()).toList()));
-                w.println("gap,t0,t1,changeT,change,colour,layout,chroma");
+                w.println("gap,t0,t1,changeT,change,colour,layout,chroma,texture");
                 for (int k = 0; k + 1 < e.size(); k++) {
                     StringBuilder sb = new StringBuilder();
                     double[] a = t.get(k), b = t.get(k + 1);

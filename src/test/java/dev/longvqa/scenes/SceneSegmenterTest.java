@@ -70,6 +70,37 @@ class SceneSegmenterTest {
     }
 
     @Test
+    void aCutIntoAShotThatChangesEveryFrameStillPassesTheGate() {
+        // A still shot, then a texture that jumps every frame (lavfi sierpinski, scrolling
+        // cellauto): the cut's frame change is no larger than the busy shot's own, but it is
+        // abrupt against the still shot.
+        float[][] c = curve(60, 0.96f, 0.01f, 8);
+        for (int i = 31; i < 60; i++) c[1][i] = 0.20f;
+        c[0][30] = 0.72f; // a 0.24 drop: below strongExcess, so the gate decides
+        c[1][30] = 0.22f;
+        assertThat(gaps(c)).containsExactly(30);
+        // Mirrored: out of the busy shot into a still one.
+        float[][] m = curve(60, 0.96f, 0.01f, 9);
+        for (int i = 0; i < 30; i++) m[1][i] = 0.20f;
+        m[0][30] = 0.72f;
+        m[1][30] = 0.22f;
+        assertThat(gaps(m)).containsExactly(30);
+    }
+
+    @Test
+    void aFadeNextToAStillShotIsNotAbrupt() {
+        // Brightness swinging in one shot: similarity dips at the darkest point, the frame change
+        // there is the swing's usual one — many times the calm gaps beside it, but not above the
+        // swing's own.
+        float[][] c = curve(60, 0.97f, 0.005f, 10);
+        for (int i = 0; i < 30; i++) c[1][i] = 0.012f + 0.002f * (i % 2);
+        for (int i = 31; i < 60; i++) c[1][i] = 0.003f;
+        c[0][30] = 0.78f;
+        c[1][30] = 0.012f;
+        assertThat(gaps(c)).isEmpty();
+    }
+
+    @Test
     void cutsCloserThanTheMinimumSceneKeepTheStronger() {
         float[][] c = curve(60, 0.95f, 0.01f, 6);
         c[0][20] = 0.4f;
