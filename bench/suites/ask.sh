@@ -29,7 +29,7 @@ awk -v w="$wall" -v d="${dec:-0}" -v s="${seg:-0}" -v sp="${sp:-0}" -v ap="${ap:
 bench_tool chart "$work/split.tsv" "$RESULTS/ask-split.png" "longvqa ask on a ${m}-minute video: share of wall time per stage" "share of wall time"
 {
   section_header "ask: end to end"
-  echo "\`./longvqa ask V \"What happens in this video?\" --json -q --no-cache --llm $llm\` on the ${m}-minute decode input."
+  echo "\`./longvqa ask V \"What happens in this video?\" --json -q --no-cache --llm ${llm//$ROOT\//}\` on the ${m}-minute decode input."
   [[ "$llm" == "$tiny" ]] && echo "The model is the tests' tiny random-weight SmolVLM layout (no real model named in BENCH_ASK_LLM/LONGVQA_LLM): its passes cost what a toy costs; real models move the split towards the LVCoT passes."
   echo "Peak RSS $((rss / 1024)) MB. Shares of the run's wall time (the whole run is the reference):"
   echo

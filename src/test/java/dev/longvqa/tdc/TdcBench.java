@@ -64,6 +64,13 @@ public final class TdcBench {
                 frames.close();
             }
             poolingBaseline(m, width, 56);
+            // The rate wanders with clocks and neighbours: measure again after the runs and keep
+            // the higher peak, so shares of it are never flattered by a slow first measurement.
+            double again = gemmPeak(m, hidden);
+            if (again > peak) {
+                System.out.printf(Locale.ROOT, "peak now %.1f GFLOP/s: best run at %.2f of it%n", again, gflop / best * 1e3 / again);
+                peak = again;
+            }
             double floor = gflop / peak * 1e3, bound = boundGflop / peak * 1e3;
             System.out.printf(Locale.ROOT, "floor_ms_at_gemm_peak=%.1f exact_lower_bound_ms=%.1f best_ms=%.1f target_ms=%.0f "
                             + "best/target=%.1f bound/target=%.1f target %s%n", floor, bound, best, TARGET_MS,
@@ -94,8 +101,8 @@ public final class TdcBench {
         StringBuilder line = new StringBuilder("gemm");
         for (int[] s : shapes) {
             try (NDArray x = m.randomNormal(new Shape(s[0], s[1])); NDArray w = m.randomNormal(new Shape(s[1], s[2]))) {
-                for (int i = 0; i < 3; i++) x.matMul(w).close();
-                int reps = 8;
+                for (int i = 0; i < 5; i++) x.matMul(w).close();
+                int reps = 12;
                 long t0 = System.nanoTime();
                 for (int i = 0; i < reps; i++) x.matMul(w).close();
                 double gflops = 2.0 * s[0] * s[1] * s[2] * reps / (System.nanoTime() - t0);
