@@ -4,6 +4,7 @@ import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.Generation;
 import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.reason.RecordingLanguageModel;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
@@ -76,7 +77,7 @@ class TdcAskPipelineTest {
 
     @Test
     void everyPassCarriesExactlyItsPlannedVisualTokensConditionedOnTheRightText() {
-        RecordingModel model = new RecordingModel(runtime);
+        RecordingLanguageModel model = new RecordingLanguageModel(runtime);
         try (AskPipeline.Outcome o = pipeline(model, SegmentCache.inMemory()).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
             assertThat(o.scenes().sampledFrames()).isEqualTo(36);
             assertThat(o.answers().segments()).hasSize(3);
@@ -118,7 +119,7 @@ class TdcAskPipelineTest {
     @Test
     void aSecondQuestionReusesTheSegmentsAndOnlyBuildsItsOwnFinalContext() {
         SegmentCache cache = SegmentCache.inMemory();
-        RecordingModel first = new RecordingModel(runtime);
+        RecordingLanguageModel first = new RecordingLanguageModel(runtime);
         List<String> summaries;
         try (AskPipeline.Outcome o = pipeline(first, cache).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
             summaries = o.answers().segments().stream().map(SegmentOutput::summary).toList();
@@ -127,7 +128,7 @@ class TdcAskPipelineTest {
         assertThat(builds).hasSize(4);
 
         builds.clear();
-        RecordingModel second = new RecordingModel(runtime);
+        RecordingLanguageModel second = new RecordingLanguageModel(runtime);
         try (AskPipeline.Outcome o = pipeline(second, cache).ask(video.path(), List.of(new Question("q1", "Which colour is the circle?")))) {
             assertThat(o.answers().segments().stream().map(SegmentOutput::summary).toList()).isEqualTo(summaries);
             assertThat(o.answers().passes().stream().filter(p -> p.kind().equals("segment")).allMatch(p -> p.cached())).isTrue();
@@ -146,12 +147,12 @@ class TdcAskPipelineTest {
     @Test
     void tdcSummariesAreCachedApartFromImageOnesAndPerSettings() {
         SegmentCache cache = SegmentCache.inMemory();
-        RecordingModel model = new RecordingModel(runtime);
+        RecordingLanguageModel model = new RecordingLanguageModel(runtime);
         try (AskPipeline.Outcome ignored = pipeline(model, cache).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
             assertThat(model.prompts).hasSize(4);
         }
         // the same model and cache without TDC must not pick up the TDC summaries
-        RecordingModel plain = new RecordingModel(runtime);
+        RecordingLanguageModel plain = new RecordingLanguageModel(runtime);
         try (AskPipeline.Outcome o = new AskPipeline(SceneDetector.builder().build(), "test", plain, cache, SETTINGS)
                 .ask(video.path(), List.of(new Question("q0", "What moves?")))) {
             assertThat(o.answers().passes().stream().filter(p -> p.kind().equals("segment")).noneMatch(p -> p.cached())).isTrue();
@@ -175,7 +176,7 @@ class TdcAskPipelineTest {
             assertThatThrownBy(() -> pipeline(llm32, SegmentCache.none()))
                     .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
         }
-        LanguageModel imagesOnly = new RecordingModel(runtime) {
+        LanguageModel imagesOnly = new RecordingLanguageModel(runtime) {
             @Override
             public Capabilities capabilities() {
                 return Capabilities.images(4);
@@ -261,47 +262,8 @@ class TdcAskPipelineTest {
         return new Prompt(p.system(), p.parts().stream().filter(x -> !(x instanceof Part.Embeddings)).toList());
     }
 
-    private static float[] finalBlock(RecordingModel m) {
+    private static float[] finalBlock(RecordingLanguageModel m) {
         return m.prompts.getLast().parts().stream().filter(p -> p instanceof Part.Embeddings)
                 .map(p -> ((Part.Embeddings) p).block().values()).findFirst().orElseThrow();
-    }
-
-    /** Delegates to a real model and keeps every prompt and completion. */
-    static class RecordingModel implements LanguageModel {
-        final LanguageModel inner;
-        final List<Prompt> prompts = Collections.synchronizedList(new ArrayList<>());
-        final List<Completion> completions = Collections.synchronizedList(new ArrayList<>());
-
-        RecordingModel(LanguageModel inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String id() {
-            return inner.id();
-        }
-
-        @Override
-        public String cacheId() {
-            return inner.cacheId();
-        }
-
-        @Override
-        public Capabilities capabilities() {
-            return inner.capabilities();
-        }
-
-        @Override
-        public java.util.OptionalInt embeddingWidth() {
-            return inner.embeddingWidth();
-        }
-
-        @Override
-        public Completion complete(Prompt prompt, Generation generation) {
-            Completion c = inner.complete(prompt, generation);
-            prompts.add(prompt);
-            completions.add(c);
-            return c;
-        }
     }
 }

@@ -11,6 +11,8 @@ import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.Generation;
 import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.reason.RecordingLanguageModel;
+import dev.longvqa.runtime.llm.TinyLlama;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
 import dev.longvqa.reason.backend.TorchSave;
@@ -70,7 +72,7 @@ class TdcWorkerTest {
         emu = new Emulators();
         sfn = new FakeStepFunctions();
         tdcDir = TinyTdcParts.tdcDir(dir.resolve("tdc"));
-        llm24 = TinyTdcParts.llama(dir.resolve("llm24"), TinyTdcParts.HIDDEN, 7);
+        llm24 = TinyLlama.write(TinyTdcParts.llama32(), dir.resolve("llm24"), TinyTdcParts.HIDDEN, 7);
     }
 
     @AfterAll
@@ -89,11 +91,11 @@ class TdcWorkerTest {
         Path root = dir.resolve("blobs-" + UUID.randomUUID());
         Job job = seedJob(root);
         var q = emu.queues("tdc-" + UUID.randomUUID(), 30, 3);
-        AtomicReference<RecordingModel> model = new AtomicReference<>();
+        AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();
         List<String> reads = Collections.synchronizedList(new ArrayList<>());
         WorkerApp app = WorkerApp.start(config(q, root).llmSpec("runtime:" + llm24).build(),
                 m -> {
-                    model.set(new RecordingModel(m));
+                    model.set(new RecordingLanguageModel(m));
                     return model.get();
                 },
                 stores -> name -> new CountingStore(stores.bucket(name), reads));
@@ -184,12 +186,12 @@ class TdcWorkerTest {
         Files.copy(llm24.resolve("tokenizer.json"), full.resolve("tokenizer.json"));
         Files.copy(llm24.resolve("model.safetensors"), full.resolve("model-00002-of-00002.safetensors"));
         var q = emu.queues("tdc-embeds-" + UUID.randomUUID(), 30, 3);
-        AtomicReference<RecordingModel> model = new AtomicReference<>();
+        AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();
         try (FakeLlm server = new FakeLlm()) {
             server.behaviour = r -> FakeLlm.Reply.ok("a summary");
             apps.add(WorkerApp.start(config(q, root).llmSpec("openai-embeds:" + server.baseUrl()).llmModel("tdc-qwen2")
                     .tdcDir(full).build(), m -> {
-                        model.set(new RecordingModel(m));
+                        model.set(new RecordingLanguageModel(m));
                         return model.get();
                     }, stores -> stores));
             String token = "tok-" + UUID.randomUUID();
@@ -304,7 +306,7 @@ class TdcWorkerTest {
      * Pass {@code i} got one embeddings block of exactly {@code planned} rows of the model's
      * width, and the model counted exactly the text plus those rows as its prompt.
      */
-    private static void assertCarriesExactly(RecordingModel m, int i, int planned) {
+    private static void assertCarriesExactly(RecordingLanguageModel m, int i, int planned) {
         Prompt prompt = m.prompts.get(i);
         Part.Embeddings only = prompt.parts().stream().filter(p -> p instanceof Part.Embeddings).map(p -> (Part.Embeddings) p)
                 .reduce((x, y) -> { throw new AssertionError("two embeddings blocks in pass " + i); }).orElseThrow();
@@ -423,50 +425,6 @@ class TdcWorkerTest {
         @Override
         public List<String> list(String prefix, int limit) {
             return inner.list(prefix, limit);
-        }
-    }
-
-    /** Delegates to the real model and keeps every prompt and completion. */
-    static final class RecordingModel implements LanguageModel {
-        final LanguageModel inner;
-        final List<Prompt> prompts = Collections.synchronizedList(new ArrayList<>());
-        final List<Completion> completions = Collections.synchronizedList(new ArrayList<>());
-
-        RecordingModel(LanguageModel inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String id() {
-            return inner.id();
-        }
-
-        @Override
-        public String cacheId() {
-            return inner.cacheId();
-        }
-
-        @Override
-        public Capabilities capabilities() {
-            return inner.capabilities();
-        }
-
-        @Override
-        public OptionalInt embeddingWidth() {
-            return inner.embeddingWidth();
-        }
-
-        @Override
-        public Completion complete(Prompt prompt, Generation generation) {
-            Completion c = inner.complete(prompt, generation);
-            prompts.add(prompt);
-            completions.add(c);
-            return c;
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }

@@ -20,7 +20,15 @@ public final class TinyLlama {
 
     /** Writes {@code config.json}, {@code tokenizer.json} and {@code model.safetensors} into {@code dir}. */
     public static Path write(Path dir, int hidden, long seed) throws IOException {
-        Path golden = GoldenModels.dir("llama");
+        return write(GoldenModels.dir("llama"), dir, hidden, seed);
+    }
+
+    /**
+     * The same from the golden Llama directory {@code golden} ({@code config.json} and
+     * {@code tokenizer.json}), for modules that reach the goldens by path rather than as resources
+     * of this test jar.
+     */
+    public static Path write(Path golden, Path dir, int hidden, long seed) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode cfg = (ObjectNode) json.readTree(golden.resolve("config.json").toFile());
         int heads = cfg.get("num_attention_heads").asInt(), kvHeads = cfg.get("num_key_value_heads").asInt();
