@@ -136,15 +136,7 @@ class AskCommandTest {
 
     /** The tiny TDC parts in the conventional layout, with a tdc.json giving their small geometry. */
     static Path tinyTdcDir(Path root) throws Exception {
-        java.nio.file.Files.createDirectories(root.resolve("bert"));
-        java.nio.file.Files.copy(TinyTdc.checkpoint(), root.resolve("model-00001-of-00001.safetensors"));
-        java.nio.file.Files.copy(TinyTdc.siglip(), root.resolve("siglip.pt"));
-        java.nio.file.Files.copy(TinyTdc.dinov2(), root.resolve("dinov2.onnx"));
-        java.nio.file.Files.copy(TinyTdc.bertTokenizer(), root.resolve("bert/tokenizer.json"));
-        String tower = "{\"preprocessor\": \"siglip\", \"size\": 32, \"prefixTokens\": 1, \"grid\": 4}";
-        java.nio.file.Files.writeString(root.resolve("tdc.json"), "{\"qformerHeads\": 4, \"towers\": {\"siglip\": " + tower
-                + ", \"dinov2\": " + tower + "}, \"layout\": {\"chunkSize\": 4, \"queryTokens\": 3, \"gridRows\": 2, \"gridCols\": 2}}");
-        return root;
+        return TinyTdc.directory(root);
     }
 
     @Test

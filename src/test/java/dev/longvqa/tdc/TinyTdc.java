@@ -1,5 +1,7 @@
 package dev.longvqa.tdc;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -42,5 +44,28 @@ public final class TinyTdc {
 
     public static Path bertTokenizer() {
         return Golden.path("bert_tiny_tokenizer.json");
+    }
+
+    /** {@link #directory(Path, Path)} from this module's class-path goldens. */
+    public static Path directory(Path root) throws IOException {
+        return directory(checkpoint().getParent(), root);
+    }
+
+    /**
+     * The tiny parts in {@code ask --tdc DIR}'s conventional layout (checkpoint shard, siglip.pt,
+     * dinov2.onnx, bert/tokenizer.json) plus the {@code tdc.json} that gives their small geometry
+     * ({@link #settings()}). {@code golden} is the golden/tdc directory: other modules reach it by
+     * path, since in this test jar the goldens are not files.
+     */
+    public static Path directory(Path golden, Path root) throws IOException {
+        Files.createDirectories(root.resolve("bert"));
+        Files.copy(golden.resolve("tdc_tiny.safetensors"), root.resolve("model-00001-of-00001.safetensors"));
+        Files.copy(golden.resolve("vit_tiny.pt"), root.resolve("siglip.pt"));
+        Files.copy(golden.resolve("vit_tiny.onnx"), root.resolve("dinov2.onnx"));
+        Files.copy(golden.resolve("bert_tiny_tokenizer.json"), root.resolve("bert/tokenizer.json"));
+        String tower = "{\"preprocessor\": \"siglip\", \"size\": 32, \"prefixTokens\": 1, \"grid\": 4}";
+        Files.writeString(root.resolve("tdc.json"), "{\"qformerHeads\": 4, \"towers\": {\"siglip\": " + tower
+                + ", \"dinov2\": " + tower + "}, \"layout\": {\"chunkSize\": 4, \"queryTokens\": 3, \"gridRows\": 2, \"gridCols\": 2}}");
+        return root;
     }
 }

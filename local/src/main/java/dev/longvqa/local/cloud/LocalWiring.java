@@ -131,11 +131,7 @@ public final class LocalWiring {
      */
     public static LocalCloud.WorkerFactory worker(String llmSpec) {
         return clients -> {
-            LocalCloud.Endpoints e = clients.endpoints();
-            WorkerConfig config = WorkerConfig.builder().queueUrl(e.queueUrl()).bucket(e.bucket()).jobsTable(e.table())
-                    .sqsEndpoint(URI.create(e.sqs())).sfnEndpoint(URI.create(e.sfn())).dynamoEndpoint(URI.create(e.dynamodb()))
-                    .s3Endpoint(URI.create(e.s3())).healthPort(0).concurrency(1).waitTimeSeconds(1)
-                    .maxReceiveCount(3).shutdownGrace(Duration.ofSeconds(5)).build();
+            WorkerConfig config = workerConfig(clients).build();
             try {
                 dev.longvqa.reason.LanguageModel model = open(llmSpec);
                 dev.longvqa.worker.LvcotEngine engine = new dev.longvqa.worker.LvcotEngine(model,
@@ -145,5 +141,39 @@ public final class LocalWiring {
                 throw new java.io.UncheckedIOException(ex);
             }
         };
+    }
+
+    /**
+     * The worker with the TDC compressor ({@code local up --tdc DIR}): the GPU worker's own start-up
+     * ({@code WorkerModel}), so the model and the TDC directory are checked against each other
+     * before the cloud comes up (a model that cannot take embeddings, or of another width, stops
+     * it), and both passes send the TDC context as input embeddings.
+     */
+    public static LocalCloud.WorkerFactory worker(String llmSpec, java.nio.file.Path tdcDir, int tdcBudget) {
+        if (tdcDir == null) return worker(llmSpec);
+        if (llmSpec == null || llmSpec.isBlank()) {
+            throw dev.longvqa.pipeline.LongVqaException.badInput(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST,
+                    "--tdc needs a model that takes input embeddings: --llm runtime:DIR or openai-embeds:URL");
+        }
+        return clients -> {
+            WorkerConfig config = workerConfig(clients).llmSpec(llmSpec).tdcDir(tdcDir).tdcBudget(tdcBudget).build();
+            try {
+                return WorkerApp.start(config);
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the worker", ex);
+            }
+        };
+    }
+
+    /** The local worker's settings: the emulators' endpoints, one slot, short waits. */
+    private static WorkerConfig.Builder workerConfig(LocalCloud.Clients clients) {
+        LocalCloud.Endpoints e = clients.endpoints();
+        return WorkerConfig.builder().queueUrl(e.queueUrl()).bucket(e.bucket()).jobsTable(e.table())
+                .sqsEndpoint(URI.create(e.sqs())).sfnEndpoint(URI.create(e.sfn())).dynamoEndpoint(URI.create(e.dynamodb()))
+                .s3Endpoint(URI.create(e.s3())).healthPort(0).concurrency(1).waitTimeSeconds(1)
+                .maxReceiveCount(3).shutdownGrace(Duration.ofSeconds(5));
     }
 }

@@ -23,11 +23,33 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--llm", paramLabel = "SPEC", description = "the worker's model: openai:URL | runtime:MODEL | gguf:PATH (default: $LONGVQA_LLM)")
     String llm;
 
+    @Option(names = "--tdc", paramLabel = "DIR", description = "TDC checkpoint directory (longvqa ask --tdc's layout): the worker "
+            + "sends the TDC visual context as input embeddings; needs --llm runtime:DIR or openai-embeds:URL (default: $LONGVQA_TDC)")
+    Path tdc;
+
+    @Option(names = "--budget", defaultValue = "8K", description = "TDC context budget in tokens with --tdc (default: ${DEFAULT-VALUE})")
+    String budget;
+
     @Option(names = "--asl", paramLabel = "FILE", description = "state machine definition (default: statemachine/longvqa.asl.json)")
     Path asl;
 
     @Option(names = "--s3mock-jar", paramLabel = "JAR", description = "S3Mock exec jar (default: local/target/s3mock/s3mock-exec.jar)")
     Path s3mockJar;
+
+    private Path tdcDir() {
+        if (tdc != null) return tdc;
+        String env = System.getenv("LONGVQA_TDC");
+        return env == null || env.isBlank() ? null : Path.of(env);
+    }
+
+    private int tdcBudget() {
+        try {
+            return dev.longvqa.tdc.TdcSettings.parseBudget(budget);
+        } catch (IllegalArgumentException e) {
+            throw dev.longvqa.pipeline.LongVqaException.badInput(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST,
+                    "bad --budget '" + budget + "': " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -39,7 +61,7 @@ public final class UpCommand implements Callable<Integer> {
         }
         LocalCloud.Builder b = LocalCloud.builder().dataDir(dir)
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
-                .worker(LocalWiring.worker(model));
+                .worker(LocalWiring.worker(model, tdcDir(), tdcBudget()));
         if (asl != null) b.aslFile(asl);
         if (s3mockJar != null) b.s3MockJar(s3mockJar);
         Files.deleteIfExists(dir.resolve("endpoints.json"));
