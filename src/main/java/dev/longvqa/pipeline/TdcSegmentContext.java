@@ -4,6 +4,7 @@ import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.Scene;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.SegmentInput;
+import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.video.RgbImage;
 
 import java.util.ArrayList;
@@ -57,13 +58,21 @@ public final class TdcSegmentContext implements SegmentContextProvider {
     private final List<Scene> scenes;
     private final double durationSec;
     private final SegmentContextProvider base;
+    private final ProjectedFrameCache projected; // null: every context runs the towers on all its frames
 
-    TdcSegmentContext(TdcVisualContext tdc, FrameSource frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
+    TdcSegmentContext(TdcVisualContext tdc, FrameSource frames, List<Scene> scenes, double durationSec, SegmentContextProvider base,
+                      ProjectedFrameCache projected) {
         this.tdc = Objects.requireNonNull(tdc);
         this.frames = Objects.requireNonNull(frames);
         this.scenes = List.copyOf(scenes);
         this.durationSec = durationSec;
         this.base = Objects.requireNonNull(base);
+        this.projected = projected;
+    }
+
+    /** This video's projected-frame cache counters (empty when the cache is off). */
+    public java.util.Optional<ProjectedFrameCache.Stats> frameCacheStats() {
+        return projected == null ? java.util.Optional.empty() : java.util.Optional.of(projected.stats());
     }
 
     /** Without text, the context is conditioned like a segment pass. */
@@ -80,7 +89,7 @@ public final class TdcSegmentContext implements SegmentContextProvider {
         RgbImage first = frames.image(indices.getFirst());
         EmbeddingBlock block = tdc.context(startSec, endSec, framesPerScene(indices),
                 i -> i == 0 ? first : frames.image(indices.get(i)), conditioning == null ? "" : conditioning,
-                first.width(), first.height());
+                first.width(), first.height(), indices::get, projected);
         return new SegmentInput(in.startSec(), in.endSec(), in.scenes(), in.frames(), block, in.notes());
     }
 

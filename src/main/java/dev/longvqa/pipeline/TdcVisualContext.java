@@ -10,6 +10,7 @@ import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.runtime.Safetensors;
 import dev.longvqa.tdc.ChunkPlan;
 import dev.longvqa.tdc.ContextPlan;
+import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.tdc.ProjectedFrames;
 import dev.longvqa.tdc.TdcSettings;
 import dev.longvqa.tdc.TdcVision;
@@ -49,6 +50,9 @@ public final class TdcVisualContext implements AutoCloseable {
      */
     public static final int DEFAULT_PROMPT_RESERVE = 512;
 
+    /** See {@link Builder#frameCacheBytes}. */
+    public static final long DEFAULT_FRAME_CACHE_BYTES = 768L << 20;
+
     /** One context computed: what the planner decided and what it cost. */
     public record Built(double startSec, double endSec, String conditioning, List<Integer> framesPerScene,
                         int textTokens, ContextPlan plan, long millis) {}
@@ -66,6 +70,7 @@ public final class TdcVisualContext implements AutoCloseable {
     private final boolean referenceGeometry;
     private final int promptReserve;
     private final Listener listener;
+    private final long frameCacheBytes;
 
     private TdcVisualContext(TdcVision vision, Builder b, int hiddenSize, String cacheId) {
         this.vision = vision;
@@ -75,6 +80,7 @@ public final class TdcVisualContext implements AutoCloseable {
         this.referenceGeometry = b.referenceGeometry;
         this.promptReserve = b.promptReserve;
         this.listener = b.listener;
+        this.frameCacheBytes = b.frameCacheBytes;
     }
 
     public static Builder builder(TdcVision.Files files) {
@@ -88,6 +94,7 @@ public final class TdcVisualContext implements AutoCloseable {
         private boolean referenceGeometry = true;
         private int promptReserve = DEFAULT_PROMPT_RESERVE;
         private Listener listener = b -> {};
+        private long frameCacheBytes = DEFAULT_FRAME_CACHE_BYTES;
 
         private Builder(TdcVision.Files files) {
             this.files = Objects.requireNonNull(files, "files");
@@ -113,6 +120,17 @@ public final class TdcVisualContext implements AutoCloseable {
         }
 
         public Builder listener(Listener v) { listener = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Heap kept per video for projected frames ({@link ProjectedFrameCache}), so frames seen by
+         * an earlier pass of the same video skip the towers; 0 turns it off. Default 768 MiB: one
+         * 8K context at TDC-Qwen2-7B's width (224 × 2.2 MB) with room to spare.
+         */
+        public Builder frameCacheBytes(long v) {
+            if (v < 0) throw new IllegalArgumentException("frameCacheBytes < 0");
+            frameCacheBytes = v;
+            return this;
+        }
 
         /**
          * Reads the checkpoint's output width, then loads every part. Bad files are BAD_REQUEST
@@ -189,7 +207,21 @@ public final class TdcVisualContext implements AutoCloseable {
      */
     public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
                                       SegmentContextProvider base) {
-        return new TdcSegmentContext(this, frames, scenes, durationSec, base);
+        return provider(frames, scenes, durationSec, base, newFrameCache());
+    }
+
+    /**
+     * The same over a projected-frame cache the caller keeps, e.g. one per task that several
+     * providers of the same video share ({@code null}: none).
+     */
+    public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
+                                      SegmentContextProvider base, ProjectedFrameCache cache) {
+        return new TdcSegmentContext(this, frames, scenes, durationSec, base, cache);
+    }
+
+    /** A projected-frame cache of the configured size for one video, or null when caching is off. */
+    public ProjectedFrameCache newFrameCache() {
+        return frameCacheBytes > 0 ? ProjectedFrameCache.ofBytes(frameCacheBytes) : null;
     }
 
     /**
@@ -223,6 +255,13 @@ public final class TdcVisualContext implements AutoCloseable {
      */
     synchronized EmbeddingBlock context(double startSec, double endSec, List<Integer> framesPerScene,
                                         IntFunction<RgbImage> frames, String conditioning, int width, int height) {
+        return context(startSec, endSec, framesPerScene, frames, conditioning, width, height, null, null);
+    }
+
+    /** The same, with the video's projected-frame cache: range frame {@code i} is video frame {@code videoIndex(i)}. */
+    synchronized EmbeddingBlock context(double startSec, double endSec, List<Integer> framesPerScene,
+                                        IntFunction<RgbImage> frames, String conditioning, int width, int height,
+                                        java.util.function.IntUnaryOperator videoIndex, ProjectedFrameCache cache) {
         long t0 = System.nanoTime();
         int textTokens = textTokens(conditioning);
         ProjectedFrames.Geometry g = geometry(width, height);
@@ -235,7 +274,7 @@ public final class TdcVisualContext implements AutoCloseable {
         // hundreds of MB per call. Every array created during the call is registered with this
         // scope and freed when it closes; only the heap copy leaves.
         try (NDScope scope = new NDScope()) {
-            NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g);
+            NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g, videoIndex, cache);
             rows = ctx.getShape().get(0);
             cols = ctx.getShape().get(1);
             values = ctx.getDataType() == DataType.FLOAT32 ? ctx.toFloatArray() : ctx.toType(DataType.FLOAT32, false).toFloatArray();

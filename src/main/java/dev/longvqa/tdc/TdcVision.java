@@ -2,7 +2,11 @@ package dev.longvqa.tdc;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.longvqa.video.RgbImage;
 
 import java.io.IOException;
@@ -10,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Everything between sampled frames and the LLM's visual input embeddings, loaded once:
@@ -99,14 +104,55 @@ public final class TdcVision implements AutoCloseable {
      */
     public NDArray context(List<Integer> framesPerScene, int textTokens, IntFunction<RgbImage> frames,
                            String question, ProjectedFrames.Geometry geometry) {
+        return context(framesPerScene, textTokens, frames, question, geometry, null, null);
+    }
+
+    /**
+     * The same, taking projected frames from {@code cache} where it has them and keeping the ones
+     * it computes there: frame {@code i} of this call is the cache's frame {@code cacheKey(i)}
+     * (e.g. its index in the whole video). {@code cache} may be null.
+     */
+    public NDArray context(List<Integer> framesPerScene, int textTokens, IntFunction<RgbImage> frames,
+                           String question, ProjectedFrames.Geometry geometry,
+                           IntUnaryOperator cacheKey, ProjectedFrameCache cache) {
         TdcSettings s = settingsFor(geometry);
         try (NDManager call = manager.newSubManager()) {
-            ProjectedFrames source = new ProjectedFrames(towers, projector, s, frames, call, batchSize, geometry);
+            ProjectedFrames projected = new ProjectedFrames(towers, projector, s, frames, call, batchSize, geometry);
+            FrameTokenSource source = cache == null ? projected : cached(projected, cacheKey, cache, call);
             NDArray ids = tokenizer.idsArray(call, question);
             NDArray out = new ContextBuilder(compressor, s, batchSize).build(framesPerScene, textTokens, source, ids);
             out.attach(manager);
             return out;
         }
+    }
+
+    /** Hits come from the heap copy; misses go through the towers together, then join the cache. */
+    private static FrameTokenSource cached(FrameTokenSource projected, IntUnaryOperator key,
+                                           ProjectedFrameCache cache, NDManager call) {
+        return idx -> {
+            ProjectedFrameCache.Tokens[] hit = new ProjectedFrameCache.Tokens[idx.length];
+            List<Integer> missed = new ArrayList<>();
+            for (int i = 0; i < idx.length; i++) {
+                hit[i] = cache.get(key.applyAsInt(idx[i]));
+                if (hit[i] == null) missed.add(i);
+            }
+            NDArray computed = missed.isEmpty() ? null
+                    : projected.tokens(missed.stream().mapToInt(i -> idx[i]).toArray());
+            NDList rows = new NDList(idx.length);
+            int next = 0;
+            for (int i = 0; i < idx.length; i++) {
+                if (hit[i] != null) {
+                    rows.add(call.create(hit[i].values(), new Shape(hit[i].rows(), hit[i].hidden())));
+                } else {
+                    NDArray row = computed.get(next++);
+                    Shape shape = row.getShape();
+                    cache.put(key.applyAsInt(idx[i]), new ProjectedFrameCache.Tokens((int) shape.get(0), (int) shape.get(1),
+                            row.toType(DataType.FLOAT32, false).toFloatArray()));
+                    rows.add(row);
+                }
+            }
+            return NDArrays.stack(rows, 0);
+        };
     }
 
     /** Arrays held by this instance's manager and its sub-managers: the weights plus any results not closed yet. */

@@ -4,6 +4,7 @@ import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.Generation;
 import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.RecordingLanguageModel;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Part;
@@ -207,6 +208,36 @@ class TdcAskPipelineTest {
                 if (reserve == TdcVisualContext.DEFAULT_PROMPT_RESERVE) assertThat(predicted).hasSize(28);
                 else assertThat(predicted).hasSizeBetween(2, 27);
             }
+        }
+    }
+
+    @Test
+    void laterPassesOfAVideoTakeProjectedFramesFromItsCacheAndGetTheSameContext() {
+        // two questions over the whole video: the second final pass reads no frame but the first
+        // (its size sets the geometry), and its context equals one built without the cache
+        List<dev.longvqa.reason.Scene> scenes = List.of(new dev.longvqa.reason.Scene(0, 0, 25), new dev.longvqa.reason.Scene(1, 25, 60));
+        SegmentContextProvider base = (s, e) -> new dev.longvqa.reason.SegmentInput(s, e, List.of(), List.of(), null, "");
+        try (TdcVisualContext cached = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings().withBudget(1024))
+                     .device("cpu").loadFor(runtime);
+             TdcVisualContext uncached = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings().withBudget(1024))
+                     .frameCacheBytes(0).device("cpu").loadFor(runtime)) {
+            RecordingFrames source = new RecordingFrames(60);
+            TdcSegmentContext ctx = cached.provider(source, scenes, 60, base);
+            var first = ctx.range(0, 60, "What moves?");
+            int firstReads = source.reads.size();
+            source.reads.clear();
+            var second = ctx.range(0, 60, "Which colour is it?");
+            assertThat(firstReads).isEqualTo(28); // the cap's pick (frame 0, read up front for the geometry, among them)
+            assertThat(source.reads).as("only the geometry frame").containsExactly(0);
+            assertThat(ctx.frameCacheStats()).hasValueSatisfying(st -> {
+                assertThat(st.hits()).isEqualTo(28);
+                assertThat(st.misses()).isEqualTo(28);
+                assertThat(st.frames()).isEqualTo(28);
+            });
+            var reference = uncached.provider(new RecordingFrames(60), scenes, 60, base).range(0, 60, "Which colour is it?");
+            assertThat(second.embeddings().values()).containsExactly(reference.embeddings().values());
+            assertThat(second.embeddings().values()).as("conditioned on its own question")
+                    .isNotEqualTo(first.embeddings().values());
         }
     }
 

@@ -96,6 +96,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
             if (r.tdc() != null) {
                 doc.put("visualTokens", r.tdc().visualTokens());
                 doc.put("tdcMs", r.tdc().tdcMs());
+                doc.put("framesEncoded", r.tdc().framesEncoded());
             }
             try {
                 store.put(key, json.writeValueAsBytes(doc), "application/json");

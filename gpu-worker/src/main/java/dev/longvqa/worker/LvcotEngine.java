@@ -4,6 +4,7 @@ import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.pipeline.TdcSegmentContext;
 import dev.longvqa.pipeline.TdcVisualContext;
+import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.reason.AnswerOutput;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.LanguageModel;
@@ -166,7 +167,9 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
     private MeasuredContext tdcContext(StoredVideo stored, List<Scene> scenes) {
         SegmentContextProvider base = (start, end) -> new SegmentInput(start, end,
                 scenes.stream().filter(s -> s.endSec() > start && s.startSec() < end).toList(), List.of(), null, "");
-        return new MeasuredContext(tdc.provider(stored.frames(), scenes(stored.scenes()), stored.durationSec(), base), stored.frames());
+        // one projected-frame cache per task: an answer task's questions share the final pass's frames
+        return new MeasuredContext(tdc.provider(stored.frames(), scenes(stored.scenes()), stored.durationSec(), base,
+                stored.frames().projectedFrames(tdc::newFrameCache)), stored.frames());
     }
 
     private static List<Scene> scenes(List<SceneInfo> infos) {
@@ -183,6 +186,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         private final StoredFrames frames;
         private long visualTokens;
         private long millis;
+        private long encoded;
 
         MeasuredContext(TdcSegmentContext inner, StoredFrames frames) {
             this.inner = inner;
@@ -204,8 +208,11 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
                 Thread.currentThread().interrupt();
                 throw new LongVqaException(ErrorCode.TRANSIENT, "task abandoned while reading frames", e);
             }
+            long missesBefore = inner.frameCacheStats().map(ProjectedFrameCache.Stats::misses).orElse(0L);
             SegmentInput in = inner.range(startSec, endSec, conditioning);
             millis += (System.nanoTime() - t0) / 1_000_000;
+            encoded += inner.frameCacheStats().map(st -> st.misses() - missesBefore)
+                    .orElseGet(() -> (long) inner.framesToRead(startSec, endSec, conditioning).size());
             if (in.embeddings() != null) visualTokens += in.embeddings().tokens();
             return in;
         }
@@ -216,7 +223,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         }
 
         synchronized TdcCost cost() {
-            return new TdcCost(visualTokens, millis);
+            return new TdcCost(visualTokens, millis, encoded);
         }
     }
 

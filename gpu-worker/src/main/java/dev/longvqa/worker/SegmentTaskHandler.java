@@ -93,6 +93,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
             if (r.tdc() != null) {
                 doc.put("visualTokens", r.tdc().visualTokens());
                 doc.put("tdcMs", r.tdc().tdcMs());
+                doc.put("framesEncoded", r.tdc().framesEncoded());
             }
             tdc = r.tdc();
             store.put(Layout.cachedSegment(cacheKey), bytes(doc), "application/json");

@@ -3,6 +3,7 @@ package dev.longvqa.worker;
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.pipeline.TdcSegmentContext;
+import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.video.Images;
 import dev.longvqa.video.RgbImage;
 
@@ -37,10 +38,18 @@ public final class StoredFrames implements TdcSegmentContext.FrameSource {
     private final BlobStore store;
     private final List<FrameCatalog.Entry> entries;
     private final Map<Integer, byte[]> fetched = new ConcurrentHashMap<>();
+    private ProjectedFrameCache projected; // made on first use, lives as long as the task's frames
+
 
     StoredFrames(BlobStore store, FrameCatalog catalog) {
         this.store = store;
         this.entries = catalog.entries();
+    }
+
+    /** This task's projected-frame cache ({@code make} may give null: caching off). */
+    synchronized ProjectedFrameCache projectedFrames(java.util.function.Supplier<ProjectedFrameCache> make) {
+        if (projected == null) projected = make.get();
+        return projected;
     }
 
     @Override

@@ -122,6 +122,7 @@ class TdcWorkerTest {
         assertThat(out.path("cached").asBoolean()).isFalse();
         JsonNode segment = JSON.readTree(root.resolve(BUCKET).resolve(out.path("segmentKey").asText()).toFile());
         assertThat(segment.path("visualTokens").asLong()).isEqualTo(planned);
+        assertThat(segment.path("framesEncoded").asLong()).isEqualTo(selected.length);
         assertThat(segment.path("tdcMs").asLong()).isEqualTo(out.path("tdcMs").asLong());
         assertThat(segment.path("frameTimesSec")).extracting(JsonNode::asInt).containsExactlyElementsOf(ints(selected));
         assertThat(segment.path("promptTokens").asLong()).isEqualTo(model.get().completions.getFirst().promptTokens());
@@ -161,6 +162,8 @@ class TdcWorkerTest {
             JsonNode stored = JSON.readTree(root.resolve(BUCKET).resolve(answers.path("answers").get(i).path("answerKey").asText()).toFile());
             assertThat(stored.path("visualTokens").asLong()).isEqualTo(whole);
             assertThat(stored.path("tdcMs").asLong()).isPositive();
+            // the towers see the 28 picked frames once: the second question takes them from the task's cache
+            assertThat(stored.path("framesEncoded").asLong()).as("question %d", i).isEqualTo(i == 0 ? 28 : 0);
         }
         assertThat(answers.path("visualTokens").asLong()).isEqualTo(visual);
         int[] wholePick = TdcPlanner.selectFrames(FRAMES, textTokens(questions.getFirst()), forVideo);
