@@ -10,10 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,25 +70,15 @@ class LocalCloudEndToEndTest {
         ex.close();
     }
 
-    record Run(int exit, String out, String err) {}
-
-    static Run local(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cmd = dev.longvqa.local.LocalCli.commandLineForTests();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--data";
-        all[args.length + 1] = dir.resolve("cloud").toString();
-        return new Run(cmd.execute(all), out.toString(), err.toString());
+    static CliRun local(String... args) {
+        return CliRun.of(dir.resolve("cloud"), args);
     }
 
     @Test
     void uploadRunsTheWorkflowToTwoAnswersAndADuplicateStartsNothing() throws Exception {
         SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
                 .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("talk one.mp4"));
-        Run r = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
+        CliRun r = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
                 "--wait", "--json", "--timeout", "240");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode job = new ObjectMapper().readTree(r.out());
@@ -111,10 +98,10 @@ class LocalCloudEndToEndTest {
         assertThat(job.at("/timings/reason").isNumber()).isTrue();
         assertThat(job.at("/timings/answer").isNumber()).isTrue();
         String jobId = job.get("jobId").asText();
-        Run status = local("status", jobId, "--json");
+        CliRun status = local("status", jobId, "--json");
         assertThat(status.exit()).isZero();
         assertThat(new ObjectMapper().readTree(status.out()).get("status").asText()).isEqualTo("SUCCEEDED");
-        Run answer = local("answer", jobId);
+        CliRun answer = local("answer", jobId);
         assertThat(answer.exit()).isZero();
         assertThat(answer.out()).contains("What moves?").contains(job.get("answers").get(0).get("answer").asText());
         assertThat(local("status", "0123456789abcdef0123456789abcdef").exit()).isEqualTo(2);
@@ -122,7 +109,7 @@ class LocalCloudEndToEndTest {
         int executions = cloud.executor().executions().size();
 
         // The same bytes again: EventBridge would deliver a new event; the job must not run twice.
-        Run again = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
+        CliRun again = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
                 "--wait", "--json", "--timeout", "60");
         assertThat(again.exit()).isZero();
         assertThat(new ObjectMapper().readTree(again.out()).get("jobId").asText()).isEqualTo(job.get("jobId").asText());
@@ -144,7 +131,7 @@ class LocalCloudEndToEndTest {
     @Test
     void aBadFileEndsFailedWithATypedReasonAndStaysInTheBucket() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(50));
-        Run r = local("upload", text.toString(), "--wait", "--json", "--timeout", "120");
+        CliRun r = local("upload", text.toString(), "--wait", "--json", "--timeout", "120");
         JsonNode job = new ObjectMapper().readTree(r.out());
         assertThat(job.get("status").asText()).isEqualTo("FAILED");
         assertThat(job.get("errorType").asText()).isEqualTo("NOT_A_VIDEO");

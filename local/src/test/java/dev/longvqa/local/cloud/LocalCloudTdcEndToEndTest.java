@@ -11,10 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -57,7 +54,7 @@ class LocalCloudTdcEndToEndTest {
     void anUploadIsAnsweredFromTheTdcContextAndItsCostsReachTheRow() throws Exception {
         SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
                 .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("tdc talk.mp4"));
-        Run r = local("upload", v.path().toString(), "--question", "What moves?", "--wait", "--json", "--timeout", "300");
+        CliRun r = local("upload", v.path().toString(), "--question", "What moves?", "--wait", "--json", "--timeout", "300");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode job = new ObjectMapper().readTree(r.out());
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
@@ -88,17 +85,7 @@ class LocalCloudTdcEndToEndTest {
                 .hasMessageContaining("--tdc needs a model");
     }
 
-    record Run(int exit, String out, String err) {}
-
-    static Run local(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cmd = dev.longvqa.local.LocalCli.commandLineForTests();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--data";
-        all[args.length + 1] = dir.resolve("cloud").toString();
-        return new Run(cmd.execute(all), out.toString(), err.toString());
+    static CliRun local(String... args) {
+        return CliRun.of(dir.resolve("cloud"), args);
     }
 }
