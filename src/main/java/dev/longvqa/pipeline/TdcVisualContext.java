@@ -1,7 +1,6 @@
 package dev.longvqa.pipeline;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.LanguageModel;
@@ -269,16 +268,17 @@ public final class TdcVisualContext implements AutoCloseable {
         float[] values;
         long rows;
         long cols;
-        // TdcVision leaves its intermediates (projected frames of every batch, their concatenation,
-        // compressed tokens, chunk pieces) on its own long-lived manager; at real sizes that is
-        // hundreds of MB per call. Every array created during the call is registered with this
-        // scope and freed when it closes; only the heap copy leaves.
-        try (NDScope scope = new NDScope()) {
-            NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g, videoIndex, cache);
+        // TdcVision frees its intermediates itself; only the result (on its device) is left to copy and close.
+        try (NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g, videoIndex, cache)) {
             rows = ctx.getShape().get(0);
             cols = ctx.getShape().get(1);
-            values = ctx.getDataType() == DataType.FLOAT32 ? ctx.toFloatArray() : ctx.toType(DataType.FLOAT32, false).toFloatArray();
-            scope.suppressNotUsedWarning();
+            if (ctx.getDataType() == DataType.FLOAT32) {
+                values = ctx.toFloatArray();
+            } else {
+                try (NDArray f = ctx.toType(DataType.FLOAT32, false)) {
+                    values = f.toFloatArray();
+                }
+            }
         }
         if (rows != plan.visualTokens() || cols != hiddenSize) {
             throw new LongVqaException(ErrorCode.INTERNAL, "TDC context is " + rows + "x" + cols + ", planned "
