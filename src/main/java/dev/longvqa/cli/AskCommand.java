@@ -156,11 +156,7 @@ public final class AskCommand implements Callable<Integer> {
         if (!List.of("cpu", "gpu", "auto").contains(device)) {
             throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "bad --device '" + device + "': use cpu, gpu or auto");
         }
-        try {
-            return TdcSettings.defaults().withBudget(TdcSettings.parseBudget(budget));
-        } catch (IllegalArgumentException e) {
-            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "bad --budget '" + budget + "': " + e.getMessage());
-        }
+        return BudgetOption.settings(budget);
     }
 
     private List<Question> questions() {

@@ -2,8 +2,6 @@ package dev.longvqa.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.pipeline.ScenesResult;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.tdc.ContextPlan;
@@ -48,12 +46,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TdcSettings settings;
-        try {
-            settings = TdcSettings.defaults().withBudget(TdcSettings.parseBudget(budget));
-        } catch (IllegalArgumentException e) {
-            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "bad --budget '" + budget + "': " + e.getMessage());
-        }
+        TdcSettings settings = BudgetOption.settings(budget);
         VideoSource source = VideoSource.of(video);
         VideoInfo info = front.sampler().probe(source);
         ScenesResult scenes;

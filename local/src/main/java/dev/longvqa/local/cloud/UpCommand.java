@@ -43,12 +43,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private int tdcBudget() {
-        try {
-            return dev.longvqa.tdc.TdcSettings.parseBudget(budget);
-        } catch (IllegalArgumentException e) {
-            throw dev.longvqa.pipeline.LongVqaException.badInput(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST,
-                    "bad --budget '" + budget + "': " + e.getMessage());
-        }
+        return dev.longvqa.cli.BudgetOption.settings(budget).budget();
     }
 
     @Override
