@@ -201,8 +201,9 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         @Override
         public synchronized SegmentInput range(double startSec, double endSec, String conditioning) {
             long t0 = System.nanoTime();
+            List<Integer> toRead = inner.framesToRead(startSec, endSec, conditioning);
             try {
-                frames.prefetch(inner.framesToRead(startSec, endSec, conditioning));
+                frames.prefetch(toRead);
             } catch (InterruptedException e) {
                 // the flag is set again: LvcotEngine.pass reports the interrupt, not this error
                 Thread.currentThread().interrupt();
@@ -211,8 +212,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
             long missesBefore = inner.frameCacheStats().map(ProjectedFrameCache.Stats::misses).orElse(0L);
             SegmentInput in = inner.range(startSec, endSec, conditioning);
             millis += (System.nanoTime() - t0) / 1_000_000;
-            encoded += inner.frameCacheStats().map(st -> st.misses() - missesBefore)
-                    .orElseGet(() -> (long) inner.framesToRead(startSec, endSec, conditioning).size());
+            encoded += inner.frameCacheStats().map(st -> st.misses() - missesBefore).orElse((long) toRead.size());
             if (in.embeddings() != null) visualTokens += in.embeddings().tokens();
             return in;
         }
