@@ -19,11 +19,7 @@ public record RecordRequest(String jobId, String outcome, List<Answer> answers, 
      * (one per LVCoT segment task, in order) and {@code answer}; {@code tokens} and {@code timings}
      * (milliseconds per stage) are totals a caller may give directly instead.
      */
-    public record Costs(Tokens tokens, Map<String, Long> timings, List<TaskCost> segments, TaskCost answer) {
-        public Costs(Tokens tokens, Map<String, Long> timings) {
-            this(tokens, timings, null, null);
-        }
-    }
+    public record Costs(Tokens tokens, Map<String, Long> timings, List<TaskCost> segments, TaskCost answer) {}
 
     public record Tokens(long prompt, long completion) {
         Tokens plus(Tokens o) {
