@@ -85,7 +85,7 @@ public final class ModelsCommand implements Callable<Integer> {
         return guarded(() -> {
             ModelRef ref = ModelRef.parse(model);
             Predicate<String> include = all ? p -> true : ModelStore.RUNTIME_FILES;
-            DownloadListener listener = quiet ? DownloadListener.NONE : new ProgressBarListener(err);
+            DownloadListener listener = quiet ? DownloadListener.NONE : new ProgressBarListener(err, Terminal.progressMode() == Terminal.Mode.BAR);
             if (store().settings().offline()) {
                 // resolve() explains where to put the files by hand.
                 out.println(store().resolve(model));
