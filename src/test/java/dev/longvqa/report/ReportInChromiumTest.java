@@ -1,5 +1,6 @@
 package dev.longvqa.report;
 
+import dev.longvqa.RequiredTool;
 import dev.longvqa.pipeline.SceneDetector;
 import dev.longvqa.pipeline.ScenesDocument;
 import dev.longvqa.pipeline.ScenesResult;
@@ -28,7 +29,6 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The report as a browser sees it: a real video through the real detector, the page rendered by
@@ -47,7 +47,7 @@ class ReportInChromiumTest {
 
     @BeforeAll
     static void detect() {
-        assumeTrue(Chromium.available(), "no " + Chromium.BINARY + " (CI installs Debian chromium)");
+        RequiredTool.require(Chromium.available(), "headless " + Chromium.BINARY);
         video = SyntheticVideo.builder().size(320, 180).fps(25).seed(7)
                 .shot(Kind.SHAPES, 6).shot(Kind.PAN, 5).shot(Kind.ZOOM, 7).shot(Kind.NOISE, 6)
                 .build().write(dir.resolve("three-cuts.mp4"));

@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.FakeLlmServer;
@@ -25,7 +26,6 @@ import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** LVCoT through vLLM's prompt_embeds: the wire carries the templated prompt as a torch tensor. */
 class OpenAiEmbedsModelTest {
@@ -138,7 +138,7 @@ class OpenAiEmbedsModelTest {
 
     @Test
     void bfloat16OnTheWireLoadsInPytorch(@TempDir Path dir) throws Exception {
-        assumeThat(PythonTorch.available()).as("python3 with torch").isTrue();
+        RequiredTool.require(PythonTorch.available(), "python3 with torch (Debian python3-torch)");
         server = new FakeLlmServer(r -> Reply.ok(FakeLlmServer.completion("ok", 1, 1)));
         var model = new OpenAiEmbedsModel(server.base(), BackendOptions.builder().model("m").tokenEmbedder(new CharEmbedder()).build());
         model.complete(new dev.longvqa.reason.Prompt(null, List.of(dev.longvqa.reason.Part.text("hi"),

@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The torch.save writer/reader against files PyTorch wrote (committed, so this runs without
@@ -131,7 +131,7 @@ class TorchSaveTest {
 
     @Test
     void pytorchLoadsWhatWeWriteWithWeightsOnly(@TempDir Path dir) throws Exception {
-        assumeThat(PythonTorch.available()).as("python3 with torch").isTrue();
+        RequiredTool.require(PythonTorch.available(), "python3 with torch (Debian python3-torch)");
         float[] v = {0.25f, -1.5f, 3f, 1e-3f, 65504f, -2.75f};
         Path f32 = dir.resolve("f32.pt");
         Files.write(f32, TorchSave.write(v, new long[]{3, 2}, TorchSave.DType.FLOAT32));
