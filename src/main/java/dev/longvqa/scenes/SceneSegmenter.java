@@ -35,8 +35,8 @@ public final class SceneSegmenter {
             sim[i] = cosine(frames.get(i).embedding(), frames.get(i + 1).embedding());
             curve.add(new SceneSegmentation.CurvePoint(i, cutTime(frames, i), sim[i]));
         }
-        List<Cut> cuts = detect(sim, frames);
         double end = Math.max(durationSec, frames.get(n - 1).timeSec());
+        List<Cut> cuts = awayFromTheEnds(detect(sim, frames), frames, end);
         return new SceneSegmentation(cuts, scenes(cuts, frames, end), curve);
     }
 
@@ -106,6 +106,25 @@ public final class SceneSegmenter {
         }
         kept.sort(Comparator.comparingInt(Cut::gap));
         return List.copyOf(kept);
+    }
+
+    /**
+     * Drops cuts closer to either end of the video than one sampling interval: a source that opens
+     * on a black or flash frame and then starts its first shot is not a scene of its own (it
+     * would be a scene holding one sample, shorter than the sampling grid can describe).
+     */
+    private static List<Cut> awayFromTheEnds(List<Cut> cuts, List<FrameSignal> frames, double end) {
+        if (cuts.isEmpty()) return cuts;
+        double interval = samplingInterval(frames);
+        return cuts.stream().filter(c -> c.timeSec() >= interval && end - c.timeSec() >= interval).toList();
+    }
+
+    /** The median gap between consecutive samples (uniform sampling: 1/fps; robust to keyframe or adaptive sampling). */
+    static double samplingInterval(List<FrameSignal> frames) {
+        double[] d = new double[frames.size() - 1];
+        for (int i = 0; i < d.length; i++) d[i] = frames.get(i + 1).timeSec() - frames.get(i).timeSec();
+        Arrays.sort(d);
+        return d.length == 0 ? 0 : d.length % 2 == 1 ? d[d.length / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
     }
 
     private List<Scene> scenes(List<Cut> cuts, List<FrameSignal> frames, double end) {

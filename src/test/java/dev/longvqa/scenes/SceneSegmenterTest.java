@@ -143,6 +143,24 @@ class SceneSegmenterTest {
     }
 
     @Test
+    void noSceneShorterThanTheSamplingIntervalAtEitherEnd() {
+        // 1 fps over 30 s. The source opens on one odd frame (the decoder's abrupt change at 0.033 s),
+        // and a real cut sits at 12.4 s, and a flash 0.3 s before the end.
+        List<FrameSignal> frames = new ArrayList<>();
+        for (int i = 0; i <= 30; i++) {
+            int shot = i == 0 ? 0 : i <= 12 ? 1 : i < 30 ? 2 : 3;
+            double changeAt = i == 1 ? 0.033 : i == 13 ? 12.4 : i == 30 ? 29.7 : i;
+            boolean abrupt = i == 1 || i == 13 || i == 30;
+            frames.add(new FrameSignal(i, unit(shot), changeAt, abrupt ? 0.4f : 0.02f));
+        }
+        SceneSegmentation seg = segmenter.segment(frames, 30.0);
+        assertThat(seg.cuts()).extracting(Cut::timeSec).containsExactly(12.4);
+        assertThat(seg.scenes()).extracting(Scene::startSec).containsExactly(0.0, 12.4);
+        // The rule measures the ends in sampling intervals: here 1 s.
+        assertThat(SceneSegmenter.samplingInterval(frames)).isEqualTo(1.0);
+    }
+
+    @Test
     void oneFrameIsOneScene() {
         SceneSegmentation seg = segmenter.segment(List.of(new FrameSignal(0, unit(1), 0, 0)), 0.04);
         assertThat(seg.cuts()).isEmpty();
