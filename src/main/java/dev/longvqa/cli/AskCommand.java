@@ -189,10 +189,10 @@ public final class AskCommand implements Callable<Integer> {
             return LanguageModels.fromSpec(specString, BackendOptions.builder().model(modelName).tokenEmbedder(embedder).build());
         } catch (LongVqaException e) {
             if (e.code() != ErrorCode.MODEL_UNAVAILABLE || !specString.startsWith("runtime:")) throw e;
-            throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "no language model available: the embedded model "
-                    + specString.substring("runtime:".length()) + " is not cached here (" + e.getMessage() + "). "
-                    + "Pull it with 'longvqa models pull " + DEFAULT_MODEL + "', place its files by hand under "
-                    + "~/.cache/longvqa/models, or point --llm at a server: openai:http://HOST:PORT/v1, gguf:PATH, bedrock:MODEL_ID");
+            // The store's message already names the model, why it is missing and where its files go:
+            // add only the other way out, a model server.
+            throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, e.getMessage()
+                    + ". Or point --llm at a server: openai:http://HOST:PORT/v1, gguf:PATH, bedrock:MODEL_ID", e);
         }
     }
 

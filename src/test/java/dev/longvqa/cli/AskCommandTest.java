@@ -73,9 +73,12 @@ class AskCommandTest {
         ScenesCommandTest.Run r = run("ask", dir.resolve("does-not-matter.mp4").toString(), "Q?", "--llm", "runtime:nobody/none");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).startsWith("error: MODEL_UNAVAILABLE").contains("nobody/none").contains("--llm");
+        // One piece of advice each, and no exception noise such as "ConnectException: null".
+        assertThat(r.err()).containsOnlyOnce("models pull").doesNotContain("null)").doesNotContain("Exception");
         ScenesCommandTest.Run down = run("ask", video.path().toString(), "Q?", "--llm", "openai:http://127.0.0.1:9/v1", "-q", "--no-cache");
         assertThat(down.exit()).isEqualTo(3);
         assertThat(down.err().lines().count()).isEqualTo(1);
+        assertThat(down.err()).contains("choose another --llm").doesNotContain("--model");
     }
 
     @Test

@@ -70,7 +70,7 @@ final class OpenAiHttp {
             } catch (HttpTimeoutException e) {
                 throw new Retrying.RetryableFault(ErrorCode.TRANSIENT, "no response within " + options.requestTimeout().toMillis() + " ms", null, e);
             } catch (ConnectException e) {
-                throw unavailable("no language model server at " + base + " (connection refused); start one or choose another --model", e);
+                throw unavailable("no language model server at " + base + " (connection refused); start one or choose another --llm", e);
             } catch (IOException e) {
                 if (e.getCause() instanceof UnresolvedAddressException || e.getCause() instanceof ConnectException) {
                     throw unavailable("no language model server at " + base + " (" + e.getCause() + ")", e);

@@ -219,6 +219,15 @@ public final class HubClient {
         }
     }
 
+    /** An I/O failure in words: the JDK's connect failures often carry no message at all. */
+    static String why(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof java.net.ConnectException) return m == null || m.isBlank() ? "connection refused or no route to the host" : m;
+        if (e instanceof java.net.http.HttpTimeoutException) return "timed out";
+        if (e instanceof java.net.UnknownHostException) return "unknown host " + m;
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, ModelRef ref) {
         try {
             HttpResponse<T> r = http.send(req, handler);
@@ -227,7 +236,7 @@ public final class HubClient {
             return r;
         } catch (IOException e) {
             throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "cannot reach the model hub at " + settings.endpoint()
-                    + " for " + ref + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+                    + " for " + ref + " (" + why(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LongVqaException(ErrorCode.TRANSIENT, "interrupted while asking the hub about " + ref, e);
