@@ -108,7 +108,9 @@ class OpenAiChatModelTest {
                     assertThat(e.getMessage()).contains("no response within 200 ms");
                 });
         assertThat(server.requests()).hasSize(2);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        // Each attempt waited out its own timeout (a lower bound); that it did not wait for the slow
+        // reply is the TRANSIENT failure itself: a client that waited would have returned "late".
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(2 * 200));
     }
 
     @Test
@@ -119,14 +121,14 @@ class OpenAiChatModelTest {
         }
         LanguageModel m = LanguageModels.fromSpec("openai:http://127.0.0.1:" + port + "/v1",
                 BackendOptions.builder().model("m").retry(new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(2), 2)).build());
-        long t0 = System.nanoTime();
         assertThatThrownBy(() -> m.complete(HELLO, Generation.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
                     assertThat(e.code().kind().exitCode()).isEqualTo(3);
                     assertThat(e.getMessage()).contains("no language model server at http://127.0.0.1:" + port + "/v1").contains("connection refused");
+                    // Not the retry loop's "gave up after N attempt(s)": one attempt, no backoff.
+                    assertThat(e.getMessage()).doesNotContain("gave up after");
                 });
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1)); // no backoff
     }
 
     @Test
