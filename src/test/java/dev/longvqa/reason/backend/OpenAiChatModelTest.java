@@ -107,7 +107,7 @@ class OpenAiChatModelTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
                     assertThat(e.getMessage()).contains("no response within 200 ms");
                 });
-        assertThat(server.requests()).hasSize(2);
+        assertThat(server.awaitRequests(2, Duration.ofSeconds(10))).hasSize(2);
         // Each attempt waited out its own timeout (a lower bound); that it did not wait for the slow
         // reply is the TRANSIENT failure itself: a client that waited would have returned "late".
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(2 * 200));
