@@ -93,16 +93,6 @@ public final class FakeLlmServer implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    /**
-     * The requests once {@code n} have arrived (or what arrived by {@code max}): a client that gave up
-     * on a slow reply may return before this server's thread has even read its last request.
-     */
-    public List<Request> awaitRequests(int n, java.time.Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (requests.size() < n && System.nanoTime() < deadline) Thread.sleep(10);
-        return requests();
-    }
-
     public List<Request> requests(String path) {
         return requests.stream().filter(r -> r.path().equals(path)).toList();
     }

@@ -105,9 +105,11 @@ class OpenAiChatModelTest {
                 .retry(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), 2.0))).complete(HELLO, Generation.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
-                    assertThat(e.getMessage()).contains("no response within 200 ms");
+                    assertThat(e.getMessage()).contains("no response within 200 ms").contains("gave up after 2 attempt(s)");
                 });
-        assertThat(server.awaitRequests(2, Duration.ofSeconds(10))).hasSize(2);
+        // The server need not have read the second attempt: the JDK client may queue it on the connection
+        // the stalled first reply still holds. The client's own count (above) is the retry behaviour.
+        assertThat(server.requests()).isNotEmpty();
         // Each attempt waited out its own timeout (a lower bound); that it did not wait for the slow
         // reply is the TRANSIENT failure itself: a client that waited would have returned "late".
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(2 * 200));
