@@ -98,6 +98,25 @@ public final class TdcVision implements AutoCloseable {
     }
 
     /**
+     * The scenes a TDC checkpoint was trained with ({@link ReferenceSceneSplit}): the frame cap
+     * first, then the DINOv2 tower's similarities between consecutive capped frames (only the
+     * capped frames go through it, and only when there are more than {@code maxSegments + 1}).
+     * The result is {@code framesPerScene} over all {@code total} frames, for {@link #context}.
+     */
+    public List<Integer> referenceScenes(int total, int textTokens, IntFunction<RgbImage> frames,
+                                         ProjectedFrames.Geometry geometry, int maxSegments) {
+        TdcSettings s = settingsFor(geometry);
+        int[] selected = TdcPlanner.selectFrames(total, textTokens, s);
+        double[] sims = new double[0];
+        if (ReferenceSceneSplit.needsSimilarities(selected.length, maxSegments)) {
+            try (NDManager call = manager.newSubManager()) {
+                sims = new ProjectedFrames(towers, projector, s, frames, call, batchSize, geometry).consecutiveSimilarity(selected);
+            }
+        }
+        return ReferenceSceneSplit.framesPerScene(total, selected, ReferenceSceneSplit.sceneStarts(selected.length, sims, maxSegments));
+    }
+
+    /**
      * The visual part of the LLM input, (plan.visualTokens(), H) float32 on this instance's device.
      * Close the result when done with it. Everything else the call made (projected frames, the
      * Q-Former's batches: hundreds of MB at real sizes) is freed before it returns.

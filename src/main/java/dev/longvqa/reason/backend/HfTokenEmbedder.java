@@ -65,6 +65,11 @@ public final class HfTokenEmbedder implements TokenEmbedder, AutoCloseable {
     }
 
     @Override
+    public int count(String text) {
+        return ids(text).length;
+    }
+
+    @Override
     public EmbeddingBlock embed(String text) {
         long[] ids = ids(text);
         float[] out = new float[ids.length * hidden];

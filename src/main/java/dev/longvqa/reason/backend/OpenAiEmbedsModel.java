@@ -64,6 +64,22 @@ public final class OpenAiEmbedsModel implements LanguageModel {
         return java.util.OptionalInt.of(embedder.hidden());
     }
 
+    @Override
+    public java.util.OptionalInt textTokens(Prompt prompt) {
+        int n = 0;
+        StringBuilder text = new StringBuilder(template.before(prompt.system()));
+        for (Part part : prompt.parts()) {
+            if (part instanceof Part.Text t) {
+                text.append(t.text());
+            } else {
+                n += text.isEmpty() ? 0 : embedder.count(text.toString());
+                text.setLength(0);
+            }
+        }
+        text.append(template.suffix());
+        return java.util.OptionalInt.of(n + embedder.count(text.toString()));
+    }
+
     /** The full templated prompt as one (seq_len × hidden) block. */
     public EmbeddingBlock embedPrompt(Prompt prompt) {
         List<EmbeddingBlock> blocks = new ArrayList<>();

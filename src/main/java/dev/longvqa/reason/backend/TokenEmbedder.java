@@ -15,4 +15,9 @@ public interface TokenEmbedder {
     int hidden();
 
     EmbeddingBlock embed(String text);
+
+    /** Tokens {@code text} becomes (what {@link #embed} would return rows for). */
+    default int count(String text) {
+        return embed(text).tokens();
+    }
 }
