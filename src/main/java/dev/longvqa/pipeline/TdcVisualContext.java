@@ -301,7 +301,7 @@ public final class TdcVisualContext implements AutoCloseable {
         ProjectedFrames.Geometry g = geometry(width, height);
         if (sceneSplit == SceneSplit.REFERENCE) {
             int total = framesPerScene.stream().mapToInt(Integer::intValue).sum();
-            framesPerScene = vision.referenceScenes(total, textTokens, frames, g, ReferenceSceneSplit.MAX_SEGMENTS);
+            framesPerScene = vision.referenceScenes(total, textTokens, frames, g, ReferenceSceneSplit.MAX_SEGMENTS, videoIndex, cache);
         }
         ContextPlan plan = vision.plan(framesPerScene, textTokens, g);
         float[] values;
