@@ -127,6 +127,10 @@ public final class TdcSegmentContext implements SegmentContextProvider {
      */
     @Override
     public List<double[]> framePartRanges(int n) {
+        return framePartRanges(frames, durationSec, n);
+    }
+
+    static List<double[]> framePartRanges(FrameSource frames, double durationSec, int n) {
         if (n < 1) throw new IllegalArgumentException("n < 1");
         int len = frames.size() / n;
         if (len == 0) return List.of();
@@ -151,6 +155,10 @@ public final class TdcSegmentContext implements SegmentContextProvider {
      * two LVCoT segments.
      */
     List<Integer> framesIn(double startSec, double endSec) {
+        return framesIn(frames, durationSec, startSec, endSec);
+    }
+
+    static List<Integer> framesIn(FrameSource frames, double durationSec, double startSec, double endSec) {
         boolean last = endSec >= durationSec - 1e-9;
         List<Integer> out = new ArrayList<>();
         int n = frames.size();
