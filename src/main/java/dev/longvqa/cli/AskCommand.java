@@ -192,7 +192,7 @@ public final class AskCommand implements Callable<Integer> {
             throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "no language model available: the embedded model "
                     + specString.substring("runtime:".length()) + " is not cached here (" + e.getMessage() + "). "
                     + "Pull it with 'longvqa models pull " + DEFAULT_MODEL + "', place its files by hand under "
-                    + "~/.cache/longvqa/models, or point --llm at a server: openai:http://HOST:PORT/v1, gguf:PATH, bedrock:MODEL_ID");
+                    + "the Hugging Face cache (HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub), or point --llm at a server: openai:http://HOST:PORT/v1, gguf:PATH, bedrock:MODEL_ID");
         }
     }
 
