@@ -105,6 +105,17 @@ class ReferenceSceneSplitTest {
     }
 
     @Test
+    void theFrameCapIgnoresTheVideosShapeLikeTheReference() {
+        // get_max_num_frames: (8192 - (3000 + 1) - 16) // 32 = 161 whatever the aspect ratio
+        TdcSettings square = TdcSettings.defaults();
+        TdcSettings wide = square.forVideo(640, 360, true);
+        assertThat(wide.gridCols()).isLessThan(wide.gridRows());
+        assertThat(TdcPlanner.selectFrames(2000, 3000, square)).hasSize(161);
+        assertThat(TdcPlanner.selectFrames(2000, 3000, wide)).hasSize(161);
+        assertThat(TdcPlanner.selectFrames(2000, 3000, square.forVideo(360, 640, false))).hasSize(161);
+    }
+
+    @Test
     void upToTwentyFiveCappedFramesEachFrameIsAScene() {
         assertThat(ReferenceSceneSplit.needsSimilarities(25, 24)).isFalse();
         assertThat(ReferenceSceneSplit.needsSimilarities(26, 24)).isTrue();
