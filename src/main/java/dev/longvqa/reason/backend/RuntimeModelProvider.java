@@ -119,7 +119,7 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
                     case Part.Text t -> parts.add(PromptPart.text(t.text()));
                     case Part.Image i -> {
                         if (vision == null) continue; // a text-only checkpoint: the prompt's times and scenes remain
-                        parts.addAll(SmolVlm.imagePrompt(vision.imageTokens(i.image())));
+                        parts.addAll(vision.imagePrompt(i.image()));
                     }
                     case Part.Embeddings e -> parts.add(new PromptPart.Embeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
                 }

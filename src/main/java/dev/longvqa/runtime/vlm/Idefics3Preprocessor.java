@@ -110,17 +110,25 @@ public record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean sp
         return (int) Math.ceil(v / (double) m) * m;
     }
 
+    /** The resampled tiles (row-major, the global image last) before normalisation. */
+    public record Tiles(int rows, int cols, List<RgbImage> images) {}
+
     public Processed process(RgbImage img) {
+        Tiles t = tiles(img);
+        return new Processed(t.rows(), t.cols(), t.images().stream().map(this::normalise).toList());
+    }
+
+    public Tiles tiles(RgbImage img) {
         RgbImage image = img;
         if (doResize) {
             int[] s = longestEdgeSize(image.width(), image.height(), longestEdge);
             image = resized(image, s[0], s[1]);
         }
-        if (!splitImages) return new Processed(0, 0, List.of(normalise(resized(image, tileEdge, tileEdge))));
+        if (!splitImages) return new Tiles(0, 0, List.of(resized(image, tileEdge, tileEdge)));
         int[] g = tileGridSize(image.width(), image.height(), tileEdge);
         image = resized(image, g[0], g[1]);
         int width = image.width(), height = image.height();
-        List<float[]> tiles = new ArrayList<>();
+        List<RgbImage> tiles = new ArrayList<>();
         int rows = 0, cols = 0;
         if (height > tileEdge || width > tileEdge) {
             rows = (int) Math.ceil(height / (double) tileEdge);
@@ -129,13 +137,13 @@ public record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean sp
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
                     int x0 = c * tw, y0 = r * th;
-                    tiles.add(normalise(crop(image, x0, y0, Math.min(x0 + tw, width), Math.min(y0 + th, height))));
+                    tiles.add(crop(image, x0, y0, Math.min(x0 + tw, width), Math.min(y0 + th, height)));
                 }
             }
             image = resized(image, tileEdge, tileEdge);
         }
-        tiles.add(normalise(image));
-        return new Processed(rows, cols, List.copyOf(tiles));
+        tiles.add(image);
+        return new Tiles(rows, cols, List.copyOf(tiles));
     }
 
     private RgbImage resized(RgbImage img, int w, int h) {
