@@ -110,10 +110,6 @@ public final class SmolVlm implements AutoCloseable {
         return Idefics3Preprocessor.prompt(preprocessor.process(frame), this::imageTokens);
     }
 
-    /** {@code <fake_token_around_image><global-img>} image tokens {@code <fake_token_around_image>}. */
-    public static List<PromptPart> imagePrompt(PromptPart.Embeddings tokens) {
-        return List.of(PromptPart.text("<fake_token_around_image><global-img>"), tokens, PromptPart.text("<fake_token_around_image>"));
-    }
 
     /**
      * Bilinear resize to {@code size}², rescale to [0, 1], normalise with mean = std = 0.5 (the
