@@ -110,6 +110,36 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void theRuntimeRendersACheckpointWithItsOwnTemplateAndCountsWhatItFeeds() throws Exception {
+        // the golden tiny Llama, given a Llama-3.2-layout tokenizer_config.json as real checkpoints have
+        Path golden = Path.of(getClass().getResource("/golden/llm/llama/config.json").toURI()).getParent();
+        try (var files = Files.list(golden)) {
+            for (Path f : files.toList()) Files.copy(f, dir.resolve(f.getFileName()));
+        }
+        JsonNode t = JinjaChatTemplateTest.golden.path("templates").path("llama32");
+        ObjectMapper json = new ObjectMapper();
+        var config = json.createObjectNode().put("chat_template", t.path("template").asText())
+                .put("bos_token", "<|begin_of_text|>").put("eos_token", "<|eot_id|>");
+        Files.writeString(dir.resolve("tokenizer_config.json"), json.writeValueAsString(config));
+        try (CausalLm lm = CausalLm.load(dir);
+             var model = dev.longvqa.reason.backend.LanguageModels.fromSpec("runtime:" + dir,
+                     dev.longvqa.reason.backend.BackendOptions.builder().build())) {
+            assertThat(lm.chatTemplate()).isInstanceOf(JinjaChatTemplate.class);
+            var block = new dev.longvqa.reason.EmbeddingBlock(3, 32, new float[96]);
+            var prompt = new dev.longvqa.reason.Prompt("You are a helpful assistant.", List.of(
+                    new dev.longvqa.reason.Part.Embeddings(block), dev.longvqa.reason.Part.text("\nDescribe the video segment in detail.")));
+            // the text it feeds: the golden rendering (transformers' semantics), tokenised around the block
+            String expected = JinjaChatTemplateTest.golden.path("cases").get(5).path("expected").asText()
+                    .replace("<<DATE:%d %b %Y>>", JinjaChatTemplate.strftimeNow("%d %b %Y"));
+            String[] around = expected.split("<image>");
+            int text = lm.encode(around[0]).length + lm.encode(around[1]).length;
+            assertThat(model.textTokens(prompt)).hasValue(text);
+            var c = model.complete(prompt, dev.longvqa.reason.Generation.greedy(1));
+            assertThat(c.promptTokens()).isEqualTo(text + 3);
+        }
+    }
+
+    @Test
     void aTemplateThatRaisesOrDropsContentIsAnError() {
         JinjaChatTemplate raising = new JinjaChatTemplate("{{ raise_exception('only user turns') }}", null, null, "x");
         assertThatThrownBy(() -> raising.apply(List.of(ChatMessage.user("hi")), true)).isInstanceOf(IllegalArgumentException.class)
