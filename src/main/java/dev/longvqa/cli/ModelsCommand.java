@@ -117,7 +117,9 @@ public final class ModelsCommand implements Callable<Integer> {
                     c.intermediateSize(), c.vocabSize());
             out.printf("  rope: theta %.0f, scaling %s; tied embeddings %s; ~%.1fM decoder parameters%n",
                     c.ropeTheta(), c.ropeScaling().type(), c.tieWordEmbeddings(), c.parameterCount() / 1e6);
-            out.println("  chat template: " + ChatTemplate.detect(dir, c));
+            var format = ChatTemplate.forCheckpoint(dir, c);
+            out.println("  chat template: " + (format instanceof ChatTemplate t ? t + " (hand-written; the checkpoint has no Jinja template)"
+                    : "the checkpoint's own Jinja template (" + format.id() + "), family " + ChatTemplate.detect(dir, c)));
             try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
                 Map<String, Long> byType = new TreeMap<>();
                 Map<String, Long> byGroup = new TreeMap<>();

@@ -83,13 +83,18 @@ public final class TdcSegmentContext implements SegmentContextProvider {
 
     @Override
     public SegmentInput range(double startSec, double endSec, String conditioning) {
+        return range(startSec, endSec, conditioning, -1);
+    }
+
+    @Override
+    public SegmentInput range(double startSec, double endSec, String conditioning, int textTokens) {
         SegmentInput in = base.range(startSec, endSec);
         List<Integer> indices = framesIn(startSec, endSec);
         if (indices.isEmpty()) return in; // nothing sampled here: the pass gets the text (times, scenes) only
         RgbImage first = frames.image(indices.getFirst());
         EmbeddingBlock block = tdc.context(startSec, endSec, framesPerScene(indices),
                 i -> i == 0 ? first : frames.image(indices.get(i)), conditioning == null ? "" : conditioning,
-                first.width(), first.height(), indices::get, projected);
+                textTokens, first.width(), first.height(), indices::get, projected);
         return new SegmentInput(in.startSec(), in.endSec(), in.scenes(), in.frames(), block, in.notes());
     }
 
@@ -100,13 +105,43 @@ public final class TdcSegmentContext implements SegmentContextProvider {
      * out reads that first frame.
      */
     public List<Integer> framesToRead(double startSec, double endSec, String conditioning) {
+        return framesToRead(startSec, endSec, conditioning, -1);
+    }
+
+    /** The same for a caller that counted the prompt's text tokens ({@link #range(double, double, String, int)}). */
+    public List<Integer> framesToRead(double startSec, double endSec, String conditioning, int textTokens) {
         List<Integer> indices = framesIn(startSec, endSec);
         if (indices.isEmpty()) return List.of();
         RgbImage first = frames.image(indices.getFirst());
         TreeSet<Integer> local = new TreeSet<>(tdc.framesRead(framesPerScene(indices), conditioning == null ? "" : conditioning,
-                first.width(), first.height()));
+                textTokens, first.width(), first.height()));
         local.add(0);
         return local.stream().map(indices::get).toList();
+    }
+
+    /**
+     * {@code eval/cot.py}'s parts: part i holds sampled frames {@code [i*len, (i+1)*len)} with
+     * {@code len = frames / n}; the remainder at the end is in no part. Part i ends where the
+     * next part's first frame is sampled (exclusive), the last at that of the first dropped
+     * frame, or at the video's end when none is dropped.
+     */
+    @Override
+    public List<double[]> framePartRanges(int n) {
+        return framePartRanges(frames, durationSec, n);
+    }
+
+    static List<double[]> framePartRanges(FrameSource frames, double durationSec, int n) {
+        if (n < 1) throw new IllegalArgumentException("n < 1");
+        int len = frames.size() / n;
+        if (len == 0) return List.of();
+        List<double[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double start = i == 0 ? 0 : frames.timeOf(i * len);
+            int next = (i + 1) * len;
+            double end = next < frames.size() ? frames.timeOf(next) : durationSec;
+            out.add(new double[]{start, end});
+        }
+        return out;
     }
 
     @Override
@@ -120,6 +155,10 @@ public final class TdcSegmentContext implements SegmentContextProvider {
      * two LVCoT segments.
      */
     List<Integer> framesIn(double startSec, double endSec) {
+        return framesIn(frames, durationSec, startSec, endSec);
+    }
+
+    static List<Integer> framesIn(FrameSource frames, double durationSec, double startSec, double endSec) {
         boolean last = endSec >= durationSec - 1e-9;
         List<Integer> out = new ArrayList<>();
         int n = frames.size();

@@ -11,6 +11,8 @@ import dev.longvqa.tdc.ChunkPlan;
 import dev.longvqa.tdc.ContextPlan;
 import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.tdc.ProjectedFrames;
+import dev.longvqa.tdc.ReferenceSceneSplit;
+import dev.longvqa.tdc.TdcPlanner;
 import dev.longvqa.tdc.TdcSettings;
 import dev.longvqa.tdc.TdcVision;
 import dev.longvqa.video.RgbImage;
@@ -49,6 +51,17 @@ public final class TdcVisualContext implements AutoCloseable {
      */
     public static final int DEFAULT_PROMPT_RESERVE = 512;
 
+    /**
+     * Where a context's scenes come from. {@link #REFERENCE} (default) is what a TDC checkpoint
+     * was trained and evaluated with; {@link #SEGMENTER} is this project's deviation (docs/TDC.md).
+     */
+    public enum SceneSplit {
+        /** {@code adapt_segment}: the 24 lowest DINOv2 similarities among the capped frames of the context, per context. */
+        REFERENCE,
+        /** The scenes given to {@link #provider} (the cut detector's), cut to the context's range. */
+        SEGMENTER
+    }
+
     /** See {@link Builder#frameCacheBytes}. */
     public static final long DEFAULT_FRAME_CACHE_BYTES = 768L << 20;
 
@@ -70,6 +83,7 @@ public final class TdcVisualContext implements AutoCloseable {
     private final int promptReserve;
     private final Listener listener;
     private final long frameCacheBytes;
+    private final SceneSplit sceneSplit;
 
     private TdcVisualContext(TdcVision vision, Builder b, int hiddenSize, String cacheId) {
         this.vision = vision;
@@ -80,6 +94,7 @@ public final class TdcVisualContext implements AutoCloseable {
         this.promptReserve = b.promptReserve;
         this.listener = b.listener;
         this.frameCacheBytes = b.frameCacheBytes;
+        this.sceneSplit = b.sceneSplit;
     }
 
     public static Builder builder(TdcVision.Files files) {
@@ -94,6 +109,7 @@ public final class TdcVisualContext implements AutoCloseable {
         private int promptReserve = DEFAULT_PROMPT_RESERVE;
         private Listener listener = b -> {};
         private long frameCacheBytes = DEFAULT_FRAME_CACHE_BYTES;
+        private SceneSplit sceneSplit = SceneSplit.REFERENCE;
 
         private Builder(TdcVision.Files files) {
             this.files = Objects.requireNonNull(files, "files");
@@ -117,6 +133,9 @@ public final class TdcVisualContext implements AutoCloseable {
             promptReserve = v;
             return this;
         }
+
+        /** Where scenes come from (default {@link SceneSplit#REFERENCE}). */
+        public Builder sceneSplit(SceneSplit v) { sceneSplit = Objects.requireNonNull(v); return this; }
 
         public Builder listener(Listener v) { listener = Objects.requireNonNull(v); return this; }
 
@@ -150,7 +169,7 @@ public final class TdcVisualContext implements AutoCloseable {
         private TdcVisualContext load(LanguageModel model) {
             int width = outputWidth(files.checkpoint());
             if (model != null) requireCompatible(model, width);
-            String id = identity(files, settings, referenceGeometry, promptReserve);
+            String id = identity(files, settings, referenceGeometry, promptReserve, sceneSplit);
             try {
                 return new TdcVisualContext(TdcVision.load(files, settings, device), this, width, id);
             } catch (IOException | RuntimeException e) {
@@ -233,13 +252,29 @@ public final class TdcVisualContext implements AutoCloseable {
         return promptReserve + (conditioning.length() + 2) / 3;
     }
 
+    /** {@code known} when the caller counted the prompt's tokens (≥ 0), else {@link #textTokens(String)}. */
+    int textTokens(String conditioning, int known) {
+        return known >= 0 ? known : textTokens(conditioning);
+    }
+
+    public SceneSplit sceneSplit() {
+        return sceneSplit;
+    }
+
     /**
      * Range-local indices of the frames a context over {@code framesPerScene} reads: the shown
      * frames of every chunk that keeps tokens (the planner's pick, less what trimming drops), as
      * {@link #context} asks for them. No model runs.
      */
-    List<Integer> framesRead(List<Integer> framesPerScene, String conditioning, int width, int height) {
-        ContextPlan plan = vision.plan(framesPerScene, textTokens(conditioning), geometry(width, height));
+    List<Integer> framesRead(List<Integer> framesPerScene, String conditioning, int textTokens, int width, int height) {
+        int text = textTokens(conditioning, textTokens);
+        if (sceneSplit == SceneSplit.REFERENCE) {
+            // the split reads every capped frame through the DINOv2 tower; the context reads a subset of them
+            int total = framesPerScene.stream().mapToInt(Integer::intValue).sum();
+            int[] selected = TdcPlanner.selectFrames(total, text, referenceGeometry ? settings.forVideo(width, height, true) : settings);
+            return java.util.Arrays.stream(selected).boxed().toList();
+        }
+        ContextPlan plan = vision.plan(framesPerScene, text, geometry(width, height));
         List<Integer> out = new ArrayList<>();
         for (ChunkPlan c : plan.chunkDetail()) {
             if (c.keptTokens() > 0) out.addAll(c.frameIndices().subList(0, c.framesShown()));
@@ -254,16 +289,20 @@ public final class TdcVisualContext implements AutoCloseable {
      */
     synchronized EmbeddingBlock context(double startSec, double endSec, List<Integer> framesPerScene,
                                         IntFunction<RgbImage> frames, String conditioning, int width, int height) {
-        return context(startSec, endSec, framesPerScene, frames, conditioning, width, height, null, null);
+        return context(startSec, endSec, framesPerScene, frames, conditioning, -1, width, height, null, null);
     }
 
     /** The same, with the video's projected-frame cache: range frame {@code i} is video frame {@code videoIndex(i)}. */
     synchronized EmbeddingBlock context(double startSec, double endSec, List<Integer> framesPerScene,
-                                        IntFunction<RgbImage> frames, String conditioning, int width, int height,
+                                        IntFunction<RgbImage> frames, String conditioning, int knownTextTokens, int width, int height,
                                         java.util.function.IntUnaryOperator videoIndex, ProjectedFrameCache cache) {
         long t0 = System.nanoTime();
-        int textTokens = textTokens(conditioning);
+        int textTokens = textTokens(conditioning, knownTextTokens);
         ProjectedFrames.Geometry g = geometry(width, height);
+        if (sceneSplit == SceneSplit.REFERENCE) {
+            int total = framesPerScene.stream().mapToInt(Integer::intValue).sum();
+            framesPerScene = vision.referenceScenes(total, textTokens, frames, g, ReferenceSceneSplit.MAX_SEGMENTS, videoIndex, cache);
+        }
         ContextPlan plan = vision.plan(framesPerScene, textTokens, g);
         float[] values;
         long rows;
@@ -329,7 +368,7 @@ public final class TdcVisualContext implements AutoCloseable {
      * on every start would cost more than the cache saves), the tower and Q-Former layout, the
      * settings, the geometry mode and the prompt reserve.
      */
-    static String identity(TdcVision.Files files, TdcSettings s, boolean referenceGeometry, int promptReserve) {
+    static String identity(TdcVision.Files files, TdcSettings s, boolean referenceGeometry, int promptReserve, SceneSplit split) {
         List<String> lines = new ArrayList<>();
         lines.add("tdc-context-v1");
         for (Path p : safetensors(files.checkpoint())) lines.add(stamp(p));
@@ -341,7 +380,8 @@ public final class TdcVisualContext implements AutoCloseable {
         lines.add(stamp(files.bertTokenizer()) + " heads=" + files.qformerHeads());
         lines.add("budget=" + s.budget() + " reserve=" + s.generationReserve() + " chunk=" + s.chunkSize() + " k=" + s.queryTokens()
                 + " grid=" + s.gridRows() + "x" + s.gridCols() + " newline=" + s.imageNewline() + " sep=" + s.separators()
-                + " maxFrames=" + s.maxFrames() + " refGeometry=" + referenceGeometry + " promptReserve=" + promptReserve);
+                + " maxFrames=" + s.maxFrames() + " refGeometry=" + referenceGeometry + " promptReserve=" + promptReserve
+                + (split == SceneSplit.REFERENCE ? " split=reference" : ""));
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
             return "tdc-" + HexFormat.of().formatHex(d, 0, 8);

@@ -28,6 +28,16 @@ public interface LanguageModel extends AutoCloseable {
         return java.util.OptionalInt.empty();
     }
 
+    /**
+     * Positions the prompt's text takes once templated: every token but those of embedding
+     * blocks and images, each text stretch between them tokenised on its own (as the reference's
+     * {@code tokenizer_image_token} does), when this model can count them. TDC plans its frame cap
+     * and trim with this, as the reference does with {@code len(input_ids)}.
+     */
+    default java.util.OptionalInt textTokens(Prompt prompt) {
+        return java.util.OptionalInt.empty();
+    }
+
     @Override
     default void close() {}
 }

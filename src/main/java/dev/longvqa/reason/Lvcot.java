@@ -54,11 +54,32 @@ public final class Lvcot {
         return settings;
     }
 
-    /** Time-equal segments; empty when the rule gives one segment (no chain of thought). */
+    /**
+     * Whether passes follow the reference's wording and cutting ({@link LvcotSettings.Profile}):
+     * AUTO picks it for TDC contexts (text-conditioned providers), which is what a TDC checkpoint saw.
+     */
+    public boolean referenceProfile(VideoContext video) {
+        return switch (settings.profile()) {
+            case REFERENCE -> true;
+            case ANNOTATED -> false;
+            case AUTO -> video.provider().textConditioned();
+        };
+    }
+
+    /**
+     * The parts; empty when the rule gives one (no chain of thought). The reference profile cuts
+     * them by sampled-frame count where the provider knows its frames ({@code eval/cot.py}:
+     * {@code frames // n} each, the remainder in no part), otherwise they are time-equal.
+     */
     public List<SegmentPlan> plan(VideoContext video) {
         int n = settings.rule().segmentsFor(video.sampledFrames());
         if (n <= 1) return List.of();
         List<SegmentPlan> plans = new ArrayList<>(n);
+        List<double[]> byFrames = referenceProfile(video) ? video.provider().framePartRanges(n) : List.of();
+        if (!byFrames.isEmpty()) {
+            for (int i = 0; i < byFrames.size(); i++) plans.add(new SegmentPlan(i, n, byFrames.get(i)[0], byFrames.get(i)[1]));
+            return plans;
+        }
         for (int i = 0; i < n; i++) {
             double start = video.durationSec() * i / n;
             double end = i == n - 1 ? video.durationSec() : video.durationSec() * (i + 1) / n;
@@ -151,13 +172,26 @@ public final class Lvcot {
         }
         long t = System.nanoTime();
         // conditioned on the fixed segment prompt, never the question: the summary is cached across questions
-        SegmentInput input = video.provider().range(p.startSec(), p.endSec(), settings.segmentPrompt());
         List<Part> parts = new ArrayList<>();
-        parts.add(Part.text("Video segment " + (p.index() + 1) + " of " + p.count() + ", from "
-                + Timestamps.range(p.startSec(), p.endSec()) + "." + scenesLine(video, input, p.startSec(), p.endSec()) + "\n"));
-        parts.addAll(renderVideo(input));
-        parts.add(Part.text(notes(input) + settings.segmentPrompt()));
-        Completion c = model.complete(new Prompt(settings.systemPrompt(), parts), new Generation(settings.segmentMaxTokens(), settings.temperature()));
+        Prompt prompt;
+        if (referenceProfile(video)) {
+            // eval/cot.py: "<image>\nDescribe the video segment in detail." and nothing else
+            String text = settings.segmentPrompt();
+            String system = referenceSystem();
+            int textTokens = textTokens(system, text);
+            SegmentInput input = video.provider().range(p.startSec(), p.endSec(), settings.segmentPrompt(), textTokens);
+            parts.addAll(renderVideo(input));
+            parts.add(Part.text(text));
+            prompt = new Prompt(system, parts);
+        } else {
+            SegmentInput input = video.provider().range(p.startSec(), p.endSec(), settings.segmentPrompt());
+            parts.add(Part.text("Video segment " + (p.index() + 1) + " of " + p.count() + ", from "
+                    + Timestamps.range(p.startSec(), p.endSec()) + "." + scenesLine(video, input, p.startSec(), p.endSec()) + "\n"));
+            parts.addAll(renderVideo(input));
+            parts.add(Part.text(notes(input) + settings.segmentPrompt()));
+            prompt = new Prompt(settings.systemPrompt(), parts);
+        }
+        Completion c = model.complete(prompt, new Generation(settings.segmentMaxTokens(), settings.temperature()));
         requests.incrementAndGet();
         SegmentOutput out = new SegmentOutput(p.index(), p.startSec(), p.endSec(), c.text().strip(), c.promptTokens(), c.completionTokens());
         cache.put(key, out);
@@ -170,18 +204,35 @@ public final class Lvcot {
         // The whole-video input is the same for every question unless the provider conditions it
         // on text (TDC's Q-Former reads the question): then it is built per question.
         SegmentContextProvider provider = video.provider();
-        VideoParts shared = settings.finalPassVideo() && !provider.textConditioned()
+        boolean reference = referenceProfile(video);
+        VideoParts shared = settings.finalPassVideo() && !provider.textConditioned() && !reference
                 ? wholeVideo(video, provider.range(0, video.durationSec())) : null;
-        String think = segments.isEmpty() ? "" : "<think>" + thinkText(segments) + "</think>";
+        String think = segments.isEmpty() ? "" : "<think>" + (reference ? referenceThinkText(segments) : thinkText(segments)) + "</think>";
         List<AnswerOutput> answers = new ArrayList<>();
         for (int qi = 0; qi < questions.size(); qi++) {
             Question q = questions.get(qi);
             long t = System.nanoTime();
-            VideoParts videoParts = !settings.finalPassVideo() ? VideoParts.NONE
-                    : shared != null ? shared : wholeVideo(video, provider.range(0, video.durationSec(), q.text()));
-            List<Part> parts = new ArrayList<>(videoParts.parts());
-            parts.add(Part.text(videoParts.notes() + think + q.text() + settings.answerSuffix()));
-            Completion c = model.complete(new Prompt(settings.systemPrompt(), parts), new Generation(settings.answerMaxTokens(), settings.temperature()));
+            // what the LLM reads after the think block; the reference's Q-Former reads exactly this
+            // too (generate(prompt=instruct)), the think block and the template not included
+            String instruct = q.text() + settings.answerSuffix();
+            Prompt prompt;
+            if (reference) {
+                String system = referenceSystem();
+                List<Part> parts = new ArrayList<>();
+                if (settings.finalPassVideo()) {
+                    int textTokens = textTokens(system, think + instruct);
+                    parts.addAll(renderVideo(provider.range(0, video.durationSec(), instruct, textTokens)));
+                }
+                parts.add(Part.text(think + instruct));
+                prompt = new Prompt(system, parts);
+            } else {
+                VideoParts videoParts = !settings.finalPassVideo() ? VideoParts.NONE
+                        : shared != null ? shared : wholeVideo(video, provider.range(0, video.durationSec(), q.text()));
+                List<Part> parts = new ArrayList<>(videoParts.parts());
+                parts.add(Part.text(videoParts.notes() + think + q.text() + settings.answerSuffix()));
+                prompt = new Prompt(settings.systemPrompt(), parts);
+            }
+            Completion c = model.complete(prompt, new Generation(settings.answerMaxTokens(), settings.temperature()));
             requests.incrementAndGet();
             long ms = (System.nanoTime() - t) / 1_000_000;
             passes.add(new PassRecord("answer", qi, false, c.promptTokens(), c.completionTokens(), ms));
@@ -201,6 +252,26 @@ public final class Lvcot {
                 + scenesLine(video, whole, 0, video.durationSec()) + "\n"));
         parts.addAll(renderVideo(whole));
         return new VideoParts(List.copyOf(parts), notes(whole));
+    }
+
+    /** The reference's system turn unless one is configured. */
+    private String referenceSystem() {
+        return settings.systemPrompt() != null ? settings.systemPrompt() : LvcotSettings.REFERENCE_SYSTEM;
+    }
+
+    /**
+     * The real text length of a reference-profile pass ({@code len(input_ids)} less the image
+     * placeholder: the system turn, the template, {@code "\n" + text}), or -1 when the model
+     * cannot count (the provider then estimates).
+     */
+    private int textTokens(String system, String text) {
+        List<Part> skeleton = List.of(new Part.Embeddings(new EmbeddingBlock(0, 1, new float[0])), Part.text("\n" + text));
+        return model.textTokens(new Prompt(system, skeleton)).orElse(-1);
+    }
+
+    /** {@code eval_videomme.py}: the part outputs joined with single spaces, nothing added. */
+    static String referenceThinkText(List<SegmentOutput> segments) {
+        return segments.stream().map(SegmentOutput::summary).collect(Collectors.joining(" "));
     }
 
     /** The reference joins summaries with spaces; each carries its range ("From 0s to 300s: …"). */

@@ -14,7 +14,27 @@ import java.util.Objects;
  */
 public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentMaxTokens, int answerMaxTokens,
                             double temperature, int maxImagesPerPass, boolean finalPassVideo, String systemPrompt,
-                            String answerSuffix, int segmentParallelism) {
+                            String answerSuffix, int segmentParallelism, Profile profile) {
+    /** The system turn the reference sends with every TDC prompt ({@code conv_qwen}, {@code conv_llama3}). */
+    public static final String REFERENCE_SYSTEM = "You are a helpful assistant.";
+
+    /**
+     * How passes are worded and cut.
+     * <ul>
+     *   <li>{@link #REFERENCE}: what a TDC checkpoint was trained and evaluated with
+     *       ({@code eval/cot.py}, {@code eval/eval_videomme.py}): segment pass
+     *       {@code <video>\nDescribe the video segment in detail.}, final pass
+     *       {@code <video>\n<think>s1 s2 s3</think>question}, system "You are a helpful assistant.",
+     *       parts cut by sampled-frame count (remainder dropped), the Q-Former reading the question
+     *       text the LLM reads after the think block, the frame budget from the real token count.</li>
+     *   <li>{@link #ANNOTATED}: this project's own wording: segment and scene times in headers,
+     *       "From Xs to Ys:" before each summary, parts cut by time (a deviation, docs/TDC.md).</li>
+     *   <li>{@link #AUTO} (default): REFERENCE when the video comes as a TDC context (a
+     *       text-conditioned provider), ANNOTATED for image and text backends.</li>
+     * </ul>
+     */
+    public enum Profile { AUTO, REFERENCE, ANNOTATED }
+
     /** Bump when the prompt layout changes: old cached summaries were made from other prompts. */
     static final String LAYOUT_VERSION = "lvcot-1";
 
@@ -26,6 +46,7 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
         if (maxImagesPerPass < 0) throw new IllegalArgumentException("maxImagesPerPass < 0");
         answerSuffix = answerSuffix == null ? "" : answerSuffix;
         if (segmentParallelism < 1) throw new IllegalArgumentException("segmentParallelism must be >= 1");
+        if (profile == null) profile = Profile.AUTO;
     }
 
     public static LvcotSettings defaults() {
@@ -48,6 +69,7 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
         b.systemPrompt = systemPrompt;
         b.answerSuffix = answerSuffix;
         b.segmentParallelism = segmentParallelism;
+        b.profile = profile;
         return b;
     }
 
@@ -56,7 +78,7 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
      * a segment pass. Answer-only settings are left out so changing them keeps the cache.
      */
     public String segmentFingerprint() {
-        String s = String.join("\u0000", LAYOUT_VERSION, segmentPrompt, Integer.toString(segmentMaxTokens),
+        String s = String.join("\u0000", LAYOUT_VERSION, profile.name(), segmentPrompt, Integer.toString(segmentMaxTokens),
                 Double.toString(temperature), Integer.toString(maxImagesPerPass), Objects.toString(systemPrompt));
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
@@ -77,6 +99,7 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
         private String systemPrompt;
         private String answerSuffix = "";
         private int segmentParallelism = 1;
+        private Profile profile = Profile.AUTO;
 
         public Builder rule(SegmentRule v) { rule = v; return this; }
         public Builder segmentPrompt(String v) { segmentPrompt = v; return this; }
@@ -96,9 +119,12 @@ public record LvcotSettings(SegmentRule rule, String segmentPrompt, int segmentM
          */
         public Builder segmentParallelism(int v) { segmentParallelism = v; return this; }
 
+        /** Prompt wording and part cutting ({@link Profile}; default AUTO). */
+        public Builder profile(Profile v) { profile = v; return this; }
+
         public LvcotSettings build() {
             return new LvcotSettings(rule, segmentPrompt, segmentMaxTokens, answerMaxTokens, temperature,
-                    maxImagesPerPass, finalPassVideo, systemPrompt, answerSuffix, segmentParallelism);
+                    maxImagesPerPass, finalPassVideo, systemPrompt, answerSuffix, segmentParallelism, profile);
         }
     }
 }

@@ -24,6 +24,25 @@ public interface SegmentContextProvider {
     }
 
     /**
+     * The same, when the caller counted the LLM prompt's text tokens ({@code textTokens}, the
+     * image placeholder not included): TDC sizes its frame cap and trim from the real count, as
+     * the reference does. Providers that do not plan against a budget keep this default.
+     */
+    default SegmentInput range(double startSec, double endSec, String conditioning, int textTokens) {
+        return range(startSec, endSec, conditioning);
+    }
+
+    /**
+     * LVCoT parts cut by sampled-frame count as the reference's {@code eval/cot.py} does
+     * ({@code frames // n} each, the remainder dropped), as time ranges that hold exactly those
+     * frames under {@link #range}'s rule; empty when this provider does not know its frames
+     * (then parts are cut by time).
+     */
+    default java.util.List<double[]> framePartRanges(int n) {
+        return java.util.List.of();
+    }
+
+    /**
      * Whether {@link #range(double, double, String)} depends on its text. When it does, the
      * final pass's whole-video input is built once per question instead of once per call.
      */

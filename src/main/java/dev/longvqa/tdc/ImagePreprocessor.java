@@ -60,14 +60,43 @@ public record ImagePreprocessor(int size, float[] mean, float[] std, boolean pad
 
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
+    /** Pillow's resampling filters this project needs: its kernel and support, as in {@code Resample.c}. */
+    public enum Filter {
+        BICUBIC(2.0), LANCZOS(3.0);
+
+        final double support;
+
+        Filter(double support) {
+            this.support = support;
+        }
+
+        double at(double x) {
+            return switch (this) {
+                case BICUBIC -> bicubic(x);
+                case LANCZOS -> x > -3.0 && x < 3.0 ? sinc(x) * sinc(x / 3.0) : 0.0;
+            };
+        }
+
+        private static double sinc(double x) {
+            if (x == 0.0) return 1.0;
+            x *= Math.PI;
+            return Math.sin(x) / x;
+        }
+    }
+
     /** Pillow's {@code Image.resize(size, BICUBIC)} for RGB images. */
     static byte[] resizeBicubic(RgbImage img, int outW, int outH) {
+        return resize(img, outW, outH, Filter.BICUBIC);
+    }
+
+    /** Pillow's {@code Image.resize(size, filter)} for RGB images, bit-exact (8-bit intermediate, fixed-point kernels). */
+    public static byte[] resize(RgbImage img, int outW, int outH, Filter filter) {
         int w = img.width(), h = img.height();
         byte[] src = img.pixels();
         if (w == outW && h == outH) return src.clone();
         byte[] tmp = src;
         if (w != outW) {
-            Coeffs cx = coeffs(w, outW);
+            Coeffs cx = coeffs(w, outW, filter);
             tmp = new byte[outW * h * 3];
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < outW; x++) {
@@ -82,7 +111,7 @@ public record ImagePreprocessor(int size, float[] mean, float[] std, boolean pad
             }
         }
         if (h == outH) return tmp;
-        Coeffs cy = coeffs(h, outH);
+        Coeffs cy = coeffs(h, outH, filter);
         byte[] out = new byte[outW * outH * 3];
         for (int y = 0; y < outH; y++) {
             for (int x = 0; x < outW; x++) {
@@ -100,10 +129,10 @@ public record ImagePreprocessor(int size, float[] mean, float[] std, boolean pad
 
     private record Coeffs(int ksize, int[] min, int[] len, int[] k) {}
 
-    private static Coeffs coeffs(int inSize, int outSize) {
+    private static Coeffs coeffs(int inSize, int outSize, Filter filter) {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(1.0, scale);
-        double support = 2.0 * filterScale;
+        double support = filter.support * filterScale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
         int[] min = new int[outSize], len = new int[outSize], k = new int[outSize * ksize];
         double[] kk = new double[ksize];
@@ -113,7 +142,7 @@ public record ImagePreprocessor(int size, float[] mean, float[] std, boolean pad
             int xmin = Math.max(0, (int) (center - support + 0.5));
             int xmax = Math.min(inSize, (int) (center + support + 0.5)) - xmin;
             for (int x = 0; x < xmax; x++) {
-                kk[x] = bicubic((x + xmin - center + 0.5) * ss);
+                kk[x] = filter.at((x + xmin - center + 0.5) * ss);
                 ww += kk[x];
             }
             for (int x = 0; x < xmax; x++) {

@@ -32,6 +32,7 @@ public final class ProjectedFrameCache {
 
     private final long maxBytes;
     private final LinkedHashMap<Integer, Tokens> frames = new LinkedHashMap<>(64, 0.75f, true);
+    private final Map<Long, Float> similarities = new java.util.HashMap<>();
     private long bytes;
     private long hits;
     private long misses;
@@ -66,6 +67,20 @@ public final class ProjectedFrameCache {
             bytes -= eldest.getValue().bytes();
             it.remove();
         }
+    }
+
+    /**
+     * The reference scene split's DINOv2 cosine similarity of frames {@code a} and {@code b}
+     * ({@link ReferenceSceneSplit}), if computed before: later contexts over the same capped
+     * frames (every final pass of a video) then skip the DINOv2 tower for the split. Not bounded:
+     * a few bytes per pair, at most a few thousand pairs per video.
+     */
+    public synchronized Float similarity(int a, int b) {
+        return similarities.get(((long) a << 32) | (b & 0xffffffffL));
+    }
+
+    public synchronized void putSimilarity(int a, int b, float value) {
+        similarities.put(((long) a << 32) | (b & 0xffffffffL), value);
     }
 
     public synchronized Stats stats() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.longvqa.video.RgbImage;
@@ -80,21 +81,67 @@ public final class ProjectedFrames implements FrameTokenSource {
     private NDArray project(List<RgbImage> batch, NDManager manager) {
         NDList grids = new NDList();
         int side = towers.get(0).gridSide();
-        for (Tower t : towers) {
-            PatchTokens p = t.encoder().encode(batch).dropPrefix(t.prefixTokens());
-            int s = (int) Math.round(Math.sqrt(p.tokens()));
-            if (s * s != p.tokens()) throw new IllegalStateException(t.encoder().id() + ": " + p.tokens() + " patches are not a square grid");
-            NDArray g = p.toNDArray(manager);
-            if (s != t.gridSide()) {
-                g = TokenGrids.resizeBilinear(g.reshape(p.batch(), s, s, p.dim()), t.gridSide(), t.gridSide())
-                        .reshape(p.batch(), (long) t.gridSide() * t.gridSide(), p.dim());
-            }
-            grids.add(g);
-        }
+        for (Tower t : towers) grids.add(grid(t, batch, manager));
         NDArray mask = geometry == null ? null
                 : unpadMask(manager, side, geometry).expandDims(0).repeat(0, batch.size());
         NDArray projected = projector.forward(grids, mask);
         return projector.frameTokens(projected, settings.gridRows(), settings.gridCols(), settings.imageNewline());
+    }
+
+    /** (B, side*side, C): one tower's patch grid, prefix dropped and resized to its {@code gridSide}, as the projector gets it. */
+    private static NDArray grid(Tower t, List<RgbImage> batch, NDManager manager) {
+        PatchTokens p = t.encoder().encode(batch).dropPrefix(t.prefixTokens());
+        int s = (int) Math.round(Math.sqrt(p.tokens()));
+        if (s * s != p.tokens()) throw new IllegalStateException(t.encoder().id() + ": " + p.tokens() + " patches are not a square grid");
+        NDArray g = p.toNDArray(manager);
+        if (s != t.gridSide()) {
+            g = TokenGrids.resizeBilinear(g.reshape(p.batch(), s, s, p.dim()), t.gridSide(), t.gridSide())
+                    .reshape(p.batch(), (long) t.gridSide() * t.gridSide(), p.dim());
+        }
+        return g;
+    }
+
+    /**
+     * Cosine similarity of frames {@code frameIndices[i]} and {@code [i+1]} on the last tower's
+     * flattened grid (DINOv2 in TDC): the features of the reference's scene split
+     * ({@code adapt_segment}), computed like torch's {@code F.cosine_similarity} (eps 1e-8) in
+     * float32. Batches stream through; only the previous batch's last frame is kept.
+     */
+    public double[] consecutiveSimilarity(int[] frameIndices) {
+        Tower dino = towers.getLast();
+        double[] out = new double[Math.max(0, frameIndices.length - 1)];
+        NDArray previous = null;
+        try (NDManager scope = manager.newSubManager()) {
+            for (int from = 0; from < frameIndices.length; from += batchSize) {
+                int to = Math.min(frameIndices.length, from + batchSize);
+                List<RgbImage> batch = new ArrayList<>(to - from);
+                for (int i = from; i < to; i++) batch.add(frames.apply(frameIndices[i]));
+                try (NDManager step = scope.newSubManager()) {
+                    NDArray g = grid(dino, batch, step);
+                    NDArray flat = g.reshape(g.getShape().get(0), -1).toType(DataType.FLOAT32, false);
+                    float[] sims = cosineConsecutive(previous == null ? flat : previous.concat(flat, 0));
+                    int base = previous == null ? 0 : from - 1;
+                    for (int i = 0; i < sims.length; i++) out[base + i] = sims[i];
+                    NDArray last = flat.get(new NDIndex("-1:"));
+                    last.attach(scope);
+                    if (previous != null) previous.close();
+                    previous = last;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code F.cosine_similarity(rows[:-1], rows[1:], dim=1)} of a (N, D) float32 array, as
+     * torch computes it: {@code x·y / sqrt(max(|x|²|y|², eps²))}, eps = 1e-8.
+     */
+    public static float[] cosineConsecutive(NDArray rows) {
+        if (rows.getShape().get(0) < 2) return new float[0];
+        NDArray a = rows.get("0:-1"), b = rows.get("1:");
+        NDArray w12 = a.mul(b).sum(new int[]{1});
+        NDArray n12 = a.mul(a).sum(new int[]{1}).mul(b.mul(b).sum(new int[]{1})).maximum(1e-16f).sqrt();
+        return w12.div(n12).toFloatArray();
     }
 
     /** The reference's {@code unmask_attention_mask}: (side, side) true where the frame is not padding. */

@@ -79,7 +79,10 @@ public record TdcSettings(int budget, int generationReserve, int chunkSize, int 
      * then trimmed. Kept as is so the cap matches the reference exactly.
      */
     public int frameTokenEstimate() {
-        return (gridRows * gridCols + queryTokens * (chunkSize - 1)) / chunkSize;
+        // the square grid (144 at 12x12) even after forVideo's unpad crop: the reference's constant
+        // does not look at the video's shape, so a 16:9 video gets the same cap as a square one
+        int side = Math.max(gridRows, gridCols);
+        return (side * side + queryTokens * (chunkSize - 1)) / chunkSize;
     }
 
     /** The frame cap before the budget formula: {@link #maxFrames} or 224 per 8K of budget. */

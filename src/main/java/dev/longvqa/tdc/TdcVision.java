@@ -98,6 +98,40 @@ public final class TdcVision implements AutoCloseable {
     }
 
     /**
+     * The scenes a TDC checkpoint was trained with ({@link ReferenceSceneSplit}): the frame cap
+     * first, then the DINOv2 tower's similarities between consecutive capped frames (only the
+     * capped frames go through it, and only when there are more than {@code maxSegments + 1}).
+     * The result is {@code framesPerScene} over all {@code total} frames, for {@link #context}.
+     */
+    public List<Integer> referenceScenes(int total, int textTokens, IntFunction<RgbImage> frames,
+                                         ProjectedFrames.Geometry geometry, int maxSegments) {
+        return referenceScenes(total, textTokens, frames, geometry, maxSegments, null, null);
+    }
+
+    /** The same, keeping the similarities in {@code cache} (frame {@code i} is its frame {@code cacheKey(i)}); may be null. */
+    public List<Integer> referenceScenes(int total, int textTokens, IntFunction<RgbImage> frames,
+                                         ProjectedFrames.Geometry geometry, int maxSegments,
+                                         IntUnaryOperator cacheKey, ProjectedFrameCache cache) {
+        TdcSettings s = settingsFor(geometry);
+        int[] selected = TdcPlanner.selectFrames(total, textTokens, s);
+        double[] sims = new double[0];
+        if (ReferenceSceneSplit.needsSimilarities(selected.length, maxSegments)) {
+            sims = cache == null ? null : cachedSimilarities(selected, cacheKey, cache);
+            if (sims == null) {
+                try (NDManager call = manager.newSubManager()) {
+                    sims = new ProjectedFrames(towers, projector, s, frames, call, batchSize, geometry).consecutiveSimilarity(selected);
+                }
+                if (cache != null) {
+                    for (int i = 0; i < sims.length; i++) {
+                        cache.putSimilarity(cacheKey.applyAsInt(selected[i]), cacheKey.applyAsInt(selected[i + 1]), (float) sims[i]);
+                    }
+                }
+            }
+        }
+        return ReferenceSceneSplit.framesPerScene(total, selected, ReferenceSceneSplit.sceneStarts(selected.length, sims, maxSegments));
+    }
+
+    /**
      * The visual part of the LLM input, (plan.visualTokens(), H) float32 on this instance's device.
      * Close the result when done with it. Everything else the call made (projected frames, the
      * Q-Former's batches: hundreds of MB at real sizes) is freed before it returns.
@@ -124,6 +158,17 @@ public final class TdcVision implements AutoCloseable {
             out.attach(manager);
             return out;
         }
+    }
+
+    /** Every consecutive pair's similarity from the cache, or null if one is missing. */
+    private static double[] cachedSimilarities(int[] selected, IntUnaryOperator key, ProjectedFrameCache cache) {
+        double[] out = new double[selected.length - 1];
+        for (int i = 0; i < out.length; i++) {
+            Float v = cache.similarity(key.applyAsInt(selected[i]), key.applyAsInt(selected[i + 1]));
+            if (v == null) return null;
+            out[i] = v;
+        }
+        return out;
     }
 
     /** Hits come from the heap copy; misses go through the towers together, then join the cache. */

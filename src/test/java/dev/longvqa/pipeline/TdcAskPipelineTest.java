@@ -19,6 +19,7 @@ import dev.longvqa.runtime.llm.TinyLlama;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.tdc.TdcPlanner;
 import dev.longvqa.tdc.TdcSettings;
+import dev.longvqa.tdc.TdcVision;
 import dev.longvqa.tdc.TinyTdc;
 import dev.longvqa.video.RgbImage;
 import dev.longvqa.video.synthetic.SyntheticVideo;
@@ -61,8 +62,9 @@ class TdcAskPipelineTest {
                 .shot(SyntheticVideo.Kind.PAN, 10).shot(SyntheticVideo.Kind.ZOOM, 14).build().write(dir.resolve("v.mp4"));
         Path llm = TinyLlama.write(dir.resolve("llm24"), TinyTdc.HIDDEN, 7);
         runtime = LanguageModels.fromSpec("runtime:" + llm, BackendOptions.builder().build());
+        // the segmenter's scenes, so the expected layouts below follow from the scenes the pipeline found
         tdc = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings()).device("cpu")
-                .listener(builds::add).loadFor(runtime);
+                .sceneSplit(TdcVisualContext.SceneSplit.SEGMENTER).listener(builds::add).loadFor(runtime);
     }
 
     @AfterAll
@@ -118,6 +120,47 @@ class TdcAskPipelineTest {
     }
 
     @Test
+    void byDefaultATdcCheckpointSeesTheReferenceScenesPromptsPartsAndBudget() throws Exception {
+        List<TdcVisualContext.Built> refBuilds = Collections.synchronizedList(new ArrayList<>());
+        RecordingLanguageModel model = new RecordingLanguageModel(runtime);
+        try (TdcVisualContext ref = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings()).device("cpu")
+                     .listener(refBuilds::add).loadFor(runtime);
+             AskPipeline.Outcome o = new AskPipeline(SceneDetector.builder().build(), "test", model, SegmentCache.inMemory(), SETTINGS)
+                     .withTdc(ref).ask(video.path(), List.of(new Question("q0", "What moves?")));
+             TdcVision vision = TdcVision.load(TinyTdc.files(), TinyTdc.settings(), "cpu")) {
+            assertThat(ref.sceneSplit()).isEqualTo(TdcVisualContext.SceneSplit.REFERENCE);
+            assertThat(o.scenes().sampledFrames()).isEqualTo(36);
+            assertThat(refBuilds).hasSize(4);
+            List<SegmentOutput> segs = o.answers().segments();
+            assertThat(segs).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                // eval/cot.py: part i is sampled frames [12i, 12i+12); 12 capped frames <= 25: one scene each
+                assertThat(segs.get(i).startSec()).isEqualTo(i == 0 ? 0 : o.frames().timeOf(12 * i));
+                assertThat(refBuilds.get(i).framesPerScene()).as("part %d", i).isEqualTo(Collections.nCopies(12, 1));
+                Prompt p = model.prompts.get(i);
+                assertThat(p.system()).isEqualTo("You are a helpful assistant.");
+                assertThat(p.parts().getFirst()).isInstanceOf(Part.Embeddings.class);
+                assertThat(p.text()).isEqualTo("\nDescribe the video segment in detail.");
+            }
+            // final pass: "<image>\n<think>s1 s2 s3</think>question", the Q-Former reading the question
+            Prompt last = model.prompts.get(3);
+            String think = segs.stream().map(SegmentOutput::summary).collect(java.util.stream.Collectors.joining(" "));
+            assertThat(last.text()).isEqualTo("\n<think>" + think + "</think>What moves?");
+            assertThat(refBuilds.get(3).conditioning()).isEqualTo("What moves?");
+            // 36 frames > 25: the split of the reference's own rule over the DINOv2 tower, computed independently
+            RgbImage frame = o.frames().image(0);
+            List<Integer> expected = vision.referenceScenes(36, refBuilds.get(3).textTokens(), o.frames()::image,
+                    new dev.longvqa.tdc.ProjectedFrames.Geometry(frame.width(), frame.height(), true), 24);
+            assertThat(refBuilds.get(3).framesPerScene()).hasSize(25).isEqualTo(expected);
+            for (int i = 0; i < 4; i++) {
+                // the budget came from the real prompt: text tokens the model counted + the visual block = what it saw
+                TdcVisualContext.Built b = refBuilds.get(i);
+                assertThat(model.completions.get(i).promptTokens()).as("pass %d", i).isEqualTo(b.textTokens() + b.plan().visualTokens());
+            }
+        }
+    }
+
+    @Test
     void aSecondQuestionReusesTheSegmentsAndOnlyBuildsItsOwnFinalContext() {
         SegmentCache cache = SegmentCache.inMemory();
         RecordingLanguageModel first = new RecordingLanguageModel(runtime);
@@ -161,10 +204,11 @@ class TdcAskPipelineTest {
         assertThat(plain.prompts).hasSize(4);
         assertThat(plain.prompts.getFirst().parts()).noneMatch(p -> p instanceof Part.Embeddings);
 
-        String id = TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings(), true, TdcVisualContext.DEFAULT_PROMPT_RESERVE);
+        String id = TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings(), true, TdcVisualContext.DEFAULT_PROMPT_RESERVE, TdcVisualContext.SceneSplit.SEGMENTER);
         assertThat(tdc.cacheId()).isEqualTo(id);
-        assertThat(TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings().withBudget(16384), true, 512)).isNotEqualTo(id);
-        assertThat(TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings(), false, 512)).isNotEqualTo(id);
+        assertThat(TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings().withBudget(16384), true, 512, TdcVisualContext.SceneSplit.SEGMENTER)).isNotEqualTo(id);
+        assertThat(TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings(), false, 512, TdcVisualContext.SceneSplit.SEGMENTER)).isNotEqualTo(id);
+        assertThat(TdcVisualContext.identity(TinyTdc.files(), TinyTdc.settings(), true, 512, TdcVisualContext.SceneSplit.REFERENCE)).isNotEqualTo(id);
     }
 
     @Test
@@ -227,7 +271,9 @@ class TdcAskPipelineTest {
             int firstReads = source.reads.size();
             source.reads.clear();
             var second = ctx.range(0, 60, "Which colour is it?");
-            assertThat(firstReads).isEqualTo(28); // the cap's pick (frame 0, read up front for the geometry, among them)
+            // the cap's pick, 28 frames (frame 0, read up front for the geometry, among them), read
+            // twice: through DINOv2 for the reference scene split, then through both towers
+            assertThat(firstReads).isEqualTo(55);
             assertThat(source.reads).as("only the geometry frame").containsExactly(0);
             assertThat(ctx.frameCacheStats()).hasValueSatisfying(st -> {
                 assertThat(st.hits()).isEqualTo(28);

@@ -40,6 +40,11 @@ public class RecordingLanguageModel implements LanguageModel {
     }
 
     @Override
+    public OptionalInt textTokens(Prompt prompt) {
+        return inner.textTokens(prompt);
+    }
+
+    @Override
     public Completion complete(Prompt prompt, Generation generation) {
         Completion c = inner.complete(prompt, generation);
         prompts.add(prompt);

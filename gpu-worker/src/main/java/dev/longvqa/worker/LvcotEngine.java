@@ -199,9 +199,15 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         }
 
         @Override
-        public synchronized SegmentInput range(double startSec, double endSec, String conditioning) {
+        public SegmentInput range(double startSec, double endSec, String conditioning) {
+            return range(startSec, endSec, conditioning, -1);
+        }
+
+        /** With the prompt's real token count (the core's reference profile sends it), as the core provider plans. */
+        @Override
+        public synchronized SegmentInput range(double startSec, double endSec, String conditioning, int textTokens) {
             long t0 = System.nanoTime();
-            List<Integer> toRead = inner.framesToRead(startSec, endSec, conditioning);
+            List<Integer> toRead = inner.framesToRead(startSec, endSec, conditioning, textTokens);
             try {
                 frames.prefetch(toRead);
             } catch (InterruptedException e) {
@@ -210,7 +216,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
                 throw new LongVqaException(ErrorCode.TRANSIENT, "task abandoned while reading frames", e);
             }
             long missesBefore = inner.frameCacheStats().map(ProjectedFrameCache.Stats::misses).orElse(0L);
-            SegmentInput in = inner.range(startSec, endSec, conditioning);
+            SegmentInput in = inner.range(startSec, endSec, conditioning, textTokens);
             millis += (System.nanoTime() - t0) / 1_000_000;
             encoded += inner.frameCacheStats().map(st -> st.misses() - missesBefore).orElse((long) toRead.size());
             if (in.embeddings() != null) visualTokens += in.embeddings().tokens();
@@ -220,6 +226,11 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         @Override
         public boolean textConditioned() {
             return inner.textConditioned();
+        }
+
+        @Override
+        public List<double[]> framePartRanges(int n) {
+            return inner.framePartRanges(n);
         }
 
         synchronized TdcCost cost() {

@@ -107,8 +107,9 @@ class TdcWorkerTest {
         String body = segmentBody(job, token, 0, 2, 0.0, 45.0);
         send(q.url(), body);
         JsonNode out = success(token);
-        int segmentText = textTokens(TdcVisualContext.SEGMENT_CONDITIONING);
-        int planned = TdcPlanner.plan(List.of(30, 15), segmentText, forVideo).visualTokens();
+        // the reference profile: the prompt's real token count, adapt_segment's scenes over the capped frames
+        int segmentText = referenceText(model.get().inner, TdcVisualContext.SEGMENT_CONDITIONING);
+        int planned = referencePlanned(0, 45, segmentText, forVideo);
         int[] selected = TdcPlanner.selectFrames(45, segmentText, forVideo);
         assertThat(selected).as("the cap picks 28 of the segment's 45 frames").hasSize(28);
 
@@ -154,9 +155,10 @@ class TdcWorkerTest {
         assertThat(answers.path("answers")).hasSize(2);
         assertThat(model.get().prompts).hasSize(3);
         long visual = 0;
+        String think = "<think>" + segment.path("summary").asText() + " The cat leaves.</think>";
         for (int i = 0; i < 2; i++) {
-            int text = textTokens(questions.get(i));
-            int whole = TdcPlanner.plan(List.of(30, 30, 30), text, forVideo).visualTokens();
+            int text = referenceText(model.get().inner, think + questions.get(i));
+            int whole = referencePlanned(0, FRAMES, text, forVideo);
             assertCarriesExactly(model.get(), 1 + i, whole);
             visual += whole;
             JsonNode stored = JSON.readTree(root.resolve(BUCKET).resolve(answers.path("answers").get(i).path("answerKey").asText()).toFile());
@@ -166,7 +168,7 @@ class TdcWorkerTest {
             assertThat(stored.path("framesEncoded").asLong()).as("question %d", i).isEqualTo(i == 0 ? 28 : 0);
         }
         assertThat(answers.path("visualTokens").asLong()).isEqualTo(visual);
-        int[] wholePick = TdcPlanner.selectFrames(FRAMES, textTokens(questions.getFirst()), forVideo);
+        int[] wholePick = TdcPlanner.selectFrames(FRAMES, referenceText(model.get().inner, think + questions.getFirst()), forVideo);
         assertThat(wholePick).hasSize(28);
         // 28 of 90 frames read, once for both questions
         assertThat(jpegReads(reads)).containsExactlyInAnyOrderElementsOf(keys(job, wholePick));
@@ -203,7 +205,7 @@ class TdcWorkerTest {
 
             TdcSettings forVideo = TinyTdcParts.settings(BUDGET).forVideo(16, 16, true);
             // the last segment, 45 s to 90 s: 15 + 30 frames of scenes 1 and 2
-            int planned = TdcPlanner.plan(List.of(15, 30), textTokens(TdcVisualContext.SEGMENT_CONDITIONING), forVideo).visualTokens();
+            int planned = referencePlanned(45, 90, referenceText(model.get().inner, TdcVisualContext.SEGMENT_CONDITIONING), forVideo);
             assertThat(out.path("visualTokens").asLong()).isEqualTo(planned);
             JsonNode request = server.requests().getLast();
             assertThat(request.path("model").asText()).isEqualTo("tdc-qwen2");
@@ -300,9 +302,32 @@ class TdcWorkerTest {
                 .sqsEndpoint(emu.sqsEndpoint).sfnEndpoint(sfn.endpoint()).dynamoEndpoint(emu.dynamoEndpoint).blobRoot(root);
     }
 
-    /** The planner's text estimate for a conditioning text (TdcVisualContext#textTokens at the default reserve). */
-    private static int textTokens(String conditioning) {
-        return TdcVisualContext.DEFAULT_PROMPT_RESERVE + (conditioning.length() + 2) / 3;
+    /** The text tokens the reference profile plans with: the model's count of "<video>\n" + text under the reference system turn. */
+    private static int referenceText(dev.longvqa.reason.LanguageModel model, String afterVideo) {
+        return model.textTokens(new Prompt(dev.longvqa.reason.LvcotSettings.REFERENCE_SYSTEM, List.of(
+                new Part.Embeddings(new dev.longvqa.reason.EmbeddingBlock(0, 1, new float[0])), Part.text("\n" + afterVideo)))).orElseThrow();
+    }
+
+    /**
+     * The visual tokens of a reference-profile context over seeded frames [from, to): the
+     * reference scene split computed independently on the tiny TDC towers, then the plan.
+     */
+    private static int referencePlanned(int from, int to, int textTokens, TdcSettings forVideo) throws Exception {
+        var files = dev.longvqa.pipeline.TdcModelFiles.inDirectory(tdcDir, null, null, null, null).requireExisting();
+        try (var vision = dev.longvqa.tdc.TdcVision.load(files.visionFiles(), files.settings(TinyTdcParts.settings(BUDGET)), "cpu")) {
+            List<Integer> scenes = vision.referenceScenes(to - from, textTokens, i -> decode(from + i),
+                    new dev.longvqa.tdc.ProjectedFrames.Geometry(16, 16, true), dev.longvqa.tdc.ReferenceSceneSplit.MAX_SEGMENTS);
+            return TdcPlanner.plan(scenes, textTokens, forVideo).visualTokens();
+        }
+    }
+
+    private static dev.longvqa.video.RgbImage decode(int t) {
+        try {
+            var img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(WorkerIntegrationTest.jpeg(t)));
+            return dev.longvqa.video.Images.fromBufferedImage(img);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     /**

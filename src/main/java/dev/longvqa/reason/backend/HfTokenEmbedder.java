@@ -29,6 +29,7 @@ public final class HfTokenEmbedder implements TokenEmbedder, AutoCloseable {
     private final int vocab;
     private final int hidden;
     private final String id;
+    private final java.util.Optional<dev.longvqa.runtime.llm.ChatFormat> chatFormat;
 
     public HfTokenEmbedder(Path tokenizerJson, Path shard, String tensorName) {
         try {
@@ -47,6 +48,14 @@ public final class HfTokenEmbedder implements TokenEmbedder, AutoCloseable {
         this.dtype = info.dtype();
         this.table = weights.bytes(tensorName);
         this.id = "hf:" + shard.getFileName() + ":" + tensorName + ":" + vocab + "x" + hidden;
+        // the template beside the tokenizer (the checkpoint's tokenizer_config.json); the server stops generation itself
+        Path dir = tokenizerJson.toAbsolutePath().getParent();
+        this.chatFormat = dev.longvqa.runtime.llm.JinjaChatTemplate.fromCheckpoint(dir, "<|im_end|>").map(t -> t);
+    }
+
+    @Override
+    public java.util.Optional<dev.longvqa.runtime.llm.ChatFormat> chatFormat() {
+        return chatFormat;
     }
 
     @Override
@@ -62,6 +71,11 @@ public final class HfTokenEmbedder implements TokenEmbedder, AutoCloseable {
     /** Token ids as the tokenizer produces them (tests and diagnostics). */
     public long[] ids(String text) {
         return tokenizer.encode(text, false, false).getIds();
+    }
+
+    @Override
+    public int count(String text) {
+        return ids(text).length;
     }
 
     @Override

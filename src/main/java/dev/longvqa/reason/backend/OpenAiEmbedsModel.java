@@ -7,6 +7,8 @@ import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.EmbeddingBlock;
+import dev.longvqa.runtime.llm.ChatMessage;
+import dev.longvqa.runtime.llm.PromptPart;
 import dev.longvqa.reason.Generation;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
@@ -51,7 +53,8 @@ public final class OpenAiEmbedsModel implements LanguageModel {
 
     @Override
     public String cacheId() {
-        return "openai-embeds:" + modelName() + ":" + embedder.id() + ":" + template.id() + ":" + options.embedsDtype();
+        String format = embedder.chatFormat().map(dev.longvqa.runtime.llm.ChatFormat::id).orElse(template.id());
+        return "openai-embeds:" + modelName() + ":" + embedder.id() + ":" + format + ":" + options.embedsDtype();
     }
 
     @Override
@@ -64,34 +67,77 @@ public final class OpenAiEmbedsModel implements LanguageModel {
         return java.util.OptionalInt.of(embedder.hidden());
     }
 
+    @Override
+    public java.util.OptionalInt textTokens(Prompt prompt) {
+        int n = 0;
+        for (Object piece : templated(prompt)) {
+            if (piece instanceof String s) n += embedder.count(s);
+        }
+        return java.util.OptionalInt.of(n);
+    }
+
     /** The full templated prompt as one (seq_len × hidden) block. */
     public EmbeddingBlock embedPrompt(Prompt prompt) {
         List<EmbeddingBlock> blocks = new ArrayList<>();
+        for (Object piece : templated(prompt)) {
+            if (piece instanceof EmbeddingBlock b) {
+                if (b.hidden() != embedder.hidden()) {
+                    throw new IllegalArgumentException("video embeddings have hidden size " + b.hidden() + ", the model " + embedder.hidden());
+                }
+                blocks.add(b);
+            } else {
+                blocks.add(embedder.embed((String) piece));
+            }
+        }
+        return EmbeddingBlock.concat(blocks);
+    }
+
+    /**
+     * The prompt templated: texts (each tokenised on its own) and embedding blocks in order. The
+     * checkpoint's own chat template when the tokenizer's directory has one, else
+     * {@link BackendOptions#chatTemplate()}.
+     */
+    private List<Object> templated(Prompt prompt) {
+        List<Object> out = new ArrayList<>();
+        var format = embedder.chatFormat();
+        if (format.isPresent()) {
+            List<PromptPart> content = new ArrayList<>();
+            for (Part part : prompt.parts()) {
+                switch (part) {
+                    case Part.Text t -> content.add(PromptPart.text(t.text()));
+                    case Part.Embeddings e -> content.add(new PromptPart.Embeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
+                    case Part.Image i -> throw new IllegalArgumentException("prompt_embeds takes no images; give the segment a TDC embedding block");
+                }
+            }
+            List<ChatMessage> messages = new ArrayList<>();
+            if (prompt.system() != null) messages.add(ChatMessage.system(prompt.system()));
+            messages.add(ChatMessage.user(content.toArray(PromptPart[]::new)));
+            for (PromptPart p : format.get().apply(messages, true)) {
+                switch (p) {
+                    case PromptPart.Text t -> out.add(t.text());
+                    case PromptPart.Embeddings e -> out.add(new EmbeddingBlock(e.rows(), e.dim(), e.data()));
+                    case PromptPart.Tokens t -> throw new IllegalStateException("a chat template gave token ids");
+                }
+            }
+            return out;
+        }
         StringBuilder text = new StringBuilder(template.before(prompt.system()));
         for (Part part : prompt.parts()) {
             switch (part) {
                 case Part.Text t -> text.append(t.text());
                 case Part.Embeddings e -> {
-                    if (e.block().hidden() != embedder.hidden()) {
-                        throw new IllegalArgumentException("video embeddings have hidden size " + e.block().hidden() + ", the model " + embedder.hidden());
-                    }
-                    flush(blocks, text);
-                    blocks.add(e.block());
+                    if (!text.isEmpty()) out.add(text.toString());
+                    text.setLength(0);
+                    out.add(e.block());
                 }
                 case Part.Image i -> throw new IllegalArgumentException("prompt_embeds takes no images; give the segment a TDC embedding block");
             }
         }
         text.append(template.suffix());
-        flush(blocks, text);
-        return EmbeddingBlock.concat(blocks);
+        out.add(text.toString());
+        return out;
     }
 
-    private void flush(List<EmbeddingBlock> blocks, StringBuilder text) {
-        if (!text.isEmpty()) {
-            blocks.add(embedder.embed(text.toString()));
-            text.setLength(0);
-        }
-    }
 
     @Override
     public Completion complete(Prompt prompt, Generation generation) {

@@ -92,14 +92,34 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
         }
 
         @Override
+        public java.util.OptionalInt textTokens(Prompt prompt) {
+            int n = 0;
+            for (PromptPart p : lm.chatTemplate().apply(messages(prompt), true)) {
+                if (p instanceof PromptPart.Text t) n += lm.encode(t.text()).length;
+                else if (p instanceof PromptPart.Tokens t) n += t.ids().length;
+            }
+            return java.util.OptionalInt.of(n);
+        }
+
+        @Override
         public synchronized Completion complete(Prompt prompt, Generation generation) {
+            List<ChatMessage> messages = messages(prompt);
+            GenerationConfig config = generation.temperature() == 0
+                    ? GenerationConfig.greedy(generation.maxTokens())
+                    : GenerationConfig.builder().maxNewTokens(generation.maxTokens()).temperature(generation.temperature()).build();
+            dev.longvqa.runtime.llm.Generation g = lm.chat(messages, config);
+            return new Completion(g.text(), name, g.promptTokens(), g.completionTokens(), g.finishReason().name().toLowerCase(java.util.Locale.ROOT));
+        }
+
+        /** The prompt as the runtime's chat messages: an optional system turn and one user turn. */
+        private List<ChatMessage> messages(Prompt prompt) {
             List<PromptPart> parts = new ArrayList<>();
             for (Part p : prompt.parts()) {
                 switch (p) {
                     case Part.Text t -> parts.add(PromptPart.text(t.text()));
                     case Part.Image i -> {
                         if (vision == null) continue; // a text-only checkpoint: the prompt's times and scenes remain
-                        parts.addAll(SmolVlm.imagePrompt(vision.imageTokens(i.image())));
+                        parts.addAll(vision.imagePrompt(i.image()));
                     }
                     case Part.Embeddings e -> parts.add(new PromptPart.Embeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
                 }
@@ -107,11 +127,7 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
             List<ChatMessage> messages = new ArrayList<>();
             if (prompt.system() != null && !prompt.system().isBlank()) messages.add(ChatMessage.system(prompt.system()));
             messages.add(ChatMessage.user(parts.toArray(PromptPart[]::new)));
-            GenerationConfig config = generation.temperature() == 0
-                    ? GenerationConfig.greedy(generation.maxTokens())
-                    : GenerationConfig.builder().maxNewTokens(generation.maxTokens()).temperature(generation.temperature()).build();
-            dev.longvqa.runtime.llm.Generation g = lm.chat(messages, config);
-            return new Completion(g.text(), name, g.promptTokens(), g.completionTokens(), g.finishReason().name().toLowerCase(java.util.Locale.ROOT));
+            return messages;
         }
 
         @Override

@@ -15,4 +15,18 @@ public interface TokenEmbedder {
     int hidden();
 
     EmbeddingBlock embed(String text);
+
+    /**
+     * The chat template of the checkpoint this embedder's tokenizer belongs to, when it has one
+     * ({@link dev.longvqa.runtime.llm.JinjaChatTemplate}): {@code openai-embeds:} then frames
+     * prompts with it instead of {@link BackendOptions#chatTemplate()}.
+     */
+    default java.util.Optional<dev.longvqa.runtime.llm.ChatFormat> chatFormat() {
+        return java.util.Optional.empty();
+    }
+
+    /** Tokens {@code text} becomes (what {@link #embed} would return rows for). */
+    default int count(String text) {
+        return embed(text).tokens();
+    }
 }

@@ -78,6 +78,15 @@ public final class HubClient {
         return files;
     }
 
+    /** The commit a revision (branch, tag) points at, when the hub says ({@code sha} of the revision API). */
+    public java.util.Optional<String> commit(ModelRef ref) {
+        URI uri = hub("/api/models/" + ref.repo() + "/revision/" + encode(ref.revision()));
+        HttpResponse<String> r = send(get(uri), HttpResponse.BodyHandlers.ofString(), ref);
+        String sha = readJson(r.body(), ref).path("sha").asText("");
+        // (a mirror without the revision API fails in send like any other unreachable hub)
+        return sha.matches("[0-9a-f]{40}") ? java.util.Optional.of(sha) : java.util.Optional.empty();
+    }
+
     private List<RemoteFile> listSiblings(ModelRef ref) {
         URI uri = hub("/api/models/" + ref.repo() + "/revision/" + encode(ref.revision()));
         HttpResponse<String> r = send(get(uri), HttpResponse.BodyHandlers.ofString(), ref);

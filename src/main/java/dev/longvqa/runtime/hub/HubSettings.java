@@ -9,7 +9,9 @@ import java.util.Map;
  *
  * @param endpoint the Hugging Face hub ({@code HF_ENDPOINT}, default https://huggingface.co)
  * @param token    bearer token for gated/private repos ({@code HF_TOKEN}), or null
- * @param cacheDir the model cache ({@code LONGVQA_MODELS}, default ~/.cache/longvqa/models)
+ * @param cacheDir the model cache, in the Hugging Face hub cache layout: {@code LONGVQA_MODELS}, else
+ *                 {@code HF_HUB_CACHE}, else {@code HF_HOME/hub}, else ~/.cache/huggingface/hub, so
+ *                 checkpoints other tools fetched are found and ours are theirs
  * @param offline  never touch the network ({@code HF_HUB_OFFLINE=1} or {@code LONGVQA_OFFLINE=1})
  */
 public record HubSettings(URI endpoint, String token, Path cacheDir, boolean offline) {
@@ -28,11 +30,22 @@ public record HubSettings(URI endpoint, String token, Path cacheDir, boolean off
 
     static HubSettings fromEnvironment(Map<String, String> env, Path home) {
         String endpoint = env.getOrDefault("HF_ENDPOINT", "");
-        String cache = env.getOrDefault("LONGVQA_MODELS", "");
         return new HubSettings(endpoint.isBlank() ? DEFAULT_ENDPOINT : URI.create(endpoint),
                 env.get("HF_TOKEN"),
-                cache.isBlank() ? home.resolve(".cache/longvqa/models") : Path.of(cache),
+                hubCache(env, home),
                 truthy(env.get("HF_HUB_OFFLINE")) || truthy(env.get("LONGVQA_OFFLINE")));
+    }
+
+    /** huggingface_hub's own rule: HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub ($XDG_CACHE_HOME honoured). */
+    static Path hubCache(Map<String, String> env, Path home) {
+        String own = env.getOrDefault("LONGVQA_MODELS", "");
+        if (!own.isBlank()) return Path.of(own);
+        String hubCache = env.getOrDefault("HF_HUB_CACHE", "");
+        if (!hubCache.isBlank()) return Path.of(hubCache);
+        String hfHome = env.getOrDefault("HF_HOME", "");
+        if (!hfHome.isBlank()) return Path.of(hfHome, "hub");
+        String xdg = env.getOrDefault("XDG_CACHE_HOME", "");
+        return (xdg.isBlank() ? home.resolve(".cache") : Path.of(xdg)).resolve("huggingface").resolve("hub");
     }
 
     private static boolean truthy(String v) {

@@ -30,9 +30,14 @@ public record ModelRef(String repo, String revision) {
         return new ModelRef(s, rev);
     }
 
-    /** The cache sub-directory: {@code owner--name/revision} (no nested owner folders to clean up). */
-    public String cachePath() {
-        return repo.replace("/", "--") + "/" + revision.replace('/', '_');
+    /** The repository's folder in the Hugging Face hub cache: {@code models--owner--name}. */
+    public String cacheFolder() {
+        return "models--" + repo.replace("/", "--");
+    }
+
+    /** Whether the revision is a full commit hash (a snapshot folder's own name). */
+    public boolean isCommit() {
+        return revision.matches("[0-9a-f]{40}");
     }
 
     @Override

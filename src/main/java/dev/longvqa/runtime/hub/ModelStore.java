@@ -22,10 +22,15 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * The local model cache: {@code <cacheDir>/<owner>--<name>/<revision>/} holds a checkpoint's files
- * exactly as the hub names them, so the directory can be handed to anything that reads Hugging
- * Face checkpoints. A pull writes {@value #MANIFEST} last; a directory without it is incomplete,
- * unless its files were placed by hand (config.json, tokenizer.json and safetensors present).
+ * The local model cache, in the Hugging Face hub cache layout ({@link HubSettings#cacheDir}, by
+ * default the one huggingface_hub uses): {@code models--owner--name/refs/<revision>} holds the
+ * commit a branch or tag points at, {@code models--owner--name/snapshots/<commit>/} the files as
+ * the hub names them. A checkpoint another tool (transformers, vLLM, huggingface-cli) fetched is
+ * found there before any download, and what {@code models pull} writes is found by them: it
+ * writes the files into the snapshot (plain files; huggingface_hub's own downloads are links into
+ * {@code blobs/}, which read the same) and {@code refs/<revision>} last. A snapshot counts as
+ * complete with {@value #MANIFEST} (our pull finished) or with config.json, tokenizer.json and
+ * safetensors present.
  */
 public final class ModelStore {
     public static final String MANIFEST = ".longvqa-manifest.json";
@@ -54,8 +59,26 @@ public final class ModelStore {
         return settings;
     }
 
+    /**
+     * The snapshot of {@code ref}: the commit {@code refs/<revision>} names, the revision itself when
+     * it is a commit, else (never fetched) a folder named after the revision, where a pull that
+     * cannot learn the commit writes.
+     */
     public Path directory(ModelRef ref) {
-        return settings.cacheDir().resolve(ref.cachePath());
+        Path repo = settings.cacheDir().resolve(ref.cacheFolder());
+        String snapshot = ref.isCommit() ? ref.revision() : readRef(repo, ref.revision()).orElse(ref.revision().replace('/', '_'));
+        return repo.resolve("snapshots").resolve(snapshot);
+    }
+
+    private static java.util.Optional<String> readRef(Path repo, String revision) {
+        Path f = repo.resolve("refs").resolve(revision);
+        try {
+            if (!Files.isRegularFile(f)) return java.util.Optional.empty();
+            String sha = Files.readString(f).strip();
+            return sha.isEmpty() || sha.contains("/") || sha.contains("..") ? java.util.Optional.empty() : java.util.Optional.of(sha);
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**
@@ -93,14 +116,22 @@ public final class ModelStore {
      * start together on a cold cache wait for the first download instead of racing on the parts.
      */
     public Path pull(ModelRef ref, Predicate<String> include, DownloadListener listener) {
-        Path dir = directory(ref);
+        // pin the snapshot to the commit the revision points at now, when the hub says which
+        String commit = ref.isCommit() ? ref.revision() : client.commit(ref).orElse(null);
+        Path repo = settings.cacheDir().resolve(ref.cacheFolder());
+        Path dir = commit != null ? repo.resolve("snapshots").resolve(commit) : directory(ref);
         ReentrantLock local = LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
         local.lock();
         try {
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(dir.resolve(".longvqa.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                return pullLocked(ref, dir, include, listener);
+                Path done = pullLocked(ref, dir, include, listener);
+                if (commit != null && !ref.isCommit()) {
+                    Files.createDirectories(repo.resolve("refs"));
+                    Files.writeString(repo.resolve("refs").resolve(ref.revision()), commit);
+                }
+                return done;
             }
         } catch (IOException e) {
             throw new LongVqaException(ErrorCode.TRANSIENT, "cannot lock the model cache at " + dir + ": " + e.getMessage(), e);
@@ -167,10 +198,18 @@ public final class ModelStore {
         try (Stream<Path> repos = Files.list(root)) {
             for (Path repoDir : repos.sorted().toList()) {
                 String name = repoDir.getFileName().toString();
-                if (!name.contains("--") || !Files.isDirectory(repoDir)) continue;
-                try (Stream<Path> revs = Files.list(repoDir)) {
+                if (!name.startsWith("models--") || !Files.isDirectory(repoDir.resolve("snapshots"))) continue;
+                String repo = name.substring("models--".length()).replaceFirst("--", "/");
+                Map<String, String> names = refNames(repoDir);
+                try (Stream<Path> revs = Files.list(repoDir.resolve("snapshots"))) {
                     for (Path rev : revs.filter(Files::isDirectory).sorted().toList()) {
-                        ModelRef ref = new ModelRef(name.replaceFirst("--", "/"), rev.getFileName().toString());
+                        String snapshot = rev.getFileName().toString();
+                        ModelRef ref;
+                        try {
+                            ref = new ModelRef(repo, names.getOrDefault(snapshot, snapshot));
+                        } catch (IllegalArgumentException e) {
+                            continue; // not a repository id we can name (e.g. a dataset-style folder)
+                        }
                         out.add(new CachedModel(ref, rev, size(rev), isComplete(rev)));
                     }
                 }
@@ -179,6 +218,19 @@ public final class ModelStore {
             throw new UncheckedIOException(e);
         }
         out.sort(Comparator.comparing(c -> c.ref().toString()));
+        return out;
+    }
+
+    /** commit -> revision name, from {@code refs/} (e.g. main). */
+    private static Map<String, String> refNames(Path repoDir) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        Path refs = repoDir.resolve("refs");
+        if (!Files.isDirectory(refs)) return out;
+        try (Stream<Path> s = Files.walk(refs)) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                out.putIfAbsent(Files.readString(f).strip(), refs.relativize(f).toString());
+            }
+        }
         return out;
     }
 

@@ -40,11 +40,11 @@ public final class CausalLm implements AutoCloseable {
     private final DecoderBlock block;
     private final LlmConfig config;
     private final HuggingFaceTokenizer tokenizer;
-    private final ChatTemplate template;
+    private final ChatFormat template;
     private final Set<Long> stopIds;
     private final WeightSource weights;
 
-    private CausalLm(Model model, DecoderBlock block, HuggingFaceTokenizer tokenizer, ChatTemplate template,
+    private CausalLm(Model model, DecoderBlock block, HuggingFaceTokenizer tokenizer, ChatFormat template,
                      Set<Long> stopIds, WeightSource weights) {
         this.model = model;
         this.block = block;
@@ -83,7 +83,7 @@ public final class CausalLm implements AutoCloseable {
             checkpoint = HfCheckpoint.open(dir);
             DataType type = dtype != null ? dtype : defaultType(device, configJson);
             tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false"));
-            ChatTemplate template = ChatTemplate.detect(dir, config);
+            ChatFormat template = ChatTemplate.forCheckpoint(dir, config);
             Set<Long> stop = new LinkedHashSet<>();
             config.eosTokenIds().forEach(i -> stop.add((long) i));
             stop.addAll(generationConfigEos(dir));
@@ -109,7 +109,7 @@ public final class CausalLm implements AutoCloseable {
      * and embeddings can be used as prompt parts.
      */
     public static CausalLm create(LlmConfig config, WeightNames names, WeightSource weights,
-                                  HuggingFaceTokenizer tokenizer, ChatTemplate template, Set<Long> stopIds,
+                                  HuggingFaceTokenizer tokenizer, ChatFormat template, Set<Long> stopIds,
                                   Device device, DataType dtype) {
         Model model = Model.newInstance("decoder", device, "PyTorch");
         try {
@@ -149,7 +149,7 @@ public final class CausalLm implements AutoCloseable {
         return config;
     }
 
-    public ChatTemplate chatTemplate() {
+    public ChatFormat chatTemplate() {
         return template;
     }
 

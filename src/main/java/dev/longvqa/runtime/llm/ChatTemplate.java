@@ -14,7 +14,7 @@ import java.util.List;
  * checkpoint's Jinja template: there are three, they are short, and content here is not only
  * text (embedding blocks sit inside user turns), which a string template cannot carry.
  */
-public enum ChatTemplate {
+public enum ChatTemplate implements ChatFormat {
     /** Qwen2 ChatML: {@code <|im_start|>role\ncontent<|im_end|>\n}, default system prompt. */
     CHATML("<|im_end|>") {
         @Override
@@ -66,13 +66,20 @@ public enum ChatTemplate {
     }
 
     /** The token that ends an assistant turn: generation stops on it. */
+    @Override
     public String endOfTurn() {
         return endOfTurn;
+    }
+
+    @Override
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 
     abstract void render(List<ChatMessage> messages, boolean generationPrompt, List<PromptPart> out);
 
     /** The prompt for {@code messages}, ending with the assistant's header when {@code generationPrompt}. */
+    @Override
     public List<PromptPart> apply(List<ChatMessage> messages, boolean generationPrompt) {
         List<PromptPart> out = new ArrayList<>();
         render(messages, generationPrompt, out);
@@ -104,6 +111,16 @@ public enum ChatTemplate {
         int last = out.size() - 1;
         if (last >= 0 && out.get(last) instanceof PromptPart.Text t) out.set(last, PromptPart.text(t.text().stripTrailing()));
         return out;
+    }
+
+    /**
+     * How a checkpoint frames prompts: its own Jinja template where it has one that takes string
+     * content ({@link JinjaChatTemplate}), else the hand-written format of its family.
+     */
+    public static ChatFormat forCheckpoint(Path dir, LlmConfig config) {
+        ChatTemplate family = detect(dir, config);
+        if (family == IDEFICS3) return family;
+        return JinjaChatTemplate.fromCheckpoint(dir, family.endOfTurn()).<ChatFormat>map(t -> t).orElse(family);
     }
 
     /**

@@ -24,20 +24,24 @@ import java.util.List;
  * {@link #imageTokens} turns one frame into an embedding block; {@link #imagePrompt} wraps it in
  * the image delimiters the model was trained with, ready to splice into a chat turn.
  *
- * <p>Images go in as one {@code image_size} square (SmolVLM's video mode: no tiling into
- * sub-images).
+ * <p>Images go in as the checkpoint's {@code preprocessor_config.json} says
+ * ({@link Idefics3Preprocessor}): SmolVLM's default splits an image into {@code image_size} tiles
+ * after resizing its longest edge (Lanczos, as Pillow) and adds the whole image as a global tile;
+ * without a config, one {@code image_size} square.
  */
 public final class SmolVlm implements AutoCloseable {
     private final CausalLm language;
     private final Model model;
     private final SiglipVisionBlock vision;
     private final HfCheckpoint weights;
+    private final Idefics3Preprocessor preprocessor;
 
-    private SmolVlm(CausalLm language, Model model, SiglipVisionBlock vision, HfCheckpoint weights) {
+    private SmolVlm(CausalLm language, Model model, SiglipVisionBlock vision, HfCheckpoint weights, Idefics3Preprocessor preprocessor) {
         this.language = language;
         this.model = model;
         this.vision = vision;
         this.weights = weights;
+        this.preprocessor = preprocessor;
     }
 
     public static SmolVlm load(Path dir, Device device) {
@@ -51,7 +55,11 @@ public final class SmolVlm implements AutoCloseable {
             SiglipVisionBlock block = new SiglipVisionBlock(vc, language.config().hiddenSize());
             block.load(ckpt, model.getNDManager(), language.dataType());
             model.setBlock(block);
-            return new SmolVlm(language, model, block, ckpt);
+            Idefics3Preprocessor pre = Idefics3Preprocessor.fromCheckpoint(dir, vc.imageSize());
+            if (pre.tileEdge() != vc.imageSize()) {
+                throw new IOException("preprocessor_config.json's max_image_size " + pre.tileEdge() + " is not the vision tower's image_size " + vc.imageSize());
+            }
+            return new SmolVlm(language, model, block, ckpt, pre);
         } catch (IOException | RuntimeException e) {
             language.close();
             if (model != null) model.close();
@@ -88,10 +96,20 @@ public final class SmolVlm implements AutoCloseable {
         return imageTokens(normalise(frame, vision.config().imageSize()));
     }
 
-    /** {@code <fake_token_around_image><global-img>} image tokens {@code <fake_token_around_image>}. */
-    public static List<PromptPart> imagePrompt(PromptPart.Embeddings tokens) {
-        return List.of(PromptPart.text("<fake_token_around_image><global-img>"), tokens, PromptPart.text("<fake_token_around_image>"));
+    /** How this checkpoint's processor prepares images ({@code preprocessor_config.json}). */
+    public Idefics3Preprocessor preprocessor() {
+        return preprocessor;
     }
+
+    /**
+     * One image as the checkpoint's processor gives it to the model: tiles (with
+     * {@code do_image_splitting}) and the global image, each through the vision tower, laid out
+     * with their row/column and global markers ({@link Idefics3Preprocessor#prompt}).
+     */
+    public List<PromptPart> imagePrompt(RgbImage frame) {
+        return Idefics3Preprocessor.prompt(preprocessor.process(frame), this::imageTokens);
+    }
+
 
     /**
      * Bilinear resize to {@code size}², rescale to [0, 1], normalise with mean = std = 0.5 (the

@@ -36,7 +36,7 @@ class OpenAiEmbedsModelTest {
      * Stands in for the LLM's tokenizer + embedding table: one row per character
      * (code point, position-free), so a test can read the text back out of a tensor.
      */
-    static final class CharEmbedder implements TokenEmbedder {
+    static class CharEmbedder implements TokenEmbedder {
         @Override
         public String id() {
             return "chars-v1";
@@ -134,6 +134,38 @@ class OpenAiEmbedsModelTest {
         assertThat(r.answers().getFirst().answer()).isEqualTo("B");
         assertThat(r.promptTokens()).isEqualTo(500);
 
+    }
+
+    @Test
+    void aCheckpointWithItsOwnChatTemplateFramesThePromptWithIt() throws Exception {
+        // a Llama-3.2-layout checkpoint: its template gives the system block and date line ChatML never would
+        JsonNode golden;
+        try (var in = getClass().getResourceAsStream("/golden/chat/chat_templates.json")) {
+            golden = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        JsonNode llama = golden.path("templates").path("llama32");
+        var format = new dev.longvqa.runtime.llm.JinjaChatTemplate(llama.path("template").asText(), "<|begin_of_text|>", "<|eot_id|>", "<|eot_id|>");
+        TokenEmbedder withTemplate = new CharEmbedder() {
+            @Override
+            public java.util.Optional<dev.longvqa.runtime.llm.ChatFormat> chatFormat() {
+                return java.util.Optional.of(format);
+            }
+        };
+        server = new FakeLlmServer(r -> Reply.ok(FakeLlmServer.completion("ok", 1, 1)));
+        var model = new OpenAiEmbedsModel(server.base(), BackendOptions.builder().model("m").tokenEmbedder(withTemplate)
+                .embedsDtype(TorchSave.DType.FLOAT32).build());
+        var prompt = new dev.longvqa.reason.Prompt("You are a helpful assistant.", List.of(new dev.longvqa.reason.Part.Embeddings(videoBlock(0, 100)),
+                dev.longvqa.reason.Part.text("\nDescribe the video segment in detail.")));
+        model.complete(prompt, dev.longvqa.reason.Generation.greedy(8));
+        String sent = decode(tensorOf(server.requests().getFirst().json()));
+        String expected = golden.path("cases").get(5).path("expected").asText()
+                .replace("<<DATE:%d %b %Y>>", dev.longvqa.runtime.llm.JinjaChatTemplate.strftimeNow("%d %b %Y"))
+                .replace("<image>", "<V:2:0>");
+        assertThat(golden.path("cases").get(5).path("template").asText() + golden.path("cases").get(5).path("case").asText()).isEqualTo("llama32segment");
+        assertThat(sent).isEqualTo(expected);
+        // the count TDC plans with: every text row sent
+        assertThat(model.textTokens(prompt)).hasValue(sent.length() - "<V:2:0>".length());
+        assertThat(model.cacheId()).contains(format.id());
     }
 
     @Test

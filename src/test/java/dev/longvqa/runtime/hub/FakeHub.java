@@ -37,6 +37,8 @@ final class FakeHub implements AutoCloseable {
     volatile boolean corrupt;
     volatile boolean treeApi = true;
     volatile boolean linkedEtagOnly;
+    /** The commit the revision API names for main ({@code sha}), or null to leave it out. */
+    volatile String commit;
     private final HttpServer server;
 
     FakeHub() throws IOException {
@@ -108,7 +110,9 @@ final class FakeHub implements AutoCloseable {
                 send(ex, 200, new ObjectMapper().writeValueAsBytes(tree));
             } else if (path.equals("/api/models/" + REPO + "/revision/main")) {
                 List<Map<String, Object>> siblings = files.keySet().stream().map(f -> Map.<String, Object>of("rfilename", f)).toList();
-                send(ex, 200, new ObjectMapper().writeValueAsBytes(Map.of("id", REPO, "siblings", siblings)));
+                Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("id", REPO, "siblings", siblings));
+                if (commit != null) body.put("sha", commit);
+                send(ex, 200, new ObjectMapper().writeValueAsBytes(body));
             } else if (path.startsWith("/" + REPO + "/resolve/main/")) {
                 String file = path.substring(("/" + REPO + "/resolve/main/").length());
                 if (!files.containsKey(file)) {

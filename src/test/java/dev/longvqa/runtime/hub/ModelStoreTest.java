@@ -39,7 +39,8 @@ class ModelStoreTest {
     void pullsTheRuntimeFilesVerifiesThemAndServesTheCacheAfterwards() throws Exception {
         Path dir = store("hf_secret").resolve(FakeHub.REPO);
 
-        assertThat(dir).isEqualTo(cache.resolve("acme--tiny-llm/main"));
+        // the hub cache layout; this fake hub names no commit, so the snapshot is named after the revision
+        assertThat(dir).isEqualTo(cache.resolve("models--acme--tiny-llm/snapshots/main"));
         for (String f : new String[]{"config.json", "tokenizer.json", "model.safetensors"}) {
             assertThat(Files.readAllBytes(dir.resolve(f))).as(f).isEqualTo(hub.files.get(f));
         }
@@ -68,7 +69,7 @@ class ModelStoreTest {
         assertThatThrownBy(() -> store(null).resolve(FakeHub.REPO))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE))
                 .hasMessageContaining("model.safetensors").hasMessageContaining("sha256");
-        Path dir = cache.resolve("acme--tiny-llm/main");
+        Path dir = cache.resolve("models--acme--tiny-llm/snapshots/main");
         assertThat(dir.resolve("model.safetensors")).doesNotExist();
         assertThat(dir.resolve("model.safetensors.part")).doesNotExist();
         assertThat(ModelStore.isComplete(dir)).isFalse();
@@ -88,7 +89,7 @@ class ModelStoreTest {
         hub.dropNextLargeDownload.set(true);
         assertThatThrownBy(() -> store(null).resolve(FakeHub.REPO))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT));
-        Path part = cache.resolve("acme--tiny-llm/main/model.safetensors.part");
+        Path part = cache.resolve("models--acme--tiny-llm/snapshots/main/model.safetensors.part");
         long partial = Files.size(part);
         assertThat(partial).isPositive().isLessThan(300_000);
 
@@ -108,7 +109,7 @@ class ModelStoreTest {
                     assertThat(e.code().kind().exitCode()).isEqualTo(3);
                 })
                 .hasMessageContaining("HuggingFaceTB/SmolVLM-256M-Instruct")
-                .hasMessageContaining(cache.resolve("HuggingFaceTB--SmolVLM-256M-Instruct/main").toString())
+                .hasMessageContaining(cache.resolve("models--HuggingFaceTB--SmolVLM-256M-Instruct/snapshots/main").toString())
                 .hasMessageContaining("config.json").hasMessageContaining("tokenizer.json").hasMessageContaining("safetensors");
         assertThat(hub.requests).isEmpty();
     }
@@ -123,7 +124,7 @@ class ModelStoreTest {
 
     @Test
     void filesPlacedByHandAreUsedOffline() throws Exception {
-        Path dir = cache.resolve("acme--tiny-llm/main");
+        Path dir = cache.resolve("models--acme--tiny-llm/snapshots/main");
         Files.createDirectories(dir);
         for (String f : new String[]{"config.json", "tokenizer.json", "model.safetensors"}) Files.write(dir.resolve(f), hub.files.get(f));
         ModelStore offline = new ModelStore(new HubSettings(hub.endpoint(), null, cache, true));
@@ -152,6 +153,43 @@ class ModelStoreTest {
     }
 
     @Test
+    void aCheckpointAnotherToolFetchedIsUsedWithoutAnyDownload() throws Exception {
+        // huggingface_hub's layout: refs/main -> commit, snapshot files are links into blobs/
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        Path repo = cache.resolve("models--acme--tiny-llm");
+        Path snap = Files.createDirectories(repo.resolve("snapshots").resolve(commit));
+        Files.createDirectories(repo.resolve("blobs"));
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), commit);
+        for (String f : new String[]{"config.json", "tokenizer.json", "model.safetensors"}) {
+            Path blob = Files.write(repo.resolve("blobs").resolve(FakeHub.sha256(hub.files.get(f))), hub.files.get(f));
+            Files.createSymbolicLink(snap.resolve(f), snap.relativize(blob));
+        }
+        Path dir = store(null).resolve(FakeHub.REPO);
+        assertThat(dir).isEqualTo(snap);
+        assertThat(hub.requests).isEmpty();
+        assertThat(store(null).resolve(FakeHub.REPO + "@" + commit)).isEqualTo(snap);
+        assertThat(store(null).list()).singleElement().satisfies(m -> {
+            assertThat(m.ref().revision()).isEqualTo("main");
+            assertThat(m.complete()).isTrue();
+            assertThat(m.bytes()).isEqualTo(hub.files.get("config.json").length + hub.files.get("tokenizer.json").length
+                    + hub.files.get("model.safetensors").length);
+        });
+    }
+
+    @Test
+    void aPullWritesTheSnapshotOfTheCommitAndTheRefOtherToolsRead() throws Exception {
+        hub.commit = "fedcba9876543210fedcba9876543210fedcba98";
+        Path dir = store(null).resolve(FakeHub.REPO);
+        assertThat(dir).isEqualTo(cache.resolve("models--acme--tiny-llm/snapshots/" + hub.commit));
+        assertThat(Files.readString(cache.resolve("models--acme--tiny-llm/refs/main"))).isEqualTo(hub.commit);
+        assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(hub.files.get("model.safetensors"));
+        int before = hub.requests.size();
+        assertThat(store(null).resolve(FakeHub.REPO)).isEqualTo(dir);
+        assertThat(hub.requests).hasSize(before);
+    }
+
+    @Test
     void settingsComeFromTheEnvironment() {
         HubSettings s = HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "https://mirror.example/", "HF_TOKEN", "t",
                 "LONGVQA_MODELS", "/models", "HF_HUB_OFFLINE", "1"), Path.of("/home/u"));
@@ -161,7 +199,12 @@ class ModelStoreTest {
         assertThat(s.offline()).isTrue();
         HubSettings d = HubSettings.fromEnvironment(Map.of(), Path.of("/home/u"));
         assertThat(d.endpoint()).isEqualTo(HubSettings.DEFAULT_ENDPOINT);
-        assertThat(d.cacheDir()).isEqualTo(Path.of("/home/u/.cache/longvqa/models"));
+        assertThat(d.cacheDir()).isEqualTo(Path.of("/home/u/.cache/huggingface/hub"));
+        assertThat(HubSettings.fromEnvironment(Map.of("HF_HOME", "/hf"), Path.of("/home/u")).cacheDir()).isEqualTo(Path.of("/hf/hub"));
+        assertThat(HubSettings.fromEnvironment(Map.of("HF_HOME", "/hf", "HF_HUB_CACHE", "/hc"), Path.of("/home/u")).cacheDir())
+                .isEqualTo(Path.of("/hc"));
+        assertThat(HubSettings.fromEnvironment(Map.of("XDG_CACHE_HOME", "/x"), Path.of("/home/u")).cacheDir())
+                .isEqualTo(Path.of("/x/huggingface/hub"));
         assertThat(d.offline()).isFalse();
     }
 }

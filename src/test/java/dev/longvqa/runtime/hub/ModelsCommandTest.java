@@ -43,7 +43,7 @@ class ModelsCommandTest {
     @Test
     void pullPrintsTheDirectoryAndListShowsIt() {
         assertThat(run(false, "pull", "--quiet", FakeHub.REPO)).isZero();
-        Path dir = cache.resolve("acme--tiny-llm/main");
+        Path dir = cache.resolve("models--acme--tiny-llm/snapshots/main");
         assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo(dir.toString());
         assertThat(dir.resolve("model.safetensors")).exists();
 
@@ -55,7 +55,7 @@ class ModelsCommandTest {
     @Test
     void pullDrawsProgressOnStderrOnly() throws Exception {
         assertThat(run(false, "pull", FakeHub.REPO)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo(cache.resolve("acme--tiny-llm/main").toString());
+        assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo(cache.resolve("models--acme--tiny-llm/snapshots/main").toString());
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("model.safetensors").contains("100%");
     }
 
@@ -68,7 +68,7 @@ class ModelsCommandTest {
 
     @Test
     void infoDescribesACachedCheckpoint() throws Exception {
-        Path dir = cache.resolve("acme--qwen-tiny/main");
+        Path dir = cache.resolve("models--acme--qwen-tiny/snapshots/main");
         Files.createDirectories(dir);
         Path golden = Path.of(getClass().getResource("/golden/llm/qwen2/config.json").toURI()).getParent();
         for (String f : new String[]{"config.json", "tokenizer.json", "model.safetensors"}) Files.copy(golden.resolve(f), dir.resolve(f));

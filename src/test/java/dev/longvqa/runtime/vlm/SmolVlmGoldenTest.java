@@ -38,6 +38,35 @@ class SmolVlmGoldenTest {
     }
 
     @Test
+    void imagesFollowTheCheckpointsPreprocessorConfig(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        // the golden checkpoint plus a preprocessor_config.json that splits (tile = the tower's 32 px)
+        for (String f : new String[]{"config.json", "tokenizer.json", "model.safetensors"}) {
+            java.nio.file.Files.copy(dir().resolve(f), tmp.resolve(f));
+        }
+        java.nio.file.Files.writeString(tmp.resolve("preprocessor_config.json"), """
+                {"do_resize": true, "size": {"longest_edge": 96}, "do_image_splitting": true,
+                 "max_image_size": {"longest_edge": 32}, "resample": 1, "rescale_factor": 0.00392156862745098,
+                 "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}""");
+        try (SmolVlm vlm = SmolVlm.load(tmp, Device.cpu())) {
+            dev.longvqa.video.RgbImage frame = new dev.longvqa.video.RgbImage(64, 36, new byte[64 * 36 * 3]);
+            List<PromptPart> parts = vlm.imagePrompt(frame);
+            // 64x36 -> longest edge 96 (96x54) -> up to multiples of 32 (96x64): 2 rows x 3 columns + the global image
+            var tiles = vlm.preprocessor().process(frame);
+            assertThat(tiles.rows()).isEqualTo(2);
+            assertThat(tiles.cols()).isEqualTo(3);
+            assertThat(parts.stream().filter(p -> p instanceof PromptPart.Embeddings)).hasSize(7);
+            assertThat(((PromptPart.Text) parts.getFirst()).text()).isEqualTo("<fake_token_around_image><row_1_col_1>");
+            // each tile is what imageTokens makes of that tile's pixels
+            PromptPart.Embeddings first = (PromptPart.Embeddings) parts.get(1);
+            assertThat(first.data()).containsExactly(vlm.imageTokens(tiles.tiles().getFirst()).data());
+        }
+        try (SmolVlm plain = SmolVlm.load(dir(), Device.cpu())) {
+            assertThat(plain.imagePrompt(new dev.longvqa.video.RgbImage(64, 36, new byte[64 * 36 * 3]))
+                    .stream().filter(p -> p instanceof PromptPart.Embeddings)).hasSize(1);
+        }
+    }
+
+    @Test
     void imageTokensAndTheAnswerAfterThemMatchTheReference() throws Exception {
         JsonNode g = new ObjectMapper().readTree(dir().resolve("golden.json").toFile());
         try (SmolVlm vlm = SmolVlm.load(dir(), Device.cpu())) {
