@@ -71,6 +71,6 @@ class ProgressTest {
         l.finished(f);
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
                 "model.safetensors: 4.0 MiB", "model.safetensors: 25%", "model.safetensors: 50%",
-                "model.safetensors: 75%", "model.safetensors: done");
+                "model.safetensors: 75%", "model.safetensors: 100%");
     }
 }

@@ -51,7 +51,7 @@ public final class ProgressBarListener implements DownloadListener {
     public void finished(RemoteFile file) {
         if (bar != null) bar.close();
         bar = null;
-        if (!interactive) out.printf(Locale.ROOT, "%s: done%n", file.path());
+        if (!interactive) out.printf(Locale.ROOT, "%s: 100%%%n", file.path());
     }
 
     private static int quarter(RemoteFile file, long bytes) {
