@@ -18,7 +18,7 @@ for shape in "${SHAPES[@]}"; do
   JAVA_OUT=$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx6g -Dtext="${TEXT:-8}" \
     -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.TdcBench "${ARGS[@]}" 2>/dev/null)
   echo "$JAVA_OUT"
-  if [[ "${PROFILE:-1}" == 1 ]]; then
+  if [[ "${PROFILE:-1}" == 1 && "$shape" == "${SHAPES[0]}" ]]; then # the first shape only: ~2 min
     # Where the time goes, op by op, with each op's own share of the same GEMM peak (QFormerProfile).
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx6g -Dtext="${TEXT:-8}" \
       -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.QFormerProfile \
