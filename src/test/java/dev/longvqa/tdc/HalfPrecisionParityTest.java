@@ -7,7 +7,6 @@ import dev.longvqa.runtime.Safetensors;
 import dev.longvqa.video.RgbImage;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,16 +25,8 @@ class HalfPrecisionParityTest {
 
     @Test
     void halfPrecisionContextMatchesTheFloat32ReferenceWithinTheStatedTolerance() throws Exception {
-        List<RgbImage> frames = new ArrayList<>();
         try (Safetensors io = Golden.open("tdc_e2e_io.safetensors")) {
-            long[] shape = io.info("rgb").shape();
-            float[] v = io.floats("rgb");
-            int per = (int) (shape[1] * shape[2] * 3);
-            for (int i = 0; i < shape[0]; i++) {
-                byte[] px = new byte[per];
-                for (int j = 0; j < per; j++) px[j] = (byte) (int) v[i * per + j];
-                frames.add(new RgbImage((int) shape[2], (int) shape[1], px));
-            }
+            List<RgbImage> frames = Golden.rgbFrames(io); // (10, 23, 37, 3)
             float[] expected = io.floats("context");
             float[] fp32, bf16;
             try (TdcVision vision = TdcVision.load(TinyTdc.files(), TinyTdc.settings(), "cpu", TdcPrecision.AUTO)) {
