@@ -5,7 +5,8 @@
 # Usage: bench/tdc/run.sh [HIDDEN HEADS LAYERS WIDTH KEYS K BATCH...]
 # Default: TDC's real shapes: bert-base Q-Former (768, 12 heads, 12 layers), K=16, frames of
 # 156 tokens (12x12 grid + newlines) at the LLM width: 3584 (TDC-Qwen2-7B), then 3072 (TDC-Llama3.2-3B).
-# TEXT=N question length in BERT ids (default 8); PY_FRAMES=N frames the PyTorch side times (default 7).
+# TEXT=N question length in BERT ids (default 8); PY_FRAMES=N frames the PyTorch side times (default 7);
+# PROFILE=0 skips the per-op profile; ORT=1 adds ONNX Runtime on the same shapes (OrtQFormerBench).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then SHAPES=("$*"); else SHAPES=("768 12 12 3584 156 16 7 56" "768 12 12 3072 156 16 7 56"); fi
@@ -17,6 +18,20 @@ for shape in "${SHAPES[@]}"; do
   JAVA_OUT=$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx6g -Dtext="${TEXT:-8}" \
     -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.TdcBench "${ARGS[@]}" 2>/dev/null)
   echo "$JAVA_OUT"
+  if [[ "${PROFILE:-1}" == 1 && "$shape" == "${SHAPES[0]}" ]]; then # the first shape only: ~2 min
+    # Where the time goes, op by op, with each op's own share of the same GEMM peak (QFormerProfile).
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx6g -Dtext="${TEXT:-8}" \
+      -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.QFormerProfile \
+      "${ARGS[7]:-56}" "${ARGS[3]}" "${ARGS[4]}" 2>/dev/null
+  fi
+  if [[ "${ORT:-0}" == 1 && "$shape" == "${SHAPES[0]}" ]] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+    # ONNX Runtime side by side (opt-in: the export writes ~850 MB and takes minutes on 2 cores).
+    onnx="${TMPDIR:-/tmp}/longvqa-qformer.onnx"
+    [[ -s "$onnx" ]] || /usr/bin/python3 bench/tdc/onnx_export.py "$onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" 2>/dev/null
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g \
+      -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.OrtQFormerBench \
+      "$onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" "${ARGS[7]:-56}" 2>/dev/null
+  fi
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     # Debian's torch build is ~10x slower here: time one chunk (7 frames) so the run stays short.
     PY_OUT=$(THREADS=2 FRAMES="${PY_FRAMES:-7}" TEXT="${TEXT:-8}" /usr/bin/python3 bench/tdc/qformer_bench.py "${ARGS[@]:0:6}" 7)

@@ -13,6 +13,7 @@ import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.tdc.ProjectedFrames;
 import dev.longvqa.tdc.ReferenceSceneSplit;
 import dev.longvqa.tdc.TdcPlanner;
+import dev.longvqa.tdc.TdcPrecision;
 import dev.longvqa.tdc.TdcSettings;
 import dev.longvqa.tdc.TdcVision;
 import dev.longvqa.video.RgbImage;
@@ -105,6 +106,7 @@ public final class TdcVisualContext implements AutoCloseable {
         private final TdcVision.Files files;
         private TdcSettings settings = TdcSettings.defaults();
         private String device = "auto";
+        private TdcPrecision precision = TdcPrecision.AUTO;
         private boolean referenceGeometry = true;
         private int promptReserve = DEFAULT_PROMPT_RESERVE;
         private Listener listener = b -> {};
@@ -120,6 +122,9 @@ public final class TdcVisualContext implements AutoCloseable {
 
         /** "cpu", "gpu" or "auto". */
         public Builder device(String v) { device = v; return this; }
+
+        /** What the projector and the Q-Former compute in (default AUTO: float16 on a GPU, half precision as the reference). */
+        public Builder precision(TdcPrecision v) { precision = Objects.requireNonNull(v); return this; }
 
         /**
          * True (default): frames keep the grid the reference's {@code unpad_image} leaves for the
@@ -171,7 +176,12 @@ public final class TdcVisualContext implements AutoCloseable {
             if (model != null) requireCompatible(model, width);
             String id = identity(files, settings, referenceGeometry, promptReserve, sceneSplit);
             try {
-                return new TdcVisualContext(TdcVision.load(files, settings, device), this, width, id);
+                TdcVision vision = TdcVision.load(files, settings, device, precision);
+                // half-precision contexts differ from float32 ones in the last bits: never share cached passes.
+                if (vision.computeType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+                    id += "-" + vision.computeType().name().toLowerCase(java.util.Locale.ROOT);
+                }
+                return new TdcVisualContext(vision, this, width, id);
             } catch (IOException | RuntimeException e) {
                 if (e instanceof LongVqaException l) throw l;
                 throw new LongVqaException(ErrorCode.BAD_REQUEST, "cannot load the TDC vision side from "

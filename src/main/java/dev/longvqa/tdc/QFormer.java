@@ -76,6 +76,12 @@ public final class QFormer extends CheckpointBlock {
     /** Builds the block for a checkpoint (layers counted from its tensor names) and loads it. */
     public static QFormer load(TdcWeights file, String prefix, int heads, float eps, NDManager manager)
             throws IOException {
+        return load(file, prefix, heads, eps, manager, DataType.FLOAT32);
+    }
+
+    /** The same, computing in {@code type} (weights converted as they load). */
+    public static QFormer load(TdcWeights file, String prefix, int heads, float eps, NDManager manager, DataType type)
+            throws IOException {
         int n = 0;
         while (file.contains(prefix + P + "encoder.layer." + n + ".attention.self.query.weight")) n++;
         if (n == 0) throw new IOException(file.path() + " has no " + prefix + P + "encoder.layer.* tensors");
@@ -84,6 +90,7 @@ public final class QFormer extends CheckpointBlock {
             cross[i] = file.contains(prefix + P + "encoder.layer." + i + ".crossattention.self.query.weight");
         }
         QFormer q = new QFormer(new Config(n, heads, eps), cross);
+        q.computeIn(type);
         q.load(file, prefix, manager);
         return q;
     }

@@ -3,6 +3,7 @@ package dev.longvqa.tdc;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -39,7 +40,14 @@ public final class QFormerCompressor extends CheckpointBlock {
      */
     public static QFormerCompressor load(TdcWeights file, String prefix, int k, int heads, NDManager manager)
             throws IOException {
-        QFormerCompressor c = new QFormerCompressor(QFormer.load(file, prefix, heads, 1e-12f, manager), k);
+        return load(file, prefix, k, heads, manager, DataType.FLOAT32);
+    }
+
+    /** The same, computing in {@code type} (weights converted as they load). */
+    public static QFormerCompressor load(TdcWeights file, String prefix, int k, int heads, NDManager manager, DataType type)
+            throws IOException {
+        QFormerCompressor c = new QFormerCompressor(QFormer.load(file, prefix, heads, 1e-12f, manager, type), k);
+        c.computeIn(type);
         c.load(file, prefix, manager);
         return c;
     }
@@ -58,6 +66,11 @@ public final class QFormerCompressor extends CheckpointBlock {
     }
 
     /** The learned separator token (LLM width) that follows every frame block. */
+    @Override
+    protected java.util.Set<String> float32Tokens() {
+        return java.util.Set.of("frame_seg");
+    }
+
     public NDArray separator() {
         return frameSeg.getArray();
     }
@@ -81,10 +94,10 @@ public final class QFormerCompressor extends CheckpointBlock {
             statics.tempAttach(scope);
             frames.tempAttach(scope);
             if (ids != null) ids.tempAttach(scope);
-            NDArray pool = poolMatrix(scope, (int) statics.getShape().get(1), k);
-            NDArray queries = Nn.linear(pool.matMul(statics), queryProj, queryProjB);
-            NDArray hidden = qformer.forward(queries, frames, ids);
-            NDArray out = Nn.l2normalize(Nn.linear(hidden, visionProj, visionProjB));
+            NDArray pool = toCompute(poolMatrix(scope, (int) statics.getShape().get(1), k));
+            NDArray queries = Nn.linear(pool.matMul(toCompute(statics)), queryProj, queryProjB);
+            NDArray hidden = qformer.forward(queries, toCompute(frames), ids);
+            NDArray out = toFloat32(Nn.l2normalize(Nn.linear(hidden, visionProj, visionProjB)));
             out.attach(parent);
             return out;
         }

@@ -75,12 +75,19 @@ public final class SvaProjector extends CheckpointBlock {
      * @param querySide side of the output grid (12 in TDC: 144 tokens per frame)
      */
     public static SvaProjector load(TdcWeights file, String prefix, int querySide, NDManager manager) throws IOException {
+        return load(file, prefix, querySide, manager, DataType.FLOAT32);
+    }
+
+    /** The same, computing in {@code type} (weights converted as they load). */
+    public static SvaProjector load(TdcWeights file, String prefix, int querySide, NDManager manager, DataType type)
+            throws IOException {
         int towers = 0;
         while (file.contains(prefix + "mm_projector_aux_" + towers + ".0.weight")) towers++;
         int depth = 0;
         while (file.contains(prefix + "vision_sampler_0.layers." + depth + ".proj_in.weight")) depth++;
         if (towers == 0 || depth == 0) throw new IOException(file.path() + " has no SVA projector under " + prefix);
         SvaProjector p = new SvaProjector(towers, depth, querySide);
+        p.computeIn(type);
         p.load(file, prefix, manager);
         return p;
     }
@@ -99,6 +106,11 @@ public final class SvaProjector extends CheckpointBlock {
     }
 
     @Override
+    protected java.util.Set<String> float32Tokens() {
+        return java.util.Set.of("image_newline");
+    }
+
+    @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.subNDList(0, towers()), null));
     }
@@ -109,6 +121,9 @@ public final class SvaProjector extends CheckpointBlock {
      * @return (B, querySide^2, LLM hidden)
      */
     public NDArray forward(NDList towers, NDArray mask) {
+        NDList in = new NDList(towers.size());
+        for (NDArray t : towers) in.add(toCompute(t));
+        towers = in;
         long b = towers.get(0).getShape().get(0);
         long tokens = towers.get(0).getShape().get(1);
         int side = (int) Math.round(Math.sqrt(tokens));
@@ -130,9 +145,9 @@ public final class SvaProjector extends CheckpointBlock {
         long d = context.getShape().get(2);
         NDArray additive = null;
         if (mask != null) {
-            NDArray m = windows(mask.toType(DataType.FLOAT32, false).reshape(b, side, side, 1), r).reshape(b * nq, (long) r * r);
+            NDArray m = windows(mask.toType(computeType(), false).reshape(b, side, side, 1), r).reshape(b * nq, (long) r * r);
             // A window with no valid token attends to all of it, as the reference does.
-            NDArray empty = m.sum(new int[]{1}, true).eq(0).toType(DataType.FLOAT32, false);
+            NDArray empty = m.sum(new int[]{1}, true).eq(0).toType(computeType(), false);
             m = m.add(empty).clip(0, 1);
             NDArray all = m;
             for (int i = 1; i < aux.size(); i++) all = all.concat(m, 1);
@@ -160,7 +175,7 @@ public final class SvaProjector extends CheckpointBlock {
             q = Nn.linear(Nn.gelu(Nn.linear(x, l.out1(), null)), l.out2(), null).add(residual);
         }
         NDArray out = q.reshape(b, nq, d);
-        return Nn.linear(Nn.gelu(Nn.linear(out, proj0, proj0B)), proj2, proj2B);
+        return toFloat32(Nn.linear(Nn.gelu(Nn.linear(out, proj0, proj0B)), proj2, proj2B));
     }
 
     /** (B, S, S, D) -> (B, S/r, S/r, r*r, D): the r x r window under each output position. */

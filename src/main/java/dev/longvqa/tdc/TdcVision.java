@@ -66,9 +66,18 @@ public final class TdcVision implements AutoCloseable {
         this.batchSize = batchSize;
     }
 
-    /** @param device "cpu", "gpu" or "auto" */
+    /** @param device "cpu", "gpu" or "auto"; precision {@link TdcPrecision#AUTO} (float16 on a GPU) */
     public static TdcVision load(Files files, TdcSettings settings, String device) throws IOException {
+        return load(files, settings, device, TdcPrecision.AUTO);
+    }
+
+    /**
+     * @param device    "cpu", "gpu" or "auto"
+     * @param precision what the projector and the Q-Former compute in (the towers run as their files were exported)
+     */
+    public static TdcVision load(Files files, TdcSettings settings, String device, TdcPrecision precision) throws IOException {
         Device d = VisionEncoder.device(device);
+        DataType type = precision.dataType(d);
         NDManager manager = NDManager.newBaseManager(d, "PyTorch");
         List<VisionEncoder> encoders = new ArrayList<>();
         try (TdcWeights w = TdcWeights.open(files.checkpoint())) {
@@ -78,8 +87,8 @@ public final class TdcVision implements AutoCloseable {
                 encoders.add(e);
                 towers.add(new ProjectedFrames.Tower(e, t.prefixTokens(), t.gridSide()));
             }
-            SvaProjector projector = SvaProjector.load(w, "model.", settings.gridRows(), manager);
-            QFormerCompressor compressor = QFormerCompressor.load(w, "model.", settings.queryTokens(), files.qformerHeads(), manager);
+            SvaProjector projector = SvaProjector.load(w, "model.", settings.gridRows(), manager, type);
+            QFormerCompressor compressor = QFormerCompressor.load(w, "model.", settings.queryTokens(), files.qformerHeads(), manager, type);
             QuestionTokenizer tok = QuestionTokenizer.open(files.bertTokenizer());
             return new TdcVision(manager, encoders, towers, projector, compressor, tok, settings, 64);
         } catch (IOException | RuntimeException e) {
@@ -198,6 +207,11 @@ public final class TdcVision implements AutoCloseable {
             }
             return NDArrays.stack(rows, 0);
         };
+    }
+
+    /** What the projector and the Q-Former compute in. */
+    public DataType computeType() {
+        return compressor.computeType();
     }
 
     /** Arrays held by this instance's manager and its sub-managers: the weights plus any results not closed yet. */

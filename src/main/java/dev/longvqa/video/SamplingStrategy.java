@@ -14,6 +14,15 @@ public sealed interface SamplingStrategy {
          * @param changeFromLastKept mean absolute luma difference to the last kept frame (0..1)
          */
         boolean keep(double timeSec, boolean keyFrame, float changeFromLastKept);
+
+        /**
+         * The earliest presentation time this decision could still keep, as of now (it only ever
+         * grows). The decoder may skip frames before it that no other frame references: their
+         * pixels could never be delivered. Negative infinity: every frame may be kept.
+         */
+        default double keepsFrom() {
+            return Double.NEGATIVE_INFINITY;
+        }
     }
 
     Decision start();
@@ -51,6 +60,11 @@ public sealed interface SamplingStrategy {
                     if (t + 1e-3 < nextTick / fps) return false;
                     nextTick = (long) Math.floor((t + 1e-3) * fps) + 1;
                     return true;
+                }
+
+                @Override
+                public double keepsFrom() {
+                    return nextTick / fps - 1e-3;
                 }
             };
         }
@@ -104,6 +118,11 @@ public sealed interface SamplingStrategy {
                         return true;
                     }
                     return false;
+                }
+
+                @Override
+                public double keepsFrom() {
+                    return last + 1 / maxFps - 1e-3; // sooner than that, not even a change is kept
                 }
             };
         }

@@ -6,7 +6,6 @@ import dev.longvqa.runtime.Safetensors;
 import dev.longvqa.video.RgbImage;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,16 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TdcVisionTest {
     @Test
     void rgbFramesAndAQuestionGiveTheReferenceContext() throws Exception {
-        List<RgbImage> frames = new ArrayList<>();
         try (Safetensors io = Golden.open("tdc_e2e_io.safetensors")) {
-            long[] shape = io.info("rgb").shape(); // (10, 23, 37, 3)
-            float[] v = io.floats("rgb");
-            int per = (int) (shape[1] * shape[2] * 3);
-            for (int i = 0; i < shape[0]; i++) {
-                byte[] px = new byte[per];
-                for (int j = 0; j < per; j++) px[j] = (byte) (int) v[i * per + j];
-                frames.add(new RgbImage((int) shape[2], (int) shape[1], px));
-            }
+            List<RgbImage> frames = Golden.rgbFrames(io); // (10, 23, 37, 3)
             TdcVision.Files files = TinyTdc.files();
             TdcSettings s = TinyTdc.settings();
             try (TdcVision vision = TdcVision.load(files, s, "cpu")) {

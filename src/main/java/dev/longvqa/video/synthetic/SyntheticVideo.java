@@ -52,6 +52,7 @@ public final class SyntheticVideo {
     private final int rotation;
     private final boolean variableFrameRate;
     private final int gop;
+    private final int bFrames;
 
     private SyntheticVideo(Builder b) {
         this.width = b.width;
@@ -65,6 +66,7 @@ public final class SyntheticVideo {
         this.rotation = b.rotation;
         this.variableFrameRate = b.variableFrameRate;
         this.gop = b.gop;
+        this.bFrames = b.bFrames;
     }
 
     public static Builder builder() {
@@ -108,6 +110,7 @@ public final class SyntheticVideo {
             rec.setFrameRate(fps);
             rec.setPixelFormat(AV_PIX_FMT_YUV420P);
             rec.setGopSize(gop);
+            if (bFrames > 0) rec.setMaxBFrames(bFrames);
             if (codec.startsWith("libvpx")) {
                 rec.setVideoQuality(20); // a CRF; the other encoders here take the default bitrate
                 rec.setVideoOption("deadline", "realtime");
@@ -266,6 +269,7 @@ public final class SyntheticVideo {
         private int rotation;
         private boolean variableFrameRate;
         private int gop = 50;
+        private int bFrames;
 
         public Builder size(int width, int height) {
             this.width = width;
@@ -320,6 +324,12 @@ public final class SyntheticVideo {
 
         public Builder gop(int frames) {
             this.gop = frames;
+            return this;
+        }
+
+        /** B-frames between reference frames (mpeg4 takes them; 0 = the encoder's default). */
+        public Builder bFrames(int frames) {
+            this.bFrames = frames;
             return this;
         }
 

@@ -1,0 +1,67 @@
+package dev.longvqa.bench;
+
+import dev.longvqa.RequiredTool;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * bench/gpu/run.sh end to end on its CPU fallback (tiny "smoke" shapes), so the script a short
+ * GPU loan depends on cannot rot: PyTorch writes the weights, the Java side loads the same files
+ * through the project's classes, and the JSON holds both sides' figures and their ratios.
+ */
+class GpuBenchScriptTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void cpuFallbackRunsBothSidesAndWritesRatios() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path script = root.resolve("bench/gpu/run.sh");
+        RequiredTool.require(torchAvailable(), "python3 with torch (Debian python3-torch)");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "smoke").directory(root.toFile())
+                .redirectErrorStream(true).redirectOutput(out.resolve("log.txt").toFile());
+        pb.environment().put("OUT", out.toString());
+        pb.environment().put("GPU_BENCH_DEVICE", "cpu");
+        pb.environment().put("GPU_BENCH_CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("finishes").isTrue();
+        String log = Files.readString(out.resolve("log.txt"));
+        assertThat(p.exitValue()).as(log).isZero();
+        JsonNode json = new ObjectMapper().readTree(out.resolve("gpu-bench.json").toFile());
+        assertThat(json.path("device").asText()).isEqualTo("cpu");
+        for (String side : new String[]{"torch", "java"}) {
+            JsonNode fp32 = json.path(side).path("fp32");
+            assertThat(fp32.isObject()).as(side + " side ran: " + log).isTrue();
+            for (String k : new String[]{"tower_ms_per_frame", "projector_ms_per_frame", "qformer_ms_per_frame",
+                    "prefill_tok_s", "decode_tok_s"}) {
+                assertThat(fp32.path(k).asDouble()).as(side + " " + k).isPositive();
+            }
+        }
+        JsonNode r = json.path("ratios").path("fp32");
+        assertThat(r.path("per_frame_time_java_over_torch").asDouble()).isPositive();
+        assertThat(r.path("decode_tok_s_java_over_torch").asDouble()).isPositive();
+        assertThat(log).contains("per frame (tower+projector+Q-Former)");
+    }
+
+    private static boolean torchAvailable() throws Exception {
+        for (String py : new String[]{"python3", "/usr/bin/python3"}) {
+            try {
+                Process p = new ProcessBuilder(py, "-c", "import torch").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return true;
+            } catch (java.io.IOException ignored) {
+                // not on the PATH
+            }
+        }
+        return false;
+    }
+}
