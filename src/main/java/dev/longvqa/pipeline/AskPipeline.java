@@ -1,5 +1,6 @@
 package dev.longvqa.pipeline;
 
+import dev.longvqa.audio.AudioAnalysis;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotResult;
@@ -37,19 +38,30 @@ public final class AskPipeline {
     private final SegmentCache cache;
     private final LvcotSettings settings;
     private final TdcVisualContext tdc;
+    private final AudioAnalysis audio;
 
     public AskPipeline(SceneDetector detector, String detectorId, LanguageModel model, SegmentCache cache, LvcotSettings settings) {
-        this(detector, detectorId, model, cache, settings, null);
+        this(detector, detectorId, model, cache, settings, null, null);
     }
 
     private AskPipeline(SceneDetector detector, String detectorId, LanguageModel model, SegmentCache cache,
-                        LvcotSettings settings, TdcVisualContext tdc) {
+                        LvcotSettings settings, TdcVisualContext tdc, AudioAnalysis audio) {
         this.detector = Objects.requireNonNull(detector);
         this.detectorId = Objects.requireNonNull(detectorId);
         this.model = Objects.requireNonNull(model);
         this.cache = Objects.requireNonNull(cache);
         this.settings = Objects.requireNonNull(settings);
         this.tdc = tdc;
+        this.audio = audio;
+    }
+
+    /**
+     * The same pipeline with the sound track decoded and, when {@code audio} has a recogniser,
+     * its timed transcript given as text to every pass (segment and final; every backend reads
+     * text). Bad sound is a warning in {@link Outcome#audio()}, never a failure.
+     */
+    public AskPipeline withAudio(AudioAnalysis audio) {
+        return new AskPipeline(detector, detectorId, model, cache, settings, tdc, Objects.requireNonNull(audio, "audio"));
     }
 
     /**
@@ -59,26 +71,44 @@ public final class AskPipeline {
      */
     public AskPipeline withTdc(TdcVisualContext tdc) {
         Objects.requireNonNull(tdc, "tdc").requireCompatible(model);
-        return new AskPipeline(detector, detectorId, model, cache, settings, tdc);
+        return new AskPipeline(detector, detectorId, model, cache, settings, tdc, audio);
     }
 
-    /** What one run produced; close it to drop the spooled frames. */
-    public record Outcome(ScenesResult scenes, LvcotResult answers, FrameStore frames, long totalMillis) implements AutoCloseable {
+    /**
+     * What one run produced; close it to drop the spooled frames and samples.
+     *
+     * @param audio {@link AudioAnalysis.Result#off()} when the pipeline has no audio stage
+     */
+    public record Outcome(ScenesResult scenes, LvcotResult answers, FrameStore frames, long totalMillis,
+                          AudioAnalysis.Result audio) implements AutoCloseable {
+        public Outcome(ScenesResult scenes, LvcotResult answers, FrameStore frames, long totalMillis) {
+            this(scenes, answers, frames, totalMillis, AudioAnalysis.Result.off());
+        }
+
         @Override
         public void close() {
             frames.close();
+            audio.close();
         }
     }
 
     public Outcome ask(Path video, List<Question> questions) {
         long t0 = System.nanoTime();
         FrameStore frames = FrameStore.createTemp();
+        AudioAnalysis.Result sound = AudioAnalysis.Result.off();
         try {
             ScenesResult scenes = detector.detect(VideoSource.of(video), frames::add);
             List<Scene> sceneList = scenes.segmentation().scenes().stream()
                     .map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
-            String hash = contentHash(video) + ":" + detectorId;
-            SegmentContextProvider provider = (start, end) -> input(frames, sceneList, start, end);
+            String content = contentHash(video);
+            String hash = content + ":" + detectorId;
+            if (audio != null) {
+                sound = audio.analyse(video, content);
+                // summaries that read a transcript are keyed apart; without speech nothing changes
+                if (sound.transcript() != null && !sound.transcript().isEmpty()) hash += ":asr=" + sound.transcriptId();
+            }
+            AudioAnalysis.Result heard = sound;
+            SegmentContextProvider provider = (start, end) -> input(frames, sceneList, start, end, heard);
             if (tdc != null) {
                 // summaries made from TDC embeddings are keyed apart from image ones, and per checkpoint/settings
                 hash += ":" + tdc.cacheId();
@@ -86,19 +116,21 @@ public final class AskPipeline {
             }
             VideoContext context = new VideoContext(hash, scenes.durationSec(), scenes.sampledFrames(), sceneList, provider);
             LvcotResult result = new Lvcot(model, cache, settings).answer(context, questions);
-            return new Outcome(scenes, result, frames, (System.nanoTime() - t0) / 1_000_000);
+            return new Outcome(scenes, result, frames, (System.nanoTime() - t0) / 1_000_000, sound);
         } catch (RuntimeException e) {
             frames.close();
+            sound.close();
             throw e;
         }
     }
 
-    private SegmentInput input(FrameStore frames, List<Scene> scenes, double start, double end) {
+    private SegmentInput input(FrameStore frames, List<Scene> scenes, double start, double end, AudioAnalysis.Result sound) {
         // The last range ends at the video's end: include the frame sampled exactly there.
         List<TimedFrame> shown = frames.spread(start, end + 1e-6, Math.max(1, settings.maxImagesPerPass())).stream()
                 .map(i -> new TimedFrame(frames.timeOf(i), frames.image(i))).toList();
         List<Scene> in = scenes.stream().filter(s -> s.endSec() > start && s.startSec() < end).toList();
-        return new SegmentInput(start, end, in, shown, null, "");
+        // the last range ends at the video's end: a word said in its last instant still counts
+        return new SegmentInput(start, end, in, shown, null, sound.notes(start, end + 1e-6));
     }
 
     /** SHA-256 of the file's bytes: the same video under another name shares cached summaries. */
