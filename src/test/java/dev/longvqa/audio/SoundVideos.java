@@ -25,13 +25,13 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4;
  * at 10 fps and a mono sound track. Speech comes from {@code espeak-ng} (Debian), placed at given
  * seconds over silence.
  */
-final class SoundVideos {
+public final class SoundVideos {
     static final int RATE = 22_050; // espeak-ng's rate; the decoder resamples to 16 kHz
     static final int W = 160, H = 120, FPS = 10;
 
     private SoundVideos() {}
 
-    static boolean espeakAvailable() {
+    public static boolean espeakAvailable() {
         return onPath("espeak-ng");
     }
 
@@ -43,10 +43,10 @@ final class SoundVideos {
     }
 
     /** An utterance: what to say, from when. */
-    record Say(double atSec, String text) {}
+    public record Say(double atSec, String text) {}
 
     /** Speech at the given times over silence, {@code seconds} long, at {@link #RATE}. */
-    static float[] speech(double seconds, List<Say> says, Path tmp) throws IOException, InterruptedException {
+    public static float[] speech(double seconds, List<Say> says, Path tmp) throws IOException, InterruptedException {
         float[] out = new float[(int) (seconds * RATE)];
         for (Say s : says) {
             float[] w = espeak(s.text(), tmp);
@@ -101,7 +101,7 @@ final class SoundVideos {
      * Writes {@code seconds} of moving video with {@code audio} (at {@link #RATE}, null for no
      * audio stream) as MP4 (MPEG-4 Part 2 video, AAC audio).
      */
-    static Path write(Path file, double seconds, float[] audio) throws IOException {
+    public static Path write(Path file, double seconds, float[] audio) throws IOException {
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), W, H, audio == null ? 0 : 1)) {
             rec.setFormat("mp4");
             rec.setVideoCodec(AV_CODEC_ID_MPEG4);
