@@ -26,8 +26,11 @@ torch.manual_seed(20261207)
 def save_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        raw = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        if t.dtype == torch.int16:
+            dtype, raw = "I16", t.detach().contiguous().numpy().astype("<i2").tobytes()
+        else:
+            dtype, raw = "F32", t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
     h = json.dumps(header, separators=(",", ":")).encode()
@@ -94,6 +97,53 @@ def main(ref, out):
         io[name + "_wave"] = x
         io[name + "_features"] = feats[0]
     save_safetensors(out / "beats_tiny_io.safetensors", io)
+
+    # ---- audio tokens per shown frame, following the audios branch of cambrian_arch.py
+    # (restated here: 10-s windows, 50 tokens per second, pooling of dropped frames' seconds,
+    # zero padding / trimming to 50 per shown frame), then audio_proj
+    proj = torch.nn.Linear(cfg["encoder_embed_dim"], 40)
+    with torch.no_grad():
+        proj.weight.normal_(0, 0.2)
+        proj.bias.normal_(0, 0.1)
+    tok = {"audio_proj.weight": proj.weight, "audio_proj.bias": proj.bias}
+    for name, seconds, total, shown in (("sub", 14.4, 15, [int(i * 15 / 6) for i in range(6)]),
+                                        ("pad", 11.3, 13, list(range(13))),
+                                        ("trim", 3.5, 2, list(range(2)))):
+        x = wave(seconds)
+        tok[name + "_pcm"] = (x * 32768).round().to(torch.int16)  # 16-bit samples, as decoded
+        tok[name + "_shown"] = torch.tensor(shown, dtype=torch.float32)
+        sample_indices = torch.zeros(total, dtype=torch.int16)
+        sample_indices[shown] = 1
+        wav = x.half().unsqueeze(0)  # the reference's collate stores the wave in half precision
+        groups, pending = [], []
+        for k in range(0, int(wav.shape[1] / 16000), 10):
+            with torch.no_grad():
+                emb, _ = model.extract_features(wav[:, 16000 * k:16000 * (k + 10)], feature_only=True)
+            part = sample_indices[k:k + 10]
+            for idx, flag in enumerate(part):
+                t = emb[:, idx * 50:(idx + 1) * 50, :]
+                if t.shape[1] == 0:
+                    continue
+                if t.shape[1] != 50:
+                    t = torch.nn.functional.adaptive_avg_pool2d(t, (50, t.shape[2]))
+                if flag == 1:
+                    if pending:
+                        groups.append(torch.nn.functional.adaptive_avg_pool2d(torch.cat(pending, dim=1), (50, t.shape[2])))
+                    pending = [t]
+                    if idx + 1 < len(part) and part[idx + 1] == 1:
+                        groups.append(t)
+                        pending = []
+                else:
+                    pending.append(t)
+        if pending:
+            groups.append(torch.nn.functional.adaptive_avg_pool2d(torch.cat(pending, dim=1), (50, pending[0].shape[2])))
+        seq = torch.cat(groups).flatten(0, 1).unsqueeze(0)
+        seq = torch.nn.functional.pad(seq, (0, 0, 0, len(shown) * 50 - seq.size(1), 0, 0), "constant", 0)
+        per_frame = seq.reshape(-1, 50, seq.shape[2])
+        tok[name + "_tokens"] = per_frame
+        with torch.no_grad():
+            tok[name + "_projected"] = proj(per_frame)
+    save_safetensors(out / "audio_tokens_io.safetensors", tok)
     print("wrote", sorted(p.name for p in out.iterdir()))
 
 

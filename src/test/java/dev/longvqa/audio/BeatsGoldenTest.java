@@ -66,6 +66,39 @@ class BeatsGoldenTest {
         }
     }
 
+    /** A track holding {@code pcm} (16-bit values), as the decoder would spool it. */
+    static AudioTrack track(float[] pcm) throws java.io.IOException {
+        Path f = java.nio.file.Files.createTempFile("golden", ".s16");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(pcm.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : pcm) b.putShort((short) v);
+        java.nio.file.Files.write(f, b.array());
+        return new AudioTrack(f, pcm.length, 0.1);
+    }
+
+    @Test
+    void audioTokensArePlacedPerShownFrameAsTheReferenceDoes() throws Exception {
+        try (Beats beats = Beats.load(dir.resolve("beats_tiny.safetensors"), manager);
+             Safetensors io = Safetensors.open(dir.resolve("audio_tokens_io.safetensors"));
+             NDManager m = manager.newSubManager()) {
+            AudioProjection proj = AudioProjection.load(io, m);
+            // sub: 6 of 15 frames shown (dropped seconds pooled in); pad: audio short of the frames; trim: audio past them
+            for (String name : new String[]{"sub", "pad", "trim"}) {
+                float[] shownF = io.floats(name + "_shown");
+                int[] shown = new int[shownF.length];
+                for (int i = 0; i < shown.length; i++) shown[i] = (int) shownF[i];
+                int total = name.equals("sub") ? 15 : name.equals("pad") ? 13 : 2;
+                try (AudioTrack t = track(io.floats(name + "_pcm"))) {
+                    var tokens = AudioTokens.perFrame(beats, t, total, shown, m);
+                    assertArrayEquals(io.info(name + "_tokens").shape(), tokens.getShape().getShape(), name);
+                    double d1 = dev.longvqa.runtime.NdArrays.maxAbsDiff(tokens.toFloatArray(), io.floats(name + "_tokens"));
+                    assertTrue(d1 < TOL, name + " tokens: max |diff| " + d1);
+                    double d2 = dev.longvqa.runtime.NdArrays.maxAbsDiff(proj.apply(tokens).toFloatArray(), io.floats(name + "_projected"));
+                    assertTrue(d2 < TOL, name + " projected: max |diff| " + d2);
+                }
+            }
+        }
+    }
+
     @Test
     void bucketsFollowT5() {
         // exact region, sign offset, log region capped at the last bucket
