@@ -8,74 +8,115 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Audio tokens per shown frame, placed exactly as TDC-Video's {@code cambrian_arch.py} places them
- * (the {@code audios} branch of {@code prepare_inputs_labels_for_multimodal}):
+ * Audio tokens of one video's sound track, placed exactly as TDC-Video's {@code cambrian_arch.py}
+ * places them (the {@code audios} branch of {@code prepare_inputs_labels_for_multimodal}):
  * <ol>
- *   <li>BEATs runs on 10-second windows of the 16 kHz track (whole seconds only: {@code int(len/16000)}),
- *       the samples rounded to half precision first, as the reference's collate does;</li>
+ *   <li>BEATs runs on 10-second windows of the 16 kHz track, started at whole seconds below
+ *       {@code int(len/16000)} (a tail past the last window start is dropped), the samples rounded
+ *       to half precision first, as the reference's collate stores them;</li>
  *   <li>second {@code i} of a window is tokens {@code [50i, 50i+50)} of its output (a window yields
- *       about 49.6 per second, so the last second is short and is average-pooled up to 50);</li>
+ *       about 49.6 per second, so its last second is short and is average-pooled up to 50);</li>
  *   <li>second {@code s} belongs to the 1-fps frame {@code s}; when the frame cap dropped frames,
  *       the seconds of dropped frames are pooled (adaptive average over the concatenated tokens)
- *       into the audio of the shown frame before them;</li>
- *   <li>the sequence is zero-padded, or trimmed, to 50 per shown frame.</li>
+ *       into the audio of the shown frame before them ({@link #group});</li>
+ *   <li>the sequence is zero-padded, or trimmed, to 50 per shown frame ({@link #perFrame}).</li>
  * </ol>
  * The result, through {@code audio_proj}, is concatenated to each frame's visual tokens before the
- * Q-Former (see {@link AudioFrameTokens}).
+ * Q-Former. Windows are encoded on first use and the last few kept, so a pass over a range costs
+ * only its own windows and memory stays bounded whatever the length.
  */
-public final class AudioTokens {
+public final class AudioTokens implements AutoCloseable {
     public static final int PER_SECOND = 50;
     static final int WINDOW_SECONDS = 10;
+    private static final int KEPT_WINDOWS = 3;
 
-    private AudioTokens() {}
+    private final Beats beats;
+    private final AudioTrack track;
+    private final NDManager manager;
+    private final long samples;
+    private final int seconds;
+    private final Map<Integer, NDArray> windows = new LinkedHashMap<>(8, 0.75f, true);
+
+    public AudioTokens(Beats beats, AudioTrack track, NDManager parent) {
+        this.beats = beats;
+        this.track = track;
+        this.manager = parent.newSubManager();
+        // the reference pads a track shorter than one second to one second
+        this.samples = Math.max(track.samples(), AudioTrack.SAMPLE_RATE);
+        this.seconds = (int) (samples / AudioTrack.SAMPLE_RATE);
+    }
+
+    public int width() {
+        return beats.config().dim();
+    }
+
+    /** BEATs output of window {@code w} (seconds [10w, 10w+10)), or null past the last window start. */
+    private synchronized NDArray window(int w) {
+        if ((long) w * WINDOW_SECONDS >= seconds) return null;
+        NDArray f = windows.get(w);
+        if (f != null) return f;
+        long from = (long) w * WINDOW_SECONDS * AudioTrack.SAMPLE_RATE;
+        int n = (int) Math.min((long) WINDOW_SECONDS * AudioTrack.SAMPLE_RATE, samples - from);
+        float[] wave = track.read(from, n);
+        for (int i = 0; i < wave.length; i++) wave[i] = Float.float16ToFloat(Float.floatToFloat16(wave[i]));
+        f = beats.features(wave, manager);
+        windows.put(w, f);
+        if (windows.size() > KEPT_WINDOWS) {
+            var eldest = windows.entrySet().iterator().next();
+            eldest.getValue().close();
+            windows.remove(eldest.getKey());
+        }
+        return f;
+    }
+
+    /** The 50 tokens of second {@code s} on {@code m}, or null when the track has none there. */
+    NDArray second(int s, NDManager m) {
+        if (s < 0) return null;
+        NDArray f = window(s / WINDOW_SECONDS);
+        if (f == null) return null;
+        long t = f.getShape().get(0);
+        long a = (long) (s % WINDOW_SECONDS) * PER_SECOND, b = Math.min(t, a + PER_SECOND);
+        if (b <= a) return null;
+        NDArray token = f.get(new NDIndex(a + ":" + b));
+        token.attach(m);
+        return b - a == PER_SECOND ? token : pool(token, PER_SECOND);
+    }
 
     /**
-     * @param shown        which of the video's 1-fps frames the context shows ({@code sample_indices == 1}), ascending
-     * @param totalFrames  all sampled frames ({@code len(sample_indices)})
+     * The audio of a frame shown for seconds {@code [from, to)}: those seconds' tokens pooled to 50
+     * (the identity for one second), on {@code m}; null when none of them has audio.
+     */
+    public NDArray group(int from, int to, NDManager m) {
+        NDList parts = new NDList();
+        for (int s = from; s < Math.max(to, from + 1); s++) {
+            NDArray t = second(s, m);
+            if (t != null) parts.add(t);
+        }
+        if (parts.isEmpty()) return null;
+        return parts.size() == 1 ? parts.singletonOrThrow() : pool(NDArrays.concat(parts, 0), PER_SECOND);
+    }
+
+    /**
+     * The reference's whole-video sequence: one group per shown frame (seconds up to the next shown
+     * frame, the last up to {@code totalFrames}), zero-padded or trimmed to 50 per shown frame.
+     *
+     * @param shown       which of the video's 1-fps frames are shown ({@code sample_indices == 1}), ascending
+     * @param totalFrames all sampled frames ({@code len(sample_indices)})
      * @return (shown.length, 50, D) on {@code out}, before {@code audio_proj}
      */
-    public static NDArray perFrame(Beats beats, AudioTrack track, int totalFrames, int[] shown, NDManager out) {
-        boolean[] isShown = new boolean[totalFrames];
-        for (int i : shown) isShown[i] = true;
-        int d = beats.config().dim();
-        // the reference pads a track shorter than one second to one second
-        long samples = Math.max(track.samples(), AudioTrack.SAMPLE_RATE);
-        int seconds = (int) (samples / AudioTrack.SAMPLE_RATE);
+    public NDArray perFrame(int totalFrames, int[] shown, NDManager out) {
+        int d = width();
         try (NDManager m = out.newSubManager()) {
             List<NDArray> groups = new ArrayList<>();
-            List<NDArray> pending = new ArrayList<>();
-            for (int k = 0; k < seconds; k += WINDOW_SECONDS) {
-                int sampleLen = Math.max(0, Math.min(totalFrames, k + WINDOW_SECONDS) - k);
-                if (sampleLen == 0) break;
-                long from = (long) k * AudioTrack.SAMPLE_RATE;
-                int n = (int) Math.min((long) WINDOW_SECONDS * AudioTrack.SAMPLE_RATE, samples - from);
-                float[] wave = track.read(from, n);
-                for (int i = 0; i < wave.length; i++) wave[i] = Float.float16ToFloat(Float.floatToFloat16(wave[i]));
-                NDArray feats = beats.features(wave, m); // (T', D)
-                long t = feats.getShape().get(0);
-                for (int idx = 0; idx < sampleLen; idx++) {
-                    long a = (long) idx * PER_SECOND, b = Math.min(t, a + PER_SECOND);
-                    if (b <= a) continue;
-                    NDArray token = feats.get(new NDIndex(a + ":" + b));
-                    if (b - a != PER_SECOND) token = pool(token, PER_SECOND);
-                    boolean next = idx + 1 < sampleLen && isShown[k + idx + 1];
-                    if (isShown[k + idx]) {
-                        if (!pending.isEmpty()) groups.add(pool(NDArrays.concat(new NDList(pending), 0), PER_SECOND));
-                        pending.clear();
-                        pending.add(token);
-                        if (next) {
-                            groups.add(token);
-                            pending.clear();
-                        }
-                    } else {
-                        pending.add(token);
-                    }
-                }
+            for (int j = 0; j < shown.length; j++) {
+                NDArray g = group(shown[j], j + 1 < shown.length ? shown[j + 1] : totalFrames, m);
+                if (g != null) groups.add(g);
             }
-            if (!pending.isEmpty()) groups.add(pool(NDArrays.concat(new NDList(pending), 0), PER_SECOND));
             int want = shown.length * PER_SECOND;
             NDArray all = groups.isEmpty() ? m.zeros(new Shape(0, d)) : NDArrays.concat(new NDList(groups), 0);
             long have = all.getShape().get(0);
@@ -97,5 +138,11 @@ public final class AudioTokens {
             rows.add(x.get(new NDIndex(a + ":" + b)).mean(new int[]{0}, true));
         }
         return NDArrays.concat(rows, 0);
+    }
+
+    @Override
+    public synchronized void close() {
+        windows.clear();
+        manager.close();
     }
 }

@@ -45,7 +45,7 @@ public final class TdcPlanner {
             perScene.get(scene).add(idx);
         }
 
-        int k = settings.queryTokens(), sep = settings.separatorTokens(), st = settings.staticFrameTokens();
+        int k = settings.queryTokens(), sep = settings.separatorTokens(), st = settings.frameTokens();
         List<int[]> chunkRanges = new ArrayList<>(); // scene, from, to (indices into perScene lists)
         int reduced = 0;
         for (int s = 0; s < perScene.size(); s++) {

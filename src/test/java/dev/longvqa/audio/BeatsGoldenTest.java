@@ -87,8 +87,9 @@ class BeatsGoldenTest {
                 int[] shown = new int[shownF.length];
                 for (int i = 0; i < shown.length; i++) shown[i] = (int) shownF[i];
                 int total = name.equals("sub") ? 15 : name.equals("pad") ? 13 : 2;
-                try (AudioTrack t = track(io.floats(name + "_pcm"))) {
-                    var tokens = AudioTokens.perFrame(beats, t, total, shown, m);
+                try (AudioTrack t = track(io.floats(name + "_pcm"));
+                     AudioTokens audio = new AudioTokens(beats, t, m)) {
+                    var tokens = audio.perFrame(total, shown, m);
                     assertArrayEquals(io.info(name + "_tokens").shape(), tokens.getShape().getShape(), name);
                     double d1 = dev.longvqa.runtime.NdArrays.maxAbsDiff(tokens.toFloatArray(), io.floats(name + "_tokens"));
                     assertTrue(d1 < TOL, name + " tokens: max |diff| " + d1);
