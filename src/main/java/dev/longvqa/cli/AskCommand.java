@@ -110,6 +110,10 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--no-audio", description = "ignore the sound track: no transcript (and no audio tokens with --tdc)")
     boolean noAudio;
 
+    @Option(names = "--beats", paramLabel = "FILE", description = "TDC with audio: BEATs weights converted by tools/beats_to_safetensors.py "
+            + "(default: DIR/beats.safetensors when --tdc DIR has one); frames then carry 50 audio tokens per second through the checkpoint's audio_proj")
+    Path beats;
+
     @Mixin
     FrontEndOptions front;
 
@@ -125,7 +129,7 @@ public final class AskCommand implements Callable<Integer> {
         try (HfTokenEmbedder embedder = tokenEmbedder(tdcFiles);
              LanguageModel model = openModel(embedder);
              TdcVisualContext tdc = tdcFiles == null ? null : TdcVisualContext.builder(tdcFiles.visionFiles())
-                     .settings(tdcSettings).device(device).listener(tdcStats).loadFor(model)) {
+                     .settings(tdcSettings).device(device).listener(tdcStats).beats(beatsFile()).loadFor(model)) {
             VideoInfo info = front.sampler().probe(VideoSource.of(video));
             LvcotSettings.Builder settings = LvcotSettings.builder().maxImagesPerPass(maxImages);
             if (lvcotRule != null) settings.rule(SegmentRule.parse(lvcotRule));
@@ -141,6 +145,14 @@ public final class AskCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The BEATs file for TDC audio tokens, or null (none given, none in --tdc DIR, or --no-audio). */
+    private Path beatsFile() {
+        if (noAudio) return null;
+        if (beats != null) return beats;
+        if (tdcDir != null && java.nio.file.Files.isRegularFile(tdcDir.resolve("beats.safetensors"))) return tdcDir.resolve("beats.safetensors");
+        return null;
     }
 
     /** Decoding plus the configured recogniser; transcripts cached beside the segment summaries. */
@@ -163,12 +175,14 @@ public final class AskCommand implements Callable<Integer> {
         int contexts;
         long millis;
         int visualTokens;
+        int audioTokens;
 
         @Override
         public synchronized void built(TdcVisualContext.Built b) {
             contexts++;
             millis += b.millis();
             visualTokens += b.plan().visualTokens();
+            audioTokens += b.audioTokens();
         }
     }
 
@@ -280,7 +294,8 @@ public final class AskCommand implements Callable<Integer> {
         if (tdc != null) {
             timings.put("tdcMs", tdcStats.millis);
             doc.putObject("tdc").put("cacheId", tdc.cacheId()).put("budget", tdc.settings().budget())
-                    .put("hiddenSize", tdc.hiddenSize()).put("contexts", tdcStats.contexts).put("visualTokens", tdcStats.visualTokens);
+                    .put("hiddenSize", tdc.hiddenSize()).put("contexts", tdcStats.contexts).put("visualTokens", tdcStats.visualTokens)
+                    .put("audioTokens", tdcStats.audioTokens).put("audio", tdc.hasAudio());
         }
         out.println(mapper.writeValueAsString(doc));
     }

@@ -109,13 +109,23 @@ public final class AskPipeline {
             }
             AudioAnalysis.Result heard = sound;
             SegmentContextProvider provider = (start, end) -> input(frames, sceneList, start, end, heard);
+            TdcSegmentContext tdcContext = null;
             if (tdc != null) {
                 // summaries made from TDC embeddings are keyed apart from image ones, and per checkpoint/settings
                 hash += ":" + tdc.cacheId();
-                provider = tdc.provider(frames, sceneList, scenes.durationSec(), provider);
+                // frames carry audio tokens when the context has BEATs and the video has a sound track
+                var track = tdc.hasAudio() ? sound.audio().track() : null;
+                if (track != null) hash += ":" + tdc.audioId();
+                tdcContext = tdc.provider(frames, sceneList, scenes.durationSec(), provider, track);
+                provider = tdcContext;
             }
             VideoContext context = new VideoContext(hash, scenes.durationSec(), scenes.sampledFrames(), sceneList, provider);
-            LvcotResult result = new Lvcot(model, cache, settings).answer(context, questions);
+            LvcotResult result;
+            try {
+                result = new Lvcot(model, cache, settings).answer(context, questions);
+            } finally {
+                if (tdcContext != null) tdcContext.close();
+            }
             return new Outcome(scenes, result, frames, (System.nanoTime() - t0) / 1_000_000, sound);
         } catch (RuntimeException e) {
             frames.close();

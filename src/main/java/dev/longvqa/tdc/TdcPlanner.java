@@ -139,6 +139,17 @@ public final class TdcPlanner {
         return idx;
     }
 
+    /**
+     * Audio tokens a plan keeps as such: in each chunk's static block the frame's audio follows its
+     * {@code visualStaticTokens} visual tokens, so a trim reaches the audio first.
+     */
+    public static int audioTokensKept(ContextPlan plan, int visualStaticTokens, int audioTokensPerFrame) {
+        if (audioTokensPerFrame == 0) return 0;
+        int n = 0;
+        for (ChunkPlan c : plan.chunkDetail()) n += Math.max(0, Math.min(audioTokensPerFrame, c.staticTokens() - visualStaticTokens));
+        return n;
+    }
+
     /** Untrimmed length of a chunk of {@code n} frames. */
     static int chunkTokens(int n, int staticTokens, int k, int sep) {
         if (n <= 0) return 0;

@@ -26,7 +26,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4;
  * seconds over silence.
  */
 public final class SoundVideos {
-    static final int RATE = 22_050; // espeak-ng's rate; the decoder resamples to 16 kHz
+    public static final int RATE = 22_050; // espeak-ng's rate; the decoder resamples to 16 kHz
     static final int W = 160, H = 120, FPS = 10;
 
     private SoundVideos() {}
