@@ -17,12 +17,17 @@ import sys
 import torch
 
 
-def save_safetensors(path, tensors, metadata):
-    header, blobs, offset = {"__metadata__": metadata}, [], 0
+def save_safetensors(path, tensors, metadata=None):
+    """The safetensors format by hand (the `safetensors` package is not in Debian): int16 stays
+    I16, every other tensor is written as F32."""
+    header, blobs, offset = ({"__metadata__": metadata} if metadata else {}), [], 0
     for name, t in tensors.items():
-        t = t.detach().to(torch.float32).contiguous()
-        raw = t.numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        t = t.detach().contiguous()
+        if t.dtype == torch.int16:
+            dtype, raw = "I16", t.numpy().astype("<i2").tobytes()
+        else:
+            dtype, raw = "F32", t.to(torch.float32).numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
     h = json.dumps(header, separators=(",", ":")).encode()

@@ -10,9 +10,7 @@ weight_g/weight_v names). Run:
 
     /usr/bin/python3 tools/golden/beats_golden.py /path/to/TDC-Video src/test/resources/golden/audio
 """
-import json
 import math
-import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -20,26 +18,10 @@ from pathlib import Path
 import torch
 import torchaudio.compliance.kaldi as ta_kaldi
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from beats_to_safetensors import save_safetensors  # noqa: E402
+
 torch.manual_seed(20261207)
-
-
-def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        if t.dtype == torch.int16:
-            dtype, raw = "I16", t.detach().contiguous().numpy().astype("<i2").tobytes()
-        else:
-            dtype, raw = "F32", t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def wave(seconds, rate=16000):
