@@ -111,7 +111,7 @@ public final class AskCommand implements Callable<Integer> {
     boolean noAudio;
 
     @Option(names = "--beats", paramLabel = "FILE", description = "TDC with audio: BEATs weights converted by tools/beats_to_safetensors.py "
-            + "(default: DIR/beats.safetensors when --tdc DIR has one); frames then carry 50 audio tokens per second through the checkpoint's audio_proj")
+            + "(default: DIR/audio/beats.safetensors when --tdc DIR has one); frames then carry 50 audio tokens per second through the checkpoint's audio_proj")
     Path beats;
 
     @Mixin
@@ -147,11 +147,14 @@ public final class AskCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Where {@code --tdc DIR} keeps BEATs: a subfolder, so the file is not taken for a checkpoint shard. */
+    static final String BEATS_IN_DIR = "audio/beats.safetensors";
+
     /** The BEATs file for TDC audio tokens, or null (none given, none in --tdc DIR, or --no-audio). */
     private Path beatsFile() {
         if (noAudio) return null;
         if (beats != null) return beats;
-        if (tdcDir != null && java.nio.file.Files.isRegularFile(tdcDir.resolve("beats.safetensors"))) return tdcDir.resolve("beats.safetensors");
+        if (tdcDir != null && java.nio.file.Files.isRegularFile(tdcDir.resolve(BEATS_IN_DIR))) return tdcDir.resolve(BEATS_IN_DIR);
         return null;
     }
 

@@ -91,6 +91,39 @@ class AskSpeechTest {
     }
 
     @Test
+    void askWithTdcAndBeatsGivesEveryStaticFrameItsAudioTokens() throws Exception {
+        Path tdc = dev.longvqa.tdc.TinyTdc.directory(dir.resolve("tdc-audio"));
+        // audio_proj (BEATs 64 -> LLM 24) in its own shard, the tiny BEATs where ask looks for it
+        java.util.Random rnd = new java.util.Random(1);
+        float[] w = new float[dev.longvqa.tdc.TinyTdc.HIDDEN * 64];
+        for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian() * 0.2f;
+        new dev.longvqa.runtime.SafetensorsWriter().put("model.audio_proj.weight", new long[]{dev.longvqa.tdc.TinyTdc.HIDDEN, 64}, w)
+                .write(tdc.resolve("model-audio.safetensors"));
+        Files.createDirectories(tdc.resolve("audio"));
+        Files.copy(Path.of(AskSpeechTest.class.getResource("/golden/audio/beats_tiny.safetensors").toURI()), tdc.resolve(AskCommand.BEATS_IN_DIR));
+        Path llm = dev.longvqa.runtime.llm.TinyLlama.write(dir.resolve("llm24"), dev.longvqa.tdc.TinyTdc.HIDDEN, 3);
+        String[] common = {"ask", speech.toString(), "Q?", "--tdc", tdc.toString(), "--device", "cpu", "--llm", "runtime:" + llm,
+                "--lvcot", "100:2", "--no-cache", "--asr", "off", "--json", "-q"};
+        ScenesCommandTest.Run r = run(common);
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        JsonNode t = doc.get("tdc");
+        assertThat(t.get("audio").asBoolean()).isTrue();
+        // one context (a single pass): each scene's frames in chunks of 4, every chunk's static frame with 50 audio tokens
+        int chunks = 0;
+        for (JsonNode s : doc.get("scenes")) chunks += (s.get("frameCount").asInt() + 3) / 4;
+        assertThat(t.get("contexts").asInt()).isEqualTo(1);
+        assertThat(t.get("audioTokens").asInt()).isEqualTo(chunks * 50).isPositive();
+
+        String[] off = java.util.Arrays.copyOf(common, common.length + 1);
+        off[common.length] = "--no-audio";
+        JsonNode o = new ObjectMapper().readTree(run(off).out()).get("tdc");
+        assertThat(o.get("audio").asBoolean()).isFalse();
+        assertThat(o.get("audioTokens").asInt()).isZero();
+        assertThat(o.get("visualTokens").asInt()).isEqualTo(t.get("visualTokens").asInt() - chunks * 50);
+    }
+
+    @Test
     void anUnknownRecogniserIsABadRequest() {
         ScenesCommandTest.Run r = run("ask", mute.toString(), "Q?", "--llm", "openai:http://127.0.0.1:9/v1", "--asr", "nope", "-q");
         assertThat(r.exit()).isEqualTo(2);
