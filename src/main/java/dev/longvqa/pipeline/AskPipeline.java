@@ -24,6 +24,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The whole local pipeline for one video: decode → sample → embed → segment (one pass, frames
@@ -96,19 +98,32 @@ public final class AskPipeline {
         long t0 = System.nanoTime();
         FrameStore frames = FrameStore.createTemp();
         AudioAnalysis.Result sound = AudioAnalysis.Result.off();
+        // the sound (a light demux pass, then the recogniser) runs beside the picture decode
+        CompletableFuture<Heard> heardAside = audio == null ? null : CompletableFuture.supplyAsync(() -> {
+            String content = contentHash(video);
+            return new Heard(content, audio.analyse(video, content));
+        }, Thread.ofVirtual()::start);
         try {
-            ScenesResult scenes = detector.detect(VideoSource.of(video), frames::add);
+            ScenesResult scenes;
+            try {
+                scenes = detector.detect(VideoSource.of(video), frames::add);
+            } catch (RuntimeException e) {
+                // the video's typed error wins; the sound's result is dropped when it is ready
+                if (heardAside != null) heardAside.whenComplete((h, x) -> { if (h != null) h.result().close(); });
+                throw e;
+            }
             List<Scene> sceneList = scenes.segmentation().scenes().stream()
                     .map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
-            String content = contentHash(video);
+            Heard heard = heardAside == null ? null : join(heardAside);
+            String content = heard != null ? heard.content() : contentHash(video);
             String hash = content + ":" + detectorId;
-            if (audio != null) {
-                sound = audio.analyse(video, content);
+            if (heard != null) {
+                sound = heard.result();
                 // summaries that read a transcript are keyed apart; without speech nothing changes
                 if (sound.transcript() != null && !sound.transcript().isEmpty()) hash += ":asr=" + sound.transcriptId();
             }
-            AudioAnalysis.Result heard = sound;
-            SegmentContextProvider provider = (start, end) -> input(frames, sceneList, start, end, heard);
+            AudioAnalysis.Result heardNow = sound;
+            SegmentContextProvider provider = (start, end) -> input(frames, sceneList, start, end, heardNow);
             TdcSegmentContext tdcContext = null;
             if (tdc != null) {
                 // summaries made from TDC embeddings are keyed apart from image ones, and per checkpoint/settings
@@ -130,6 +145,19 @@ public final class AskPipeline {
         } catch (RuntimeException e) {
             frames.close();
             sound.close();
+            throw e;
+        }
+    }
+
+    /** The video's content hash and what its sound gave. */
+    private record Heard(String content, AudioAnalysis.Result result) {}
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
             throw e;
         }
     }
