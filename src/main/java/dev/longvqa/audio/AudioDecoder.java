@@ -63,13 +63,17 @@ public final class AudioDecoder {
         // stream would flood the console (the warning in the result says what matters)
         org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_PANIC);
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
-            g.setSampleRate(AudioTrack.SAMPLE_RATE);
-            g.setAudioChannels(1);
             g.setSampleFormat(AV_SAMPLE_FMT_S16);
             g.setSampleMode(FFmpegFrameGrabber.SampleMode.SHORT);
+            // no pixel format, and rate/channels only after start: set before, the grabber also
+            // hands them to the demuxer as options, which rejects them with a line on stderr
+            g.setPixelFormat(-1);
             Probe probe;
             try {
                 g.start(false);
+                // the resampler reads these per frame: 16 kHz mono whatever the stream has
+                g.setSampleRate(AudioTrack.SAMPLE_RATE);
+                g.setAudioChannels(1);
                 probe = probe(g.getFormatContext());
             } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
                 // the grabber refuses the whole file when the audio decoder is missing; the video
