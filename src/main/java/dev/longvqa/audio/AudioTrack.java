@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 public record AudioTrack(Path pcmFile, long samples, double rms) implements AutoCloseable {
     public static final int SAMPLE_RATE = 16_000;
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
     public double durationSec() {
         return samples / (double) SAMPLE_RATE;
     }
