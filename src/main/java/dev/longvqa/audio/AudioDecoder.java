@@ -53,6 +53,14 @@ public final class AudioDecoder {
     }
 
     public AudioResult decode(Path video) {
+        return decode(video.toString());
+    }
+
+    /**
+     * A file path or an http(s) URL (e.g. an S3 presigned GET, which FFmpeg reads with ranged
+     * requests): what the GPU worker would call for a job's video.
+     */
+    public AudioResult decode(String video) {
         Path spool = null;
         try {
             FFmpegFrameGrabber.tryLoad();
@@ -62,7 +70,7 @@ public final class AudioDecoder {
         // JavaCV raises FFmpeg's log level when it loads; its per-packet chatter about a corrupt
         // stream would flood the console (the warning in the result says what matters)
         org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_PANIC);
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video)) {
             g.setSampleFormat(AV_SAMPLE_FMT_S16);
             g.setSampleMode(FFmpegFrameGrabber.SampleMode.SHORT);
             // no pixel format, and rate/channels only after start: set before, the grabber also
@@ -191,10 +199,10 @@ public final class AudioDecoder {
     }
 
     /** The audio codec's name when the file has an audio stream, else null; never throws. */
-    private static String probeCodecQuietly(Path video) {
+    private static String probeCodecQuietly(String video) {
         AVFormatContext fmt = org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context();
         try {
-            if (org.bytedeco.ffmpeg.global.avformat.avformat_open_input(fmt, video.toString(), null, null) < 0) return null;
+            if (org.bytedeco.ffmpeg.global.avformat.avformat_open_input(fmt, video, null, null) < 0) return null;
             try {
                 org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info(fmt, (org.bytedeco.javacpp.PointerPointer<?>) null);
                 for (int i = 0; i < fmt.nb_streams(); i++) {

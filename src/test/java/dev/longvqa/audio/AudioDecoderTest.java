@@ -45,6 +45,41 @@ class AudioDecoderTest {
     }
 
     @Test
+    void aUrlIsReadWithRangedRequests() throws Exception {
+        Path video = SoundVideos.write(tmp.resolve("url.mp4"), 4, SoundVideos.tone(4, 1.0, 3.0, 440));
+        byte[] bytes = Files.readAllBytes(video);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/v.mp4", ex -> {
+            // what S3 does for a presigned GET: honours "Range: bytes=a-b"
+            String range = ex.getRequestHeaders().getFirst("Range");
+            int from = 0, to = bytes.length - 1;
+            if (range != null && range.startsWith("bytes=")) {
+                String[] ab = range.substring(6).split("-", -1);
+                from = Integer.parseInt(ab[0]);
+                if (ab.length > 1 && !ab[1].isEmpty()) to = Math.min(to, Integer.parseInt(ab[1]));
+            }
+            ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+            ex.getResponseHeaders().set("Content-Type", "video/mp4");
+            if (range != null) ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + to + "/" + bytes.length);
+            ex.sendResponseHeaders(range != null ? 206 : 200, to - from + 1);
+            try (var out = ex.getResponseBody()) {
+                out.write(bytes, from, to - from + 1);
+            } catch (java.io.IOException ignored) {
+                // the client may close early
+            }
+        });
+        server.start();
+        try (AudioResult r = new AudioDecoder().decode("http://127.0.0.1:" + server.getAddress().getPort() + "/v.mp4")) {
+            AudioTrack t = assertInstanceOf(AudioResult.Decoded.class, r, r.describe()).track();
+            assertEquals(4.0, t.durationSec(), 0.1);
+            assertTrue(rms(t, 0.1, 0.9) < 0.01 && rms(t, 1.2, 2.8) > 0.25, "tone from 1 s to 3 s");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void closingDeletesTheSpool() throws Exception {
         Path video = SoundVideos.write(tmp.resolve("a.mp4"), 2, SoundVideos.tone(2, 0, 2, 300));
         AudioResult r = new AudioDecoder().decode(video);
