@@ -2,6 +2,11 @@ package dev.longvqa.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longvqa.audio.AudioAnalysis;
+import dev.longvqa.audio.AudioDecoder;
+import dev.longvqa.audio.AudioReport;
+import dev.longvqa.audio.SpeechToTexts;
+import dev.longvqa.audio.TranscriptCache;
 import dev.longvqa.pipeline.AskPipeline;
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
@@ -98,6 +103,17 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "TDC: where the towers and Q-Former run: cpu, gpu or auto (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--asr", paramLabel = "SPEC", description = "speech recogniser for timed transcripts in every pass: "
+            + SpeechToTexts.HELP + " (default: $LONGVQA_ASR, else auto)")
+    String asr;
+
+    @Option(names = "--no-audio", description = "ignore the sound track: no transcript (and no audio tokens with --tdc)")
+    boolean noAudio;
+
+    @Option(names = "--beats", paramLabel = "FILE", description = "TDC with audio: BEATs weights converted by tools/beats_to_safetensors.py "
+            + "(default: DIR/audio/beats.safetensors when --tdc DIR has one); frames then carry 50 audio tokens per second through the checkpoint's audio_proj")
+    Path beats;
+
     @Mixin
     FrontEndOptions front;
 
@@ -113,7 +129,7 @@ public final class AskCommand implements Callable<Integer> {
         try (HfTokenEmbedder embedder = tokenEmbedder(tdcFiles);
              LanguageModel model = openModel(embedder);
              TdcVisualContext tdc = tdcFiles == null ? null : TdcVisualContext.builder(tdcFiles.visionFiles())
-                     .settings(tdcSettings).device(device).listener(tdcStats).loadFor(model)) {
+                     .settings(tdcSettings).device(device).listener(tdcStats).beats(beatsFile()).loadFor(model)) {
             VideoInfo info = front.sampler().probe(VideoSource.of(video));
             LvcotSettings.Builder settings = LvcotSettings.builder().maxImagesPerPass(maxImages);
             if (lvcotRule != null) settings.rule(SegmentRule.parse(lvcotRule));
@@ -121,6 +137,7 @@ public final class AskCommand implements Callable<Integer> {
                 AskPipeline pipeline = new AskPipeline(front.detector().frameSide(384).progress(progress).build(),
                         front.detectorId(), model, cache(), settings.build());
                 if (tdc != null) pipeline = pipeline.withTdc(tdc);
+                if (!noAudio) pipeline = pipeline.withAudio(audioAnalysis());
                 try (AskPipeline.Outcome outcome = pipeline.ask(video, questions)) {
                     if (report != null) writeReport(outcome);
                     print(spec.commandLine().getOut(), outcome, model, tdc);
@@ -130,6 +147,30 @@ public final class AskCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Where {@code --tdc DIR} keeps BEATs: a subfolder, so the file is not taken for a checkpoint shard. */
+    static final String BEATS_IN_DIR = "audio/beats.safetensors";
+
+    /** The BEATs file for TDC audio tokens, or null (none given, none in --tdc DIR, or --no-audio). */
+    private Path beatsFile() {
+        if (noAudio) return null;
+        if (beats != null) return beats;
+        if (tdcDir != null && java.nio.file.Files.isRegularFile(tdcDir.resolve(BEATS_IN_DIR))) return tdcDir.resolve(BEATS_IN_DIR);
+        return null;
+    }
+
+    /** Decoding plus the configured recogniser; transcripts cached beside the segment summaries. */
+    private AudioAnalysis audioAnalysis() {
+        String specString = asr != null ? asr : System.getenv("LONGVQA_ASR");
+        java.util.Optional<dev.longvqa.audio.SpeechToText> engine;
+        try {
+            engine = SpeechToTexts.fromSpec(specString);
+        } catch (IllegalArgumentException e) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, e.getMessage());
+        }
+        TranscriptCache transcripts = noCache ? TranscriptCache.none() : TranscriptCache.directory(cacheDirectory());
+        return new AudioAnalysis(new AudioDecoder(), engine.orElse(null), transcripts);
+    }
+
     /** Counts TDC contexts built and their time, for --json. */
     private final TdcStats tdcStats = new TdcStats();
 
@@ -137,12 +178,14 @@ public final class AskCommand implements Callable<Integer> {
         int contexts;
         long millis;
         int visualTokens;
+        int audioTokens;
 
         @Override
         public synchronized void built(TdcVisualContext.Built b) {
             contexts++;
             millis += b.millis();
             visualTokens += b.plan().visualTokens();
+            audioTokens += b.audioTokens();
         }
     }
 
@@ -200,20 +243,28 @@ public final class AskCommand implements Callable<Integer> {
         ScenesDocument doc = ScenesDocument.of(video.toString(), o.scenes());
         var thumbs = dev.longvqa.report.ThumbnailCollector.forScenes(doc,
                 t -> o.frames().image(o.frames().nearest(t)), dev.longvqa.report.ThumbnailCollector.DEFAULT_MAX_SIDE);
-        dev.longvqa.report.ReportWriter.write(report, new dev.longvqa.report.ReportData(doc, thumbs, AskReport.of(o.answers())));
+        var data = new dev.longvqa.report.ReportData(doc, thumbs, AskReport.of(o.answers()));
+        if (!noAudio) data = data.withAudio(AudioReport.of(o.audio()));
+        dev.longvqa.report.ReportWriter.write(report, data);
     }
 
     private SegmentCache cache() {
         if (noCache) return SegmentCache.none();
+        return SegmentCache.directory(cacheDirectory());
+    }
+
+    private Path cacheDirectory() {
         Path dir = cacheDir;
         if (dir == null && System.getenv("LONGVQA_CACHE") != null) dir = Path.of(System.getenv("LONGVQA_CACHE"));
         if (dir == null) dir = Path.of(System.getProperty("user.home"), ".cache", "longvqa", "segments");
-        return SegmentCache.directory(dir);
+        return dir;
     }
 
     private void print(PrintWriter out, AskPipeline.Outcome o, LanguageModel model, TdcVisualContext tdc) throws Exception {
         AskReport report = AskReport.of(o.answers());
         if (!json) {
+            // bad sound never fails the job, but the user should know the answer was made without it
+            for (String w : o.audio().warnings()) spec.commandLine().getErr().println("warning: " + w);
             if (report.answers().size() == 1) {
                 out.println(report.answer());
             } else {
@@ -238,10 +289,16 @@ public final class AskCommand implements Callable<Integer> {
         timings.put("segmentPassesMs", report.timings().segmentsMs());
         timings.put("answerPassesMs", report.timings().answersMs());
         timings.put("totalMs", o.totalMillis());
+        if (!noAudio) {
+            doc.set("audio", mapper.valueToTree(AudioReport.of(o.audio())));
+            timings.put("audioDecodeMs", o.audio().decodeMillis());
+            timings.put("transcribeMs", o.audio().transcribeMillis());
+        }
         if (tdc != null) {
             timings.put("tdcMs", tdcStats.millis);
             doc.putObject("tdc").put("cacheId", tdc.cacheId()).put("budget", tdc.settings().budget())
-                    .put("hiddenSize", tdc.hiddenSize()).put("contexts", tdcStats.contexts).put("visualTokens", tdcStats.visualTokens);
+                    .put("hiddenSize", tdc.hiddenSize()).put("contexts", tdcStats.contexts).put("visualTokens", tdcStats.visualTokens)
+                    .put("audioTokens", tdcStats.audioTokens).put("audio", tdc.hasAudio());
         }
         out.println(mapper.writeValueAsString(doc));
     }

@@ -38,6 +38,9 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--text-tokens", defaultValue = "64", description = "tokens of the question and prompt text (default: ${DEFAULT-VALUE})")
     int textTokens;
 
+    @Option(names = "--no-audio", description = "plan without audio tokens even when the video has sound (a TDC checkpoint not trained with audio)")
+    boolean noAudio;
+
     @Mixin
     FrontEndOptions front;
 
@@ -54,7 +57,11 @@ public final class PlanCommand implements Callable<Integer> {
             scenes = front.detector().progress(progress).build().detect(source);
         }
         List<Integer> perScene = scenes.segmentation().scenes().stream().map(Scene::frameCount).toList();
+        // the reference's audio-trained checkpoints give every frame 50 BEATs tokens when the video has sound
+        boolean audio = info.hasAudio() && !noAudio;
+        if (audio) settings = settings.withAudioTokens(dev.longvqa.audio.AudioTokens.PER_SECOND);
         ContextPlan plan = TdcPlanner.plan(perScene, textTokens, settings);
+        int audioInContext = TdcPlanner.audioTokensKept(plan, settings.staticFrameTokens(), settings.audioTokens());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
@@ -62,6 +69,11 @@ public final class PlanCommand implements Callable<Integer> {
                     .put("durationSec", Math.round(scenes.durationSec() * 1000) / 1000.0)
                     .put("sampledFrames", scenes.sampledFrames()).put("budget", settings.budget());
             doc.setAll((ObjectNode) mapper.valueToTree(plan));
+            ObjectNode a = doc.putObject("audio").put("stream", info.hasAudio()).put("used", audio)
+                    .put("tokensPerSecond", settings.audioTokens()).put("tokensPerFrame", settings.audioTokens())
+                    // every shown frame's audio is encoded; the static frames keep theirs, the others reach the Q-Former
+                    .put("encodedTokens", settings.audioTokens() * plan.frames()).put("inContext", audioInContext);
+            if (!info.hasAudio()) a.put("note", "no audio stream: the context has no audio tokens");
             out.println(mapper.writeValueAsString(doc));
         } else {
             out.printf(Locale.ROOT, "%s: %d sampled frames, budget %d tokens%n", video, scenes.sampledFrames(), settings.budget());
@@ -71,6 +83,10 @@ public final class PlanCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  tokens: %d static + %d compressed + %d separators + %d text = %d%n", plan.staticTokens(),
                     plan.compressedTokens(), plan.separatorTokens(), plan.textTokens(), plan.totalTokens());
             out.printf(Locale.ROOT, "  LVCoT segments: %d%n", plan.lvcotSegments());
+            out.printf(Locale.ROOT, "  audio: %s%n", audio ? String.format(Locale.ROOT,
+                    "%d tokens per second (BEATs), %d encoded for %d frames, %d in the context (static frames; the rest go through the Q-Former)",
+                    settings.audioTokens(), settings.audioTokens() * plan.frames(), plan.frames(), audioInContext)
+                    : info.hasAudio() ? "off (--no-audio)" : "none (no audio stream)");
         }
         return 0;
     }

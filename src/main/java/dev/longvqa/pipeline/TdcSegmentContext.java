@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * {@code base} provider gives (scenes, frames, notes: kept for backends or passes that fall back).
  * Made per video by {@link TdcVisualContext#provider}.
  */
-public final class TdcSegmentContext implements SegmentContextProvider {
+public final class TdcSegmentContext implements SegmentContextProvider, AutoCloseable {
     /**
      * The sampled frames (1 fps, in time order) a context is built from: the CLI's spooled
      * {@link FrameStore}, or the GPU worker's stored JPEGs read on demand. Only the frames the
@@ -59,15 +59,63 @@ public final class TdcSegmentContext implements SegmentContextProvider {
     private final double durationSec;
     private final SegmentContextProvider base;
     private final ProjectedFrameCache projected; // null: every context runs the towers on all its frames
+    private final dev.longvqa.audio.AudioTokens audio; // null: no audio tokens (no track, or no BEATs)
 
     TdcSegmentContext(TdcVisualContext tdc, FrameSource frames, List<Scene> scenes, double durationSec, SegmentContextProvider base,
-                      ProjectedFrameCache projected) {
+                      ProjectedFrameCache projected, dev.longvqa.audio.AudioTokens audio) {
         this.tdc = Objects.requireNonNull(tdc);
         this.frames = Objects.requireNonNull(frames);
         this.scenes = List.copyOf(scenes);
         this.durationSec = durationSec;
         this.base = Objects.requireNonNull(base);
         this.projected = projected;
+        this.audio = audio;
+    }
+
+    /** Whether this video's frames carry audio tokens. */
+    public boolean hasAudioTokens() {
+        return audio != null;
+    }
+
+    /** Frees the audio tokens' windows (the frames and the track are the caller's). */
+    @Override
+    public void close() {
+        if (audio != null) audio.close();
+    }
+
+    /**
+     * The range's frames' sound: frame {@code f} (range-local) is heard from its second to the next
+     * selected frame's second, the last to the end of the range's last second; projected by
+     * {@code audio_proj}. Seconds without sound are zeros before the projection, as the
+     * reference's padding is.
+     */
+    private dev.longvqa.tdc.FrameAudio frameAudio(List<Integer> indices) {
+        if (audio == null) return null;
+        var proj = tdc.audioProjection();
+        return new dev.longvqa.tdc.FrameAudio() {
+            @Override
+            public int tokensPerFrame() {
+                return dev.longvqa.audio.AudioTokens.PER_SECOND;
+            }
+
+            @Override
+            public ai.djl.ndarray.NDArray tokens(int[] want, int[] selected, ai.djl.ndarray.NDManager m) {
+                int end = second(indices.getLast()) + 1;
+                ai.djl.ndarray.NDList rows = new ai.djl.ndarray.NDList();
+                for (int f : want) {
+                    int pos = java.util.Arrays.binarySearch(selected, f);
+                    int next = pos >= 0 && pos + 1 < selected.length ? second(indices.get(selected[pos + 1])) : end;
+                    int from = second(indices.get(f));
+                    ai.djl.ndarray.NDArray g = audio.group(from, Math.max(from + 1, next), m);
+                    rows.add(g != null ? g : m.zeros(new ai.djl.ndarray.types.Shape(dev.longvqa.audio.AudioTokens.PER_SECOND, audio.width())));
+                }
+                return proj.apply(ai.djl.ndarray.NDArrays.stack(rows, 0));
+            }
+        };
+    }
+
+    private int second(int videoIndex) {
+        return (int) Math.floor(frames.timeOf(videoIndex) + 1e-6);
     }
 
     /** This video's projected-frame cache counters (empty when the cache is off). */
@@ -94,7 +142,7 @@ public final class TdcSegmentContext implements SegmentContextProvider {
         RgbImage first = frames.image(indices.getFirst());
         EmbeddingBlock block = tdc.context(startSec, endSec, framesPerScene(indices),
                 i -> i == 0 ? first : frames.image(indices.get(i)), conditioning == null ? "" : conditioning,
-                textTokens, first.width(), first.height(), indices::get, projected);
+                textTokens, first.width(), first.height(), indices::get, projected, frameAudio(indices));
         return new SegmentInput(in.startSec(), in.endSec(), in.scenes(), in.frames(), block, in.notes());
     }
 
@@ -114,7 +162,7 @@ public final class TdcSegmentContext implements SegmentContextProvider {
         if (indices.isEmpty()) return List.of();
         RgbImage first = frames.image(indices.getFirst());
         TreeSet<Integer> local = new TreeSet<>(tdc.framesRead(framesPerScene(indices), conditioning == null ? "" : conditioning,
-                textTokens, first.width(), first.height()));
+                textTokens, first.width(), first.height(), audio == null ? 0 : dev.longvqa.audio.AudioTokens.PER_SECOND));
         local.add(0);
         return local.stream().map(indices::get).toList();
     }

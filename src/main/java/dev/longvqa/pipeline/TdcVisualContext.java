@@ -2,6 +2,10 @@ package dev.longvqa.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.longvqa.audio.AudioProjection;
+import dev.longvqa.audio.AudioTokens;
+import dev.longvqa.audio.AudioTrack;
+import dev.longvqa.audio.Beats;
 import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Scene;
@@ -66,9 +70,15 @@ public final class TdcVisualContext implements AutoCloseable {
     /** See {@link Builder#frameCacheBytes}. */
     public static final long DEFAULT_FRAME_CACHE_BYTES = 768L << 20;
 
-    /** One context computed: what the planner decided and what it cost. */
+    /** One context computed: what the planner decided and what it cost; {@code audioTokens}: the static frames' audio tokens it holds. */
     public record Built(double startSec, double endSec, String conditioning, List<Integer> framesPerScene,
-                        int textTokens, ContextPlan plan, long millis) {}
+                        int textTokens, ContextPlan plan, long millis, int audioTokens) {
+        /** Without audio. */
+        public Built(double startSec, double endSec, String conditioning, List<Integer> framesPerScene,
+                     int textTokens, ContextPlan plan, long millis) {
+            this(startSec, endSec, conditioning, framesPerScene, textTokens, plan, millis, 0);
+        }
+    }
 
     /** Told of every context computed (timings, tests). Called on the computing thread. */
     @FunctionalInterface
@@ -85,8 +95,12 @@ public final class TdcVisualContext implements AutoCloseable {
     private final Listener listener;
     private final long frameCacheBytes;
     private final SceneSplit sceneSplit;
+    private final AudioSide audio; // null: frames carry no audio tokens
 
-    private TdcVisualContext(TdcVision vision, Builder b, int hiddenSize, String cacheId) {
+    /** BEATs and the checkpoint's audio_proj, loaded when the builder is given a BEATs file. */
+    private record AudioSide(ai.djl.ndarray.NDManager manager, Beats beats, AudioProjection projection, String id) {}
+
+    private TdcVisualContext(TdcVision vision, Builder b, int hiddenSize, String cacheId, AudioSide audio) {
         this.vision = vision;
         this.settings = b.settings;
         this.hiddenSize = hiddenSize;
@@ -96,6 +110,7 @@ public final class TdcVisualContext implements AutoCloseable {
         this.listener = b.listener;
         this.frameCacheBytes = b.frameCacheBytes;
         this.sceneSplit = b.sceneSplit;
+        this.audio = audio;
     }
 
     public static Builder builder(TdcVision.Files files) {
@@ -112,6 +127,7 @@ public final class TdcVisualContext implements AutoCloseable {
         private Listener listener = b -> {};
         private long frameCacheBytes = DEFAULT_FRAME_CACHE_BYTES;
         private SceneSplit sceneSplit = SceneSplit.REFERENCE;
+        private Path beats;
 
         private Builder(TdcVision.Files files) {
             this.files = Objects.requireNonNull(files, "files");
@@ -145,6 +161,13 @@ public final class TdcVisualContext implements AutoCloseable {
         public Builder listener(Listener v) { listener = Objects.requireNonNull(v); return this; }
 
         /**
+         * BEATs weights (converted by {@code tools/beats_to_safetensors.py}; null: none): frames of
+         * videos with sound then carry 50 audio tokens each through the checkpoint's
+         * {@code audio_proj}, which the checkpoint must have (a stage-3, audio-trained TDC).
+         */
+        public Builder beats(Path v) { beats = v; return this; }
+
+        /**
          * Heap kept per video for projected frames ({@link ProjectedFrameCache}), so frames seen by
          * an earlier pass of the same video skip the towers; 0 turns it off. Default 768 MiB: one
          * 8K context at TDC-Qwen2-7B's width (224 × 2.2 MB) with room to spare.
@@ -175,19 +198,59 @@ public final class TdcVisualContext implements AutoCloseable {
             int width = outputWidth(files.checkpoint());
             if (model != null) requireCompatible(model, width);
             String id = identity(files, settings, referenceGeometry, promptReserve, sceneSplit);
+            AudioSide audio = null;
             try {
+                audio = beats == null ? null : loadAudio(files.checkpoint(), beats, device, width);
                 TdcVision vision = TdcVision.load(files, settings, device, precision);
                 // half-precision contexts differ from float32 ones in the last bits: never share cached passes.
                 if (vision.computeType() != ai.djl.ndarray.types.DataType.FLOAT32) {
                     id += "-" + vision.computeType().name().toLowerCase(java.util.Locale.ROOT);
                 }
-                return new TdcVisualContext(vision, this, width, id);
+                return new TdcVisualContext(vision, this, width, id, audio);
             } catch (IOException | RuntimeException e) {
+                if (audio != null) audio.manager().close();
                 if (e instanceof LongVqaException l) throw l;
                 throw new LongVqaException(ErrorCode.BAD_REQUEST, "cannot load the TDC vision side from "
                         + files.checkpoint() + " and its towers: " + e.getMessage(), e);
             }
         }
+    }
+
+    private static AudioSide loadAudio(Path checkpoint, Path beatsFile, String device, int width) throws IOException {
+        if (!Files.isRegularFile(beatsFile)) throw LongVqaException.badInput(ErrorCode.NOT_FOUND, "BEATs file " + beatsFile + " does not exist");
+        var manager = ai.djl.ndarray.NDManager.newBaseManager(dev.longvqa.tdc.VisionEncoder.device(device), "PyTorch");
+        try {
+            AudioProjection proj = null;
+            for (Path p : safetensors(checkpoint)) {
+                try (Safetensors st = Safetensors.open(p)) {
+                    proj = AudioProjection.find(st, manager);
+                }
+                if (proj != null) break;
+            }
+            if (proj == null) {
+                throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "the TDC checkpoint " + checkpoint
+                        + " has no audio_proj (not trained with audio): leave out the BEATs file");
+            }
+            Beats beats = Beats.load(beatsFile, manager);
+            if (proj.inputWidth() != beats.config().dim() || proj.outputWidth() != width) {
+                throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "audio_proj maps " + proj.inputWidth() + " -> " + proj.outputWidth()
+                        + " but BEATs gives " + beats.config().dim() + " and the LLM width is " + width);
+            }
+            return new AudioSide(manager, beats, proj, "beats=" + stamp(beatsFile));
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Whether frames of videos with sound carry audio tokens (a BEATs file was given). */
+    public boolean hasAudio() {
+        return audio != null;
+    }
+
+    /** Identity of the audio side for cache keys of videos whose context carries audio ("" when none). */
+    public String audioId() {
+        return audio == null ? "" : audio.id();
     }
 
     /** The width of the visual tokens: the LLM hidden size the checkpoint was trained for. */
@@ -244,7 +307,22 @@ public final class TdcVisualContext implements AutoCloseable {
      */
     public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
                                       SegmentContextProvider base, ProjectedFrameCache cache) {
-        return new TdcSegmentContext(this, frames, scenes, durationSec, base, cache);
+        return new TdcSegmentContext(this, frames, scenes, durationSec, base, cache, null);
+    }
+
+    /**
+     * The provider for a video with a sound track: with {@link #hasAudio()}, every frame also
+     * carries its second(s) of audio tokens; the tokens are the caller's to close with
+     * {@link TdcSegmentContext#close()} (the track itself stays the caller's).
+     */
+    public TdcSegmentContext provider(FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base,
+                                      AudioTrack track) {
+        AudioTokens tokens = audio == null || track == null ? null : new AudioTokens(audio.beats(), track, audio.manager());
+        return new TdcSegmentContext(this, TdcSegmentContext.FrameSource.of(frames), scenes, durationSec, base, newFrameCache(), tokens);
+    }
+
+    AudioProjection audioProjection() {
+        return audio == null ? null : audio.projection();
     }
 
     /** A projected-frame cache of the configured size for one video, or null when caching is off. */
@@ -277,14 +355,19 @@ public final class TdcVisualContext implements AutoCloseable {
      * {@link #context} asks for them. No model runs.
      */
     List<Integer> framesRead(List<Integer> framesPerScene, String conditioning, int textTokens, int width, int height) {
+        return framesRead(framesPerScene, conditioning, textTokens, width, height, 0);
+    }
+
+    List<Integer> framesRead(List<Integer> framesPerScene, String conditioning, int textTokens, int width, int height, int audioTokens) {
         int text = textTokens(conditioning, textTokens);
         if (sceneSplit == SceneSplit.REFERENCE) {
             // the split reads every capped frame through the DINOv2 tower; the context reads a subset of them
             int total = framesPerScene.stream().mapToInt(Integer::intValue).sum();
-            int[] selected = TdcPlanner.selectFrames(total, text, referenceGeometry ? settings.forVideo(width, height, true) : settings);
+            TdcSettings s = referenceGeometry ? settings.forVideo(width, height, true) : settings;
+            int[] selected = TdcPlanner.selectFrames(total, text, s.withAudioTokens(audioTokens));
             return java.util.Arrays.stream(selected).boxed().toList();
         }
-        ContextPlan plan = vision.plan(framesPerScene, text, geometry(width, height));
+        ContextPlan plan = vision.plan(framesPerScene, text, geometry(width, height), audioTokens);
         List<Integer> out = new ArrayList<>();
         for (ChunkPlan c : plan.chunkDetail()) {
             if (c.keptTokens() > 0) out.addAll(c.frameIndices().subList(0, c.framesShown()));
@@ -306,19 +389,28 @@ public final class TdcVisualContext implements AutoCloseable {
     synchronized EmbeddingBlock context(double startSec, double endSec, List<Integer> framesPerScene,
                                         IntFunction<RgbImage> frames, String conditioning, int knownTextTokens, int width, int height,
                                         java.util.function.IntUnaryOperator videoIndex, ProjectedFrameCache cache) {
+        return context(startSec, endSec, framesPerScene, frames, conditioning, knownTextTokens, width, height, videoIndex, cache, null);
+    }
+
+    /** The same with the frames' sound ({@code audio} null: none). */
+    synchronized EmbeddingBlock context(double startSec, double endSec, List<Integer> framesPerScene,
+                                        IntFunction<RgbImage> frames, String conditioning, int knownTextTokens, int width, int height,
+                                        java.util.function.IntUnaryOperator videoIndex, ProjectedFrameCache cache,
+                                        dev.longvqa.tdc.FrameAudio audio) {
         long t0 = System.nanoTime();
         int textTokens = textTokens(conditioning, knownTextTokens);
         ProjectedFrames.Geometry g = geometry(width, height);
+        int audioTokens = audio == null ? 0 : audio.tokensPerFrame();
         if (sceneSplit == SceneSplit.REFERENCE) {
             int total = framesPerScene.stream().mapToInt(Integer::intValue).sum();
-            framesPerScene = vision.referenceScenes(total, textTokens, frames, g, ReferenceSceneSplit.MAX_SEGMENTS, videoIndex, cache);
+            framesPerScene = vision.referenceScenes(total, textTokens, frames, g, ReferenceSceneSplit.MAX_SEGMENTS, videoIndex, cache, audioTokens);
         }
-        ContextPlan plan = vision.plan(framesPerScene, textTokens, g);
+        ContextPlan plan = vision.plan(framesPerScene, textTokens, g, audioTokens);
         float[] values;
         long rows;
         long cols;
         // TdcVision frees its intermediates itself; only the result (on its device) is left to copy and close.
-        try (NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g, videoIndex, cache)) {
+        try (NDArray ctx = vision.context(framesPerScene, textTokens, frames, conditioning, g, videoIndex, cache, audio)) {
             rows = ctx.getShape().get(0);
             cols = ctx.getShape().get(1);
             if (ctx.getDataType() == DataType.FLOAT32) {
@@ -334,7 +426,9 @@ public final class TdcVisualContext implements AutoCloseable {
                     + plan.visualTokens() + "x" + hiddenSize);
         }
         listener.built(new Built(startSec, endSec, conditioning, List.copyOf(framesPerScene), textTokens, plan,
-                (System.nanoTime() - t0) / 1_000_000));
+                (System.nanoTime() - t0) / 1_000_000, audio == null ? 0 : dev.longvqa.tdc.TdcPlanner.audioTokensKept(plan,
+                (g == null ? settings : settings.forVideo(g.width(), g.height(), g.referenceQuirk())).staticFrameTokens(),
+                audio.tokensPerFrame())));
         return new EmbeddingBlock((int) rows, (int) cols, values);
     }
 
@@ -345,6 +439,7 @@ public final class TdcVisualContext implements AutoCloseable {
     @Override
     public void close() {
         vision.close();
+        if (audio != null) audio.manager().close();
     }
 
     /** Width of {@code model.image_newline} (or {@code model.vision_proj.bias}) in the checkpoint's headers. */

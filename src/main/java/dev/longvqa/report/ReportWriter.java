@@ -4,6 +4,7 @@ import dev.longvqa.pipeline.ScenesDocument;
 import dev.longvqa.pipeline.ScenesDocument.CurveEntry;
 import dev.longvqa.pipeline.ScenesDocument.SceneEntry;
 import dev.longvqa.reason.AnswerOutput;
+import dev.longvqa.audio.AudioReport;
 import dev.longvqa.reason.AskReport;
 import dev.longvqa.reason.PassRecord;
 import dev.longvqa.video.Images;
@@ -75,9 +76,10 @@ public final class ReportWriter {
         facts(h, doc);
         if (data.ask() != null) answers(h, data.ask());
         strip(h, data);
+        if (data.audio() != null) speech(h, data.audio());
         chart(h, doc);
         if (data.ask() != null) segments(h, data.ask());
-        costs(h, doc, data.ask());
+        costs(h, doc, data.ask(), data.audio());
         h.append("<footer>longvqa · self-contained report, no network resources</footer>\n</body></html>\n");
         return h.toString();
     }
@@ -120,6 +122,27 @@ public final class ReportWriter {
                     .append(" · ").append(s.frameCount()).append(" frames</span></figcaption></figure>\n");
         }
         h.append("</div></section>\n");
+    }
+
+    /** Under the scene strip: the sound track, its warnings and the timed transcript. */
+    private static void speech(StringBuilder h, AudioReport a) {
+        h.append("<section id=\"speech\"><h2>Speech</h2><p class=\"meta\">").append(esc(a.audio()));
+        if (a.transcript() != null) {
+            h.append(" · transcript by ").append(esc(a.transcript().engine())).append(a.transcriptCached() ? " (cached)" : "");
+        }
+        h.append("</p>\n");
+        for (String w : a.warnings()) h.append("<p class=\"warning\">").append(esc(w)).append("</p>\n");
+        if (a.transcript() != null) {
+            var lines = a.transcript().lines(0, Double.MAX_VALUE);
+            if (lines.isEmpty()) h.append("<p class=\"meta\">No speech recognised.</p>\n");
+            h.append("<ol class=\"transcript\">\n");
+            for (var l : lines) {
+                h.append("<li class=\"utterance\" data-start=\"").append(sec(l.startSec())).append("\" data-end=\"").append(sec(l.endSec()))
+                        .append("\"><span class=\"t\">").append(esc(clock(l.startSec()))).append("</span> ").append(esc(l.text())).append("</li>\n");
+            }
+            h.append("</ol>\n");
+        }
+        h.append("</section>\n");
     }
 
     private static void chart(StringBuilder h, ScenesDocument d) {
@@ -224,12 +247,16 @@ public final class ReportWriter {
         h.append("</ol></section>\n");
     }
 
-    private static void costs(StringBuilder h, ScenesDocument d, AskReport a) {
+    private static void costs(StringBuilder h, ScenesDocument d, AskReport a, AudioReport audio) {
         h.append("<section id=\"cost\"><h2>Costs</h2><table id=\"costs\"><thead><tr><th>stage</th><th>time</th>"
                 + "<th>prompt tokens</th><th>completion tokens</th><th>requests</th></tr></thead><tbody>\n");
         if (d.timings() != null) {
             costRow(h, "decode + sample + embed", d.timings().decodeMs(), "", "", "");
             costRow(h, "segment (scene cuts)", d.timings().segmentMs(), "", "", "");
+        }
+        if (audio != null) {
+            costRow(h, "audio decode", audio.decodeMs(), "", "", "");
+            if (audio.transcript() != null) costRow(h, "transcript" + (audio.transcriptCached() ? " (cached)" : ""), audio.transcribeMs(), "", "", "");
         }
         if (a != null) {
             for (PassRecord p : a.passes()) {
@@ -240,7 +267,8 @@ public final class ReportWriter {
             costRow(h, "answers", a.timings().answersMs(), "", "", "");
         }
         h.append("</tbody><tfoot>");
-        long total = (d.timings() == null ? 0 : d.timings().decodeMs() + d.timings().segmentMs()) + (a == null ? 0 : a.timings().totalMs());
+        long total = (d.timings() == null ? 0 : d.timings().decodeMs() + d.timings().segmentMs()) + (a == null ? 0 : a.timings().totalMs())
+                + (audio == null ? 0 : audio.decodeMs() + audio.transcribeMs());
         h.append("<tr class=\"total\"><th>total</th><td>").append(esc(duration(total))).append("</td>");
         if (a != null) {
             h.append("<td>").append(a.tokens().prompt()).append("</td><td>").append(a.tokens().completion()).append("</td><td>")
@@ -328,6 +356,7 @@ public final class ReportWriter {
             table{border-collapse:collapse;font-size:13px}th,td{padding:3px 10px;text-align:left;border-bottom:1px solid #e6e9ef}
             td{font-variant-numeric:tabular-nums}#costs td{text-align:right}#costs tfoot th,#costs tfoot td{font-weight:600;border-top:2px solid #aab3c2}
             .strip{display:flex;flex-wrap:wrap;gap:8px;padding-bottom:6px}
+            .warning{color:#8a4b00;background:#fff4e0;padding:4px 8px;border-radius:4px}ol.transcript{list-style:none;padding:0}ol.transcript .t{color:#5b6472;font-variant-numeric:tabular-nums;margin-right:6px}
             figure.scene{margin:0;flex:0 0 auto;width:168px;background:#fff;border:1px solid #dde2ea;border-radius:6px;padding:4px}
             figure.scene img{display:block;width:160px;height:auto;border-radius:3px;background:#222}
             .noimg{width:160px;height:90px;background:#e6e9ef;color:#8892a4;display:flex;align-items:center;justify-content:center}

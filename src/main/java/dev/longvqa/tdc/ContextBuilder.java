@@ -61,9 +61,9 @@ public final class ContextBuilder implements ContextStrategy {
         NDArray tokens = source.tokens(idx); // rows in `wanted` order
         NDManager manager = tokens.getManager();
         long h = tokens.getShape().get(2);
-        if (tokens.getShape().get(1) != settings.staticFrameTokens()) {
+        if (tokens.getShape().get(1) != settings.frameTokens()) {
             throw new IllegalArgumentException("frames have " + tokens.getShape().get(1) + " tokens, settings say "
-                    + settings.staticFrameTokens());
+                    + settings.frameTokens());
         }
 
         // Gather (static row, frame row) pairs for every compressed frame, in layout order.

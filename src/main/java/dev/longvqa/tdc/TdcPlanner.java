@@ -45,7 +45,7 @@ public final class TdcPlanner {
             perScene.get(scene).add(idx);
         }
 
-        int k = settings.queryTokens(), sep = settings.separatorTokens(), st = settings.staticFrameTokens();
+        int k = settings.queryTokens(), sep = settings.separatorTokens(), st = settings.frameTokens();
         List<int[]> chunkRanges = new ArrayList<>(); // scene, from, to (indices into perScene lists)
         int reduced = 0;
         for (int s = 0; s < perScene.size(); s++) {
@@ -137,6 +137,17 @@ public final class TdcPlanner {
         int[] idx = new int[max];
         for (int i = 0; i < max; i++) idx[i] = (int) (interval * i);
         return idx;
+    }
+
+    /**
+     * Audio tokens a plan keeps as such: in each chunk's static block the frame's audio follows its
+     * {@code visualStaticTokens} visual tokens, so a trim reaches the audio first.
+     */
+    public static int audioTokensKept(ContextPlan plan, int visualStaticTokens, int audioTokensPerFrame) {
+        if (audioTokensPerFrame == 0) return 0;
+        int n = 0;
+        for (ChunkPlan c : plan.chunkDetail()) n += Math.max(0, Math.min(audioTokensPerFrame, c.staticTokens() - visualStaticTokens));
+        return n;
     }
 
     /** Untrimmed length of a chunk of {@code n} frames. */

@@ -17,10 +17,12 @@ import java.util.Locale;
  * @param separators        whether {@code frame_seg} follows the static block and each compressed block (yes)
  * @param maxFrames         hard frame cap; {@code 0} means "scale the reference's 224 with the budget"
  * @param lvcot             how many LVCoT segments a video of a given length gets
+ * @param audioTokens       audio tokens appended to each frame's visual tokens before the Q-Former
+ *                          (the reference's BEATs path: 50; 0 for no audio)
  */
 public record TdcSettings(int budget, int generationReserve, int chunkSize, int queryTokens,
                           int gridRows, int gridCols, boolean imageNewline, boolean separators,
-                          int maxFrames, LvcotRule lvcot) {
+                          int maxFrames, LvcotRule lvcot, int audioTokens) {
 
     /** The reference's cap ("in case of OOM") at its 8K context. */
     public static final int REFERENCE_MAX_FRAMES = 224;
@@ -32,10 +34,23 @@ public record TdcSettings(int budget, int generationReserve, int chunkSize, int 
         if (budget < 256 || budget > MAX_BUDGET) {
             throw new IllegalArgumentException("budget must be in [256, " + MAX_BUDGET + "], got " + budget);
         }
-        if (generationReserve < 0 || chunkSize < 1 || queryTokens < 1 || gridRows < 1 || gridCols < 1 || maxFrames < 0) {
+        if (generationReserve < 0 || chunkSize < 1 || queryTokens < 1 || gridRows < 1 || gridCols < 1 || maxFrames < 0
+                || audioTokens < 0) {
             throw new IllegalArgumentException("invalid TDC settings");
         }
         if (lvcot == null) lvcot = LvcotRule.REFERENCE;
+    }
+
+    /** Without audio tokens. */
+    public TdcSettings(int budget, int generationReserve, int chunkSize, int queryTokens, int gridRows, int gridCols,
+                       boolean imageNewline, boolean separators, int maxFrames, LvcotRule lvcot) {
+        this(budget, generationReserve, chunkSize, queryTokens, gridRows, gridCols, imageNewline, separators, maxFrames, lvcot, 0);
+    }
+
+    /** The same layout with {@code n} audio tokens per frame (50 with BEATs; 0 for a video without sound). */
+    public TdcSettings withAudioTokens(int n) {
+        return new TdcSettings(budget, generationReserve, chunkSize, queryTokens, gridRows, gridCols,
+                imageNewline, separators, maxFrames, lvcot, n);
     }
 
     public static TdcSettings defaults() {
@@ -44,17 +59,17 @@ public record TdcSettings(int budget, int generationReserve, int chunkSize, int 
 
     public TdcSettings withBudget(int newBudget) {
         return new TdcSettings(newBudget, generationReserve, chunkSize, queryTokens, gridRows, gridCols,
-                imageNewline, separators, maxFrames, lvcot);
+                imageNewline, separators, maxFrames, lvcot, audioTokens);
     }
 
     public TdcSettings withGrid(int rows, int cols) {
         return new TdcSettings(budget, generationReserve, chunkSize, queryTokens, rows, cols,
-                imageNewline, separators, maxFrames, lvcot);
+                imageNewline, separators, maxFrames, lvcot, audioTokens);
     }
 
     public TdcSettings withMaxFrames(int cap) {
         return new TdcSettings(budget, generationReserve, chunkSize, queryTokens, gridRows, gridCols,
-                imageNewline, separators, cap, lvcot);
+                imageNewline, separators, cap, lvcot, audioTokens);
     }
 
     /** Parses "8192", "8K", "128k" (K = 1024). */
@@ -69,6 +84,14 @@ public record TdcSettings(int budget, int generationReserve, int chunkSize, int 
         return gridRows * (gridCols + (imageNewline ? 1 : 0));
     }
 
+    /**
+     * Tokens of one frame as the Q-Former and the static block see it: the visual tokens, then
+     * the frame's audio tokens (the reference concatenates them before compression).
+     */
+    public int frameTokens() {
+        return staticFrameTokens() + audioTokens;
+    }
+
     public int separatorTokens() {
         return separators ? 1 : 0;
     }
@@ -79,10 +102,11 @@ public record TdcSettings(int budget, int generationReserve, int chunkSize, int 
      * then trimmed. Kept as is so the cap matches the reference exactly.
      */
     public int frameTokenEstimate() {
-        // the square grid (144 at 12x12) even after forVideo's unpad crop: the reference's constant
-        // does not look at the video's shape, so a 16:9 video gets the same cap as a square one
+        // get_max_num_frames: (144 + 50 + 7K) // 8 when the model takes audio. The visual part is the
+        // square grid (144 at 12x12) even after forVideo's unpad crop: the reference's constant does not
+        // look at the video's shape, so a 16:9 video gets the same cap as a square one.
         int side = Math.max(gridRows, gridCols);
-        return (side * side + queryTokens * (chunkSize - 1)) / chunkSize;
+        return (side * side + audioTokens + queryTokens * (chunkSize - 1)) / chunkSize;
     }
 
     /** The frame cap before the budget formula: {@link #maxFrames} or 224 per 8K of budget. */

@@ -99,7 +99,12 @@ public final class TdcVision implements AutoCloseable {
     }
 
     public ContextPlan plan(List<Integer> framesPerScene, int textTokens, ProjectedFrames.Geometry geometry) {
-        return TdcPlanner.plan(framesPerScene, textTokens, settingsFor(geometry));
+        return plan(framesPerScene, textTokens, geometry, 0);
+    }
+
+    /** The plan when each frame also carries {@code audioTokens} audio tokens (0: none). */
+    public ContextPlan plan(List<Integer> framesPerScene, int textTokens, ProjectedFrames.Geometry geometry, int audioTokens) {
+        return TdcPlanner.plan(framesPerScene, textTokens, settingsFor(geometry).withAudioTokens(audioTokens));
     }
 
     private TdcSettings settingsFor(ProjectedFrames.Geometry g) {
@@ -121,7 +126,14 @@ public final class TdcVision implements AutoCloseable {
     public List<Integer> referenceScenes(int total, int textTokens, IntFunction<RgbImage> frames,
                                          ProjectedFrames.Geometry geometry, int maxSegments,
                                          IntUnaryOperator cacheKey, ProjectedFrameCache cache) {
-        TdcSettings s = settingsFor(geometry);
+        return referenceScenes(total, textTokens, frames, geometry, maxSegments, cacheKey, cache, 0);
+    }
+
+    /** The same when each frame also carries {@code audioTokens} audio tokens: the frame cap counts them (get_max_num_frames). */
+    public List<Integer> referenceScenes(int total, int textTokens, IntFunction<RgbImage> frames,
+                                         ProjectedFrames.Geometry geometry, int maxSegments,
+                                         IntUnaryOperator cacheKey, ProjectedFrameCache cache, int audioTokens) {
+        TdcSettings s = settingsFor(geometry).withAudioTokens(audioTokens);
         int[] selected = TdcPlanner.selectFrames(total, textTokens, s);
         double[] sims = new double[0];
         if (ReferenceSceneSplit.needsSimilarities(selected.length, maxSegments)) {
@@ -158,10 +170,28 @@ public final class TdcVision implements AutoCloseable {
     public NDArray context(List<Integer> framesPerScene, int textTokens, IntFunction<RgbImage> frames,
                            String question, ProjectedFrames.Geometry geometry,
                            IntUnaryOperator cacheKey, ProjectedFrameCache cache) {
-        TdcSettings s = settingsFor(geometry);
+        return context(framesPerScene, textTokens, frames, question, geometry, cacheKey, cache, null);
+    }
+
+    /**
+     * The same with the frames' sound: {@code audio}'s tokens are concatenated to each frame's
+     * visual tokens before the Q-Former, so the static frame carries both and the compressed
+     * frames' queries attend to both, as the reference does ({@code null}: no audio).
+     */
+    public NDArray context(List<Integer> framesPerScene, int textTokens, IntFunction<RgbImage> frames,
+                           String question, ProjectedFrames.Geometry geometry,
+                           IntUnaryOperator cacheKey, ProjectedFrameCache cache, FrameAudio audio) {
+        TdcSettings visualOnly = settingsFor(geometry);
+        TdcSettings s = audio == null ? visualOnly : visualOnly.withAudioTokens(audio.tokensPerFrame());
         try (NDManager call = manager.newSubManager()) {
-            ProjectedFrames projected = new ProjectedFrames(towers, projector, s, frames, call, batchSize, geometry);
-            FrameTokenSource source = cache == null ? projected : cached(projected, cacheKey, cache, call);
+            ProjectedFrames projected = new ProjectedFrames(towers, projector, visualOnly, frames, call, batchSize, geometry);
+            FrameTokenSource visual = cache == null ? projected : cached(projected, cacheKey, cache, call);
+            FrameTokenSource source = visual;
+            if (audio != null) {
+                int[] selected = TdcPlanner.plan(framesPerScene, textTokens, s).chunkDetail().stream()
+                        .flatMap(c -> c.frameIndices().stream()).mapToInt(Integer::intValue).sorted().toArray();
+                source = idx -> visual.tokens(idx).concat(audio.tokens(idx, selected, call), 1);
+            }
             NDArray ids = tokenizer.idsArray(call, question);
             NDArray out = new ContextBuilder(compressor, s, batchSize).build(framesPerScene, textTokens, source, ids);
             out.attach(manager);

@@ -41,6 +41,31 @@ class PlanAndReportCommandTest {
         int visual = p.get("staticTokens").asInt() + p.get("compressedTokens").asInt() + p.get("separatorTokens").asInt();
         assertThat(p.get("totalTokens").asInt()).isGreaterThanOrEqualTo(visual + 64).isLessThan(visual + 64 + 32);
         assertThat(p.get("lvcotSegments").asInt()).isEqualTo(1);
+        // no audio stream: exactly the layout above, and no audio tokens
+        assertThat(p.get("audio").get("stream").asBoolean()).isFalse();
+        assertThat(p.get("audio").get("inContext").asInt()).isZero();
+    }
+
+    @Test
+    void planReportsFiftyAudioTokensPerSecondWhenTheVideoHasSound() throws Exception {
+        Path withSound = dev.longvqa.audio.SoundVideos.write(dir.resolve("sound.mp4"), 12,
+                new float[12 * dev.longvqa.audio.SoundVideos.RATE]);
+        JsonNode p = new ObjectMapper().readTree(run("plan", withSound.toString(), "--json", "-q").out());
+        int frames = p.get("frames").asInt(), chunks = p.get("chunks").asInt();
+        assertThat(frames).isEqualTo(12);
+        JsonNode a = p.get("audio");
+        assertThat(a.get("stream").asBoolean()).isTrue();
+        assertThat(a.get("tokensPerSecond").asInt()).isEqualTo(50);
+        assertThat(a.get("encodedTokens").asInt()).isEqualTo(12 * 50);
+        // the static frame of each chunk carries 156 visual + 50 audio tokens (144 + 50 in the reference's words)
+        assertThat(a.get("inContext").asInt()).isEqualTo(chunks * 50);
+        assertThat(p.get("staticTokens").asInt()).isEqualTo(chunks * (12 * 13 + 50));
+
+        JsonNode off = new ObjectMapper().readTree(run("plan", withSound.toString(), "--json", "-q", "--no-audio").out());
+        assertThat(off.get("staticTokens").asInt()).isEqualTo(chunks * 12 * 13);
+        assertThat(off.get("audio").get("inContext").asInt()).isZero();
+        String text = run("plan", withSound.toString(), "-q").out();
+        assertThat(text).contains("audio: 50 tokens per second");
     }
 
     @Test
