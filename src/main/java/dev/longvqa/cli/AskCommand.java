@@ -107,6 +107,28 @@ public final class AskCommand implements Callable<Integer> {
             + SpeechToTexts.HELP + " (default: $LONGVQA_ASR, else auto)")
     String asr;
 
+    @Option(names = "--profile", defaultValue = "auto", converter = ProfileConverter.class,
+            description = "LVCoT prompts: auto (the reference's with a TDC context, timestamped otherwise), reference, annotated (default: ${DEFAULT-VALUE}; docs/TDC.md lists the deviations)")
+    LvcotSettings.Profile profile;
+
+    @Option(names = "--scene-split", defaultValue = "reference", converter = SceneSplitConverter.class,
+            description = "TDC: scenes inside a context from the reference's adapt_segment (reference) or the cut detector (segmenter) (default: ${DEFAULT-VALUE})")
+    TdcVisualContext.SceneSplit sceneSplit;
+
+    static final class ProfileConverter implements picocli.CommandLine.ITypeConverter<LvcotSettings.Profile> {
+        @Override
+        public LvcotSettings.Profile convert(String v) {
+            return LvcotSettings.Profile.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    static final class SceneSplitConverter implements picocli.CommandLine.ITypeConverter<TdcVisualContext.SceneSplit> {
+        @Override
+        public TdcVisualContext.SceneSplit convert(String v) {
+            return TdcVisualContext.SceneSplit.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
     @Option(names = "--no-audio", description = "ignore the sound track: no transcript (and no audio tokens with --tdc)")
     boolean noAudio;
 
@@ -129,9 +151,9 @@ public final class AskCommand implements Callable<Integer> {
         try (HfTokenEmbedder embedder = tokenEmbedder(tdcFiles);
              LanguageModel model = openModel(embedder);
              TdcVisualContext tdc = tdcFiles == null ? null : TdcVisualContext.builder(tdcFiles.visionFiles())
-                     .settings(tdcSettings).device(device).listener(tdcStats).beats(beatsFile()).loadFor(model)) {
+                     .settings(tdcSettings).device(device).listener(tdcStats).beats(beatsFile()).sceneSplit(sceneSplit).loadFor(model)) {
             VideoInfo info = front.sampler().probe(VideoSource.of(video));
-            LvcotSettings.Builder settings = LvcotSettings.builder().maxImagesPerPass(maxImages);
+            LvcotSettings.Builder settings = LvcotSettings.builder().maxImagesPerPass(maxImages).profile(profile);
             if (lvcotRule != null) settings.rule(SegmentRule.parse(lvcotRule));
             try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
                 AskPipeline pipeline = new AskPipeline(front.detector().frameSide(384).progress(progress).build(),

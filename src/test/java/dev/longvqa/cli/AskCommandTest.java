@@ -55,6 +55,23 @@ class AskCommandTest {
     }
 
     @Test
+    void profileReferenceSendsTheReferencePromptsToAnyBackend() throws Exception {
+        try (FakeOpenAiServer llm = new FakeOpenAiServer()) {
+            String[] common = {"ask", video.path().toString(), "What is shown?", "-q", "--llm", "openai:" + llm.base(),
+                    "--lvcot", "30:3,20:2", "--no-cache", "--max-images", "2"};
+            assertThat(run(concat(common, new String[]{"--profile", "reference"})).exit()).isZero();
+            assertThat(llm.chats).hasSize(4);
+            assertThat(llm.chats.get(0).toString()).contains("Describe the video segment in detail.");
+            String last = llm.chats.get(3).toString();
+            assertThat(last).contains("<think>").contains("What is shown?").doesNotContain("From 0");
+            // The default for an image backend keeps the timestamped (annotated) wording.
+            assertThat(run(common).exit()).isZero();
+            assertThat(llm.chats.get(7).toString()).contains("From 0");
+            assertThat(run(concat(common, new String[]{"--profile", "nonsense"})).exit()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aSecondQuestionCostsOneRequest() throws Exception {
         try (FakeOpenAiServer llm = new FakeOpenAiServer()) {
             String cache = dir.resolve("cache2").toString();

@@ -124,6 +124,17 @@ class AskSpeechTest {
         assertThat(o.get("audio").asBoolean()).isFalse();
         assertThat(o.get("audioTokens").asInt()).isZero();
         assertThat(o.get("visualTokens").asInt()).isEqualTo(t.get("visualTokens").asInt() - chunks * 50);
+
+        // The cut detector's scenes instead (a named deviation): each scene's frames in chunks of 4.
+        String[] segmenter = java.util.Arrays.copyOf(common, common.length + 2);
+        segmenter[common.length] = "--scene-split";
+        segmenter[common.length + 1] = "segmenter";
+        ScenesCommandTest.Run sr = run(segmenter);
+        assertThat(sr.exit()).as(sr.err()).isZero();
+        JsonNode sd = new ObjectMapper().readTree(sr.out());
+        int segmenterChunks = 0;
+        for (JsonNode s : sd.get("scenes")) segmenterChunks += (s.get("frameCount").asInt() + 3) / 4;
+        assertThat(sd.get("tdc").get("audioTokens").asInt()).isEqualTo(segmenterChunks * 50).isLessThan(chunks * 50);
     }
 
     @Test
