@@ -279,7 +279,7 @@ public final class AslExecutor implements AutoCloseable {
             return this;
         }
 
-        /** One resource under several ARNs (e.g. {@code DynamoDbResource.ARNS}). */
+        /** One resource under several ARNs . */
         public Builder resource(Collection<String> arns, TaskResource resource) {
             arns.forEach(a -> resource(a, resource));
             return this;

@@ -35,7 +35,7 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * The serverless workflow on one machine: DynamoDB Local and ElasticMQ in-process, S3Mock as a
+ * The serverless workflow on one machine: dynalite (a node child process) and ElasticMQ (in-process), S3Mock as a
  * child process, the ASL file run by our executor whose Lambda tasks call the same function
  * services the Lambdas wrap, and the GPU worker (CPU mode) reaching the executor through the
  * Step Functions API, unchanged. Uploads under {@code videos/} start executions, as EventBridge
@@ -122,10 +122,10 @@ public final class LocalCloud implements AutoCloseable {
 
     private void start(Builder b) throws Exception {
         Files.createDirectories(b.dataDir);
-        Emulators.DynamoDb dynamo = keep(Emulators.dynamoDb());
+        dev.longvqa.emulators.Dynalite dynamo = keep(Emulators.dynamoDb());
         Emulators.Sqs sqs = keep(Emulators.sqs());
         S3MockProcess s3 = keep(S3MockProcess.start(b.s3MockJar, b.dataDir.resolve("s3"), Duration.ofSeconds(120)));
-        Endpoints pre = new Endpoints(s3.endpoint(), dynamo.endpoint(), sqs.endpoint(), null, BUCKET, TABLE, null, null);
+        Endpoints pre = new Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(), null, BUCKET, TABLE, null, null);
         try (Clients setup = Clients.of(pre)) {
             if (setup.s3().listBuckets().buckets().stream().noneMatch(x -> x.name().equals(BUCKET))) {
                 setup.s3().createBucket(r -> r.bucket(BUCKET));

@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code local up}: start the local cloud in the foreground until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start S3 (S3Mock), DynamoDB Local, ElasticMQ, the workflow executor and the GPU worker (CPU) on this machine.")
+        description = "Start S3 (S3Mock), DynamoDB (dynalite), SQS (ElasticMQ), the workflow executor and the GPU worker (CPU) on this machine.")
 public final class UpCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

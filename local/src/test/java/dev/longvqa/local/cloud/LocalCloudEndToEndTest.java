@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole workflow on one machine: the real ASL file, the real function services, the real worker,
- * S3Mock, DynamoDB Local and ElasticMQ; only the LLM is a local OpenAI-compatible test server.
+ * S3Mock, dynalite and ElasticMQ; only the LLM is a local OpenAI-compatible test server.
  */
 @Timeout(600)
 class LocalCloudEndToEndTest {
