@@ -49,7 +49,7 @@ class LocalCloudEndToEndTest {
         Path root = Path.of("").toAbsolutePath();
         while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
         cloud = LocalCloud.builder().dataDir(dir.resolve("cloud"))
-                .aslFile(root.resolve("statemachine/longvqa.asl.json"))
+                .template(dev.longvqa.local.cloud.stack.SynthesizedStack.template())
                 .s3MockJar(root.resolve("local/target/s3mock/s3mock-exec.jar"))
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
                 .worker(LocalWiring.worker("openai:http://127.0.0.1:" + llm.getAddress().getPort() + "/v1"))
@@ -137,7 +137,7 @@ class LocalCloudEndToEndTest {
         assertThat(job.get("errorType").asText()).isEqualTo("NOT_A_VIDEO");
         assertThat(job.get("errorMessage").asText()).isNotBlank();
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(cloud.clients().s3().headObject(b -> b.bucket(LocalCloud.BUCKET).key("videos/notes.mp4")).contentLength())
+        assertThat(cloud.clients().s3().headObject(b -> b.bucket(cloud.endpoints().bucket()).key("videos/notes.mp4")).contentLength())
                 .isEqualTo(Files.size(text));
     }
 }
