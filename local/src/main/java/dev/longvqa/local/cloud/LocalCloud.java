@@ -96,6 +96,8 @@ public final class LocalCloud implements AutoCloseable {
     private BucketWatcher watcher;
     private Deployment deployment;
     private Deployment.Rule rule;
+    /** Execution name → the object key that started it, for progress lines. */
+    private final java.util.Map<String, String> uploads = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LocalCloud() {}
 
@@ -141,7 +143,14 @@ public final class LocalCloud implements AutoCloseable {
         }
         Deployment.Bucket bucket = Deployment.single(deployment.buckets().stream().filter(Deployment.Bucket::eventBridge).toList(),
                 "buckets sending events to EventBridge");
-        String queueUrl = dev.longvqa.worker.WorkerConfig.fromEnvironment(container.environment()).queueUrl();
+        String queueUrl;
+        try {
+            queueUrl = dev.longvqa.worker.WorkerConfig.fromEnvironment(container.environment()).queueUrl();
+        } catch (RuntimeException e) {
+            // exactly what the container would hit in AWS: say so instead of running something else
+            throw new IllegalStateException("the worker cannot start with the environment the stack gives its container "
+                    + container.environment().keySet() + ": " + e.getMessage(), e);
+        }
         Deployment.Queue queue = deployment.queues().stream().filter(q -> q.url().equals(queueUrl)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the worker's queue " + queueUrl + " is not a queue of the template"));
         String dlqUrl = dlqOf(queue);
@@ -150,7 +159,8 @@ public final class LocalCloud implements AutoCloseable {
                 .stateMachineName(machine.name())
                 .lambdaCauseFormat(LambdaInvokeResource.CauseFormat.LAMBDA_JSON)
                 .resource(SqsSendMessageResource.ARN, new SqsSendMessageResource(new SqsClientMessageSender(noSfn.sqs())))
-                .timeoutScale(b.timeoutScale);
+                .timeoutScale(b.timeoutScale)
+                .listener(progress(machine.definition(), b.progress));
         for (Deployment.LambdaFunction fn : deployment.functions()) asl.lambda(fn.name(), b.handlers.create(fn, noSfn));
         executor = keep(asl.build());
         StepFunctionsApiServer api = keep(StepFunctionsApiServer.start(executor, 0));
@@ -182,6 +192,28 @@ public final class LocalCloud implements AutoCloseable {
         return "";
     }
 
+    /**
+     * One line per top-level state a job enters, and one when it ends (with the error type if it
+     * failed): what {@code local up} prints as jobs move. Map iterations stay quiet.
+     */
+    private java.util.function.BiConsumer<Execution, dev.longvqa.local.asl.HistoryEvent> progress(String definition,
+                                                                                                java.util.function.Consumer<String> sink) {
+        java.util.Set<String> stages = new java.util.HashSet<>();
+        Deployment.readTreeOf(definition).path("States").fieldNames().forEachRemaining(stages::add);
+        return (execution, e) -> {
+            String job = uploads.getOrDefault(execution.name(), execution.name());
+            String time = java.time.LocalTime.now().withNano(0).toString();
+            if (e.type().endsWith("StateEntered") && stages.contains(e.stateName())) {
+                sink.accept(time + "  " + job + "  " + e.stateName());
+            } else if (e.type().equals("ExecutionSucceeded")) {
+                sink.accept(time + "  " + job + "  SUCCEEDED");
+            } else if (e.type().equals("ExecutionFailed") || e.type().equals("ExecutionTimedOut") || e.type().equals("ExecutionAborted")) {
+                sink.accept(time + "  " + job + "  " + e.type().substring("Execution".length()).toUpperCase(java.util.Locale.ROOT)
+                        + " " + e.details().path("error").asText("") + " " + e.details().path("cause").asText(""));
+            }
+        };
+    }
+
     /** Every object event of the bucket goes to the rule; only a match starts an execution, as in EventBridge. */
     private void onEvent(S3ObjectCreated event) {
         JsonNode json = event.toEventBridgeJson();
@@ -190,6 +222,7 @@ public final class LocalCloud implements AutoCloseable {
             return;
         }
         String name = json.get("id").asText();
+        uploads.put(name, event.key());
         Execution e = executor.start(name, json);
         LOG.info("upload " + event.key() + " -> execution " + e);
     }
@@ -219,6 +252,7 @@ public final class LocalCloud implements AutoCloseable {
         private WorkerFactory worker;
         private Duration pollPeriod = Duration.ofMillis(500);
         private double timeoutScale = 1.0;
+        private java.util.function.Consumer<String> progress = line -> { };
 
         public Builder dataDir(Path dir) {
             this.dataDir = Objects.requireNonNull(dir);
@@ -254,6 +288,12 @@ public final class LocalCloud implements AutoCloseable {
         /** Shrinks the ASL's TimeoutSeconds/HeartbeatSeconds (tests). */
         public Builder timeoutScale(double f) {
             this.timeoutScale = f;
+            return this;
+        }
+
+        /** Receives one line per stage as jobs move (see {@code local up}). */
+        public Builder progress(java.util.function.Consumer<String> sink) {
+            this.progress = Objects.requireNonNull(sink);
             return this;
         }
 

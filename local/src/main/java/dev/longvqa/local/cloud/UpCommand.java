@@ -59,6 +59,13 @@ public final class UpCommand implements Callable<Integer> {
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
                 .worker(LocalWiring.worker(model, tdcDir(), tdcBudget()));
         b.template(template);
+        PrintWriter progressOut = spec.commandLine().getOut();
+        b.progress(line -> {
+            synchronized (progressOut) {
+                progressOut.println(line);
+                progressOut.flush();
+            }
+        });
         if (s3mockJar != null) b.s3MockJar(s3mockJar);
         Files.deleteIfExists(dir.resolve("endpoints.json"));
         LocalCloud cloud = b.start();

@@ -372,6 +372,11 @@ public final class Deployment {
         return b.toString();
     }
 
+    /** Parses JSON text (a template, a state machine definition). */
+    public static JsonNode readTreeOf(String text) {
+        return readTree(text);
+    }
+
     static JsonNode readTree(String text) {
         try {
             return JSON.readTree(text);
