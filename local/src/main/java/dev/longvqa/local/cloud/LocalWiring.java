@@ -205,6 +205,6 @@ public final class LocalWiring {
         return WorkerConfig.builder().queueUrl(stack.queueUrl()).bucket(stack.bucket()).jobsTable(stack.jobsTable())
                 .sqsEndpoint(URI.create(e.sqs())).sfnEndpoint(URI.create(e.sfn())).dynamoEndpoint(URI.create(e.dynamodb()))
                 .s3Endpoint(URI.create(e.s3())).healthPort(0).concurrency(1).waitTimeSeconds(1)
-                .maxReceiveCount(3).shutdownGrace(Duration.ofSeconds(5));
+                .maxReceiveCount(stack.maxReceiveCount()).shutdownGrace(Duration.ofSeconds(5));
     }
 }
