@@ -209,9 +209,23 @@ public final class LocalCloud implements AutoCloseable {
                 sink.accept(time + "  " + job + "  SUCCEEDED");
             } else if (e.type().equals("ExecutionFailed") || e.type().equals("ExecutionTimedOut") || e.type().equals("ExecutionAborted")) {
                 sink.accept(time + "  " + job + "  " + e.type().substring("Execution".length()).toUpperCase(java.util.Locale.ROOT)
-                        + " " + e.details().path("error").asText("") + " " + e.details().path("cause").asText(""));
+                        + " " + e.details().path("error").asText("") + " " + shortCause(e.details().path("cause").asText("")));
             }
         };
+    }
+
+    /** A Lambda error's message without its stack trace, on one line. */
+    private static String shortCause(String cause) {
+        String text = cause;
+        if (cause.startsWith("{")) {
+            try {
+                text = new ObjectMapper().readTree(cause).path("errorMessage").asText(cause);
+            } catch (java.io.IOException notJson) {
+                // keep it as it is
+            }
+        }
+        text = text.replace('\n', ' ');
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
     /** Every object event of the bucket goes to the rule; only a match starts an execution, as in EventBridge. */
