@@ -166,7 +166,6 @@ final class Interpreter {
     }
 
     private static JsonNode readPath(String path, JsonNode data, JsonNode ctx) {
-        if (Intrinsics.isIntrinsic(path)) return Intrinsics.evaluate(path, data, ctx);
         JsonPath p = JsonPath.parse(path);
         return p.read(p.context() ? ctx : data);
     }

@@ -101,6 +101,7 @@ public record StateMachineDefinition(String startAt, Map<String, StateSpec> stat
             }
             default -> { }
         }
+        rejectIntrinsics(obj, at, problems);
         if (!retry.isEmpty() && !Set.of("Task", "Map", "Parallel").contains(type)) problems.add(at + "Retry is only allowed on Task, Map, Parallel");
         if (!catchers.isEmpty() && !Set.of("Task", "Map", "Parallel").contains(type)) problems.add(at + "Catch is only allowed on Task, Map, Parallel");
         for (Retrier r : retry) {
@@ -108,6 +109,27 @@ public record StateMachineDefinition(String startAt, Map<String, StateSpec> stat
             if (r.errorEquals().contains(StatesError.Errors.ALL) && r.errorEquals().size() > 1) problems.add(at + "States.ALL must appear alone");
         }
         return new StateSpec(name, type, obj, retry, catchers, branches, processor);
+    }
+
+    /**
+     * Intrinsic functions ({@code States.Format(...)} and the rest) are not implemented: the
+     * project's definition uses none, so a definition that does is refused here, at load, rather
+     * than failing at the state that reaches one. Nested state machines are checked on their own.
+     */
+    private static void rejectIntrinsics(JsonNode node, String at, List<String> problems) {
+        node.properties().forEach(e -> {
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            if (key.equals("ItemProcessor") || key.equals("Iterator") || key.equals("Branches")) return;
+            if ((key.endsWith(".$") || key.endsWith("Path")) && v.isTextual() && v.asText().strip().startsWith("States.")) {
+                problems.add(at + "field '" + key + "' uses an intrinsic function (" + v.asText()
+                        + "), which the local interpreter does not implement");
+            } else if (v.isObject()) {
+                rejectIntrinsics(v, at, problems);
+            } else if (v.isArray()) {
+                for (JsonNode item : v) if (item.isObject()) rejectIntrinsics(item, at, problems);
+            }
+        });
     }
 
     private static void checkTransitions(StateSpec s, Set<String> names, String where, List<String> problems) {
