@@ -61,7 +61,7 @@ public final class LocalCli implements Runnable {
     }
 
     /**
-     * Executes a definition with no task handlers: Pass/Choice/Wait/Map/Parallel/Fail run as
+     * Executes a definition with no task handlers: Pass/Choice/Wait/Map/Succeed/Fail run as
      * written, and a Task state fails the run with States.Runtime naming the missing resource.
      */
     @Command(name = "run-asl", mixinStandardHelpOptions = true,
