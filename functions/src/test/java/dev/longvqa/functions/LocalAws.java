@@ -1,6 +1,6 @@
 package dev.longvqa.functions;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import dev.longvqa.emulators.Dynalite;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The emulators behind the Quarkus tests: DynamoDB Local in-process and S3Mock as a child process
+ * The emulators behind the Quarkus tests: dynalite and S3Mock, each a child process
  * (its Spring Boot stays off this class path). Both start once per JVM and are shared by every
  * test profile: the ports travel in system properties, which survive Quarkus' class loaders.
  */
@@ -35,8 +35,7 @@ public class LocalAws implements QuarkusTestResourceLifecycleManager {
         }
         String ddbPort = System.getProperty("test.emulator.ddb.port");
         if (ddbPort == null) {
-            ddbPort = String.valueOf(freePort());
-            startDynamoDb(ddbPort);
+            ddbPort = String.valueOf(startDynamoDb());
             System.setProperty("test.emulator.ddb.port", ddbPort);
         }
         awaitHttp(URI.create("http://127.0.0.1:" + s3Port + "/"), 120_000);
@@ -71,18 +70,21 @@ public class LocalAws implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static void startDynamoDb(String port) {
+    /** Starts dynalite (it ends with this JVM) with the jobs table; returns its port. */
+    private static int startDynamoDb() {
+        Dynalite dynalite;
         try {
-            ServerRunner.createServerFromCommandLineArgs(new String[]{"-inMemory", "-port", port}).start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start DynamoDB Local", e);
+            dynalite = Dynalite.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start dynalite", e);
         }
         try (DynamoDbClient ddb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(URI.create("http://127.0.0.1:" + port)).build()) {
+                .endpointOverride(dynalite.endpoint()).build()) {
             ddb.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
                     .keySchema(k -> k.attributeName("jobId").keyType(KeyType.HASH))
                     .attributeDefinitions(a -> a.attributeName("jobId").attributeType(ScalarAttributeType.S)));
         }
+        return dynalite.port();
     }
 
     private static int freePort() {

@@ -22,7 +22,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code record} through the Lambda mock event server, against DynamoDB Local and S3Mock. */
+/** {@code record} through the Lambda mock event server, against dynalite and S3Mock. */
 @QuarkusTest
 @QuarkusTestResource(LocalAws.class)
 @TestProfile(RecordHandlerTest.RecordFunction.class)

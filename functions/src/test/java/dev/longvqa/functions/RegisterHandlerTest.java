@@ -20,7 +20,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code register} through the Lambda mock event server, against S3Mock and DynamoDB Local. */
+/** {@code register} through the Lambda mock event server, against S3Mock and dynalite. */
 @QuarkusTest
 @QuarkusTestResource(LocalAws.class)
 class RegisterHandlerTest {

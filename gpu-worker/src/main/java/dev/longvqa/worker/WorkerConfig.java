@@ -272,4 +272,12 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
                     maxTokens, awsEndpoint, sqsEndpoint, sfnEndpoint, dynamoEndpoint, s3Endpoint, blobRoot, tdcDir, tdcBudget);
         }
     }
+
+    /**
+     * The settings a container with exactly this environment reads (no system properties): the
+     * local cloud starts the worker with the environment the stack's task definition gives it.
+     */
+    public static WorkerConfig fromEnvironment(Map<String, String> env) {
+        return from(env, new Properties());
+    }
 }

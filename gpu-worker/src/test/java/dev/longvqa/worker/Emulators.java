@@ -1,7 +1,6 @@
 package dev.longvqa.worker;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.longvqa.emulators.Dynalite;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.regions.Region;
@@ -20,12 +19,12 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * ElasticMQ (SQS) and DynamoDB Local, in-process, on free ports, once per test class; with the
+ * ElasticMQ (SQS) in-process and dynalite (DynamoDB) as a child process, on free ports, once per test class; with the
  * dummy credentials the SDK's default chain picks up from system properties.
  */
 final class Emulators implements AutoCloseable {
     final SQSRestServer sqsServer;
-    final DynamoDBProxyServer dynamoServer;
+    final Dynalite dynamoServer;
     final URI sqsEndpoint;
     final URI dynamoEndpoint;
     final SqsClient sqs;
@@ -38,10 +37,8 @@ final class Emulators implements AutoCloseable {
         sqsServer = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
         int sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
         sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
-        int dynamoPort = freePort();
-        dynamoServer = ServerRunner.createServerFromCommandLineArgs(new String[]{"-inMemory", "-port", Integer.toString(dynamoPort)});
-        dynamoServer.start();
-        dynamoEndpoint = URI.create("http://127.0.0.1:" + dynamoPort);
+        dynamoServer = Dynalite.start();
+        dynamoEndpoint = dynamoServer.endpoint();
         sqs = SqsClient.builder().region(Region.US_EAST_1).endpointOverride(sqsEndpoint).build();
         dynamo = DynamoDbClient.builder().region(Region.US_EAST_1).endpointOverride(dynamoEndpoint).build();
     }
@@ -85,6 +82,6 @@ final class Emulators implements AutoCloseable {
         sqs.close();
         dynamo.close();
         sqsServer.stopAndWait();
-        dynamoServer.stop();
+        dynamoServer.close();
     }
 }

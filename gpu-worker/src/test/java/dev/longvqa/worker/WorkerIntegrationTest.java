@@ -35,7 +35,7 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The worker against real emulators (ElasticMQ, DynamoDB Local), a fake Step Functions
+ * The worker against real emulators (ElasticMQ, dynalite), a fake Step Functions
  * task-token endpoint spoken to by the real SDK client, a local OpenAI-compatible server, and
  * the filesystem blob store. Timings are shortened through config, not mocked.
  */

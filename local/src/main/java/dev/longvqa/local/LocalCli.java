@@ -43,8 +43,8 @@ public final class LocalCli implements Runnable {
 
     /** The command line as {@code main} configures it (also for in-process tests). */
     public static CommandLine commandLineForTests() {
-        // The function services bring the URL-connection HTTP client, the SDK modules Apache's: pick one.
-        System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
+        // The function services bring the URL-connection HTTP client, the SDK modules Apache HttpClient 5 (SDK >= 2.3x): pick one.
+        System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache5.Apache5SdkHttpService");
         // Every service here is an emulator: the in-process worker's default credential chain and
         // region must resolve without an AWS account.
         if (System.getProperty("aws.accessKeyId") == null) {
@@ -61,7 +61,7 @@ public final class LocalCli implements Runnable {
     }
 
     /**
-     * Executes a definition with no task handlers: Pass/Choice/Wait/Map/Parallel/Fail run as
+     * Executes a definition with no task handlers: Pass/Choice/Wait/Map/Succeed/Fail run as
      * written, and a Task state fails the run with States.Runtime naming the missing resource.
      */
     @Command(name = "run-asl", mixinStandardHelpOptions = true,

@@ -34,18 +34,27 @@ class LocalCliTest {
     void runsAPassOnlyDefinitionWithSubstitutionsAndHistory() throws Exception {
         Path def = file("m.json", """
             {"StartAt": "Greet", "States": {
-              "Greet": {"Type": "Pass", "Parameters": {"msg.$": "States.Format('hello {} from ${Where}', $.who)"}, "ResultPath": "$.greeting", "Next": "Map"},
+              "Greet": {"Type": "Pass", "Parameters": {"msg": "hello from ${Where}", "who.$": "$.who"}, "ResultPath": "$.greeting", "Next": "Map"},
               "Map": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "Double", "States": {
-                  "Double": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($, $)"}, "End": true}}},
+                  "Double": {"Type": "Pass", "Parameters": {"v.$": "$"}, "End": true}}},
                 "ResultPath": "$.doubled", "End": true}}}""");
         Path input = file("in.json", "{\"who\": \"dev\", \"items\": [1, 2]}");
         int code = run("run-asl", def.toString(), "--input", "@" + input, "-s", "Where=local", "--history");
         assertThat(code).as(out + " " + err).isZero();
         JsonNode result = JSON.readTree(out.toString());
         assertThat(result.get("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(result.get("output").get("greeting").get("msg").asText()).isEqualTo("hello dev from local");
-        assertThat(result.get("output").get("doubled")).isEqualTo(JSON.readTree("[{\"v\": 2}, {\"v\": 4}]"));
+        assertThat(result.get("output").get("greeting").get("msg").asText()).isEqualTo("hello from local");
+        assertThat(result.get("output").get("greeting").get("who").asText()).isEqualTo("dev");
+        assertThat(result.get("output").get("doubled")).isEqualTo(JSON.readTree("[{\"v\": 1}, {\"v\": 2}]"));
         assertThat(result.get("history").get(0).get("type").asText()).isEqualTo("ExecutionStarted");
+    }
+
+    @Test
+    void anIntrinsicFunctionIsRefusedAtLoad() throws Exception {
+        Path def = file("i.json", """
+            {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"a": {"msg.$": "States.Format('x {}', $.y)"}}, "End": true}}}""");
+        assertThat(run("run-asl", def.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("msg.$").contains("intrinsic function");
     }
 
     @Test

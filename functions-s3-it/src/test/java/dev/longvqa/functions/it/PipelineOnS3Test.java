@@ -1,8 +1,7 @@
 package dev.longvqa.functions.it;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.longvqa.emulators.Dynalite;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.functions.Clients;
 import dev.longvqa.functions.DecodeRangeService;
@@ -62,7 +61,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * The S3-touching services as the workflow calls them — register → plan → decode-range × n →
- * segment — on S3Mock and DynamoDB Local, with a video generated at test time whose cuts are known.
+ * segment — on S3Mock and dynalite, with a video generated at test time whose cuts are known.
  */
 class PipelineOnS3Test {
     static final String BUCKET = "longvqa-it";
@@ -91,7 +90,7 @@ class PipelineOnS3Test {
         }
     }
 
-    static DynamoDBProxyServer dynamo;
+    static Dynalite dynamo;
     static DynamoDbClient ddb;
     static S3Client s3;
     static S3Presigner presigner;
@@ -101,10 +100,8 @@ class PipelineOnS3Test {
 
     @BeforeAll
     static void emulators() throws Exception {
-        int port = freePort();
-        dynamo = ServerRunner.createServerFromCommandLineArgs(new String[]{"-inMemory", "-port", String.valueOf(port)});
-        dynamo.start();
-        ddb = Clients.dynamoDb(Optional.of(URI.create("http://127.0.0.1:" + port)));
+        dynamo = Dynalite.start();
+        ddb = Clients.dynamoDb(Optional.of(dynamo.endpoint()));
         ddb.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(k -> k.attributeName("jobId").keyType(KeyType.HASH))
                 .attributeDefinitions(a -> a.attributeName("jobId").attributeType(ScalarAttributeType.S)));
@@ -118,7 +115,7 @@ class PipelineOnS3Test {
         ddb.close();
         s3.close();
         presigner.close();
-        dynamo.stop();
+        dynamo.close();
     }
 
     /** The services wired as the Lambdas wire them, with settings a test may adjust. */

@@ -57,7 +57,7 @@ public final class AslExecutor implements AutoCloseable {
     private final double timeoutScale;
     private final TaskTokens tokens;
     private final Clock clock;
-    private final Consumer<HistoryEvent> listener;
+    private final java.util.function.BiConsumer<Execution, HistoryEvent> listener;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
 
@@ -230,7 +230,7 @@ public final class AslExecutor implements AutoCloseable {
         private double timeoutScale = 1.0;
         private TaskTokens tokens;
         private Clock clock = Clock.systemUTC();
-        private Consumer<HistoryEvent> listener = e -> { };
+        private java.util.function.BiConsumer<Execution, HistoryEvent> listener = (x, e) -> { };
 
         private Builder() {}
 
@@ -279,7 +279,7 @@ public final class AslExecutor implements AutoCloseable {
             return this;
         }
 
-        /** One resource under several ARNs (e.g. {@code DynamoDbResource.ARNS}). */
+        /** One resource under several ARNs . */
         public Builder resource(Collection<String> arns, TaskResource resource) {
             arns.forEach(a -> resource(a, resource));
             return this;
@@ -334,7 +334,7 @@ public final class AslExecutor implements AutoCloseable {
         }
 
         /** Called for every history event as it happens (progress output, logs). */
-        public Builder listener(Consumer<HistoryEvent> listener) {
+        public Builder listener(java.util.function.BiConsumer<Execution, HistoryEvent> listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;
         }

@@ -25,13 +25,13 @@ public final class Execution {
     private final JsonNode input;
     private final Instant startDate;
     private final Clock clock;
-    private final Consumer<HistoryEvent> listener;
+    private final java.util.function.BiConsumer<Execution, HistoryEvent> listener;
     private final List<HistoryEvent> history = new ArrayList<>();
     private final CompletableFuture<ExecutionResult> done = new CompletableFuture<>();
     private volatile ExecutionResult state;
     private volatile Thread thread;
 
-    Execution(String arn, String name, String stateMachineArn, JsonNode input, Clock clock, Consumer<HistoryEvent> listener) {
+    Execution(String arn, String name, String stateMachineArn, JsonNode input, Clock clock, java.util.function.BiConsumer<Execution, HistoryEvent> listener) {
         this.arn = arn;
         this.name = name;
         this.stateMachineArn = stateMachineArn;
@@ -136,7 +136,7 @@ public final class Execution {
     /** A failing listener (say, a closed log) must not change how the execution runs. */
     private void publish(HistoryEvent e) {
         try {
-            listener.accept(e);
+            listener.accept(this, e);
         } catch (RuntimeException ex) {
             System.err.println("asl: history listener failed on " + e.type() + ": " + ex);
         }

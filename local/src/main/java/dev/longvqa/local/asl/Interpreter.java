@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Walks one execution through its states. Every blocking point (task calls, callbacks, Wait,
- * Retry back-off, Map/Parallel joins) is interruptible: StopExecution and the execution timeout
+ * Retry back-off, Map joins) is interruptible: StopExecution and the execution timeout
  * interrupt the execution's thread, and the joins pass that on to iteration threads.
  */
 final class Interpreter {
@@ -145,7 +145,7 @@ final class Interpreter {
                 waitFor(s, eff, ctx);
                 output = outputPath(s, eff, ctx);
             }
-            case "Task", "Map", "Parallel" -> {
+            case "Task", "Map" -> {
                 // a caught error continues at the Catch's Next with output built from the raw input
                 Step step = withRetry(s, raw, frame, entered);
                 output = step.output();
@@ -166,7 +166,6 @@ final class Interpreter {
     }
 
     private static JsonNode readPath(String path, JsonNode data, JsonNode ctx) {
-        if (Intrinsics.isIntrinsic(path)) return Intrinsics.evaluate(path, data, ctx);
         JsonPath p = JsonPath.parse(path);
         return p.read(p.context() ? ctx : data);
     }
@@ -229,7 +228,7 @@ final class Interpreter {
         if (ms > 0) Thread.sleep(ms);
     }
 
-    // ---- Task / Map / Parallel: Retry and Catch around the state's work --------------------------
+    // ---- Task / Map: Retry and Catch around the state's work --------------------------
 
     private Step withRetry(StateSpec s, JsonNode raw, Frame frame, Instant entered) throws InterruptedException {
         int[] attempts = new int[s.retry().size()];
@@ -240,8 +239,7 @@ final class Interpreter {
                 JsonNode eff = inputPath(s, raw, context(s, entered, retryCount, null, frame));
                 result = switch (s.type()) {
                     case "Task" -> runTask(s, eff, frame, entered, retryCount);
-                    case "Map" -> runMap(s, eff, frame, context(s, entered, retryCount, null, frame));
-                    default -> runParallel(s, eff, frame, context(s, entered, retryCount, null, frame));
+                    default -> runMap(s, eff, frame, context(s, entered, retryCount, null, frame));
                 };
                 break;
             } catch (StatesError e) {
@@ -420,7 +418,7 @@ final class Interpreter {
         }
     }
 
-    // ---- Map and Parallel ---------------------------------------------------------------------
+    // ---- Map --------------------------------------------------------------------------
 
     private JsonNode runMap(StateSpec s, JsonNode eff, Frame frame, ObjectNode ctx) throws InterruptedException {
         JsonNode items = s.has("ItemsPath") ? readPath(s.get("ItemsPath").asText(), eff, ctx) : eff;
@@ -458,23 +456,6 @@ final class Interpreter {
             return out;
         } catch (StatesError e) {
             event(frame, "MapStateFailed", F.objectNode());
-            throw e;
-        }
-    }
-
-    private JsonNode runParallel(StateSpec s, JsonNode eff, Frame frame, ObjectNode ctx) throws InterruptedException {
-        JsonNode input = s.has("Parameters") ? PayloadTemplate.apply(s.get("Parameters"), eff, ctx) : eff;
-        event(frame, "ParallelStateStarted", F.objectNode());
-        List<Callable<JsonNode>> branches = new ArrayList<>();
-        for (StateMachineDefinition b : s.branches()) {
-            branches.add(() -> runMachine(b, input, new Frame(-1, null, frame.lastEvent)));
-        }
-        try {
-            JsonNode out = runAll(branches, branches.size(), "parallel-" + s.name());
-            event(frame, "ParallelStateSucceeded", F.objectNode());
-            return out;
-        } catch (StatesError e) {
-            event(frame, "ParallelStateFailed", F.objectNode());
             throw e;
         }
     }

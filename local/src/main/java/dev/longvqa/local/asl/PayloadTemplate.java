@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Parameters / ItemSelector / ResultSelector: a JSON template whose fields ending in {@code .$}
- * take their value from a path ($ on the data, $$ on the context object) or an intrinsic
- * function, with the suffix dropped from the key. Static values are copied as they are.
+ * take their value from a path ($ on the data, $$ on the context object), with the suffix
+ * dropped from the key (intrinsic functions are refused when the definition loads). Static values are copied as they are.
  */
 public final class PayloadTemplate {
     private PayloadTemplate() {}
@@ -38,10 +38,9 @@ public final class PayloadTemplate {
 
     private static JsonNode dynamic(String key, JsonNode value, JsonNode data, JsonNode context) {
         if (!value.isTextual()) {
-            throw StatesError.runtime("The value of field '" + key + "' must be a path or an intrinsic function, got " + value);
+            throw StatesError.runtime("The value of field '" + key + "' must be a path, got " + value);
         }
         String text = value.asText();
-        if (Intrinsics.isIntrinsic(text)) return Intrinsics.evaluate(text, data, context);
         JsonPath path = JsonPath.parse(text);
         if (path.isReference() && !path.exists(path.context() ? context : data)) {
             // same wording as the service, so a failing local run reads like the AWS console

@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A parsed and checked state machine (or a Map/Parallel sub-machine). Parsing collects every
+ * A parsed and checked state machine (or a Map's sub-machine). Parsing collects every
  * structural problem it finds (unknown Next targets, missing Resource, a state that neither ends
  * nor continues…) and reports them together.
  */
 public record StateMachineDefinition(String startAt, Map<String, StateSpec> states, Integer timeoutSeconds) {
 
-    private static final Set<String> TYPES = Set.of("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Map", "Parallel");
+    /** The state types the interpreter runs; Parallel is refused at load (the project's definition has none). */
+    private static final Set<String> TYPES = Set.of("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Map");
 
     public StateMachineDefinition {
         states = Map.copyOf(states);
@@ -67,24 +68,18 @@ public record StateMachineDefinition(String startAt, Map<String, StateSpec> stat
         String at = where + "state '" + name + "': ";
         if (!(json instanceof ObjectNode obj)) {
             problems.add(at + "not an object");
-            return new StateSpec(name, "?", null, List.of(), List.of(), List.of(), null);
+            return new StateSpec(name, "?", null, List.of(), List.of(), null);
         }
         String type = obj.path("Type").asText("");
-        if (!TYPES.contains(type)) problems.add(at + "unknown Type '" + type + "'");
+        if (!TYPES.contains(type)) problems.add(at + "Type '" + type + "' is not supported (supported: " + new java.util.TreeSet<>(TYPES) + ")");
         List<Retrier> retry = new ArrayList<>();
         obj.path("Retry").forEach(r -> retry.add(Retrier.parse(r)));
         List<Catcher> catchers = new ArrayList<>();
         obj.path("Catch").forEach(c -> catchers.add(Catcher.parse(c)));
-        List<StateMachineDefinition> branches = new ArrayList<>();
         StateMachineDefinition processor = null;
         switch (type) {
             case "Task" -> {
                 if (!obj.path("Resource").isTextual()) problems.add(at + "Task without Resource");
-            }
-            case "Parallel" -> {
-                if (!obj.path("Branches").isArray() || obj.get("Branches").isEmpty()) problems.add(at + "Parallel without Branches");
-                int i = 0;
-                for (JsonNode b : obj.path("Branches")) branches.add(parse(b, at + "branch " + i++ + ": ", problems));
             }
             case "Map" -> {
                 JsonNode p = obj.has("ItemProcessor") ? obj.get("ItemProcessor") : obj.get("Iterator");
@@ -101,13 +96,35 @@ public record StateMachineDefinition(String startAt, Map<String, StateSpec> stat
             }
             default -> { }
         }
-        if (!retry.isEmpty() && !Set.of("Task", "Map", "Parallel").contains(type)) problems.add(at + "Retry is only allowed on Task, Map, Parallel");
-        if (!catchers.isEmpty() && !Set.of("Task", "Map", "Parallel").contains(type)) problems.add(at + "Catch is only allowed on Task, Map, Parallel");
+        rejectIntrinsics(obj, at, problems);
+        if (!retry.isEmpty() && !Set.of("Task", "Map").contains(type)) problems.add(at + "Retry is only allowed on Task and Map");
+        if (!catchers.isEmpty() && !Set.of("Task", "Map").contains(type)) problems.add(at + "Catch is only allowed on Task and Map");
         for (Retrier r : retry) {
             if (r.errorEquals().isEmpty()) problems.add(at + "Retry entry without ErrorEquals");
             if (r.errorEquals().contains(StatesError.Errors.ALL) && r.errorEquals().size() > 1) problems.add(at + "States.ALL must appear alone");
         }
-        return new StateSpec(name, type, obj, retry, catchers, branches, processor);
+        return new StateSpec(name, type, obj, retry, catchers, processor);
+    }
+
+    /**
+     * Intrinsic functions ({@code States.Format(...)} and the rest) are not implemented: the
+     * project's definition uses none, so a definition that does is refused here, at load, rather
+     * than failing at the state that reaches one. Nested state machines are checked on their own.
+     */
+    private static void rejectIntrinsics(JsonNode node, String at, List<String> problems) {
+        node.properties().forEach(e -> {
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            if (key.equals("ItemProcessor") || key.equals("Iterator")) return;
+            if ((key.endsWith(".$") || key.endsWith("Path")) && v.isTextual() && v.asText().strip().startsWith("States.")) {
+                problems.add(at + "field '" + key + "' uses an intrinsic function (" + v.asText()
+                        + "), which the local interpreter does not implement");
+            } else if (v.isObject()) {
+                rejectIntrinsics(v, at, problems);
+            } else if (v.isArray()) {
+                for (JsonNode item : v) if (item.isObject()) rejectIntrinsics(item, at, problems);
+            }
+        });
     }
 
     private static void checkTransitions(StateSpec s, Set<String> names, String where, List<String> problems) {

@@ -8,16 +8,14 @@ import java.util.List;
  * One state of a definition: its raw JSON (fields are read where they are used) plus the parts
  * parsed up front so that mistakes surface when the definition is loaded, not mid-run.
  *
- * @param branches  Parallel branches; empty otherwise
  * @param processor the Map state's ItemProcessor (or legacy Iterator); null otherwise
  */
 public record StateSpec(String name, String type, ObjectNode json, List<Retrier> retry, List<Catcher> catchers,
-                        List<StateMachineDefinition> branches, StateMachineDefinition processor) {
+                        StateMachineDefinition processor) {
 
     public StateSpec {
         retry = List.copyOf(retry);
         catchers = List.copyOf(catchers);
-        branches = List.copyOf(branches);
     }
 
     /** The Next state, or null for End / terminal states. */

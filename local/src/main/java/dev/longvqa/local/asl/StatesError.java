@@ -43,7 +43,6 @@ public class StatesError extends RuntimeException implements NamedError {
         public static final String HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout";
         public static final String RUNTIME = "States.Runtime";
         public static final String NO_CHOICE_MATCHED = "States.NoChoiceMatched";
-        public static final String INTRINSIC_FAILURE = "States.IntrinsicFailure";
         public static final String RESULT_PATH_MATCH_FAILURE = "States.ResultPathMatchFailure";
         public static final String PARAMETER_PATH_FAILURE = "States.ParameterPathFailure";
         public static final String BRANCH_FAILED = "States.BranchFailed";

@@ -16,8 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Emits "Object Created" events for the local bucket. S3Mock has no notifications, so this polls
- * the listing under the rule's prefix and reports every object whose (key, ETag, last-modified)
+ * Emits "Object Created" events for a bucket, every key (EventBridge gets them all; its rules
+ * filter). S3Mock has no notifications, so this polls the listing and reports every object whose (key, ETag, last-modified)
  * it has not seen: a first upload, and a re-upload of the same bytes too — exactly the duplicate
  * delivery the workflow must shrug off. Any client (SDK, CLI, multipart) triggers it.
  */
@@ -25,7 +25,7 @@ public final class BucketWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BucketWatcher.class.getName());
 
     private final S3Client s3;
-    private final S3ObjectCreated.Rule rule;
+    private final String bucket;
     private final Consumer<S3ObjectCreated> sink;
     private final Set<String> seen = new HashSet<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -34,9 +34,9 @@ public final class BucketWatcher implements AutoCloseable {
         return t;
     });
 
-    public BucketWatcher(S3Client s3, S3ObjectCreated.Rule rule, Consumer<S3ObjectCreated> sink) {
+    public BucketWatcher(S3Client s3, String bucket, Consumer<S3ObjectCreated> sink) {
         this.s3 = s3;
-        this.rule = rule;
+        this.bucket = bucket;
         this.sink = sink;
     }
 
@@ -55,13 +55,12 @@ public final class BucketWatcher implements AutoCloseable {
 
     /** One pass over the listing; public so tests and {@code local upload} can force it. */
     public synchronized void scan(boolean emit) {
-        ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(rule.bucket()).prefix(rule.keyPrefix()).build();
+        ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(bucket).build();
         for (S3Object o : s3.listObjectsV2Paginator(req).contents()) {
             String identity = o.key() + "\n" + o.eTag() + "\n" + o.lastModified();
             if (!seen.add(identity) || !emit) continue;
-            S3ObjectCreated event = new S3ObjectCreated("us-east-1", "000000000000", rule.bucket(), o.key(), o.size(),
-                    o.eTag(), null, "PutObject", o.lastModified());
-            if (rule.matches(event)) sink.accept(event);
+            sink.accept(new S3ObjectCreated("us-east-1", "000000000000", bucket, o.key(), o.size(),
+                    o.eTag(), null, "PutObject", o.lastModified()));
         }
     }
 

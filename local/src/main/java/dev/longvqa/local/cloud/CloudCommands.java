@@ -65,7 +65,7 @@ public final class CloudCommands {
         @Option(names = "--question", paramLabel = "Q", description = "a question (repeatable); default: describe the video")
         List<String> questions = new ArrayList<>();
 
-        @Option(names = "--key", description = "object key (default: videos/<file name>)")
+        @Option(names = "--key", description = "object key (default: the upload rule's key prefix + the file name)")
         String key;
 
         @Option(names = "--wait", description = "wait until the job SUCCEEDED or FAILED and print it")
@@ -78,7 +78,7 @@ public final class CloudCommands {
         public Integer call() throws Exception {
             if (!Files.isRegularFile(video)) throw new CommandLine.ParameterException(spec.commandLine(), video + " is not a file");
             try (LocalCloud.Clients c = connect(dataDir())) {
-                String objectKey = key != null ? key : LocalCloud.PREFIX + video.getFileName();
+                String objectKey = key != null ? key : c.endpoints().uploadPrefix() + video.getFileName();
                 String bucket = c.endpoints().bucket();
                 if (!questions.isEmpty()) {
                     // The sidecar goes first: the video's event reads it at registration.

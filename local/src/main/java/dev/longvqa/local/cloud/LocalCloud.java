@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.local.asl.AslExecutor;
 import dev.longvqa.local.asl.Execution;
+import dev.longvqa.local.cloud.stack.Deployment;
+import dev.longvqa.local.cloud.stack.StackTemplate;
 import dev.longvqa.local.events.S3ObjectCreated;
 import dev.longvqa.local.sfn.StepFunctionsApiServer;
 import dev.longvqa.local.tasks.LambdaInvokeResource;
@@ -35,7 +37,7 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * The serverless workflow on one machine: DynamoDB Local and ElasticMQ in-process, S3Mock as a
+ * The serverless workflow on one machine: dynalite (a node child process) and ElasticMQ (in-process), S3Mock as a
  * child process, the ASL file run by our executor whose Lambda tasks call the same function
  * services the Lambdas wrap, and the GPU worker (CPU mode) reaching the executor through the
  * Step Functions API, unchanged. Uploads under {@code videos/} start executions, as EventBridge
@@ -43,14 +45,10 @@ import java.util.logging.Logger;
  */
 public final class LocalCloud implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalCloud.class.getName());
-    public static final String BUCKET = "longvqa-local";
-    public static final String TABLE = "longvqa-jobs";
-    public static final String QUEUE = "longvqa-tasks";
-    public static final String PREFIX = "videos/";
 
     /** Where everything listens; written to {@code endpoints.json} for the other {@code local} commands. */
     public record Endpoints(String s3, String dynamodb, String sqs, String sfn, String bucket, String table,
-                            String queueUrl, String dlqUrl) {
+                            String queueUrl, String dlqUrl, String uploadPrefix) {
         public static Endpoints read(Path file) throws java.io.IOException {
             return new ObjectMapper().readValue(file.toFile(), Endpoints.class);
         }
@@ -79,16 +77,16 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
-    /** Builds the Lambda functions by name ({@code register}, {@code plan}, ...) over the emulators. */
+    /** Builds one Lambda function of the template (its environment as deployed) over the emulators. */
     @FunctionalInterface
     public interface HandlerFactory {
-        Map<String, Function<JsonNode, JsonNode>> create(Clients clients);
+        Function<JsonNode, JsonNode> create(Deployment.LambdaFunction function, Clients clients);
     }
 
-    /** Starts the GPU worker against the emulators; closing it stops the worker. */
+    /** Starts the GPU worker with the template's container environment against the emulators; closing it stops the worker. */
     @FunctionalInterface
     public interface WorkerFactory {
-        AutoCloseable start(Clients clients);
+        AutoCloseable start(Deployment.Container container, Clients clients);
     }
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -96,6 +94,10 @@ public final class LocalCloud implements AutoCloseable {
     private Clients clients;
     private AslExecutor executor;
     private BucketWatcher watcher;
+    private Deployment deployment;
+    private Deployment.Rule rule;
+    /** Execution name → the object key that started it, for progress lines. */
+    private final java.util.Map<String, String> uploads = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LocalCloud() {}
 
@@ -120,51 +122,121 @@ public final class LocalCloud implements AutoCloseable {
         watcher.scan(true);
     }
 
+    public Deployment deployment() {
+        return deployment;
+    }
+
     private void start(Builder b) throws Exception {
         Files.createDirectories(b.dataDir);
-        Emulators.DynamoDb dynamo = keep(Emulators.dynamoDb());
+        JsonNode template = StackTemplate.read(b.template != null ? b.template : StackTemplate.synthesize(b.dataDir.resolve("cdk.out")));
+        dev.longvqa.emulators.Dynalite dynamo = keep(Emulators.dynamoDb());
         Emulators.Sqs sqs = keep(Emulators.sqs());
         S3MockProcess s3 = keep(S3MockProcess.start(b.s3MockJar, b.dataDir.resolve("s3"), Duration.ofSeconds(120)));
-        Endpoints pre = new Endpoints(s3.endpoint(), dynamo.endpoint(), sqs.endpoint(), null, BUCKET, TABLE, null, null);
-        try (Clients setup = Clients.of(pre)) {
-            if (setup.s3().listBuckets().buckets().stream().noneMatch(x -> x.name().equals(BUCKET))) {
-                setup.s3().createBucket(r -> r.bucket(BUCKET));
-            }
-            setup.dynamo().createTable(r -> r.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                    .keySchema(KeySchemaElement.builder().attributeName("jobId").keyType(KeyType.HASH).build())
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("jobId").attributeType(ScalarAttributeType.S).build()));
-            String dlq = setup.sqs().createQueue(r -> r.queueName(QUEUE + "-dlq")).queueUrl();
-            String dlqArn = setup.sqs().getQueueAttributes(r -> r.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            String queue = setup.sqs().createQueue(r -> r.queueName(QUEUE).attributes(Map.of(
-                    QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(b.visibilityTimeoutSec),
-                    QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"3\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}"))).queueUrl();
-            pre = new Endpoints(pre.s3(), pre.dynamodb(), pre.sqs(), null, BUCKET, TABLE, queue, dlq);
+        Endpoints bare = new Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(), null, null, null, null, null, null);
+        Clients noSfn = keep(Clients.of(bare));
+        deployment = Deployment.deploy(template, noSfn.s3(), noSfn.dynamo(), noSfn.sqs());
+        Deployment.StateMachine machine = Deployment.single(deployment.stateMachines(), "state machines");
+        Deployment.Rule rule = Deployment.single(deployment.rules(), "event rules");
+        Deployment.Container container = Deployment.single(deployment.containers(), "worker containers");
+        if (!rule.targetArns().equals(List.of(machine.arn()))) {
+            throw new IllegalStateException("rule " + rule.logicalId() + " targets " + rule.targetArns() + ", not the state machine " + machine.arn());
         }
-        Clients noSfn = keep(Clients.of(pre));
-        AslExecutor.Builder asl = AslExecutor.builder().definition(Files.readString(b.aslFile))
-                .substitutions(Map.of("RegisterFunctionArn", "register", "PlanFunctionArn", "plan",
-                        "DecodeRangeFunctionArn", "decode-range", "SegmentFunctionArn", "segment",
-                        "RecordFunctionArn", "record", "TaskQueueUrl", pre.queueUrl(), "BucketName", BUCKET,
-                        "JobsTableName", TABLE))
+        Deployment.Bucket bucket = Deployment.single(deployment.buckets().stream().filter(Deployment.Bucket::eventBridge).toList(),
+                "buckets sending events to EventBridge");
+        String queueUrl;
+        try {
+            queueUrl = dev.longvqa.worker.WorkerConfig.fromEnvironment(container.environment()).queueUrl();
+        } catch (RuntimeException e) {
+            // exactly what the container would hit in AWS: say so instead of running something else
+            throw new IllegalStateException("the worker cannot start with the environment the stack gives its container "
+                    + container.environment().keySet() + ": " + e.getMessage(), e);
+        }
+        Deployment.Queue queue = deployment.queues().stream().filter(q -> q.url().equals(queueUrl)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the worker's queue " + queueUrl + " is not a queue of the template"));
+        String dlqUrl = dlqOf(queue);
+
+        AslExecutor.Builder asl = AslExecutor.builder().definition(machine.definition()).substitutions(machine.substitutions())
+                .stateMachineName(machine.name())
                 .lambdaCauseFormat(LambdaInvokeResource.CauseFormat.LAMBDA_JSON)
                 .resource(SqsSendMessageResource.ARN, new SqsSendMessageResource(new SqsClientMessageSender(noSfn.sqs())))
-                .timeoutScale(b.timeoutScale);
-        b.handlers.create(noSfn).forEach(asl::lambda);
+                .timeoutScale(b.timeoutScale)
+                .listener(progress(machine.definition(), b.progress));
+        for (Deployment.LambdaFunction fn : deployment.functions()) asl.lambda(fn.name(), b.handlers.create(fn, noSfn));
         executor = keep(asl.build());
         StepFunctionsApiServer api = keep(StepFunctionsApiServer.start(executor, 0));
-        endpoints = new Endpoints(pre.s3(), pre.dynamodb(), pre.sqs(), api.endpoint().toString(), BUCKET, TABLE,
-                pre.queueUrl(), pre.dlqUrl());
+        endpoints = new Endpoints(bare.s3(), bare.dynamodb(), bare.sqs(), api.endpoint().toString(), bucket.name(),
+                Deployment.single(deployment.tables(), "tables").name(), queue.url(), dlqUrl, uploadPrefix(rule));
         clients = keep(Clients.of(endpoints));
-        if (b.worker != null) keep(b.worker.start(clients));
-        S3ObjectCreated.Rule rule = new S3ObjectCreated.Rule(BUCKET, PREFIX);
-        watcher = keep(new BucketWatcher(clients.s3(), rule, this::onUpload).start(b.pollPeriod));
+        if (b.worker != null) keep(b.worker.start(container, clients));
+        this.rule = rule;
+        watcher = keep(new BucketWatcher(clients.s3(), bucket.name(), this::onEvent).start(b.pollPeriod));
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(b.dataDir.resolve("endpoints.json").toFile(), endpoints);
     }
 
-    private void onUpload(S3ObjectCreated event) {
+    private String dlqOf(Deployment.Queue queue) {
+        String policy = queue.attributes().get("RedrivePolicy");
+        if (policy == null) return null;
+        try {
+            String arn = new ObjectMapper().readTree(policy).path("deadLetterTargetArn").asText();
+            return deployment.queues().stream().filter(q -> q.arn().equals(arn)).map(Deployment.Queue::url).findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("redrive policy of " + queue.name() + " is not JSON: " + policy, e);
+        }
+    }
+
+    /** The key prefix the rule matches on, shown to users and used by {@code local upload}'s default key. */
+    private static String uploadPrefix(Deployment.Rule rule) {
+        for (JsonNode m : rule.pattern().pattern().path("detail").path("object").path("key")) {
+            if (m.has("prefix")) return m.get("prefix").asText();
+        }
+        return "";
+    }
+
+    /**
+     * One line per top-level state a job enters, and one when it ends (with the error type if it
+     * failed): what {@code local up} prints as jobs move. Map iterations stay quiet.
+     */
+    private java.util.function.BiConsumer<Execution, dev.longvqa.local.asl.HistoryEvent> progress(String definition,
+                                                                                                java.util.function.Consumer<String> sink) {
+        java.util.Set<String> stages = new java.util.HashSet<>();
+        Deployment.readTreeOf(definition).path("States").fieldNames().forEachRemaining(stages::add);
+        return (execution, e) -> {
+            String job = uploads.getOrDefault(execution.name(), execution.name());
+            String time = java.time.LocalTime.now().withNano(0).toString();
+            if (e.type().endsWith("StateEntered") && stages.contains(e.stateName())) {
+                sink.accept(time + "  " + job + "  " + e.stateName());
+            } else if (e.type().equals("ExecutionSucceeded")) {
+                sink.accept(time + "  " + job + "  SUCCEEDED");
+            } else if (e.type().equals("ExecutionFailed") || e.type().equals("ExecutionTimedOut") || e.type().equals("ExecutionAborted")) {
+                sink.accept(time + "  " + job + "  " + e.type().substring("Execution".length()).toUpperCase(java.util.Locale.ROOT)
+                        + " " + e.details().path("error").asText("") + " " + shortCause(e.details().path("cause").asText("")));
+            }
+        };
+    }
+
+    /** A Lambda error's message without its stack trace, on one line. */
+    private static String shortCause(String cause) {
+        String text = cause;
+        if (cause.startsWith("{")) {
+            try {
+                text = new ObjectMapper().readTree(cause).path("errorMessage").asText(cause);
+            } catch (java.io.IOException notJson) {
+                // keep it as it is
+            }
+        }
+        text = text.replace('\n', ' ');
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    /** Every object event of the bucket goes to the rule; only a match starts an execution, as in EventBridge. */
+    private void onEvent(S3ObjectCreated event) {
         JsonNode json = event.toEventBridgeJson();
+        if (!rule.pattern().matches(json)) {
+            LOG.info("event for " + event.key() + " matches no rule: nothing started");
+            return;
+        }
         String name = json.get("id").asText();
+        uploads.put(name, event.key());
         Execution e = executor.start(name, json);
         LOG.info("upload " + event.key() + " -> execution " + e);
     }
@@ -188,21 +260,22 @@ public final class LocalCloud implements AutoCloseable {
 
     public static final class Builder {
         private Path dataDir = Path.of(System.getProperty("user.home"), ".longvqa", "local");
-        private Path aslFile = Path.of("statemachine", "longvqa.asl.json");
+        private Path template;
         private Path s3MockJar = Path.of("local", "target", "s3mock", "s3mock-exec.jar");
         private HandlerFactory handlers;
         private WorkerFactory worker;
         private Duration pollPeriod = Duration.ofMillis(500);
-        private int visibilityTimeoutSec = 120;
         private double timeoutScale = 1.0;
+        private java.util.function.Consumer<String> progress = line -> { };
 
         public Builder dataDir(Path dir) {
             this.dataDir = Objects.requireNonNull(dir);
             return this;
         }
 
-        public Builder aslFile(Path file) {
-            this.aslFile = Objects.requireNonNull(file);
+        /** A synthesized CloudFormation template to deploy (default: synthesize the stack into the data directory). */
+        public Builder template(Path file) {
+            this.template = file;
             return this;
         }
 
@@ -226,14 +299,15 @@ public final class LocalCloud implements AutoCloseable {
             return this;
         }
 
-        public Builder visibilityTimeoutSec(int s) {
-            this.visibilityTimeoutSec = s;
-            return this;
-        }
-
         /** Shrinks the ASL's TimeoutSeconds/HeartbeatSeconds (tests). */
         public Builder timeoutScale(double f) {
             this.timeoutScale = f;
+            return this;
+        }
+
+        /** Receives one line per stage as jobs move (see {@code local up}). */
+        public Builder progress(java.util.function.Consumer<String> sink) {
+            this.progress = Objects.requireNonNull(sink);
             return this;
         }
 

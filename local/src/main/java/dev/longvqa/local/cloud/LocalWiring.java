@@ -27,8 +27,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -37,31 +35,60 @@ import java.util.function.Function;
  * the Step Functions API.
  */
 public final class LocalWiring {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LocalWiring.class.getName());
+
     private LocalWiring() {}
 
+    /**
+     * Each function of the template as its Lambda runs it: the handler its configuration selects
+     * and the settings it reads from its environment ({@link FunctionConfig}), over the same
+     * function services the Quarkus handlers wrap. A function whose configuration does not hold
+     * (say, a variable the stack does not set) fails every invocation with that error, as in AWS.
+     */
     public static LocalCloud.HandlerFactory functions(Path tmpDir) {
-        return clients -> {
-            Settings settings = Settings.defaults(clients.endpoints().bucket(), clients.endpoints().table()).withTmpDir(tmpDir);
-            ObjectStore store = new ObjectStore(clients.s3());
-            JobStore jobs = new JobStore(clients.dynamo(), clients.endpoints().table(), Clock.systemUTC());
-            S3Presigner presigner = S3Presigner.builder().endpointOverride(URI.create(clients.endpoints().s3()))
-                    .region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                    .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                    .build();
-            VideoAccess access = new VideoAccess(store, presigner, settings);
-            RegisterService register = new RegisterService(store, jobs, settings);
-            PlanService plan = new PlanService(store, access, jobs, settings);
-            DecodeRangeService decode = new DecodeRangeService(store, access, settings);
-            SegmentService segment = new SegmentService(store, jobs, settings);
-            RecordService record = new RecordService(store, jobs, settings);
-            Map<String, Function<JsonNode, JsonNode>> fns = new LinkedHashMap<>();
-            fns.put("register", guarded("register", register::register));
-            fns.put("plan", guarded("plan", in -> plan.plan(read(in, PlanRequest.class))));
-            fns.put("decode-range", guarded("decode-range", in -> decode.decode(read(in, DecodeRequest.class))));
-            fns.put("segment", guarded("segment", in -> segment.segment(read(in, SegmentRequest.class))));
-            fns.put("record", guarded("record", in -> record.record(read(in, RecordRequest.class))));
-            return fns;
+        return (fn, clients) -> {
+            try {
+                FunctionConfig config = FunctionConfig.of(fn.environment());
+                return handler(fn.name(), config.handler(), config.settings().withTmpDir(tmpDir), clients);
+            } catch (RuntimeException e) {
+                LOG.warning("function " + fn.name() + " cannot start: " + e.getMessage());
+                return in -> {
+                    throw e;
+                };
+            }
+        };
+    }
+
+    private static Function<JsonNode, JsonNode> handler(String function, String handler, Settings settings, LocalCloud.Clients clients) {
+        ObjectStore store = new ObjectStore(clients.s3());
+        JobStore jobs = new JobStore(clients.dynamo(), settings.requireTable(), Clock.systemUTC());
+        S3Presigner presigner = S3Presigner.builder().endpointOverride(URI.create(clients.endpoints().s3()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build();
+        VideoAccess access = new VideoAccess(store, presigner, settings);
+        // The @Named handlers of the functions module, each over its service.
+        return switch (handler) {
+            case "register" -> guarded(handler, new RegisterService(store, jobs, settings)::register);
+            case "plan" -> {
+                PlanService plan = new PlanService(store, access, jobs, settings);
+                yield guarded(handler, in -> plan.plan(read(in, PlanRequest.class)));
+            }
+            case "decode-range" -> {
+                DecodeRangeService decode = new DecodeRangeService(store, access, settings);
+                yield guarded(handler, in -> decode.decode(read(in, DecodeRequest.class)));
+            }
+            case "segment" -> {
+                SegmentService segment = new SegmentService(store, jobs, settings);
+                yield guarded(handler, in -> segment.segment(read(in, SegmentRequest.class)));
+            }
+            case "record" -> {
+                RecordService record = new RecordService(store, jobs, settings);
+                yield guarded(handler, in -> record.record(read(in, RecordRequest.class)));
+            }
+            default -> throw new IllegalStateException("function " + function + " selects handler '" + handler
+                    + "', which the functions module does not have");
         };
     }
 
@@ -130,8 +157,8 @@ public final class LocalWiring {
      * {@code runtime:MODEL}, {@code gguf:PATH}); the worker runs the core LVCoT over it.
      */
     public static LocalCloud.WorkerFactory worker(String llmSpec) {
-        return clients -> {
-            WorkerConfig config = workerConfig(clients).build();
+        return (container, clients) -> {
+            WorkerConfig config = workerConfig(container, clients).build();
             try {
                 dev.longvqa.reason.LanguageModel model = open(llmSpec);
                 dev.longvqa.worker.LvcotEngine engine = new dev.longvqa.worker.LvcotEngine(model,
@@ -155,8 +182,8 @@ public final class LocalWiring {
             throw dev.longvqa.pipeline.LongVqaException.badInput(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST,
                     "--tdc needs a model that takes input embeddings: --llm runtime:DIR or openai-embeds:URL");
         }
-        return clients -> {
-            WorkerConfig config = workerConfig(clients).llmSpec(llmSpec).tdcDir(tdcDir).tdcBudget(tdcBudget).build();
+        return (container, clients) -> {
+            WorkerConfig config = workerConfig(container, clients).llmSpec(llmSpec).tdcDir(tdcDir).tdcBudget(tdcBudget).build();
             try {
                 return WorkerApp.start(config);
             } catch (java.io.IOException ex) {
@@ -168,12 +195,16 @@ public final class LocalWiring {
         };
     }
 
-    /** The local worker's settings: the emulators' endpoints, one slot, short waits. */
-    private static WorkerConfig.Builder workerConfig(LocalCloud.Clients clients) {
+    /**
+     * The local worker's settings: what the worker reads from the container environment the
+     * template gives it (queue, bucket, table), then the emulators' endpoints, one slot, short waits.
+     */
+    private static WorkerConfig.Builder workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.Clients clients) {
         LocalCloud.Endpoints e = clients.endpoints();
-        return WorkerConfig.builder().queueUrl(e.queueUrl()).bucket(e.bucket()).jobsTable(e.table())
+        WorkerConfig stack = WorkerConfig.fromEnvironment(container.environment());
+        return WorkerConfig.builder().queueUrl(stack.queueUrl()).bucket(stack.bucket()).jobsTable(stack.jobsTable())
                 .sqsEndpoint(URI.create(e.sqs())).sfnEndpoint(URI.create(e.sfn())).dynamoEndpoint(URI.create(e.dynamodb()))
                 .s3Endpoint(URI.create(e.s3())).healthPort(0).concurrency(1).waitTimeSeconds(1)
-                .maxReceiveCount(3).shutdownGrace(Duration.ofSeconds(5));
+                .maxReceiveCount(stack.maxReceiveCount()).shutdownGrace(Duration.ofSeconds(5));
     }
 }

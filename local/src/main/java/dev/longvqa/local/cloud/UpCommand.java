@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code local up}: start the local cloud in the foreground until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start S3 (S3Mock), DynamoDB Local, ElasticMQ, the workflow executor and the GPU worker (CPU) on this machine.")
+        description = "Start S3 (S3Mock), DynamoDB (dynalite), SQS (ElasticMQ), the workflow executor and the GPU worker (CPU) on this machine.")
 public final class UpCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,8 +30,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--budget", defaultValue = "8K", description = "TDC context budget in tokens with --tdc (default: ${DEFAULT-VALUE})")
     String budget;
 
-    @Option(names = "--asl", paramLabel = "FILE", description = "state machine definition (default: statemachine/longvqa.asl.json)")
-    Path asl;
+    @Option(names = "--template", paramLabel = "FILE", description = "a synthesized CloudFormation template to deploy "
+            + "(default: synthesize the stack as ./longvqa infra synth does, into DIR/cdk.out)")
+    Path template;
 
     @Option(names = "--s3mock-jar", paramLabel = "JAR", description = "S3Mock exec jar (default: local/target/s3mock/s3mock-exec.jar)")
     Path s3mockJar;
@@ -57,7 +58,14 @@ public final class UpCommand implements Callable<Integer> {
         LocalCloud.Builder b = LocalCloud.builder().dataDir(dir)
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
                 .worker(LocalWiring.worker(model, tdcDir(), tdcBudget()));
-        if (asl != null) b.aslFile(asl);
+        b.template(template);
+        PrintWriter progressOut = spec.commandLine().getOut();
+        b.progress(line -> {
+            synchronized (progressOut) {
+                progressOut.println(line);
+                progressOut.flush();
+            }
+        });
         if (s3mockJar != null) b.s3MockJar(s3mockJar);
         Files.deleteIfExists(dir.resolve("endpoints.json"));
         LocalCloud cloud = b.start();
@@ -73,10 +81,11 @@ public final class UpCommand implements Callable<Integer> {
         }, "local-cloud-stop"));
         LocalCloud.Endpoints e = cloud.endpoints();
         out.println("longvqa local cloud is up (Ctrl-C stops it)");
-        out.println("  S3        " + e.s3() + "   bucket " + e.bucket() + " (uploads under " + LocalCloud.PREFIX + " start the workflow)");
+        out.println("  S3        " + e.s3() + "   bucket " + e.bucket() + " (uploads under " + e.uploadPrefix() + " start the workflow)");
         out.println("  DynamoDB  " + e.dynamodb() + "   table " + e.table());
         out.println("  SQS       " + e.sqs() + "   queue " + e.queueUrl());
         out.println("  StepFns   " + e.sfn());
+        out.print("from the template:\n" + cloud.deployment().describe());
         out.println("  model     " + (model == null ? "(none)" : model));
         out.println("  state     " + dir.resolve("endpoints.json"));
         out.println("try: ./longvqa local upload VIDEO --question \"What happens?\" --wait --json");

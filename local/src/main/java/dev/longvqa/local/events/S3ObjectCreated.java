@@ -43,14 +43,4 @@ public record S3ObjectCreated(String region, String account, String bucket, Stri
                 .put("requester", account).put("source-ip-address", "127.0.0.1").put("reason", reason);
         return e;
     }
-
-    /**
-     * The workflow's EventBridge rule: Object Created in {@code bucket} under {@code keyPrefix}.
-     * Mirrors the pattern the stack deploys, so local uploads outside the prefix start nothing.
-     */
-    public record Rule(String bucket, String keyPrefix) {
-        public boolean matches(S3ObjectCreated event) {
-            return event.bucket().equals(bucket) && event.key().startsWith(keyPrefix);
-        }
-    }
 }

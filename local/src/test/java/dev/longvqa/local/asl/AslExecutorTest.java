@@ -450,20 +450,13 @@ class AslExecutorTest {
     }
 
     @Test
-    void parallelRunsBranchesAndFailsWithTheBranchError() throws Exception {
-        AslExecutor e = executor("""
-            {"StartAt": "Both", "States": {
-              "Both": {"Type": "Parallel", "Parameters": {"v.$": "$.v"}, "ResultPath": "$.results", "End": true,
-                "Branches": [
-                  {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.v"}, "End": true}}},
-                  {"StartAt": "B", "States": {"B": {"Type": "Choice", "Choices": [
-                      {"Variable": "$.v", "StringEquals": "bad", "Next": "BFail"}], "Default": "BOk"},
-                    "BFail": {"Type": "Fail", "Error": "Branch.Bad"},
-                    "BOk": {"Type": "Pass", "Result": "b", "End": true}}}],
-                "Catch": [{"ErrorEquals": ["Branch.Bad"], "ResultPath": "$.caught", "Next": "Caught"}]},
-              "Caught": {"Type": "Pass", "End": true}}}""", b -> b);
-        assertThat(run(e, "{\"v\": \"good\"}").output()).isEqualTo(json("{\"v\": \"good\", \"results\": [{\"a\": \"good\"}, \"b\"]}"));
-        assertThat(run(e, "{\"v\": \"bad\"}").output().get("caught").get("Error").asText()).isEqualTo("Branch.Bad");
+    void aParallelStateIsRefusedAtLoad() {
+        // the project's definition has no Parallel state, so the interpreter runs none
+        assertThatThrownBy(() -> executor("""
+            {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true,
+              "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}]}}}""", b -> b))
+                .isInstanceOf(StateMachineDefinition.InvalidDefinitionException.class)
+                .hasMessageContaining("Type 'Parallel' is not supported");
     }
 
     // ---- task tokens ----------------------------------------------------------------------------

@@ -7,7 +7,10 @@ import dev.longvqa.local.asl.Execution;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole workflow on one machine: the real ASL file, the real function services, the real worker,
- * S3Mock, DynamoDB Local and ElasticMQ; only the LLM is a local OpenAI-compatible test server.
+ * S3Mock, dynalite and ElasticMQ; only the LLM is a local OpenAI-compatible test server.
  */
 @Timeout(600)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalCloudEndToEndTest {
     @TempDir
     static Path dir;
@@ -49,7 +53,7 @@ class LocalCloudEndToEndTest {
         Path root = Path.of("").toAbsolutePath();
         while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
         cloud = LocalCloud.builder().dataDir(dir.resolve("cloud"))
-                .aslFile(root.resolve("statemachine/longvqa.asl.json"))
+                .template(dev.longvqa.local.cloud.stack.SynthesizedStack.template())
                 .s3MockJar(root.resolve("local/target/s3mock/s3mock-exec.jar"))
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
                 .worker(LocalWiring.worker("openai:http://127.0.0.1:" + llm.getAddress().getPort() + "/v1"))
@@ -75,6 +79,7 @@ class LocalCloudEndToEndTest {
     }
 
     @Test
+    @Order(1)
     void uploadRunsTheWorkflowToTwoAnswersAndADuplicateStartsNothing() throws Exception {
         SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
                 .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("talk one.mp4"));
@@ -129,6 +134,7 @@ class LocalCloudEndToEndTest {
     }
 
     @Test
+    @Order(2)
     void aBadFileEndsFailedWithATypedReasonAndStaysInTheBucket() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(50));
         CliRun r = local("upload", text.toString(), "--wait", "--json", "--timeout", "120");
@@ -137,7 +143,85 @@ class LocalCloudEndToEndTest {
         assertThat(job.get("errorType").asText()).isEqualTo("NOT_A_VIDEO");
         assertThat(job.get("errorMessage").asText()).isNotBlank();
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(cloud.clients().s3().headObject(b -> b.bucket(LocalCloud.BUCKET).key("videos/notes.mp4")).contentLength())
+        assertThat(cloud.clients().s3().headObject(b -> b.bucket(cloud.endpoints().bucket()).key(cloud.endpoints().uploadPrefix() + "notes.mp4")).contentLength())
                 .isEqualTo(Files.size(text));
+    }
+
+    @Test
+    @Order(3)
+    void aKeyOutsideTheRulesPatternStartsNothing() throws Exception {
+        int before = cloud.executor().executions().size();
+        Path video = SyntheticVideo.builder().size(64, 36).fps(5).shot(SyntheticVideo.Kind.SHAPES, 2).build()
+                .write(dir.resolve("outside.mp4")).path();
+        CliRun r = local("upload", video.toString(), "--key", "elsewhere/" + cloud.endpoints().uploadPrefix() + "outside.mp4");
+        assertThat(r.exit()).as(r.err()).isZero();
+        for (int i = 0; i < 3; i++) {
+            cloud.scanNow();
+            Thread.sleep(300);
+        }
+        assertThat(cloud.executor().executions()).hasSize(before);
+    }
+
+    /**
+     * Load without loss: 20 short videos put within a second, then the same bytes again for five of
+     * them. Every video ends SUCCEEDED or FAILED with a type, with one row and exactly one execution
+     * that did the work (the duplicates' executions stop at registration).
+     */
+    @Test
+    @Order(4)
+    @Timeout(600)
+    void aBurstOfUploadsAllEndWithOneRowAndOneWorkingExecutionEach() throws Exception {
+        int n = 20;
+        String bucket = cloud.endpoints().bucket();
+        List<Path> videos = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            videos.add(SyntheticVideo.builder().size(64, 36).fps(4).seed(100 + i).shot(SyntheticVideo.Kind.SHAPES, 2)
+                    .shot(SyntheticVideo.Kind.NOISE, 2).build().write(dir.resolve("burst-" + i + ".mp4")).path());
+        }
+        int before = cloud.executor().executions().size();
+        java.util.Map<String, String> jobs = new java.util.concurrent.ConcurrentHashMap<>(); // key -> job id
+        long t0 = System.nanoTime();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) { // all at once
+            for (Path v : videos) {
+                pool.submit(() -> {
+                    String key = cloud.endpoints().uploadPrefix() + v.getFileName();
+                    String etag = cloud.clients().s3().putObject(b -> b.bucket(bucket).key(key),
+                            software.amazon.awssdk.core.sync.RequestBody.fromFile(v)).eTag();
+                    jobs.put(key, dev.longvqa.pipeline.JobId.of(bucket, key, null, etag).value());
+                    return null;
+                });
+            }
+        }
+        double putSec = (System.nanoTime() - t0) / 1e9;
+        assertThat(jobs).hasSize(n);
+        cloud.scanNow();
+        for (Path v : videos.subList(0, 5)) { // the same bytes again: a duplicate delivery of the same job
+            cloud.clients().s3().putObject(b -> b.bucket(bucket).key(cloud.endpoints().uploadPrefix() + v.getFileName()),
+                    software.amazon.awssdk.core.sync.RequestBody.fromFile(v));
+        }
+        cloud.scanNow();
+        System.out.printf("burst: %d uploads put in %.2f s, 5 duplicates after them%n", n, putSec);
+
+        for (java.util.Map.Entry<String, String> job : jobs.entrySet()) {
+            var row = CloudCommands.waitFor(cloud.clients(), job.getValue(), java.time.Duration.ofSeconds(480));
+            String status = JobView.status(row);
+            assertThat(status).as(job.getKey()).isIn("SUCCEEDED", "FAILED");
+            if (status.equals("FAILED")) {
+                assertThat(JobView.render(cloud.clients(), row).path("errorType").asText()).as(job.getKey()).isNotBlank();
+            }
+        }
+        List<Execution> started = cloud.executor().executions().subList(0, cloud.executor().executions().size() - before);
+        java.util.Map<String, Integer> working = new java.util.HashMap<>();
+        java.util.Map<String, Integer> all = new java.util.HashMap<>();
+        for (Execution e : started) {
+            String key = e.input().at("/detail/object/key").asText();
+            all.merge(key, 1, Integer::sum);
+            JsonNode out = e.await(java.time.Duration.ofSeconds(120)).output();
+            if (out == null || !out.path("action").asText().equals("DUPLICATE")) working.merge(key, 1, Integer::sum);
+        }
+        assertThat(all.keySet()).containsExactlyInAnyOrderElementsOf(jobs.keySet());
+        assertThat(all.values().stream().mapToInt(Integer::intValue).sum()).as("every delivered event started an execution")
+                .isBetween(n, n + 5);
+        assertThat(working).as("one working execution per video").hasSize(n).allSatisfy((k, c) -> assertThat(c).isEqualTo(1));
     }
 }

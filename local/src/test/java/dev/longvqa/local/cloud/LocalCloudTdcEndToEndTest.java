@@ -38,7 +38,7 @@ class LocalCloudTdcEndToEndTest {
         Path root = Path.of("").toAbsolutePath();
         while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
         cloud = LocalCloud.builder().dataDir(dir.resolve("cloud"))
-                .aslFile(root.resolve("statemachine/longvqa.asl.json"))
+                .template(dev.longvqa.local.cloud.stack.SynthesizedStack.template())
                 .s3MockJar(root.resolve("local/target/s3mock/s3mock-exec.jar"))
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
                 .worker(LocalWiring.worker("runtime:" + llm, tdc, 8192))
@@ -69,7 +69,7 @@ class LocalCloudTdcEndToEndTest {
             visual += s.get("visualTokens").asLong();
             // the worker's own record of the pass agrees with the row
             JsonNode stored = new ObjectMapper().readTree(cloud.clients().s3().getObjectAsBytes(
-                    b -> b.bucket(LocalCloud.BUCKET).key(s.get("segmentKey").asText())).asByteArray());
+                    b -> b.bucket(cloud.endpoints().bucket()).key(s.get("segmentKey").asText())).asByteArray());
             assertThat(stored.get("visualTokens").asLong()).isEqualTo(s.get("visualTokens").asLong());
             assertThat(stored.get("frameTimesSec")).as("the planner's pick of the stored frames").isNotEmpty();
         }

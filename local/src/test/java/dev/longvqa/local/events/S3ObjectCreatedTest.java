@@ -26,12 +26,4 @@ class S3ObjectCreatedTest {
         assertThat(d.get("reason").asText()).isEqualTo("CompleteMultipartUpload");
         assertThat(S3ObjectCreated.put("media", "k", 1, "e", null).toEventBridgeJson().get("detail").get("object").has("version-id")).isFalse();
     }
-
-    @Test
-    void ruleMatchesBucketAndPrefixOnly() {
-        S3ObjectCreated.Rule rule = new S3ObjectCreated.Rule("media", "videos/");
-        assertThat(rule.matches(S3ObjectCreated.put("media", "videos/a.mp4", 1, "e", null))).isTrue();
-        assertThat(rule.matches(S3ObjectCreated.put("media", "jobs/x/scenes.json", 1, "e", null))).isFalse();
-        assertThat(rule.matches(S3ObjectCreated.put("other", "videos/a.mp4", 1, "e", null))).isFalse();
-    }
 }

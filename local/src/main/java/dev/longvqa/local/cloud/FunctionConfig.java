@@ -1,0 +1,64 @@
+package dev.longvqa.local.cloud;
+
+import dev.longvqa.functions.FunctionsConfig;
+import dev.longvqa.functions.Settings;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * A Lambda function's configuration as the deployed function reads it: its
+ * {@code application.properties} (the one in the functions jar, {@code prod} profile) under the
+ * environment variables the template gives the function, through SmallRye Config, the library
+ * Quarkus reads them with. So a variable the stack sets under another name than the artifact
+ * reads is missing here exactly as it is in AWS.
+ *
+ * @param handler  the {@code @Named} handler the function runs ({@code quarkus.lambda.handler})
+ * @param settings the services' settings
+ */
+record FunctionConfig(String handler, Settings settings) {
+    private static final int ENVIRONMENT_ORDINAL = 300; // above application.properties (250), as in Quarkus
+
+    static FunctionConfig of(Map<String, String> environment) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withProfile("prod")
+                .withSources(new EnvConfigSource(environment, ENVIRONMENT_ORDINAL))
+                .withSources(new PropertiesConfigSource(applicationProperties(), "functions application.properties", 250))
+                .withConverter(Path.class, 100, Path::of)
+                .withMapping(FunctionsConfig.class)
+                .withValidateUnknown(false)
+                .build();
+        return new FunctionConfig(config.getValue("quarkus.lambda.handler", String.class),
+                config.getConfigMapping(FunctionsConfig.class).settings());
+    }
+
+    /** The functions jar's own file (other modules on this class path may carry one too). */
+    private static Map<String, String> applicationProperties() {
+        try {
+            URL home = FunctionsConfig.class.getProtectionDomain().getCodeSource().getLocation();
+            for (URL url : Collections.list(FunctionsConfig.class.getClassLoader().getResources("application.properties"))) {
+                if (url.toString().contains(home.getPath())) {
+                    java.util.Properties p = new java.util.Properties();
+                    try (var in = url.openStream()) {
+                        p.load(in);
+                    }
+                    @SuppressWarnings({"unchecked", "rawtypes"})
+                    Map<String, String> map = (Map) p;
+                    return Map.copyOf(map);
+                }
+            }
+            throw new IllegalStateException("the functions' application.properties is not on the class path (from " + home + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.longvqa.local.cloud.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longvqa.emulators.Dynalite;
+import dev.longvqa.local.cloud.Emulators;
+import dev.longvqa.local.cloud.LocalCloud;
+import dev.longvqa.local.cloud.S3MockProcess;
+import dev.longvqa.local.events.S3ObjectCreated;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The synthesized stack deployed on the emulators: every value compared below is read from the
+ * template itself, so the test holds whatever names the stack settles on; and a template changed
+ * after synthesis (a renamed key prefix, a renamed variable) changes what the local cloud does.
+ */
+class DeploymentTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    static Dynalite dynamo;
+    static Emulators.Sqs sqs;
+    static S3MockProcess s3;
+    static LocalCloud.Clients clients;
+    static JsonNode template;
+
+    @BeforeAll
+    static void up() throws Exception {
+        template = StackTemplate.read(SynthesizedStack.template());
+        dynamo = Emulators.dynamoDb();
+        sqs = Emulators.sqs();
+        Path root = Path.of("").toAbsolutePath();
+        while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
+        s3 = S3MockProcess.start(root.resolve("local/target/s3mock/s3mock-exec.jar"), dir.resolve("s3"), Duration.ofSeconds(120));
+        clients = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(),
+                null, null, null, null, null, null));
+    }
+
+    @AfterAll
+    static void down() {
+        if (clients != null) clients.close();
+        if (s3 != null) s3.close();
+        if (sqs != null) sqs.close();
+        if (dynamo != null) dynamo.close();
+    }
+
+    static JsonNode ofType(JsonNode t, String type) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = t.path("Resources").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().path("Type").asText().equals(type)) return e.getValue().path("Properties");
+        }
+        throw new AssertionError("no " + type);
+    }
+
+    @Test
+    void deploysWhatTheTemplateSays() {
+        Deployment d = Deployment.deploy(template, clients.s3(), clients.dynamo(), clients.sqs());
+
+        // the table's key schema as written
+        Deployment.Table table = Deployment.single(d.tables(), "tables");
+        TableDescription desc = clients.dynamo().describeTable(b -> b.tableName(table.name())).table();
+        JsonNode keySchema = ofType(template, "AWS::DynamoDB::Table").path("KeySchema");
+        assertThat(desc.keySchema()).hasSize(keySchema.size());
+        assertThat(desc.keySchema().getFirst().attributeName()).isEqualTo(keySchema.get(0).path("AttributeName").asText());
+        assertThat(table.ttlAttribute()).isEqualTo(ofType(template, "AWS::DynamoDB::Table").path("TimeToLiveSpecification").path("AttributeName").asText());
+
+        // the queue with a redrive policy: its visibility timeout and its DLQ, as written
+        Deployment.Queue work = d.queues().stream().filter(q -> q.attributes().containsKey("RedrivePolicy")).findFirst().orElseThrow();
+        JsonNode workProps = template.path("Resources").path(work.logicalId()).path("Properties");
+        Map<QueueAttributeName, String> attrs = clients.sqs().getQueueAttributes(b -> b.queueUrl(work.url())
+                .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT, QueueAttributeName.REDRIVE_POLICY)).attributes();
+        assertThat(attrs.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo(workProps.path("VisibilityTimeout").asText());
+        String dlqId = workProps.path("RedrivePolicy").path("deadLetterTargetArn").path("Fn::GetAtt").get(0).asText();
+        Deployment.Queue dlq = d.queues().stream().filter(q -> q.logicalId().equals(dlqId)).findFirst().orElseThrow();
+        assertThat(attrs.get(QueueAttributeName.REDRIVE_POLICY)).contains(dlq.arn())
+                .contains(workProps.path("RedrivePolicy").path("maxReceiveCount").asText());
+
+        // functions: every variable resolved to a deployed name, memory and timeout as written
+        Deployment.Bucket bucket = Deployment.single(d.buckets(), "buckets");
+        assertThat(d.functions()).isNotEmpty().allSatisfy(fn -> {
+            JsonNode p = template.path("Resources").path(fn.logicalId()).path("Properties");
+            assertThat(fn.memoryMb()).isEqualTo(p.path("MemorySize").asInt());
+            assertThat(fn.timeoutSec()).isEqualTo(p.path("Timeout").asInt());
+            assertThat(fn.environment()).hasSize(p.path("Environment").path("Variables").size());
+            assertThat(fn.environment().values()).allSatisfy(v -> assertThat(v).doesNotStartWith("{").doesNotContain("skipped/"));
+            assertThat(fn.environment()).containsValue(bucket.name()).containsValue(table.name());
+        });
+
+        // the state machine: substitutions resolved to the deployed functions, queue and bucket
+        Deployment.StateMachine sm = Deployment.single(d.stateMachines(), "state machines");
+        assertThat(sm.substitutions()).hasSize(ofType(template, "AWS::StepFunctions::StateMachine").path("DefinitionSubstitutions").size());
+        assertThat(sm.substitutions().values()).containsAll(d.functions().stream().map(Deployment.LambdaFunction::arn).toList())
+                .contains(work.url(), bucket.name());
+
+        // the rule targets the state machine; the worker container's variables resolve
+        Deployment.Rule rule = Deployment.single(d.rules(), "rules");
+        assertThat(rule.targetArns()).containsExactly(sm.arn());
+        assertThat(Deployment.single(d.containers(), "containers").environment()).containsValue(work.url());
+        assertThat(d.skipped()).extracting(Deployment.Skipped::type).contains("AWS::IAM::Role", "AWS::Logs::LogGroup");
+    }
+
+    @Test
+    void aRenamedKeyPrefixAndARenamedVariableAreFollowed() throws Exception {
+        ObjectNode changed = (ObjectNode) template.deepCopy();
+        // another upload prefix in the rule, and the bucket variable of every function renamed
+        for (Iterator<Map.Entry<String, JsonNode>> it = changed.path("Resources").fields(); it.hasNext(); ) {
+            JsonNode r = it.next().getValue();
+            JsonNode props = r.path("Properties");
+            if (r.path("Type").asText().equals("AWS::Events::Rule")) {
+                String text = props.path("EventPattern").toString().replace("\"prefix\":\"", "\"prefix\":\"renamed-");
+                ((ObjectNode) props).set("EventPattern", JSON.readTree(text));
+            }
+            if (r.path("Type").asText().equals("AWS::S3::Bucket")) ((ObjectNode) props).put("BucketName", "renamed-bucket");
+        }
+        // fresh emulators' namespaces: the first deployment's queues and table already exist
+        try (Dynalite dynamo2 = Emulators.dynamoDb(); Emulators.Sqs sqs2 = Emulators.sqs();
+             LocalCloud.Clients c2 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo2.endpoint().toString(),
+                     sqs2.endpoint(), null, null, null, null, null, null))) {
+            Deployment original = Deployment.deploy(template, c2.s3(), c2.dynamo(), c2.sqs());
+            String prefix = original.rules().getFirst().pattern().pattern().path("detail").path("object").path("key").get(0).path("prefix").asText();
+            String bucket = original.buckets().getFirst().name();
+            S3ObjectCreated plain = S3ObjectCreated.put(bucket, prefix + "a.mp4", 1, "e", null);
+            assertThat(original.rules().getFirst().pattern().matches(plain.toEventBridgeJson())).isTrue();
+            assertThat(original.rules().getFirst().pattern().matches(S3ObjectCreated.put(bucket, "renamed-" + prefix + "a.mp4", 1, "e", null)
+                    .toEventBridgeJson())).isFalse();
+
+            try (Dynalite dynamo3 = Emulators.dynamoDb(); Emulators.Sqs sqs3 = Emulators.sqs();
+                 LocalCloud.Clients c3 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo3.endpoint().toString(),
+                         sqs3.endpoint(), null, null, null, null, null, null))) {
+                Deployment renamed = Deployment.deploy(changed, c3.s3(), c3.dynamo(), c3.sqs());
+                Deployment.Rule rule = renamed.rules().getFirst();
+                assertThat(renamed.buckets().getFirst().name()).isEqualTo("renamed-bucket");
+                assertThat(c3.s3().listBuckets().buckets()).extracting(b -> b.name()).contains("renamed-bucket");
+                // the rule's bucket reference and every function's bucket variable follow the renamed bucket
+                assertThat(rule.pattern().matches(S3ObjectCreated.put("renamed-bucket", "renamed-" + prefix + "a.mp4", 1, "e", null)
+                        .toEventBridgeJson())).isTrue();
+                assertThat(rule.pattern().matches(S3ObjectCreated.put("renamed-bucket", prefix + "a.mp4", 1, "e", null)
+                        .toEventBridgeJson())).isFalse();
+                assertThat(renamed.functions()).allSatisfy(fn -> assertThat(fn.environment()).containsValue("renamed-bucket")
+                        .doesNotContainValue(bucket));
+                assertThat(renamed.stateMachines().getFirst().substitutions()).containsValue("renamed-bucket");
+            }
+        }
+    }
+}
