@@ -1,5 +1,6 @@
 package dev.longvqa.audio;
 
+import dev.longvqa.RequiredTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real recognition of real (synthetic) speech: espeak-ng says words at known times into the sound
@@ -27,8 +27,8 @@ class PocketSphinxTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        assumeTrue(SoundVideos.espeakAvailable(), "espeak-ng not installed (apt install espeak-ng)");
-        assumeTrue(new PocketSphinx().available(), "pocketsphinx not installed (apt install pocketsphinx pocketsphinx-en-us)");
+        RequiredTool.require(SoundVideos.espeakAvailable(), "espeak-ng");
+        RequiredTool.require(new PocketSphinx().available(), "pocketsphinx with pocketsphinx-en-us");
         video = SoundVideos.write(tmp.resolve("speech.mp4"), 15, SoundVideos.speech(15, SAID, tmp));
     }
 

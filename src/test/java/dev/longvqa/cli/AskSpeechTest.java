@@ -1,5 +1,6 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.audio.PocketSphinx;
@@ -14,7 +15,6 @@ import java.util.List;
 
 import static dev.longvqa.cli.ScenesCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code ask} on a video whose sound track says "three" at 3 s and at 11 s (espeak-ng): the
@@ -29,7 +29,7 @@ class AskSpeechTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        assumeTrue(SoundVideos.espeakAvailable() && new PocketSphinx().available(), "espeak-ng and pocketsphinx needed");
+        RequiredTool.require(SoundVideos.espeakAvailable() && new PocketSphinx().available(), "espeak-ng and pocketsphinx");
         speech = SoundVideos.write(dir.resolve("speech.mp4"), 15, SoundVideos.speech(15,
                 List.of(new SoundVideos.Say(3, "three"), new SoundVideos.Say(11, "three")), dir));
         mute = SoundVideos.write(dir.resolve("mute.mp4"), 15, null);

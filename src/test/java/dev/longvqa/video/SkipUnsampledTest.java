@@ -1,5 +1,6 @@
 package dev.longvqa.video;
 
+import dev.longvqa.RequiredTool;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Dropping non-reference frames that no sample can use must not change what is delivered: the
@@ -83,7 +83,7 @@ class SkipUnsampledTest {
         if (encoder.equals("libx265")) cmd.addAll(List.of("-x265-params", "log-level=error:pools=1:frame-threads=1"));
         else cmd.addAll(List.of("-threads", "1"));
         cmd.add(video.toString());
-        assumeTrue(runs(cmd), "the ffmpeg CLI with " + encoder + " is needed (apt-get install ffmpeg)");
+        RequiredTool.require(runs(cmd), "the ffmpeg CLI with " + encoder);
         assertSameForAllTimeStrategies(video, true);
     }
 
