@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.JobStatus;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.S3Layout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -77,7 +79,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
                     view.durationSec(), view.scenes(), view.frames(), view.stored()));
             total = total.plus(r.tokens());
             if (r.tdc() != null) tdcTotal = tdcTotal.plus(r.tdc());
-            String key = Layout.answer(t.jobId(), q.id());
+            String key = S3Layout.answer(t.jobId(), q.id());
             ObjectNode doc = json.createObjectNode();
             doc.put("jobId", t.jobId());
             doc.put("questionId", q.id());
@@ -130,7 +132,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         int budget = imageBudget();
         // a text-only model answers from the summaries: nothing to read
         if (budget == 0 && !answerer.readsStoredVideo()) return new VideoView(0, List.of(), List.of(), null);
-        String scenesKey = t.scenesKey() != null ? t.scenesKey() : Layout.scenes(t.jobId());
+        String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
         JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
         double duration = scenesDoc.path("durationSec").asDouble(0);
         if (!(duration > 0)) duration = segments.stream().mapToDouble(Answerer.SegmentSummary::endSec).max().orElse(0);

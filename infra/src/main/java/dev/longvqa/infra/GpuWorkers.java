@@ -1,10 +1,12 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.WorkerEnv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.applicationautoscaling.AdjustmentType;
 import software.amazon.awscdk.services.applicationautoscaling.BasicStepScalingPolicyProps;
 import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
@@ -164,14 +166,16 @@ public final class GpuWorkers extends Construct {
         .memoryReservationMiB(WORKER_MEMORY_MIB)
         // Time to send SendTaskFailure (or let the heartbeat lapse) and release the message.
         .stopTimeout(Duration.seconds(120))
-        .environment(Map.of(
-            "LONGVQA_TASK_QUEUE_URL", taskQueue.getQueueUrl(),
-            "LONGVQA_BUCKET", storage.bucket().getBucketName()))
+        // The worker's own names (WorkerEnv): DeployedWorkerTest starts the worker jar with exactly
+        // this environment. AWS_REGION explicitly: the worker refuses to guess one.
+        .environment(workerEnvironment(storage, config))
         .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
             .logGroup(logGroup("WorkerLogs")).streamPrefix("worker").build()))
         .build());
 
     taskQueue.grantConsumeMessages(taskDefinition.getTaskRole());
+    // JobRows: notes on the row (retries, poison messages); the worker never reads or creates rows.
+    storage.jobsTable().grant(taskDefinition.getTaskRole(), "dynamodb:UpdateItem");
     storage.bucket().grantRead(taskDefinition.getTaskRole(), Storage.VIDEOS_PREFIX + "*");
     for (String prefix : List.of(Storage.JOBS_PREFIX, Storage.CACHE_PREFIX)) {
       storage.bucket().grantRead(taskDefinition.getTaskRole(), prefix + "*");
@@ -252,6 +256,15 @@ public final class GpuWorkers extends Construct {
         .retention(RetentionDays.ONE_MONTH)
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
+  }
+
+  private Map<String, String> workerEnvironment(Storage storage, InfraConfig config) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put(WorkerEnv.TASK_QUEUE_URL.variable(), taskQueue.getQueueUrl());
+    env.put(WorkerEnv.BUCKET.variable(), storage.bucket().getBucketName());
+    env.put(WorkerEnv.TABLE.variable(), storage.jobsTable().getTableName());
+    env.put(WorkerEnv.AWS_REGION.variable(), Stack.of(this).getRegion());
+    return env;
   }
 
   /** Lets the workers answer (success, failure, heartbeat) the tasks of this state machine. */

@@ -1,5 +1,8 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.AslSubstitution;
+import dev.longvqa.contract.FunctionEnv;
+import dev.longvqa.contract.Handler;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +39,6 @@ import software.constructs.Construct;
  * {@code videos/}.
  */
 public final class Workflow extends Construct {
-
-  static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
 
   private final Map<StageFunction, Function> functions = new EnumMap<>(StageFunction.class);
   private final StateMachine stateMachine;
@@ -117,9 +118,9 @@ public final class Workflow extends Construct {
   private Map<String, String> substitutions(String bucketName, String tableName, String queueUrl) {
     Map<String, String> values = new HashMap<>();
     functions.forEach((stage, fn) -> values.put(stage.placeholder, fn.getFunctionArn()));
-    values.put("TaskQueueUrl", queueUrl);
-    values.put("BucketName", bucketName);
-    values.put("JobsTableName", tableName);
+    values.put(AslSubstitution.TASK_QUEUE_URL.placeholder(), queueUrl);
+    values.put(AslSubstitution.BUCKET_NAME.placeholder(), bucketName);
+    values.put(AslSubstitution.JOBS_TABLE_NAME.placeholder(), tableName);
     if (!values.keySet().equals(AslDefinition.SUBSTITUTIONS)) {
       throw new IllegalStateException("substitutions drifted from the documented set: " + values.keySet());
     }
@@ -140,17 +141,19 @@ public final class Workflow extends Construct {
         .runtime(Runtime.JAVA_21)
         // The core's FFmpeg natives ship for linux-x86_64 only.
         .architecture(Architecture.X86_64)
-        .handler(QUARKUS_HANDLER)
+        .handler(Handler.LAMBDA_HANDLER)
         .code(Code.fromAsset(code.path().toString()))
         .memorySize(stage.memoryMb)
         .timeout(stage.timeout)
         .ephemeralStorageSize(stage.tmp)
         .role(role)
         .logGroup(logs)
+        // The names are the functions' own (FunctionEnv): DeployedFunctionsTest starts function.zip
+        // with exactly this environment. AWS_REGION is set by Lambda itself (reserved).
         .environment(Map.of(
-            "QUARKUS_LAMBDA_HANDLER", stage.handler,
-            "LONGVQA_BUCKET", bucketName,
-            "LONGVQA_JOBS_TABLE", tableName))
+            FunctionEnv.HANDLER.variable(), stage.handler,
+            FunctionEnv.BUCKET.variable(), bucketName,
+            FunctionEnv.TABLE.variable(), tableName))
         .build();
     Nag.accept(fn, "AwsSolutions-L1",
         "The project targets Java 21 (--release 21, Quarkus function.zip); java21 is a supported "

@@ -3,6 +3,9 @@ package dev.longvqa.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longvqa.contract.FunctionEnv;
+import dev.longvqa.contract.Handler;
+import dev.longvqa.contract.WorkerEnv;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,9 +147,13 @@ class LongVqaStackTest {
     for (JsonNode fn : functions) {
       JsonNode p = fn.get("Properties");
       assertThat(p.get("Runtime").asText()).isEqualTo("java21");
-      assertThat(p.get("Handler").asText()).isEqualTo(Workflow.QUARKUS_HANDLER);
+      assertThat(p.get("Handler").asText()).isEqualTo(Handler.LAMBDA_HANDLER);
       assertThat(p.at("/LoggingConfig/LogGroup/Ref").asText()).as("own log group").isNotEmpty();
-      byHandler.put(p.at("/Environment/Variables/QUARKUS_LAMBDA_HANDLER").asText(), p);
+      byHandler.put(p.at("/Environment/Variables/" + FunctionEnv.HANDLER.variable()).asText(), p);
+      Set<String> names = new TreeSet<>();
+      p.at("/Environment/Variables").fieldNames().forEachRemaining(names::add);
+      assertThat(names).as("what the functions read (FunctionEnv)").containsExactlyInAnyOrder(
+          FunctionEnv.HANDLER.variable(), FunctionEnv.BUCKET.variable(), FunctionEnv.TABLE.variable());
     }
     assertThat(byHandler).containsOnlyKeys("register", "plan", "decode-range", "segment", "record");
     JsonNode decode = byHandler.get("decode-range");
@@ -177,7 +184,7 @@ class LongVqaStackTest {
     template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
         "ContainerDefinitions", List.of(Match.objectLike(Map.of(
             "ResourceRequirements", List.of(Map.of("Type", "GPU", "Value", "1")),
-            "Environment", Match.arrayWith(List.of(Map.of("Name", "LONGVQA_TASK_QUEUE_URL",
+            "Environment", Match.arrayWith(List.of(Map.of("Name", WorkerEnv.TASK_QUEUE_URL.variable(),
                 "Value", Map.of("Ref", logicalId("AWS::SQS::Queue", "GpuWorkersTaskQueue")))))))),
         "RequiresCompatibilities", List.of("EC2")));
     template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", Map.of("MinSize", "0", "MaxSize", "2"));
