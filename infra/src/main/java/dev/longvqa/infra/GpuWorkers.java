@@ -35,7 +35,15 @@ import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.CapacityProviderStrategy;
 import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerDependency;
+import software.amazon.awscdk.services.ecs.ContainerDependencyCondition;
+import software.amazon.awscdk.services.ecs.NetworkMode;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
@@ -159,11 +167,16 @@ public final class GpuWorkers extends Construct {
         "Scaling is driven by ECS (capacity provider) from the task backlog; instance launches and "
             + "failures surface in ECS service events and Container Insights, no SNS consumer exists.");
 
-    taskDefinition = Ec2TaskDefinition.Builder.create(this, "Task").build();
-    taskDefinition.addContainer("worker", ContainerDefinitionOptions.builder()
-        .image(containerImage(WorkerImage.resolve(config.workerImage(), config.repoRoot())))
-        .gpuCount(1)
-        .memoryReservationMiB(WORKER_MEMORY_MIB)
+    boolean sidecar = config.model() instanceof ModelProvision.VllmSidecar;
+    taskDefinition = Ec2TaskDefinition.Builder.create(this, "Task")
+        // host networking: the worker reaches a model sidecar on localhost (one task per GPU instance)
+        .networkMode(sidecar ? NetworkMode.HOST : NetworkMode.BRIDGE)
+        .build();
+    ContainerDefinition worker = taskDefinition.addContainer("worker", ContainerDefinitionOptions.builder()
+        .image(containerImage(WorkerImage.resolve(config.workerImage(), config.repoRoot(), config.allowPlaceholders())))
+        // with a sidecar, vLLM holds the GPU; the worker's TDC towers share it (NVIDIA_VISIBLE_DEVICES below)
+        .gpuCount(sidecar ? null : 1)
+        .memoryReservationMiB(sidecar ? WORKER_MEMORY_MIB / 3 : WORKER_MEMORY_MIB)
         // Time to send SendTaskFailure (or let the heartbeat lapse) and release the message.
         .stopTimeout(Duration.seconds(120))
         // The worker's own names (WorkerEnv): DeployedWorkerTest starts the worker jar with exactly
@@ -172,6 +185,8 @@ public final class GpuWorkers extends Construct {
         .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
             .logGroup(logGroup("WorkerLogs")).streamPrefix("worker").build()))
         .build());
+
+    provisionModel(config.model(), worker);
 
     taskQueue.grantConsumeMessages(taskDefinition.getTaskRole());
     // JobRows: notes on the row (retries, poison messages); the worker never reads or creates rows.
@@ -246,7 +261,11 @@ public final class GpuWorkers extends Construct {
               .repositoryArn(ecr.repositoryArn()).repositoryName(ecr.repository()).build()),
           ecr.tag());
       case WorkerImage.Registry registry -> ContainerImage.fromRegistry(registry.uri());
-      case WorkerImage.Asset asset -> ContainerImage.fromAsset(asset.directory().toString());
+      case WorkerImage.Asset asset -> ContainerImage.fromAsset(asset.directory().toString(),
+          software.amazon.awscdk.services.ecs.AssetImageProps.builder()
+              .file(asset.dockerfile())
+              .ignoreMode(software.amazon.awscdk.IgnoreMode.DOCKER)
+              .build());
       case WorkerImage.Placeholder placeholder -> ContainerImage.fromRegistry(placeholder.uri());
     };
   }
@@ -264,7 +283,53 @@ public final class GpuWorkers extends Construct {
     env.put(WorkerEnv.BUCKET.variable(), storage.bucket().getBucketName());
     env.put(WorkerEnv.TABLE.variable(), storage.jobsTable().getTableName());
     env.put(WorkerEnv.AWS_REGION.variable(), Stack.of(this).getRegion());
+    env.put(WorkerEnv.LLM.variable(), config.model().workerSpec());
+    if (config.model() instanceof ModelProvision.VllmSidecar) {
+      // the sidecar holds the task's one GPU; the NVIDIA runtime shows it to the worker as well
+      env.put(WorkerEnv.NVIDIA_VISIBLE_DEVICES.variable(), "all");
+    }
     return env;
+  }
+
+  /** What each model mode needs beside the worker's LONGVQA_LLM: a grant, or a sidecar and its weights. */
+  private void provisionModel(ModelProvision model, ContainerDefinition worker) {
+    switch (model) {
+      case ModelProvision.Bedrock b -> taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+          // Converse is authorized as InvokeModel; exactly the configured foundation model
+          .actions(List.of("bedrock:InvokeModel"))
+          .resources(List.of(Stack.of(this).formatArn(ArnComponents.builder()
+              .service("bedrock").account("").resource("foundation-model").resourceName(b.modelId())
+              .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build())))
+          .build());
+      case ModelProvision.VllmSidecar v -> {
+        ContainerDefinition server = taskDefinition.addContainer("model", ContainerDefinitionOptions.builder()
+            .image(ContainerImage.fromRegistry(ModelProvision.VLLM_IMAGE))
+            .gpuCount(1)
+            .memoryReservationMiB(WORKER_MEMORY_MIB / 2)
+            .essential(true)
+            // weights streamed from S3 to the GPU at start; prompt embeddings for TDC contexts
+            .command(List.of("--model", v.s3Uri(), "--load-format", "runai_streamer", "--enable-prompt-embeds",
+                "--host", "127.0.0.1", "--port", Integer.toString(ModelProvision.VLLM_PORT)))
+            .environment(Map.of("AWS_REGION", Stack.of(this).getRegion()))
+            .healthCheck(software.amazon.awscdk.services.ecs.HealthCheck.builder()
+                .command(List.of("CMD-SHELL", "curl -fsS http://127.0.0.1:" + ModelProvision.VLLM_PORT + "/health || exit 1"))
+                .interval(Duration.seconds(30)).timeout(Duration.seconds(5))
+                .startPeriod(Duration.seconds(300)).retries(10).build())
+            .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
+                .logGroup(logGroup("ModelLogs")).streamPrefix("model").build()))
+            .build());
+        // readiness gate: the worker starts only once the model answers /health
+        worker.addContainerDependencies(ContainerDependency.builder()
+            .container(server).condition(ContainerDependencyCondition.HEALTHY).build());
+        Bucket.fromBucketName(this, "ModelWeights", v.bucket()).grantRead(taskDefinition.getTaskRole(), v.prefix() + "*");
+        Nag.acceptOnly(taskDefinition.getTaskRole(), "AwsSolutions-IAM5",
+            "The model sidecar reads the weights under the one configured prefix (every object of the checkpoint).",
+            "Resource::arn:<AWS::Partition>:s3:::" + v.bucket() + "/" + v.prefix() + "*");
+      }
+      case ModelProvision.OpenAiServer o -> {
+        // run elsewhere by the user: nothing to provision
+      }
+    }
   }
 
   /** Lets the workers answer (success, failure, heartbeat) the tasks of this state machine. */

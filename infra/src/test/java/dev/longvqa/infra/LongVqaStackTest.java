@@ -39,6 +39,7 @@ class LongVqaStackTest {
         .outdir(REPO.resolve("infra/target/cdk-test/default"))
         .functionCode(REPO.resolve(FunctionCode.PLACEHOLDER_DIR))
         .workerImage(WorkerImage.PLACEHOLDER_URI)
+        .allowPlaceholders(true)
         .build();
     app = LongVqaApp.create(config);
     template = Template.fromStack(app.stack());
@@ -200,6 +201,27 @@ class LongVqaStackTest {
         "StepScalingPolicyConfiguration", Match.objectLike(Map.of("AdjustmentType", "ExactCapacity"))));
     template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(
         Match.objectLike(Map.of("Expression", "visible + inflight"))))));
+  }
+
+  @Test
+  void theDefaultModelIsBedrockWithInvokeOnExactlyThatModel() {
+    JsonNode worker = ofType("AWS::ECS::TaskDefinition").get(0).at("/Properties/ContainerDefinitions/0");
+    Map<String, String> env = new HashMap<>();
+    worker.get("Environment").forEach(kv -> env.put(kv.get("Name").asText(), kv.get("Value").toString()));
+    assertThat(env.get(WorkerEnv.LLM.variable())).isEqualTo("\"" + ModelProvision.DEFAULT + "\"");
+    assertThat(env).containsKeys(WorkerEnv.TASK_QUEUE_URL.variable(), WorkerEnv.BUCKET.variable(),
+        WorkerEnv.TABLE.variable(), WorkerEnv.AWS_REGION.variable());
+    List<String> bedrock = new ArrayList<>();
+    for (JsonNode policy : ofType("AWS::IAM::Policy")) {
+      for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+        if (st.get("Action").toString().contains("bedrock:")) {
+          assertThat(st.get("Action").asText()).isEqualTo("bedrock:InvokeModel");
+          bedrock.add(st.get("Resource").toString());
+        }
+      }
+    }
+    assertThat(bedrock).hasSize(1);
+    assertThat(bedrock.get(0)).contains(":bedrock:").contains("::foundation-model/amazon.nova-lite-v1:0").doesNotContain("*");
   }
 
   @Test
