@@ -11,7 +11,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
@@ -44,6 +46,7 @@ public final class Workflow extends Construct {
   private final StateMachine stateMachine;
   private final Rule uploadRule;
   private final Queue eventsDlq;
+  private final Rule executionEndedRule;
 
   public Workflow(Construct scope, String id, InfraConfig config, Storage storage, IQueue taskQueue) {
     super(scope, id);
@@ -111,6 +114,38 @@ public final class Workflow extends Construct {
             .retryAttempts(8)
             .maxEventAge(Duration.hours(6))
             .build())))
+        .build();
+    executionEndedRule = executionEndedRule(functions.get(StageFunction.RECORD));
+  }
+
+  /**
+   * An execution that ends FAILED, TIMED_OUT or ABORTED where no Catch ran (States.Runtime,
+   * States.DataLimitExceeded, the execution's own timeout, a StopExecution) would leave its row at
+   * whatever stage it reached: this rule has the record function mark it FAILED with the status and
+   * cause. Rows already terminal are left as they are (record only finishes open rows).
+   */
+  private Rule executionEndedRule(Function record) {
+    return Rule.Builder.create(this, "ExecutionEndedRule")
+        .description("Marks the job row FAILED when a longvqa execution fails, times out or is stopped")
+        .eventPattern(EventPattern.builder()
+            .source(List.of("aws.states"))
+            .detailType(List.of("Step Functions Execution Status Change"))
+            .detail(Map.of(
+                "status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                "stateMachineArn", List.of(stateMachine.getStateMachineArn())))
+            .build())
+        .targets(List.of(new software.amazon.awscdk.services.events.targets.LambdaFunction(record,
+            software.amazon.awscdk.services.events.targets.LambdaFunctionProps.builder()
+                .event(RuleTargetInput.fromObject(Map.of(
+                    "outcome", "FAILED",
+                    "executionInput", EventField.fromPath("$.detail.input"),
+                    "error", Map.of(
+                        "Error", EventField.fromPath("$.detail.status"),
+                        "Cause", EventField.fromPath("$.detail.cause")))))
+                .deadLetterQueue(eventsDlq)
+                .retryAttempts(8)
+                .maxEventAge(Duration.hours(6))
+                .build())))
         .build();
   }
 
@@ -210,6 +245,10 @@ public final class Workflow extends Construct {
 
   public Rule uploadRule() {
     return uploadRule;
+  }
+
+  public Rule executionEndedRule() {
+    return executionEndedRule;
   }
 
   public Queue eventsDlq() {

@@ -204,6 +204,33 @@ class LongVqaStackTest {
   }
 
   @Test
+  void alarmsWatchDeadLettersBacklogAgeExecutionsAndIdleWorkers() {
+    List<String> alarms = new ArrayList<>();
+    for (JsonNode a : ofType("AWS::CloudWatch::Alarm")) alarms.add(a.toString());
+    String dlq = logicalId("AWS::SQS::Queue", "GpuWorkersTaskDlq");
+    String eventsDlq = logicalId("AWS::SQS::Queue", "WorkflowUploadEventsDlq");
+    assertThat(alarms).anyMatch(a -> a.contains("ApproximateNumberOfMessagesVisible") && a.contains(dlq));
+    assertThat(alarms).anyMatch(a -> a.contains("ApproximateNumberOfMessagesVisible") && a.contains(eventsDlq));
+    assertThat(alarms).anyMatch(a -> a.contains("ApproximateAgeOfOldestMessage"));
+    for (String m : List.of("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted")) {
+      assertThat(alarms).anyMatch(a -> a.contains("\"MetricName\":\"" + m + "\""));
+    }
+    assertThat(alarms).anyMatch(a -> a.contains("RunningTaskCount") && a.contains("(visible + inflight) == 0"));
+  }
+
+  @Test
+  void executionsThatEndWithoutTheirCatchAreRecordedByARuleOnTheirStatus() {
+    String record = logicalId("AWS::Lambda::Function", "WorkflowRecord");
+    template.hasResourceProperties("AWS::Events::Rule", Map.of(
+        "EventPattern", Map.of(
+            "source", List.of("aws.states"),
+            "detail-type", List.of("Step Functions Execution Status Change"),
+            "detail", Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                "stateMachineArn", List.of(Map.of("Ref", logicalId("AWS::StepFunctions::StateMachine", "WorkflowStateMachine"))))),
+        "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt", List.of(record, "Arn")))))));
+  }
+
+  @Test
   void theDefaultModelIsBedrockWithInvokeOnExactlyThatModel() {
     JsonNode worker = ofType("AWS::ECS::TaskDefinition").get(0).at("/Properties/ContainerDefinitions/0");
     Map<String, String> env = new HashMap<>();

@@ -179,6 +179,48 @@ class DeployedFunctionsIT {
     assertThat(row(jobId).get(JobRow.STATUS).s()).isEqualTo(JobStatus.FAILED.name());
   }
 
+  /** EventBridge's input transformer: each {@code <name>} of the template becomes the JSON value at its path. */
+  private static JsonNode transform(JsonNode target, JsonNode event) throws Exception {
+    String template = target.at("/InputTransformer/InputTemplate").asText();
+    for (var e : target.at("/InputTransformer/InputPathsMap").properties()) {
+      String path = e.getValue().asText(); // $.a.b
+      JsonNode v = event;
+      for (String part : path.substring(2).split("\\.")) v = v.path(part);
+      template = template.replace("<" + e.getKey() + ">", JSON.writeValueAsString(v.isMissingNode() ? null : v));
+    }
+    return JSON.readTree(template);
+  }
+
+  @Test
+  void anExecutionEndingWithoutItsCatchMarksTheRowFailedThroughTheStatusRule() throws Exception {
+    String key = S3Layout.VIDEOS_PREFIX + "stopped-" + UUID.randomUUID() + ".mp4";
+    var put = emu.s3Client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("bytes"));
+    ObjectNode s3Event = JSON.createObjectNode().put("id", "e2").put("source", "aws.s3").put("time", "2026-12-07T00:00:00Z");
+    ObjectNode detail = s3Event.putObject("detail").put("reason", "PutObject");
+    detail.putObject("bucket").put("name", BUCKET);
+    detail.putObject("object").put("key", key).put("size", 5).put("etag", put.eTag().replace("\"", ""))
+        .put("version-id", put.versionId());
+    ObjectNode registerIn = s3Event.deepCopy().put("executionArn", "arn:aws:states:us-east-1:111122223333:execution:LongVqa:s");
+    String jobId = invoke(Handler.REGISTER, registerIn).get("jobId").asText();
+    assertThat(row(jobId).get(JobRow.STATUS).s()).isEqualTo(JobStatus.RECEIVED.name());
+
+    // the rule of the template, its target and input transformer applied to a status-change event
+    JsonNode rule = assembly.resources("AWS::Events::Rule").values().stream()
+        .filter(r -> r.at("/Properties/EventPattern/source/0").asText().equals("aws.states")).findFirst().orElseThrow();
+    assertThat(rule.at("/Properties/EventPattern/detail/status").toString()).contains("FAILED", "TIMED_OUT", "ABORTED");
+    JsonNode target = rule.at("/Properties/Targets/0");
+    String recordId = byHandler.get(Handler.RECORD).logicalId();
+    assertThat(target.at("/Arn/Fn::GetAtt/0").asText()).isEqualTo(recordId);
+    ObjectNode statusEvent = JSON.createObjectNode().put("source", "aws.states")
+        .put("detail-type", "Step Functions Execution Status Change");
+    statusEvent.putObject("detail").put("status", "TIMED_OUT").put("input", JSON.writeValueAsString(s3Event))
+        .put("cause", "Execution timed out after 21600 s");
+    JsonNode recorded = invoke(Handler.RECORD, transform(target, statusEvent));
+    assertThat(recorded.get("jobId").asText()).isEqualTo(jobId);
+    assertThat(row(jobId).get(JobRow.STATUS).s()).isEqualTo(JobStatus.FAILED.name());
+    assertThat(row(jobId).toString()).contains("TIMED_OUT");
+  }
+
   @Test
   void aFunctionStartedWithoutTheVariableItReadsFailsNamingIt() throws Exception {
     // the stack's old name for the table: the function must not run on it, and must say what is missing
