@@ -44,7 +44,9 @@ public enum WorkerEnv {
     TDC("LONGVQA_TDC"),
     TDC_BUDGET("TDC_BUDGET"),
     /** One endpoint for every AWS client (tests, emulators); the SDK's AWS_ENDPOINT_URL_* also work. */
-    AWS_ENDPOINT("WORKER_AWS_ENDPOINT");
+    AWS_ENDPOINT("WORKER_AWS_ENDPOINT"),
+    /** Set by the ECS agent itself (not the task definition): its endpoint for task scale-in protection. */
+    ECS_AGENT_URI("ECS_AGENT_URI");
 
     private final String variable;
 

@@ -189,6 +189,17 @@ public final class GpuWorkers extends Construct {
     provisionModel(config.model(), worker);
 
     taskQueue.grantConsumeMessages(taskDefinition.getTaskRole());
+    // task scale-in protection while a task is in flight (the worker asks its ECS agent)
+    taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("ecs:UpdateTaskProtection", "ecs:GetTaskProtection"))
+        .resources(List.of(Stack.of(this).formatArn(ArnComponents.builder()
+            .service("ecs").resource("task").resourceName(cluster.getClusterName() + "/*")
+            .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build())))
+        .build());
+    Nag.acceptOnly(taskDefinition.getTaskRole(), "AwsSolutions-IAM5",
+        "Task scale-in protection names the task itself, whose id is only known at run time: "
+            + "the grant covers the tasks of this one cluster.",
+        "/^Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task\\/<GpuWorkersCluster[0-9A-F]+>\\/\\*$/");
     // JobRows: notes on the row (retries, poison messages); the worker never reads or creates rows.
     storage.jobsTable().grant(taskDefinition.getTaskRole(), "dynamodb:UpdateItem");
     storage.bucket().grantRead(taskDefinition.getTaskRole(), Storage.VIDEOS_PREFIX + "*");

@@ -231,6 +231,19 @@ class LongVqaStackTest {
   }
 
   @Test
+  void workersMayProtectTheirOwnClustersTasksFromScaleIn() {
+    String cluster = logicalId("AWS::ECS::Cluster", "GpuWorkersCluster");
+    List<String> statements = new ArrayList<>();
+    for (JsonNode policy : ofType("AWS::IAM::Policy")) {
+      for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+        if (st.get("Action").toString().contains("ecs:UpdateTaskProtection")) statements.add(st.get("Resource").toString());
+      }
+    }
+    assertThat(statements).hasSize(1);
+    assertThat(statements.get(0)).contains(":task/").contains(cluster);
+  }
+
+  @Test
   void theDefaultModelIsBedrockWithInvokeOnExactlyThatModel() {
     JsonNode worker = ofType("AWS::ECS::TaskDefinition").get(0).at("/Properties/ContainerDefinitions/0");
     Map<String, String> env = new HashMap<>();
