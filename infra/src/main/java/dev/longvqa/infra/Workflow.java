@@ -206,26 +206,26 @@ public final class Workflow extends Construct {
 
     Function register = functions.get(StageFunction.REGISTER);
     bucket.grantRead(register, videos); // head object, questions sidecar
-    table.grantReadWriteData(register); // conditional put; reads the row of a duplicate
+    // exactly what JobStore calls per stage (no Scan/DeleteItem/BatchWriteItem from the broad helpers)
+    table.grant(register, "dynamodb:PutItem", "dynamodb:GetItem"); // conditional put; reads the row of a duplicate
 
     Function plan = functions.get(StageFunction.PLAN);
     bucket.grantRead(plan, videos);
-    table.grantWriteData(plan);
+    table.grant(plan, "dynamodb:UpdateItem");
 
     Function decode = functions.get(StageFunction.DECODE_RANGE);
     bucket.grantRead(decode, videos);
     bucket.grantPut(decode, jobs);
-    table.grantWriteData(decode);
 
     Function segment = functions.get(StageFunction.SEGMENT);
     bucket.grantRead(segment, jobs);
     bucket.grantPut(segment, jobs);
-    table.grantWriteData(segment);
+    table.grant(segment, "dynamodb:UpdateItem");
 
     Function record = functions.get(StageFunction.RECORD);
     bucket.grantRead(record, jobs);
     bucket.grantPut(record, jobs); // result.json, answers too large for the row
-    table.grantReadWriteData(record);
+    table.grant(record, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem");
   }
 
   private LogGroup logGroup(String id) {
