@@ -1,5 +1,10 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.FunctionEnv;
+import dev.longvqa.contract.JobRow;
+
+import dev.longvqa.contract.JobStatus;
+
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,6 +28,18 @@ public final class JobStore {
     private final DynamoDbClient ddb;
     private final String table;
     private final Clock clock;
+
+    /**
+     * The table name, checked when first used rather than at injection: a Lambda deployed without
+     * {@code LONGVQA_TABLE} then fails its invocation with an INTERNAL error that names the
+     * variable, not with the container's "Error injecting ..." that hides it.
+     */
+    private String table() {
+        if (table == null || table.isBlank()) {
+            throw new LongVqaException(ErrorCode.INTERNAL, FunctionEnv.TABLE.variable() + " is not set");
+        }
+        return table;
+    }
 
     public JobStore(DynamoDbClient ddb, String table, Clock clock) {
         this.ddb = ddb;
@@ -50,21 +67,21 @@ public final class JobStore {
         row.put("updatedAt", s(now));
         row.putIfAbsent("timings", AttributeValue.fromM(Map.of()));
         try {
-            ddb.putItem(b -> b.tableName(table).item(row).conditionExpression("attribute_not_exists(jobId)"));
+            ddb.putItem(b -> b.tableName(table()).item(row).conditionExpression("attribute_not_exists(jobId)"));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         } catch (SdkException e) {
-            throw AwsFaults.classify(e, "PutItem " + table);
+            throw AwsFaults.classify(e, "PutItem " + table());
         }
     }
 
     public Optional<Map<String, AttributeValue>> get(String jobId) {
         try {
-            var r = ddb.getItem(b -> b.tableName(table).key(Map.of("jobId", s(jobId))).consistentRead(true));
+            var r = ddb.getItem(b -> b.tableName(table()).key(Map.of(JobRow.JOB_ID, s(jobId))).consistentRead(true));
             return r.hasItem() && !r.item().isEmpty() ? Optional.of(r.item()) : Optional.empty();
         } catch (SdkException e) {
-            throw AwsFaults.classify(e, "GetItem " + table);
+            throw AwsFaults.classify(e, "GetItem " + table());
         }
     }
 
@@ -129,7 +146,7 @@ public final class JobStore {
         boolean run(String jobId, String condition) {
             set("updatedAt", s(now()));
             try {
-                ddb.updateItem(b -> b.tableName(table).key(Map.of("jobId", s(jobId)))
+                ddb.updateItem(b -> b.tableName(table()).key(Map.of(JobRow.JOB_ID, s(jobId)))
                         .updateExpression("SET " + String.join(", ", sets))
                         .conditionExpression(condition)
                         .expressionAttributeNames(names)
@@ -138,7 +155,7 @@ public final class JobStore {
             } catch (ConditionalCheckFailedException e) {
                 return false;
             } catch (SdkException e) {
-                throw AwsFaults.classify(e, "UpdateItem " + table);
+                throw AwsFaults.classify(e, "UpdateItem " + table());
             }
         }
     }

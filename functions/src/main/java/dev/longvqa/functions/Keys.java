@@ -1,44 +1,44 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.S3Layout;
 import dev.longvqa.pipeline.JobId;
 
 /**
- * The S3 layout (docs/ARCHITECTURE.md). Artifact keys are built from the job id and indices only,
- * never from the uploaded key: whatever the upload is called, our writes stay under {@code jobs/}.
+ * The functions' view of the S3 layout ({@link S3Layout}, shared with the worker and the stack):
+ * every job id is validated (32 hex characters, nothing else) before a key is built from it.
  */
 public final class Keys {
-    public static final String UPLOAD_PREFIX = "videos/";
-    public static final String SIDECAR_SUFFIX = ".questions.json";
+    public static final String UPLOAD_PREFIX = S3Layout.VIDEOS_PREFIX;
+    public static final String SIDECAR_SUFFIX = S3Layout.SIDECAR_SUFFIX;
 
     private Keys() {}
 
     public static String frame(String jobId, int rangeIndex, int frameIndex) {
-        return job(jobId) + "frames/" + rangeIndex + "/" + frameIndex + ".jpg";
+        return S3Layout.frame(valid(jobId), rangeIndex, frameIndex);
     }
 
     public static String embeddings(String jobId, int rangeIndex) {
-        return job(jobId) + "embeddings/" + rangeIndex + ".json";
+        return S3Layout.embeddings(valid(jobId), rangeIndex);
     }
 
     public static String scenes(String jobId) {
-        return job(jobId) + "scenes.json";
+        return S3Layout.scenes(valid(jobId));
     }
 
     public static String result(String jobId) {
-        return job(jobId) + "result.json";
+        return S3Layout.result(valid(jobId));
     }
 
     public static String sidecar(String videoKey) {
-        return videoKey + SIDECAR_SUFFIX;
+        return S3Layout.sidecar(videoKey);
     }
 
-    /** Whether an upload under this key starts a job: under {@code videos/}, not a sidecar, not a folder marker. */
+    /** Whether an upload under this key starts a job ({@link S3Layout#isVideoUpload}). */
     public static boolean isVideoUpload(String key) {
-        return key != null && key.startsWith(UPLOAD_PREFIX) && key.length() > UPLOAD_PREFIX.length()
-                && !key.endsWith("/") && !key.endsWith(SIDECAR_SUFFIX);
+        return S3Layout.isVideoUpload(key);
     }
 
-    private static String job(String jobId) {
-        return "jobs/" + new JobId(jobId).value() + "/"; // validates: 32 hex characters, nothing else
+    private static String valid(String jobId) {
+        return new JobId(jobId).value();
     }
 }

@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.JobStatus;
+
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.pipeline.TimeRange;

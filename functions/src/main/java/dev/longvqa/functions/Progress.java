@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.JobStatus;
+
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.Map;

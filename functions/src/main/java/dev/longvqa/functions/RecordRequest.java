@@ -7,9 +7,13 @@ import java.util.Map;
 
 /**
  * Input of {@code record}: {@code outcome} SUCCEEDED with answers and costs, or FAILED with the
- * Catch block's error object ({@code {"Error": ..., "Cause": ...}}).
+ * Catch block's error object ({@code {"Error": ..., "Cause": ...}}). From the stack's execution-status
+ * rule (an execution FAILED, TIMED_OUT or ABORTED where no Catch ran) there is no {@code jobId}, but
+ * {@code executionInput}: the execution's input (the S3 event) as JSON text, from which the job id
+ * is derived as RegisterJob derived it.
  */
-public record RecordRequest(String jobId, String outcome, List<Answer> answers, Costs costs, AslError error) {
+public record RecordRequest(String jobId, String outcome, List<Answer> answers, Costs costs, AslError error,
+                            String executionInput) {
 
     /** One answer as the GPU worker reports it; {@code answerKey} points at the full answer object. */
     public record Answer(String questionId, String question, String answer, String answerKey) {}

@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.JobStatus;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
@@ -72,6 +74,10 @@ public final class RecordService {
 
     private RecordResult fail(RecordRequest req) {
         Failure f = Failure.of(req.error());
+        if (req.jobId() == null && req.executionInput() != null) {
+            return fail(new RecordRequest(jobIdOfExecution(req.executionInput()), req.outcome(), req.answers(),
+                    req.costs(), req.error(), null));
+        }
         if (req.jobId() == null) {
             // The failure came before a job id existed (e.g. registration itself): nothing to update.
             LOG.log(System.Logger.Level.ERROR, "failure without a job: {0}: {1}", f.type(), f.message());
@@ -90,6 +96,17 @@ public final class RecordService {
             else after = java.util.Optional.of(JobStatus.FAILED);
         }
         return new RecordResult(jobId, after.orElse(JobStatus.FAILED).name());
+    }
+
+    /** The job id RegisterJob gave this execution's S3 event (bucket, key, version id, else ETag). */
+    static String jobIdOfExecution(String executionInput) {
+        try {
+            RegisterService.ObjectCreated e = RegisterService.ObjectCreated.from(ObjectStore.JSON.readTree(executionInput));
+            String etag = e.etag() == null ? null : e.etag().replace("\"", "");
+            return dev.longvqa.pipeline.JobId.of(e.bucket(), e.key(), e.versionId(), etag).value();
+        } catch (java.io.IOException | RuntimeException ex) {
+            throw new LongVqaException(ErrorCode.BAD_REQUEST, "execution input is not an S3 event: " + ex.getMessage());
+        }
     }
 
     private static AttributeValue answer(RecordRequest.Answer a) {

@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Handler;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,15 +9,15 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code register}: EventBridge "Object Created" event → job row (START / DUPLICATE / IGNORED). */
-@Named("register")
+@Named(Handler.Names.REGISTER)
 public class RegisterHandler implements RequestHandler<JsonNode, RegisterResult> {
     @Inject
     RegisterService service;
 
     @Override
     public RegisterResult handleRequest(JsonNode event, Context context) {
-        return Invocation.run("register", null, () -> service.register(event),
-                r -> new JobMetrics("register", r.jobId()).put(switch (r.action()) {
+        return Invocation.run(Handler.Names.REGISTER, null, () -> service.register(event),
+                r -> new JobMetrics(Handler.Names.REGISTER, r.jobId()).put(switch (r.action()) {
                     case START -> "JobsStarted";
                     case DUPLICATE -> "DuplicateEvents";
                     case IGNORED -> "IgnoredEvents";

@@ -1,5 +1,9 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.JobRow;
+
+import dev.longvqa.contract.JobStatus;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.JobId;
@@ -93,7 +97,7 @@ public final class RegisterService {
         if (versionId != null) row.put("versionId", JobStore.s(versionId));
         if (etag != null) row.put("etag", JobStore.s(etag));
         if (size != null) row.put("sizeBytes", JobStore.n(size));
-        if (e.executionArn() != null) row.put("executionArn", JobStore.s(e.executionArn()));
+        if (e.executionArn() != null) row.put(JobRow.EXECUTION_ARN, JobStore.s(e.executionArn()));
 
         List<Question> qs;
         try {
@@ -114,10 +118,21 @@ public final class RegisterService {
         row.put("stage", JobStore.s("register"));
         row.put("questions", AttributeValue.fromL(qs.stream()
                 .map(q -> AttributeValue.fromM(Map.of("id", JobStore.s(q.id()), "text", JobStore.s(q.text())))).toList()));
-        boolean created = jobs.create(row);
+        boolean created = jobs.create(row) || registeredBy(jobId, e.executionArn());
         LOG.log(System.Logger.Level.INFO, "job {0} for s3://{1}/{2} ({3}): {4}", jobId, bucket, key, e.reason(),
                 created ? "START" : "DUPLICATE");
         return new RegisterResult(jobId, created ? RegisterResult.Action.START : RegisterResult.Action.DUPLICATE, video, qs);
+    }
+
+    /**
+     * Whether the existing row was created by this very execution: RegisterJob's Retry after a
+     * PutItem whose response was lost (timeout, throttled Lambda) finds its own row, and must
+     * continue, not stop as a DUPLICATE and strand the row at RECEIVED.
+     */
+    private boolean registeredBy(String jobId, String executionArn) {
+        if (executionArn == null) return false;
+        return jobs.get(jobId).map(item -> item.get(JobRow.EXECUTION_ARN))
+                .map(arn -> executionArn.equals(arn.s())).orElse(false);
     }
 
     record Resolved(String key, HeadObjectResponse head) {}

@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.FunctionEnv;
+
 import dev.longvqa.pipeline.ErrorCode;
 import dev.longvqa.pipeline.LongVqaException;
 import dev.longvqa.video.VideoLimits;
@@ -69,12 +71,12 @@ public record Settings(String bucket, String table, double fps, double rangeSec,
 
     /** The bucket, or an INTERNAL error naming the missing variable (a deployment mistake, not bad input). */
     public String requireBucket() {
-        if (bucket == null || bucket.isBlank()) throw new LongVqaException(ErrorCode.INTERNAL, "BUCKET_NAME is not set");
+        if (bucket == null || bucket.isBlank()) throw new LongVqaException(ErrorCode.INTERNAL, FunctionEnv.BUCKET.variable() + " is not set");
         return bucket;
     }
 
     public String requireTable() {
-        if (table == null || table.isBlank()) throw new LongVqaException(ErrorCode.INTERNAL, "JOBS_TABLE is not set");
+        if (table == null || table.isBlank()) throw new LongVqaException(ErrorCode.INTERNAL, FunctionEnv.TABLE.variable() + " is not set");
         return table;
     }
 }

@@ -68,7 +68,7 @@ public class Wiring {
     @Produces
     @Singleton
     JobStore jobStore(DynamoDbClient ddb, Settings settings) {
-        return new JobStore(ddb, settings.requireTable(), Clock.systemUTC());
+        return new JobStore(ddb, settings.table(), Clock.systemUTC()); // checked on use: JobStore#table
     }
 
     @Produces

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.S3Layout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,10 +20,15 @@ import java.util.regex.Pattern;
  * sees images, up to the frame budget of stored frames spread over the whole video (as the
  * reference's final pass sees the video); each answer is written to
  * {@code jobs/{jobId}/answers/{questionId}.json} and returned inline (abbreviated past
- * {@link #INLINE_CHARS}, so many long answers stay under the 256 KiB task-output limit).
+ * {@link #INLINE_CHARS}, then cut in UTF-8 bytes so that all answers together fit the 256 KiB task-output
+ * limit: {@link #fitAnswers}).
  */
 public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTask> {
     static final int INLINE_CHARS = 8_000;
+    /** Step Functions' limit on a task's output (SendTaskSuccess), in UTF-8 bytes of the JSON. */
+    static final int OUTPUT_LIMIT_BYTES = 256 * 1024;
+    /** Room for what follows the answers in the output (tokens, timings) and the state's own fields. */
+    static final int OUTPUT_RESERVE_BYTES = 8 * 1024;
     private static final Pattern QUESTION_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final BlobStores stores;
@@ -77,7 +84,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
                     view.durationSec(), view.scenes(), view.frames(), view.stored()));
             total = total.plus(r.tokens());
             if (r.tdc() != null) tdcTotal = tdcTotal.plus(r.tdc());
-            String key = Layout.answer(t.jobId(), q.id());
+            String key = S3Layout.answer(t.jobId(), q.id());
             ObjectNode doc = json.createObjectNode();
             doc.put("jobId", t.jobId());
             doc.put("questionId", q.id());
@@ -112,6 +119,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
             a.put("answer", cut ? r.answer().substring(0, INLINE_CHARS) : r.answer());
             if (cut) a.put("truncated", true);
         }
+        fitAnswers(answers, json, OUTPUT_LIMIT_BYTES - OUTPUT_RESERVE_BYTES);
         ObjectNode tok = result.putObject("tokens");
         tok.put("prompt", total.prompt());
         tok.put("completion", total.completion());
@@ -122,6 +130,59 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         return result;
     }
 
+    /**
+     * Cuts the inline answers until the serialized array fits {@code limitBytes} of UTF-8: characters
+     * are not bytes (20 answers of 8,000 CJK characters are 480 KB), so the budget is shared evenly
+     * in bytes among the answers that need it, each cut on a code-point boundary and flagged
+     * {@code truncated}; the whole answer stays in its answer file.
+     */
+    static void fitAnswers(ArrayNode answers, ObjectMapper json, int limitBytes) {
+        int size = utf8Size(json, answers);
+        int each = Integer.MAX_VALUE;
+        while (size > limitBytes && answers.size() > 0) {
+            int answerBytes = 0;
+            for (JsonNode a : answers) answerBytes += utf8Size(json, a.get("answer"));
+            int share = Math.max(0, (limitBytes - (size - answerBytes)) / answers.size());
+            each = Math.min(share, each == Integer.MAX_VALUE ? share : each * 9 / 10); // escapes: shrink until it fits
+            for (JsonNode n : answers) {
+                ObjectNode a = (ObjectNode) n;
+                String text = a.get("answer").asText();
+                String cut = truncateUtf8(text, each);
+                if (!cut.equals(text)) {
+                    a.put("answer", cut);
+                    a.put("truncated", true);
+                }
+            }
+            int after = utf8Size(json, answers);
+            if (after >= size && each == 0) {
+                throw new LongVqaException(ErrorCode.INTERNAL, "answers do not fit the task output even empty: " + after + " bytes");
+            }
+            size = after;
+        }
+    }
+
+    /** The longest prefix of {@code s} whose UTF-8 encoding has at most {@code maxBytes} bytes. */
+    static String truncateUtf8(String s, int maxBytes) {
+        int bytes = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + len > maxBytes) break;
+            bytes += len;
+            i += Character.charCount(cp);
+        }
+        return s.substring(0, i);
+    }
+
+    private static int utf8Size(ObjectMapper json, JsonNode node) {
+        try {
+            return json.writeValueAsBytes(node).length;
+        } catch (IOException e) {
+            throw new LongVqaException(ErrorCode.INTERNAL, "cannot serialise answers", e);
+        }
+    }
+
     /** What every question's pass shows of the video: the same frames for all of them, read once. */
     private record VideoView(double durationSec, List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {}
 
@@ -130,7 +191,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         int budget = imageBudget();
         // a text-only model answers from the summaries: nothing to read
         if (budget == 0 && !answerer.readsStoredVideo()) return new VideoView(0, List.of(), List.of(), null);
-        String scenesKey = t.scenesKey() != null ? t.scenesKey() : Layout.scenes(t.jobId());
+        String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
         JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
         double duration = scenesDoc.path("durationSec").asDouble(0);
         if (!(duration > 0)) duration = segments.stream().mapToDouble(Answerer.SegmentSummary::endSec).max().orElse(0);

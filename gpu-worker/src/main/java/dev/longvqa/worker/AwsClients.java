@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.WorkerEnv;
+
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -25,13 +27,23 @@ public final class AwsClients implements AutoCloseable {
 
     public AwsClients(WorkerConfig config) {
         this.config = config;
-        Region r;
+        this.region = region(config);
+    }
+
+    /**
+     * The region from the SDK's chain ({@code AWS_REGION} first, which the task definition sets).
+     * Without one, only a worker pointed at emulators may assume a region: a worker on AWS that
+     * guessed one would talk to the wrong queue and table, so it refuses to start instead.
+     */
+    static Region region(WorkerConfig config) {
         try {
-            r = DefaultAwsRegionProviderChain.builder().build().getRegion();
+            return DefaultAwsRegionProviderChain.builder().build().getRegion();
         } catch (RuntimeException e) {
-            r = Region.US_EAST_1; // emulators accept any region; on AWS the chain always has one
+            boolean emulated = java.util.stream.Stream.of("sqs", "sfn", "dynamodb", "s3").allMatch(svc -> config.endpointFor(svc) != null);
+            if (emulated) return Region.US_EAST_1; // emulators accept any region
+            throw new IllegalStateException(WorkerEnv.AWS_REGION.variable() + " is not set and no region could be found ("
+                    + e.getMessage() + "); set it in the task definition", e);
         }
-        this.region = r;
     }
 
     public synchronized SqsClient sqs() {

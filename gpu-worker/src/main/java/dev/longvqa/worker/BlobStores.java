@@ -14,7 +14,7 @@ public interface BlobStores {
     default BlobStore forTask(TaskMessage task, String configuredBucket) {
         if (configuredBucket != null) return bucket(configuredBucket);
         if (task.video() == null) {
-            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "task has no video and BUCKET_NAME is not set: no bucket to use");
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "task has no video and " + dev.longvqa.contract.WorkerEnv.BUCKET.variable() + " is not set: no bucket to use");
         }
         return bucket(task.video().bucket());
     }

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.S3Layout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -42,14 +44,14 @@ public final class FrameCatalog {
 
     public static FrameCatalog load(BlobStore store, String jobId, double durationSec, ObjectMapper json) {
         List<Entry> found = new ArrayList<>();
-        for (String key : store.list(Layout.embeddingsPrefix(jobId), 10_000)) {
+        for (String key : store.list(S3Layout.embeddingsPrefix(jobId), 10_000)) {
             if (!key.endsWith(".json")) continue;
             Matcher m = RANGE_FILE.matcher(key);
             int range = m.matches() ? Integer.parseInt(m.group(1)) : -1;
             store.get(key).ifPresent(bytes -> found.addAll(parseEmbeddings(json, bytes, jobId, range, key)));
         }
         if (!found.isEmpty()) return new FrameCatalog(found);
-        return fromListing(store.list(Layout.framesPrefix(jobId), 100_000), durationSec);
+        return fromListing(store.list(S3Layout.framesPrefix(jobId), 100_000), durationSec);
     }
 
     static List<Entry> parseEmbeddings(ObjectMapper json, byte[] bytes, String jobId, int rangeFromName, String key) {
@@ -70,7 +72,7 @@ public final class FrameCatalog {
             String k = text(f, "key", "frameKey", "jpegKey", "frame");
             if (k == null) {
                 int idx = number(f, "index", "frameIndex").map(Double::intValue).orElse(ordinal);
-                k = Layout.frame(jobId, range, idx);
+                k = S3Layout.frame(jobId, range, idx);
             }
             out.add(new Entry(t.get(), k));
             ordinal++;

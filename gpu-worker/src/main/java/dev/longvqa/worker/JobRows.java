@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.JobRow;
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -34,7 +36,7 @@ public final class JobRows {
                 "receiveCount", AttributeValue.fromN(Integer.toString(receiveCount)));
         try {
             dynamo.updateItem(b -> b.tableName(table)
-                    .key(Map.of("jobId", AttributeValue.fromS(jobId)))
+                    .key(Map.of(JobRow.JOB_ID, AttributeValue.fromS(jobId)))
                     .updateExpression("SET deadLetter = :dl, updatedAt = :now")
                     .conditionExpression("attribute_exists(jobId)")
                     .expressionAttributeValues(Map.of(":dl", AttributeValue.fromM(dl), ":now", AttributeValue.fromS(now))));

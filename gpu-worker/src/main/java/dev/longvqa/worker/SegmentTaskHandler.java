@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.S3Layout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,9 +61,9 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         long t0 = System.nanoTime();
         BlobStore store = stores.forTask(t, bucket);
         String cacheKey = cacheKey(t);
-        String segmentKey = Layout.segment(t.jobId(), t.segment().index());
+        String segmentKey = S3Layout.segment(t.jobId(), t.segment().index());
 
-        Optional<ObjectNode> cached = store.get(Layout.cachedSegment(cacheKey)).flatMap(this::readObject)
+        Optional<ObjectNode> cached = store.get(S3Layout.cachedSegment(cacheKey)).flatMap(this::readObject)
                 .filter(n -> n.path("summary").isTextual());
         ObjectNode doc;
         Tokens tokens;
@@ -96,7 +98,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
                 doc.put("framesEncoded", r.tdc().framesEncoded());
             }
             tdc = r.tdc();
-            store.put(Layout.cachedSegment(cacheKey), bytes(doc), "application/json");
+            store.put(S3Layout.cachedSegment(cacheKey), bytes(doc), "application/json");
         }
         ObjectNode out = doc.deepCopy();
         out.put("jobId", t.jobId());
@@ -121,7 +123,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
     private SegmentSummarizer.SegmentRequest request(BlobStore store, TaskMessage.SegmentTask t) throws InterruptedException {
         double start = t.segment().startSec();
         double end = t.segment().endSec();
-        String scenesKey = t.scenesKey() != null ? t.scenesKey() : Layout.scenes(t.jobId());
+        String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
         JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
         List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, start, end);
         // the frame nearest each scene's representative time (else its middle): one frame per shot

@@ -11,7 +11,7 @@ public sealed interface TaskMessage permits TaskMessage.SegmentTask, TaskMessage
 
     String jobId();
 
-    /** Null only for an answer task sent without one (then BUCKET_NAME names the bucket). */
+    /** Null only for an answer task sent without one (then LONGVQA_BUCKET names the bucket). */
     VideoRef video();
 
     String type();

@@ -29,7 +29,7 @@ public final class TaskMessages {
             if (token == null) throw new IllegalArgumentException("no taskToken");
             if (jobId == null) throw new IllegalArgumentException("no jobId");
             String type = text(root, "type");
-            // the answer pass only needs the video for its bucket, which BUCKET_NAME also gives
+            // the answer pass only needs the video for its bucket, which LONGVQA_BUCKET also gives
             VideoRef video = "answer".equals(type) && root.get("video") == null ? null : video(root.get("video"));
             if ("segment".equals(type)) {
                 JsonNode s = root.get("segment");

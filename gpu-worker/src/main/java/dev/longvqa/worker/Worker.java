@@ -55,6 +55,7 @@ public final class Worker implements AutoCloseable {
     private final ExecutorService tasks;
     private final ScheduledExecutorService ticker;
     private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+    private final TaskProtection protection;
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong tokenGone = new AtomicLong();
@@ -67,6 +68,12 @@ public final class Worker implements AutoCloseable {
     /** @param rows null when no job table is configured */
     public Worker(WorkerConfig config, SqsClient sqs, TaskCallbacks callbacks, JobRows rows, TaskHandler.Handlers handlers,
                   ObjectMapper json) {
+        this(config, sqs, callbacks, rows, handlers, json, TaskProtection.NONE);
+    }
+
+    Worker(WorkerConfig config, SqsClient sqs, TaskCallbacks callbacks, JobRows rows, TaskHandler.Handlers handlers,
+           ObjectMapper json, TaskProtection protection) {
+        this.protection = protection;
         this.config = config;
         this.sqs = sqs;
         this.callbacks = callbacks;
@@ -190,9 +197,11 @@ public final class Worker implements AutoCloseable {
                 }
                 InFlight f = new InFlight(m);
                 inFlight.add(f);
+                protection.taskStarted(); // no scale-in while a task is in flight
                 try {
                     tasks.execute(() -> run(f));
                 } catch (RejectedExecutionException e) {
+                    protection.taskEnded();
                     inFlight.remove(f);
                     handBack(m);
                     slots.release();
@@ -211,6 +220,7 @@ public final class Worker implements AutoCloseable {
             f.stopTicker();
             f.unbind();
             inFlight.remove(f);
+            protection.taskEnded();
             slots.release();
             Thread.interrupted(); // a late interrupt must not leak into the next task on this thread
         }

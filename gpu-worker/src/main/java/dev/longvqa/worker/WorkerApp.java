@@ -67,7 +67,8 @@ public final class WorkerApp implements AutoCloseable {
                 new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxImagesPerPass()),
                 new AnswerTaskHandler(stores, config.bucket(), answerer, json, config.maxImagesPerPass()));
         JobRows rows = config.jobsTable() == null ? null : new JobRows(aws.dynamo(), config.jobsTable());
-        Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers, json);
+        Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers, json,
+                TaskProtection.fromEnvironment(System.getenv()));
         HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running, json);
         worker.start();
         int gpus = Gpus.visible(System.getenv("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS);

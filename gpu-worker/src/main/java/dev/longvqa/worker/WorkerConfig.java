@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.WorkerEnv;
+
 import dev.longvqa.tdc.TdcSettings;
 
 import java.net.URI;
@@ -14,7 +16,8 @@ import java.util.function.Function;
 /**
  * Everything the worker reads from its environment, typed once at start-up. Each setting comes
  * from a system property (lower-case dotted, e.g. {@code longvqa.worker.concurrency}) or else an
- * environment variable (e.g. {@code WORKER_CONCURRENCY}); the names are listed in docs/WORKER.md.
+ * environment variable (e.g. {@code WORKER_CONCURRENCY}); every name is a {@link WorkerEnv}, the
+ * contract the stack's task definition is written from (docs/WORKER.md lists them).
  *
  * @param queueUrl          the GPU task queue (required)
  * @param bucket            the artifacts bucket; null means "the bucket named in each task's video"
@@ -69,8 +72,8 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
     }
 
     public WorkerConfig {
-        Objects.requireNonNull(queueUrl, "queueUrl (QUEUE_URL)");
-        Objects.requireNonNull(llmBaseUrl, "llmBaseUrl (LLM_BASE_URL)");
+        Objects.requireNonNull(queueUrl, "queueUrl (" + WorkerEnv.TASK_QUEUE_URL.variable() + ")");
+        Objects.requireNonNull(llmBaseUrl, "llmBaseUrl (" + WorkerEnv.LLM_BASE_URL.variable() + ")");
         Objects.requireNonNull(device, "device");
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
         if (waitTimeSeconds < 0 || waitTimeSeconds > 20) throw new IllegalArgumentException("waitTimeSeconds must be 0..20");
@@ -86,7 +89,7 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
         try {
             TdcSettings.defaults().withBudget(tdcBudget); // the core's bounds, checked before any model loads
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("tdcBudget (TDC_BUDGET): " + e.getMessage(), e);
+            throw new IllegalArgumentException("tdcBudget (" + WorkerEnv.TDC_BUDGET.variable() + "): " + e.getMessage(), e);
         }
     }
 
@@ -133,53 +136,48 @@ public record WorkerConfig(String queueUrl, String bucket, String jobsTable, Str
     }
 
     static WorkerConfig from(Map<String, String> env, Properties props) {
-        Function<String, String> get = name -> {
-            String prop = props.getProperty(propertyName(name));
+        Function<WorkerEnv, String> get = name -> {
+            String prop = props.getProperty(name.property());
             if (prop != null && !prop.isBlank()) return prop.trim();
-            String v = env.get(name);
+            String v = env.get(name.variable());
             return v == null || v.isBlank() ? null : v.trim();
         };
         Builder b = builder();
-        b.queueUrl = get.apply("QUEUE_URL");
-        b.bucket = get.apply("BUCKET_NAME");
-        b.jobsTable = get.apply("JOBS_TABLE");
-        b.llmSpec = get.apply("LONGVQA_LLM");
-        String llm = get.apply("LLM_BASE_URL");
+        b.queueUrl = get.apply(WorkerEnv.TASK_QUEUE_URL);
+        b.bucket = get.apply(WorkerEnv.BUCKET);
+        b.jobsTable = get.apply(WorkerEnv.TABLE);
+        b.llmSpec = get.apply(WorkerEnv.LLM);
+        String llm = get.apply(WorkerEnv.LLM_BASE_URL);
         if (llm != null) b.llmBaseUrl = URI.create(llm);
-        b.llmModel = or(get.apply("LLM_MODEL"), b.llmModel);
-        b.llmApiKey = get.apply("LLM_API_KEY");
-        Device device = get.apply("DEVICE") == null ? Device.AUTO : Device.parse(get.apply("DEVICE"));
+        b.llmModel = or(get.apply(WorkerEnv.LLM_MODEL), b.llmModel);
+        b.llmApiKey = get.apply(WorkerEnv.LLM_API_KEY);
+        Device device = get.apply(WorkerEnv.DEVICE) == null ? Device.AUTO : Device.parse(get.apply(WorkerEnv.DEVICE));
         b.device = device;
-        String conc = get.apply("WORKER_CONCURRENCY");
+        String conc = get.apply(WorkerEnv.CONCURRENCY);
         b.concurrency = conc != null ? Integer.parseInt(conc)
-                : defaultConcurrency(device, Gpus.visible(get.apply("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS));
-        b.waitTimeSeconds = intOr(get.apply("WORKER_WAIT_SECONDS"), b.waitTimeSeconds);
-        b.heartbeatInterval = durationOr(get.apply("WORKER_HEARTBEAT_SECONDS"), b.heartbeatInterval);
-        b.visibilityExtension = durationOr(get.apply("WORKER_VISIBILITY_SECONDS"), b.visibilityExtension);
-        b.poisonBackoff = durationOr(get.apply("WORKER_POISON_BACKOFF_SECONDS"), b.poisonBackoff);
-        b.maxReceiveCount = intOr(get.apply("WORKER_MAX_RECEIVE_COUNT"), b.maxReceiveCount);
-        b.shutdownGrace = durationOr(get.apply("WORKER_SHUTDOWN_GRACE_SECONDS"), b.shutdownGrace);
-        b.healthPort = intOr(get.apply("HEALTH_PORT"), b.healthPort);
-        b.llmRetries = intOr(get.apply("LLM_RETRIES"), b.llmRetries);
-        b.llmTimeout = durationOr(get.apply("LLM_TIMEOUT_SECONDS"), b.llmTimeout);
-        b.llmStartupWait = durationOr(get.apply("LLM_STARTUP_WAIT_SECONDS"), b.llmStartupWait);
-        b.maxImagesPerPass = intOr(get.apply("WORKER_MAX_FRAMES"), b.maxImagesPerPass);
-        b.maxTokens = intOr(get.apply("LLM_MAX_TOKENS"), b.maxTokens);
-        String blobRoot = get.apply("WORKER_BLOB_ROOT");
+                : defaultConcurrency(device, Gpus.visible(get.apply(WorkerEnv.NVIDIA_VISIBLE_DEVICES), Gpus.PROC_GPUS));
+        b.waitTimeSeconds = intOr(get.apply(WorkerEnv.WAIT_SECONDS), b.waitTimeSeconds);
+        b.heartbeatInterval = durationOr(get.apply(WorkerEnv.HEARTBEAT_SECONDS), b.heartbeatInterval);
+        b.visibilityExtension = durationOr(get.apply(WorkerEnv.VISIBILITY_SECONDS), b.visibilityExtension);
+        b.poisonBackoff = durationOr(get.apply(WorkerEnv.POISON_BACKOFF_SECONDS), b.poisonBackoff);
+        b.maxReceiveCount = intOr(get.apply(WorkerEnv.MAX_RECEIVE_COUNT), b.maxReceiveCount);
+        b.shutdownGrace = durationOr(get.apply(WorkerEnv.SHUTDOWN_GRACE_SECONDS), b.shutdownGrace);
+        b.healthPort = intOr(get.apply(WorkerEnv.HEALTH_PORT), b.healthPort);
+        b.llmRetries = intOr(get.apply(WorkerEnv.LLM_RETRIES), b.llmRetries);
+        b.llmTimeout = durationOr(get.apply(WorkerEnv.LLM_TIMEOUT_SECONDS), b.llmTimeout);
+        b.llmStartupWait = durationOr(get.apply(WorkerEnv.LLM_STARTUP_WAIT_SECONDS), b.llmStartupWait);
+        b.maxImagesPerPass = intOr(get.apply(WorkerEnv.MAX_FRAMES), b.maxImagesPerPass);
+        b.maxTokens = intOr(get.apply(WorkerEnv.LLM_MAX_TOKENS), b.maxTokens);
+        String blobRoot = get.apply(WorkerEnv.BLOB_ROOT);
         if (blobRoot != null) b.blobRoot = Path.of(blobRoot);
-        String tdc = get.apply("LONGVQA_TDC");
+        String tdc = get.apply(WorkerEnv.TDC);
         if (tdc != null) b.tdcDir = Path.of(tdc);
-        String budget = get.apply("TDC_BUDGET");
+        String budget = get.apply(WorkerEnv.TDC_BUDGET);
         if (budget != null) b.tdcBudget = TdcSettings.parseBudget(budget);
         // AWS_ENDPOINT_URL(_<SERVICE>) are honoured by the SDK itself; the explicit ones are for tests
-        String ep = get.apply("WORKER_AWS_ENDPOINT");
+        String ep = get.apply(WorkerEnv.AWS_ENDPOINT);
         if (ep != null) b.awsEndpoint = URI.create(ep);
         return b.build();
-    }
-
-    /** {@code WORKER_CONCURRENCY} → {@code longvqa.worker.concurrency}, {@code QUEUE_URL} → {@code longvqa.queue.url}. */
-    static String propertyName(String env) {
-        return "longvqa." + env.toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
     /** One slot per visible GPU; the CPU fallback gets one slot. */

@@ -1,5 +1,9 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.WorkerEnv;
+
+import dev.longvqa.contract.S3Layout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -241,7 +245,7 @@ class TdcWorkerTest {
     void theWorkerProcessExitsAtStartUpWithTheReasonWhenTheModelDoesNotFitTheTdcCheckpoint() throws Exception {
         // the real entry point, configured only by environment: exit 1 and a line that says what to fix
         Path log = dir.resolve("main-" + UUID.randomUUID() + ".log");
-        Process p = workerMain(log, java.util.Map.of("QUEUE_URL", "http://127.0.0.1:9/q", "LONGVQA_LLM", "runtime:" + TinyTdcParts.llama32(),
+        Process p = workerMain(log, java.util.Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "http://127.0.0.1:9/q", "LONGVQA_LLM", "runtime:" + TinyTdcParts.llama32(),
                 "LONGVQA_TDC", tdcDir.toString(), "DEVICE", "cpu", "HEALTH_PORT", "-1"));
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(1);
@@ -249,7 +253,7 @@ class TdcWorkerTest {
                 .contains("hidden size 32");
 
         Path badBudget = dir.resolve("main-" + UUID.randomUUID() + ".log");
-        Process q = workerMain(badBudget, java.util.Map.of("QUEUE_URL", "http://127.0.0.1:9/q", "LONGVQA_TDC", tdcDir.toString(),
+        Process q = workerMain(badBudget, java.util.Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "http://127.0.0.1:9/q", "LONGVQA_TDC", tdcDir.toString(),
                 "TDC_BUDGET", "100"));
         assertThat(q.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(q.exitValue()).as("a configuration error").isEqualTo(2);
@@ -371,7 +375,7 @@ class TdcWorkerTest {
     }
 
     private static List<String> keys(Job job, int[] indices) {
-        return Arrays.stream(indices).mapToObj(i -> Layout.frame(job.id(), 0, i)).toList();
+        return Arrays.stream(indices).mapToObj(i -> S3Layout.frame(job.id(), 0, i)).toList();
     }
 
     private static List<Integer> ints(int[] values) {
@@ -383,7 +387,7 @@ class TdcWorkerTest {
         body.put("taskToken", token).put("type", type).put("jobId", job.id());
         body.putObject("video").put("bucket", job.video().bucket()).put("key", job.video().key()).put("etag", job.video().etag())
                 .put("sizeBytes", job.video().sizeBytes());
-        body.put("scenesKey", Layout.scenes(job.id()));
+        body.put("scenesKey", S3Layout.scenes(job.id()));
         return body;
     }
 
@@ -395,7 +399,7 @@ class TdcWorkerTest {
 
     private static String answerBody(Job job, String token, List<String> questions) throws Exception {
         ObjectNode body = base(job, token, "answer");
-        body.putArray("segmentKeys").add(Layout.segment(job.id(), 0)).add(Layout.segment(job.id(), 1));
+        body.putArray("segmentKeys").add(S3Layout.segment(job.id(), 0)).add(S3Layout.segment(job.id(), 1));
         var qs = body.putArray("questions");
         for (int i = 0; i < questions.size(); i++) qs.addObject().put("id", "q" + i).put("text", questions.get(i));
         return JSON.writeValueAsString(body);

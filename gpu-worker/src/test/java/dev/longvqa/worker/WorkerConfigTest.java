@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.WorkerEnv;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +22,7 @@ class WorkerConfigTest {
         Properties props = new Properties();
         props.setProperty("longvqa.worker.concurrency", "3");
         WorkerConfig c = WorkerConfig.from(Map.of(
-                "QUEUE_URL", "http://q/1/tasks", "BUCKET_NAME", "media", "JOBS_TABLE", "jobs",
+                WorkerEnv.TASK_QUEUE_URL.variable(), "http://q/1/tasks", WorkerEnv.BUCKET.variable(), "media", WorkerEnv.TABLE.variable(), "jobs",
                 "LLM_BASE_URL", "http://llm:8000/v1", "LLM_MODEL", "Qwen2-VL", "WORKER_CONCURRENCY", "1",
                 "WORKER_HEARTBEAT_SECONDS", "0.5", "WORKER_VISIBILITY_SECONDS", "5", "HEALTH_PORT", "9000", "DEVICE", "gpu"), props);
         assertThat(c.queueUrl()).isEqualTo("http://q/1/tasks");
@@ -38,34 +40,34 @@ class WorkerConfigTest {
 
     @Test
     void longvqaTdcNamesTheTdcDirectoryAndTdcBudgetItsBudget() {
-        WorkerConfig plain = WorkerConfig.from(Map.of("QUEUE_URL", "q"), new Properties());
+        WorkerConfig plain = WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q"), new Properties());
         assertThat(plain.tdcDir()).as("unset: frames as images").isNull();
         assertThat(plain.tdcBudget()).isEqualTo(8192);
 
-        WorkerConfig tdc = WorkerConfig.from(Map.of("QUEUE_URL", "q", "LONGVQA_TDC", "/models/tdc", "TDC_BUDGET", "16K",
+        WorkerConfig tdc = WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "LONGVQA_TDC", "/models/tdc", "TDC_BUDGET", "16K",
                 "LONGVQA_LLM", "runtime:/models/qwen2"), new Properties());
         assertThat(tdc.tdcDir()).isEqualTo(Path.of("/models/tdc"));
         assertThat(tdc.tdcBudget()).isEqualTo(16384);
         assertThat(tdc.toBuilder().build()).isEqualTo(tdc);
         Properties props = new Properties();
         props.setProperty("longvqa.tdc.budget", "6000");
-        assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "TDC_BUDGET", "16K"), props).tdcBudget()).isEqualTo(6000);
-        assertThatThrownBy(() -> WorkerConfig.from(Map.of("QUEUE_URL", "q", "TDC_BUDGET", "lots"), new Properties()))
+        assertThat(WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "TDC_BUDGET", "16K"), props).tdcBudget()).isEqualTo(6000);
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "TDC_BUDGET", "lots"), new Properties()))
                 .isInstanceOf(NumberFormatException.class);
-        assertThatThrownBy(() -> WorkerConfig.from(Map.of("QUEUE_URL", "q", "TDC_BUDGET", "100"), new Properties()))
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "TDC_BUDGET", "100"), new Properties()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TDC_BUDGET").hasMessageContaining("256");
     }
 
     @Test
     void theOldLlmVariablesBecomeAnOpenAiSpecAndLongvqaLlmWins() {
-        WorkerConfig plain = WorkerConfig.from(Map.of("QUEUE_URL", "q"), new Properties());
+        WorkerConfig plain = WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q"), new Properties());
         assertThat(plain.modelSpec()).isEqualTo("openai:http://localhost:8000/v1");
         assertThat(plain.llmModel()).as("unset: the server's first model").isNull();
         assertThat(plain.maxImagesPerPass()).isEqualTo(8);
         assertThat(plain.maxTokens()).isEqualTo(256);
         assertThat(plain.llmStartupWait()).isEqualTo(Duration.ofMinutes(10));
 
-        WorkerConfig old = WorkerConfig.from(Map.of("QUEUE_URL", "q", "LLM_BASE_URL", "https://llm.example/v1",
+        WorkerConfig old = WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "LLM_BASE_URL", "https://llm.example/v1",
                 "LLM_MODEL", "Qwen2-VL", "LLM_API_KEY", "sk-1", "LLM_RETRIES", "2", "LLM_TIMEOUT_SECONDS", "30",
                 "LLM_MAX_TOKENS", "96", "WORKER_MAX_FRAMES", "4", "LLM_STARTUP_WAIT_SECONDS", "0"), new Properties());
         assertThat(old.modelSpec()).isEqualTo("openai:https://llm.example/v1");
@@ -84,10 +86,10 @@ class WorkerConfigTest {
         assertThat(settings.maxImagesPerPass()).isEqualTo(4);
 
         Properties props = new Properties();
-        props.setProperty("longvqa.longvqa.llm", "bedrock:anthropic.claude-3-haiku");
-        assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "LONGVQA_LLM", "runtime:smolvlm-256m",
+        props.setProperty(WorkerEnv.LLM.property(), "bedrock:anthropic.claude-3-haiku");
+        assertThat(WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "LONGVQA_LLM", "runtime:smolvlm-256m",
                 "LLM_BASE_URL", "http://ignored/v1"), new Properties()).modelSpec()).isEqualTo("runtime:smolvlm-256m");
-        assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "LONGVQA_LLM", "runtime:x"), props).modelSpec())
+        assertThat(WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "LONGVQA_LLM", "runtime:x"), props).modelSpec())
                 .isEqualTo("bedrock:anthropic.claude-3-haiku");
         assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").maxImagesPerPass(-1).build()).hasMessageContaining("maxImagesPerPass");
     }
@@ -108,12 +110,12 @@ class WorkerConfigTest {
         assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.AUTO, 4)).isEqualTo(4);
         assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.CPU, 4)).isEqualTo(1);
         assertThat(WorkerConfig.defaultConcurrency(WorkerConfig.Device.GPU, 0)).isEqualTo(1);
-        assertThat(WorkerConfig.from(Map.of("QUEUE_URL", "q", "NVIDIA_VISIBLE_DEVICES", "0,1"), new Properties()).concurrency()).isEqualTo(2);
+        assertThat(WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "NVIDIA_VISIBLE_DEVICES", "0,1"), new Properties()).concurrency()).isEqualTo(2);
     }
 
     @Test
     void rejectsSettingsThatWouldBreakTheTaskLoop() {
-        assertThatThrownBy(() -> WorkerConfig.from(Map.of(), new Properties())).hasMessageContaining("QUEUE_URL");
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of(), new Properties())).hasMessageContaining(WorkerEnv.TASK_QUEUE_URL.variable());
         assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").heartbeatInterval(Duration.ofSeconds(30))
                 .visibilityExtension(Duration.ofSeconds(30)).build()).hasMessageContaining("visibilityExtension");
         assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").waitTimeSeconds(21).build()).hasMessageContaining("waitTimeSeconds");

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.WorkerEnv;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -347,7 +349,7 @@ class WorkerIntegrationTest {
         int healthPort = Emulators.freePort();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
-        pb.environment().putAll(Map.of("QUEUE_URL", q.url(), "JOBS_TABLE", TABLE, "LLM_BASE_URL", llm.baseUrl().toString(),
+        pb.environment().putAll(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), q.url(), WorkerEnv.TABLE.variable(), TABLE, "LLM_BASE_URL", llm.baseUrl().toString(),
                 "WORKER_BLOB_ROOT", root.toString(), "HEALTH_PORT", Integer.toString(healthPort), "WORKER_WAIT_SECONDS", "1",
                 "AWS_ENDPOINT_URL_SQS", emu.sqsEndpoint.toString(), "AWS_ENDPOINT_URL_SFN", sfn.endpoint().toString(),
                 "AWS_ENDPOINT_URL_DYNAMODB", emu.dynamoEndpoint.toString()));

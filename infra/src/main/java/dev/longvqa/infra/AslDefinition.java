@@ -1,14 +1,17 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.AslSubstitution;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The workflow exactly as written in {@code statemachine/longvqa.asl.json}: the stack deploys this
@@ -19,9 +22,8 @@ import java.util.regex.Pattern;
 public record AslDefinition(Path file, String text) {
 
   /** Placeholder names documented in docs/ARCHITECTURE.md ("Lambda task payloads"). */
-  public static final Set<String> SUBSTITUTIONS = Set.of(
-      "RegisterFunctionArn", "PlanFunctionArn", "DecodeRangeFunctionArn", "SegmentFunctionArn",
-      "RecordFunctionArn", "TaskQueueUrl", "BucketName", "JobsTableName");
+  public static final Set<String> SUBSTITUTIONS = Arrays.stream(AslSubstitution.values())
+      .map(AslSubstitution::placeholder).collect(Collectors.toUnmodifiableSet());
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
 

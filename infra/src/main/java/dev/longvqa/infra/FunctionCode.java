@@ -23,6 +23,10 @@ record FunctionCode(Path path, boolean placeholder) {
     }
     Path built = config.repoRoot().resolve(BUILT_ZIP);
     if (Files.isRegularFile(built)) return new FunctionCode(built, false);
+    if (!config.allowPlaceholders()) {
+      throw new IllegalStateException(BUILT_ZIP + " is not built: run `./longvqa build` (or pass --function-code); "
+          + "--allow-placeholders synthesizes with a placeholder whose every invocation fails");
+    }
     return new FunctionCode(config.repoRoot().resolve(PLACEHOLDER_DIR), true);
   }
 }

@@ -1,10 +1,12 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.WorkerEnv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.applicationautoscaling.AdjustmentType;
 import software.amazon.awscdk.services.applicationautoscaling.BasicStepScalingPolicyProps;
 import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
@@ -33,7 +35,15 @@ import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.CapacityProviderStrategy;
 import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerDependency;
+import software.amazon.awscdk.services.ecs.ContainerDependencyCondition;
+import software.amazon.awscdk.services.ecs.NetworkMode;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
@@ -157,21 +167,41 @@ public final class GpuWorkers extends Construct {
         "Scaling is driven by ECS (capacity provider) from the task backlog; instance launches and "
             + "failures surface in ECS service events and Container Insights, no SNS consumer exists.");
 
-    taskDefinition = Ec2TaskDefinition.Builder.create(this, "Task").build();
-    taskDefinition.addContainer("worker", ContainerDefinitionOptions.builder()
-        .image(containerImage(WorkerImage.resolve(config.workerImage(), config.repoRoot())))
-        .gpuCount(1)
-        .memoryReservationMiB(WORKER_MEMORY_MIB)
+    boolean sidecar = config.model() instanceof ModelProvision.VllmSidecar;
+    taskDefinition = Ec2TaskDefinition.Builder.create(this, "Task")
+        // host networking: the worker reaches a model sidecar on localhost (one task per GPU instance)
+        .networkMode(sidecar ? NetworkMode.HOST : NetworkMode.BRIDGE)
+        .build();
+    ContainerDefinition worker = taskDefinition.addContainer("worker", ContainerDefinitionOptions.builder()
+        .image(containerImage(WorkerImage.resolve(config.workerImage(), config.repoRoot(), config.allowPlaceholders())))
+        // with a sidecar, vLLM holds the GPU; the worker's TDC towers share it (NVIDIA_VISIBLE_DEVICES below)
+        .gpuCount(sidecar ? null : 1)
+        .memoryReservationMiB(sidecar ? WORKER_MEMORY_MIB / 3 : WORKER_MEMORY_MIB)
         // Time to send SendTaskFailure (or let the heartbeat lapse) and release the message.
         .stopTimeout(Duration.seconds(120))
-        .environment(Map.of(
-            "LONGVQA_TASK_QUEUE_URL", taskQueue.getQueueUrl(),
-            "LONGVQA_BUCKET", storage.bucket().getBucketName()))
+        // The worker's own names (WorkerEnv): DeployedWorkerTest starts the worker jar with exactly
+        // this environment. AWS_REGION explicitly: the worker refuses to guess one.
+        .environment(workerEnvironment(storage, config))
         .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
             .logGroup(logGroup("WorkerLogs")).streamPrefix("worker").build()))
         .build());
 
+    provisionModel(config.model(), worker);
+
     taskQueue.grantConsumeMessages(taskDefinition.getTaskRole());
+    // task scale-in protection while a task is in flight (the worker asks its ECS agent)
+    taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("ecs:UpdateTaskProtection", "ecs:GetTaskProtection"))
+        .resources(List.of(Stack.of(this).formatArn(ArnComponents.builder()
+            .service("ecs").resource("task").resourceName(cluster.getClusterName() + "/*")
+            .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build())))
+        .build());
+    Nag.acceptOnly(taskDefinition.getTaskRole(), "AwsSolutions-IAM5",
+        "Task scale-in protection names the task itself, whose id is only known at run time: "
+            + "the grant covers the tasks of this one cluster.",
+        "/^Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task\\/<GpuWorkersCluster[0-9A-F]+>\\/\\*$/");
+    // JobRows: notes on the row (retries, poison messages); the worker never reads or creates rows.
+    storage.jobsTable().grant(taskDefinition.getTaskRole(), "dynamodb:UpdateItem");
     storage.bucket().grantRead(taskDefinition.getTaskRole(), Storage.VIDEOS_PREFIX + "*");
     for (String prefix : List.of(Storage.JOBS_PREFIX, Storage.CACHE_PREFIX)) {
       storage.bucket().grantRead(taskDefinition.getTaskRole(), prefix + "*");
@@ -242,7 +272,11 @@ public final class GpuWorkers extends Construct {
               .repositoryArn(ecr.repositoryArn()).repositoryName(ecr.repository()).build()),
           ecr.tag());
       case WorkerImage.Registry registry -> ContainerImage.fromRegistry(registry.uri());
-      case WorkerImage.Asset asset -> ContainerImage.fromAsset(asset.directory().toString());
+      case WorkerImage.Asset asset -> ContainerImage.fromAsset(asset.directory().toString(),
+          software.amazon.awscdk.services.ecs.AssetImageProps.builder()
+              .file(asset.dockerfile())
+              .ignoreMode(software.amazon.awscdk.IgnoreMode.DOCKER)
+              .build());
       case WorkerImage.Placeholder placeholder -> ContainerImage.fromRegistry(placeholder.uri());
     };
   }
@@ -252,6 +286,61 @@ public final class GpuWorkers extends Construct {
         .retention(RetentionDays.ONE_MONTH)
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
+  }
+
+  private Map<String, String> workerEnvironment(Storage storage, InfraConfig config) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put(WorkerEnv.TASK_QUEUE_URL.variable(), taskQueue.getQueueUrl());
+    env.put(WorkerEnv.BUCKET.variable(), storage.bucket().getBucketName());
+    env.put(WorkerEnv.TABLE.variable(), storage.jobsTable().getTableName());
+    env.put(WorkerEnv.AWS_REGION.variable(), Stack.of(this).getRegion());
+    env.put(WorkerEnv.LLM.variable(), config.model().workerSpec());
+    if (config.model() instanceof ModelProvision.VllmSidecar) {
+      // the sidecar holds the task's one GPU; the NVIDIA runtime shows it to the worker as well
+      env.put(WorkerEnv.NVIDIA_VISIBLE_DEVICES.variable(), "all");
+    }
+    return env;
+  }
+
+  /** What each model mode needs beside the worker's LONGVQA_LLM: a grant, or a sidecar and its weights. */
+  private void provisionModel(ModelProvision model, ContainerDefinition worker) {
+    switch (model) {
+      case ModelProvision.Bedrock b -> taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+          // Converse is authorized as InvokeModel; exactly the configured foundation model
+          .actions(List.of("bedrock:InvokeModel"))
+          .resources(List.of(Stack.of(this).formatArn(ArnComponents.builder()
+              .service("bedrock").account("").resource("foundation-model").resourceName(b.modelId())
+              .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build())))
+          .build());
+      case ModelProvision.VllmSidecar v -> {
+        ContainerDefinition server = taskDefinition.addContainer("model", ContainerDefinitionOptions.builder()
+            .image(ContainerImage.fromRegistry(ModelProvision.VLLM_IMAGE))
+            .gpuCount(1)
+            .memoryReservationMiB(WORKER_MEMORY_MIB / 2)
+            .essential(true)
+            // weights streamed from S3 to the GPU at start; prompt embeddings for TDC contexts
+            .command(List.of("--model", v.s3Uri(), "--load-format", "runai_streamer", "--enable-prompt-embeds",
+                "--host", "127.0.0.1", "--port", Integer.toString(ModelProvision.VLLM_PORT)))
+            .environment(Map.of("AWS_REGION", Stack.of(this).getRegion()))
+            .healthCheck(software.amazon.awscdk.services.ecs.HealthCheck.builder()
+                .command(List.of("CMD-SHELL", "curl -fsS http://127.0.0.1:" + ModelProvision.VLLM_PORT + "/health || exit 1"))
+                .interval(Duration.seconds(30)).timeout(Duration.seconds(5))
+                .startPeriod(Duration.seconds(300)).retries(10).build())
+            .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
+                .logGroup(logGroup("ModelLogs")).streamPrefix("model").build()))
+            .build());
+        // readiness gate: the worker starts only once the model answers /health
+        worker.addContainerDependencies(ContainerDependency.builder()
+            .container(server).condition(ContainerDependencyCondition.HEALTHY).build());
+        Bucket.fromBucketName(this, "ModelWeights", v.bucket()).grantRead(taskDefinition.getTaskRole(), v.prefix() + "*");
+        Nag.acceptOnly(taskDefinition.getTaskRole(), "AwsSolutions-IAM5",
+            "The model sidecar reads the weights under the one configured prefix (every object of the checkpoint).",
+            "Resource::arn:<AWS::Partition>:s3:::" + v.bucket() + "/" + v.prefix() + "*");
+      }
+      case ModelProvision.OpenAiServer o -> {
+        // run elsewhere by the user: nothing to provision
+      }
+    }
   }
 
   /** Lets the workers answer (success, failure, heartbeat) the tasks of this state machine. */

@@ -41,6 +41,15 @@ public final class InfraCli {
         description = "GPU worker image URI, e.g. an ECR URI (default: gpu-worker/Dockerfile, else a placeholder).")
     String workerImage;
 
+    @Option(names = "--model", defaultValue = "${env:LONGVQA_MODEL}",
+        description = "The workers' model: bedrock:MODEL_ID (default " + ModelProvision.DEFAULT
+            + "), vllm:s3://BUCKET/PREFIX (vLLM sidecar, weights from S3) or openai:URL.")
+    String model;
+
+    @Option(names = "--allow-placeholders",
+        description = "Synthesize even when function.zip or the worker image is missing (placeholders that do nothing).")
+    boolean allowPlaceholders;
+
     @Option(names = "--gpu-instance-type", defaultValue = "g5.xlarge", description = "GPU instance type (default: ${DEFAULT-VALUE}).")
     String gpuInstanceType;
 
@@ -60,6 +69,8 @@ public final class InfraCli {
           .outdir(out)
           .functionCode(functionCode)
           .workerImage(workerImage)
+          .model(model)
+          .allowPlaceholders(allowPlaceholders)
           .gpuInstanceType(gpuInstanceType)
           .maxGpuInstances(maxGpuInstances)
           .jobArtifactDays(jobArtifactDays)
@@ -94,7 +105,7 @@ public final class InfraCli {
 
   static String summary(InfraConfig config, LongVqaApp app, Path assembly) {
     FunctionCode code = FunctionCode.resolve(config);
-    WorkerImage image = WorkerImage.resolve(config.workerImage(), config.repoRoot());
+    WorkerImage image = WorkerImage.resolve(config.workerImage(), config.repoRoot(), config.allowPlaceholders());
     // As the user will type it: relative to the working directory when the assembly is below it.
     Path cwd = Path.of("").toAbsolutePath();
     Path absolute = assembly.toAbsolutePath().normalize();

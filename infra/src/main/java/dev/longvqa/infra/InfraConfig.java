@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param maxGpuInstances upper bound of the fleet (and of worker tasks: one GPU, one task)
  * @param jobArtifactDays days after which {@code jobs/} artifacts expire
  * @param retainData     keep the bucket and the jobs table when the stack is destroyed
+ * @param model          the workers' language model and how the stack provisions it ({@link ModelProvision})
+ * @param allowPlaceholders synthesize with placeholder code or image when the real ones are not built;
+ *                       without it, synth refuses (a stack whose Lambdas cannot run is no deployment)
  */
 public record InfraConfig(
     Path repoRoot,
@@ -29,7 +32,9 @@ public record InfraConfig(
     String gpuInstanceType,
     int maxGpuInstances,
     int jobArtifactDays,
-    boolean retainData) {
+    boolean retainData,
+    ModelProvision model,
+    boolean allowPlaceholders) {
 
   /** The workflow definition, relative to the repository root. */
   public static final String ASL_FILE = "statemachine/longvqa.asl.json";
@@ -40,6 +45,7 @@ public record InfraConfig(
     Objects.requireNonNull(functionCode, "functionCode");
     Objects.requireNonNull(workerImage, "workerImage");
     Objects.requireNonNull(gpuInstanceType, "gpuInstanceType");
+    Objects.requireNonNull(model, "model");
     if (maxGpuInstances < 1) throw new IllegalArgumentException("maxGpuInstances must be >= 1: " + maxGpuInstances);
     if (jobArtifactDays < 1) throw new IllegalArgumentException("jobArtifactDays must be >= 1: " + jobArtifactDays);
   }
@@ -72,6 +78,8 @@ public record InfraConfig(
     private int maxGpuInstances = 2;
     private int jobArtifactDays = 30;
     private boolean retainData = true;
+    private String model;
+    private boolean allowPlaceholders;
 
     private Builder(Path repoRoot) {
       this.repoRoot = repoRoot.toAbsolutePath().normalize();
@@ -84,6 +92,8 @@ public record InfraConfig(
     public Builder maxGpuInstances(int v) { this.maxGpuInstances = v; return this; }
     public Builder jobArtifactDays(int v) { this.jobArtifactDays = v; return this; }
     public Builder retainData(boolean v) { this.retainData = v; return this; }
+    public Builder model(String spec) { this.model = spec; return this; }
+    public Builder allowPlaceholders(boolean v) { this.allowPlaceholders = v; return this; }
 
     public InfraConfig build() {
       return new InfraConfig(
@@ -94,7 +104,9 @@ public record InfraConfig(
           gpuInstanceType,
           maxGpuInstances,
           jobArtifactDays,
-          retainData);
+          retainData,
+          ModelProvision.parse(model),
+          allowPlaceholders);
     }
   }
 }

@@ -18,6 +18,7 @@ public final class LongVqaStack extends Stack {
     gpuWorkers = new GpuWorkers(this, "GpuWorkers", config, storage);
     workflow = new Workflow(this, "Workflow", config, storage, gpuWorkers.taskQueue());
     gpuWorkers.acceptTasksFrom(workflow.stateMachine());
+    new Alarms(this, "Alarms", workflow, gpuWorkers);
 
     output("BucketName", storage.bucket().getBucketName(), "Upload videos under s3://<this>/videos/");
     output("JobsTableName", storage.jobsTable().getTableName(), "One row per job (partition key jobId)");

@@ -1,5 +1,7 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.JobRow;
+import dev.longvqa.contract.S3Layout;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -23,11 +25,11 @@ import software.constructs.Construct;
  */
 public final class Storage extends Construct {
 
-  public static final String VIDEOS_PREFIX = "videos/";
-  public static final String JOBS_PREFIX = "jobs/";
-  public static final String CACHE_PREFIX = "cache/";
+  public static final String VIDEOS_PREFIX = S3Layout.VIDEOS_PREFIX;
+  public static final String JOBS_PREFIX = S3Layout.JOBS_PREFIX;
+  public static final String CACHE_PREFIX = S3Layout.CACHE_PREFIX;
   /** Rows carrying this attribute (epoch seconds) expire; rows without it are kept. */
-  public static final String TTL_ATTRIBUTE = "expiresAt";
+  public static final String TTL_ATTRIBUTE = JobRow.EXPIRES_AT;
 
   private final Bucket bucket;
   private final Table jobsTable;
@@ -63,7 +65,7 @@ public final class Storage extends Construct {
         "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", true);
 
     jobsTable = Table.Builder.create(this, "Jobs")
-        .partitionKey(Attribute.builder().name("jobId").type(AttributeType.STRING).build())
+        .partitionKey(Attribute.builder().name(JobRow.JOB_ID).type(AttributeType.STRING).build())
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .encryption(TableEncryption.AWS_MANAGED)
         .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()

@@ -17,6 +17,9 @@ sealed interface WorkerImage {
   /** Stand-in until gpu-worker/ has a Dockerfile: it starts, does nothing useful, and exits. */
   String PLACEHOLDER_URI = "public.ecr.aws/docker/library/busybox:stable";
 
+  /** The worker's Dockerfile, relative to the repository root (its build context). */
+  String DOCKERFILE = "gpu-worker/Dockerfile";
+
   /** {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>[:<tag>]}. */
   Pattern ECR_URI = Pattern.compile(
       "(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([a-z0-9._/-]+?)(?::([\\w.-]+))?");
@@ -29,11 +32,16 @@ sealed interface WorkerImage {
 
   record Registry(String uri) implements WorkerImage {}
 
-  record Asset(Path directory) implements WorkerImage {}
+  /**
+   * Built by {@code cdk deploy} from {@code directory} (the repository root: the Maven reactor
+   * needs the parent pom and every module's pom) with {@code dockerfile} relative to it; the root's
+   * {@code .dockerignore} cuts the staged context to what the Dockerfile copies.
+   */
+  record Asset(Path directory, String dockerfile) implements WorkerImage {}
 
   record Placeholder(String uri) implements WorkerImage {}
 
-  static WorkerImage resolve(Optional<String> uri, Path repoRoot) {
+  static WorkerImage resolve(Optional<String> uri, Path repoRoot, boolean allowPlaceholder) {
     if (uri.isPresent()) {
       Matcher m = ECR_URI.matcher(uri.get());
       if (m.matches()) {
@@ -41,8 +49,11 @@ sealed interface WorkerImage {
       }
       return new Registry(uri.get());
     }
-    Path dir = repoRoot.resolve("gpu-worker");
-    if (Files.isRegularFile(dir.resolve("Dockerfile"))) return new Asset(dir);
+    if (Files.isRegularFile(repoRoot.resolve(DOCKERFILE))) return new Asset(repoRoot, DOCKERFILE);
+    if (!allowPlaceholder) {
+      throw new IllegalStateException("no gpu-worker/Dockerfile and no --worker-image: pass an image URI, "
+          + "or --allow-placeholders for a worker that does nothing");
+    }
     return new Placeholder(PLACEHOLDER_URI);
   }
 }

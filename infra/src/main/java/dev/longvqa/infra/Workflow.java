@@ -1,5 +1,8 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.AslSubstitution;
+import dev.longvqa.contract.FunctionEnv;
+import dev.longvqa.contract.Handler;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -8,7 +11,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
@@ -37,12 +42,11 @@ import software.constructs.Construct;
  */
 public final class Workflow extends Construct {
 
-  static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
-
   private final Map<StageFunction, Function> functions = new EnumMap<>(StageFunction.class);
   private final StateMachine stateMachine;
   private final Rule uploadRule;
   private final Queue eventsDlq;
+  private final Rule executionEndedRule;
 
   public Workflow(Construct scope, String id, InfraConfig config, Storage storage, IQueue taskQueue) {
     super(scope, id);
@@ -111,15 +115,47 @@ public final class Workflow extends Construct {
             .maxEventAge(Duration.hours(6))
             .build())))
         .build();
+    executionEndedRule = executionEndedRule(functions.get(StageFunction.RECORD));
+  }
+
+  /**
+   * An execution that ends FAILED, TIMED_OUT or ABORTED where no Catch ran (States.Runtime,
+   * States.DataLimitExceeded, the execution's own timeout, a StopExecution) would leave its row at
+   * whatever stage it reached: this rule has the record function mark it FAILED with the status and
+   * cause. Rows already terminal are left as they are (record only finishes open rows).
+   */
+  private Rule executionEndedRule(Function record) {
+    return Rule.Builder.create(this, "ExecutionEndedRule")
+        .description("Marks the job row FAILED when a longvqa execution fails, times out or is stopped")
+        .eventPattern(EventPattern.builder()
+            .source(List.of("aws.states"))
+            .detailType(List.of("Step Functions Execution Status Change"))
+            .detail(Map.of(
+                "status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                "stateMachineArn", List.of(stateMachine.getStateMachineArn())))
+            .build())
+        .targets(List.of(new software.amazon.awscdk.services.events.targets.LambdaFunction(record,
+            software.amazon.awscdk.services.events.targets.LambdaFunctionProps.builder()
+                .event(RuleTargetInput.fromObject(Map.of(
+                    "outcome", "FAILED",
+                    "executionInput", EventField.fromPath("$.detail.input"),
+                    "error", Map.of(
+                        "Error", EventField.fromPath("$.detail.status"),
+                        "Cause", EventField.fromPath("$.detail.cause")))))
+                .deadLetterQueue(eventsDlq)
+                .retryAttempts(8)
+                .maxEventAge(Duration.hours(6))
+                .build())))
+        .build();
   }
 
   /** Values for every documented placeholder; the ASL may use a subset. */
   private Map<String, String> substitutions(String bucketName, String tableName, String queueUrl) {
     Map<String, String> values = new HashMap<>();
     functions.forEach((stage, fn) -> values.put(stage.placeholder, fn.getFunctionArn()));
-    values.put("TaskQueueUrl", queueUrl);
-    values.put("BucketName", bucketName);
-    values.put("JobsTableName", tableName);
+    values.put(AslSubstitution.TASK_QUEUE_URL.placeholder(), queueUrl);
+    values.put(AslSubstitution.BUCKET_NAME.placeholder(), bucketName);
+    values.put(AslSubstitution.JOBS_TABLE_NAME.placeholder(), tableName);
     if (!values.keySet().equals(AslDefinition.SUBSTITUTIONS)) {
       throw new IllegalStateException("substitutions drifted from the documented set: " + values.keySet());
     }
@@ -140,17 +176,19 @@ public final class Workflow extends Construct {
         .runtime(Runtime.JAVA_21)
         // The core's FFmpeg natives ship for linux-x86_64 only.
         .architecture(Architecture.X86_64)
-        .handler(QUARKUS_HANDLER)
+        .handler(Handler.LAMBDA_HANDLER)
         .code(Code.fromAsset(code.path().toString()))
         .memorySize(stage.memoryMb)
         .timeout(stage.timeout)
         .ephemeralStorageSize(stage.tmp)
         .role(role)
         .logGroup(logs)
+        // The names are the functions' own (FunctionEnv): DeployedFunctionsTest starts function.zip
+        // with exactly this environment. AWS_REGION is set by Lambda itself (reserved).
         .environment(Map.of(
-            "QUARKUS_LAMBDA_HANDLER", stage.handler,
-            "LONGVQA_BUCKET", bucketName,
-            "LONGVQA_JOBS_TABLE", tableName))
+            FunctionEnv.HANDLER.variable(), stage.handler,
+            FunctionEnv.BUCKET.variable(), bucketName,
+            FunctionEnv.TABLE.variable(), tableName))
         .build();
     Nag.accept(fn, "AwsSolutions-L1",
         "The project targets Java 21 (--release 21, Quarkus function.zip); java21 is a supported "
@@ -168,26 +206,26 @@ public final class Workflow extends Construct {
 
     Function register = functions.get(StageFunction.REGISTER);
     bucket.grantRead(register, videos); // head object, questions sidecar
-    table.grantReadWriteData(register); // conditional put; reads the row of a duplicate
+    // exactly what JobStore calls per stage (no Scan/DeleteItem/BatchWriteItem from the broad helpers)
+    table.grant(register, "dynamodb:PutItem", "dynamodb:GetItem"); // conditional put; reads the row of a duplicate
 
     Function plan = functions.get(StageFunction.PLAN);
     bucket.grantRead(plan, videos);
-    table.grantWriteData(plan);
+    table.grant(plan, "dynamodb:UpdateItem");
 
     Function decode = functions.get(StageFunction.DECODE_RANGE);
     bucket.grantRead(decode, videos);
     bucket.grantPut(decode, jobs);
-    table.grantWriteData(decode);
 
     Function segment = functions.get(StageFunction.SEGMENT);
     bucket.grantRead(segment, jobs);
     bucket.grantPut(segment, jobs);
-    table.grantWriteData(segment);
+    table.grant(segment, "dynamodb:UpdateItem");
 
     Function record = functions.get(StageFunction.RECORD);
     bucket.grantRead(record, jobs);
     bucket.grantPut(record, jobs); // result.json, answers too large for the row
-    table.grantReadWriteData(record);
+    table.grant(record, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem");
   }
 
   private LogGroup logGroup(String id) {
@@ -207,6 +245,10 @@ public final class Workflow extends Construct {
 
   public Rule uploadRule() {
     return uploadRule;
+  }
+
+  public Rule executionEndedRule() {
+    return executionEndedRule;
   }
 
   public Queue eventsDlq() {

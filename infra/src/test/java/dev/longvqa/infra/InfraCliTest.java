@@ -37,7 +37,7 @@ class InfraCliTest {
     exitCode = cli.execute("synth", "--root", REPO.toString(), "--out", OUT.toString(),
         "--function-code", zip.toString(), "--worker-image", ECR,
         "--gpu-instance-type", "g6.2xlarge", "--max-gpu-instances", "6", "--job-artifact-days", "7",
-        "--destroy-data");
+        "--destroy-data", "--model", "vllm:s3://my-models/qwen2-vl-7b");
     stdout = out.toString();
     template = new ObjectMapper().readTree(OUT.resolve(LongVqaApp.STACK_NAME + ".template.json").toFile());
   }
@@ -61,6 +61,26 @@ class InfraCliTest {
         .contains("bootstrap")
         .contains("ECR arn:aws:ecr:eu-west-1:123456789012:repository/longvqa-worker:v7")
         .doesNotContain("PLACEHOLDER: build functions/");
+  }
+
+  @Test
+  void aVllmModelRunsAsAHealthGatedSidecarReadingItsWeightsFromS3() {
+    JsonNode task = ofType("AWS::ECS::TaskDefinition").get(0).get("Properties");
+    assertThat(task.get("NetworkMode").asText()).isEqualTo("host");
+    JsonNode worker = null, model = null;
+    for (JsonNode c : task.get("ContainerDefinitions")) {
+      if (c.get("Name").asText().equals("worker")) worker = c;
+      if (c.get("Name").asText().equals("model")) model = c;
+    }
+    assertThat(model).isNotNull();
+    assertThat(model.get("Command").toString()).contains("s3://my-models/qwen2-vl-7b/").contains("--enable-prompt-embeds");
+    assertThat(model.at("/HealthCheck/Command").toString()).contains("/health");
+    assertThat(model.at("/ResourceRequirements/0/Type").asText()).isEqualTo("GPU");
+    assertThat(worker.get("DependsOn").toString()).contains("\"ContainerName\":\"model\"").contains("HEALTHY");
+    assertThat(worker.get("Environment").toString())
+        .contains("\"Name\":\"LONGVQA_LLM\",\"Value\":\"openai:http://localhost:8000/v1\"");
+    String policies = ofType("AWS::IAM::Policy").toString();
+    assertThat(policies).contains(":s3:::my-models/qwen2-vl-7b/*").doesNotContain("bedrock:");
   }
 
   @Test

@@ -41,7 +41,9 @@ class InfraConfigTest {
 
   @Test
   void functionCodePrefersExplicitThenBuiltZipThenPlaceholder(@TempDir Path tmp) throws Exception {
-    assertThat(FunctionCode.resolve(InfraConfig.builder(tmp).build()))
+    assertThatThrownBy(() -> FunctionCode.resolve(InfraConfig.builder(tmp).build()))
+        .as("no silent placeholder").hasMessageContaining("./longvqa build").hasMessageContaining("--allow-placeholders");
+    assertThat(FunctionCode.resolve(InfraConfig.builder(tmp).allowPlaceholders(true).build()))
         .isEqualTo(new FunctionCode(tmp.resolve(FunctionCode.PLACEHOLDER_DIR), true));
 
     Path zip = tmp.resolve(FunctionCode.BUILT_ZIP);
@@ -59,20 +61,34 @@ class InfraConfigTest {
 
   @Test
   void workerImageFromEcrUriRegistryDockerfileOrPlaceholder(@TempDir Path tmp) throws Exception {
-    assertThat(WorkerImage.resolve(Optional.of("123456789012.dkr.ecr.eu-west-1.amazonaws.com/longvqa/worker:v3"), tmp))
+    assertThat(WorkerImage.resolve(Optional.of("123456789012.dkr.ecr.eu-west-1.amazonaws.com/longvqa/worker:v3"), tmp, false))
         .isEqualTo(new WorkerImage.Ecr("123456789012", "eu-west-1", "longvqa/worker", "v3"));
     WorkerImage.Ecr untagged = (WorkerImage.Ecr)
-        WorkerImage.resolve(Optional.of("123456789012.dkr.ecr.us-east-1.amazonaws.com/worker"), tmp);
+        WorkerImage.resolve(Optional.of("123456789012.dkr.ecr.us-east-1.amazonaws.com/worker"), tmp, false);
     assertThat(untagged.tag()).isEqualTo("latest");
     assertThat(untagged.repositoryArn()).isEqualTo("arn:aws:ecr:us-east-1:123456789012:repository/worker");
 
-    assertThat(WorkerImage.resolve(Optional.of("ghcr.io/acme/worker:1"), tmp))
+    assertThat(WorkerImage.resolve(Optional.of("ghcr.io/acme/worker:1"), tmp, false))
         .isEqualTo(new WorkerImage.Registry("ghcr.io/acme/worker:1"));
 
-    assertThat(WorkerImage.resolve(Optional.empty(), tmp)).isInstanceOf(WorkerImage.Placeholder.class);
+    assertThatThrownBy(() -> WorkerImage.resolve(Optional.empty(), tmp, false)).hasMessageContaining("--allow-placeholders");
+    assertThat(WorkerImage.resolve(Optional.empty(), tmp, true)).isInstanceOf(WorkerImage.Placeholder.class);
     Files.createDirectories(tmp.resolve("gpu-worker"));
     Files.writeString(tmp.resolve("gpu-worker/Dockerfile"), "FROM scratch\n");
-    assertThat(WorkerImage.resolve(Optional.empty(), tmp)).isEqualTo(new WorkerImage.Asset(tmp.resolve("gpu-worker")));
+    assertThat(WorkerImage.resolve(Optional.empty(), tmp, false)).isEqualTo(new WorkerImage.Asset(tmp.toAbsolutePath(), "gpu-worker/Dockerfile"));
+  }
+
+  @Test
+  void modelSpecsParseIntoTheirProvisionAndTheWorkersSpec() {
+    assertThat(ModelProvision.parse(null)).isEqualTo(ModelProvision.parse(ModelProvision.DEFAULT));
+    assertThat(ModelProvision.parse("bedrock:anthropic.claude-3-haiku-20240307-v1:0").workerSpec())
+        .isEqualTo("bedrock:anthropic.claude-3-haiku-20240307-v1:0");
+    ModelProvision vllm = ModelProvision.parse("vllm:s3://my-models/qwen2-vl-7b");
+    assertThat(vllm).isEqualTo(new ModelProvision.VllmSidecar("my-models", "qwen2-vl-7b/"));
+    assertThat(vllm.workerSpec()).isEqualTo("openai:http://localhost:8000/v1");
+    assertThat(ModelProvision.parse("openai:https://llm.example/v1").workerSpec()).isEqualTo("openai:https://llm.example/v1");
+    assertThatThrownBy(() -> ModelProvision.parse("vllm:Qwen/Qwen2-VL-7B")).hasMessageContaining("s3://");
+    assertThatThrownBy(() -> ModelProvision.parse("gpt:4")).hasMessageContaining("bedrock:ID");
   }
 
   @Test

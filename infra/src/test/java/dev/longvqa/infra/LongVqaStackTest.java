@@ -3,6 +3,9 @@ package dev.longvqa.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longvqa.contract.FunctionEnv;
+import dev.longvqa.contract.Handler;
+import dev.longvqa.contract.WorkerEnv;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +39,7 @@ class LongVqaStackTest {
         .outdir(REPO.resolve("infra/target/cdk-test/default"))
         .functionCode(REPO.resolve(FunctionCode.PLACEHOLDER_DIR))
         .workerImage(WorkerImage.PLACEHOLDER_URI)
+        .allowPlaceholders(true)
         .build();
     app = LongVqaApp.create(config);
     template = Template.fromStack(app.stack());
@@ -144,9 +148,13 @@ class LongVqaStackTest {
     for (JsonNode fn : functions) {
       JsonNode p = fn.get("Properties");
       assertThat(p.get("Runtime").asText()).isEqualTo("java21");
-      assertThat(p.get("Handler").asText()).isEqualTo(Workflow.QUARKUS_HANDLER);
+      assertThat(p.get("Handler").asText()).isEqualTo(Handler.LAMBDA_HANDLER);
       assertThat(p.at("/LoggingConfig/LogGroup/Ref").asText()).as("own log group").isNotEmpty();
-      byHandler.put(p.at("/Environment/Variables/QUARKUS_LAMBDA_HANDLER").asText(), p);
+      byHandler.put(p.at("/Environment/Variables/" + FunctionEnv.HANDLER.variable()).asText(), p);
+      Set<String> names = new TreeSet<>();
+      p.at("/Environment/Variables").fieldNames().forEachRemaining(names::add);
+      assertThat(names).as("what the functions read (FunctionEnv)").containsExactlyInAnyOrder(
+          FunctionEnv.HANDLER.variable(), FunctionEnv.BUCKET.variable(), FunctionEnv.TABLE.variable());
     }
     assertThat(byHandler).containsOnlyKeys("register", "plan", "decode-range", "segment", "record");
     JsonNode decode = byHandler.get("decode-range");
@@ -177,7 +185,7 @@ class LongVqaStackTest {
     template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
         "ContainerDefinitions", List.of(Match.objectLike(Map.of(
             "ResourceRequirements", List.of(Map.of("Type", "GPU", "Value", "1")),
-            "Environment", Match.arrayWith(List.of(Map.of("Name", "LONGVQA_TASK_QUEUE_URL",
+            "Environment", Match.arrayWith(List.of(Map.of("Name", WorkerEnv.TASK_QUEUE_URL.variable(),
                 "Value", Map.of("Ref", logicalId("AWS::SQS::Queue", "GpuWorkersTaskQueue")))))))),
         "RequiresCompatibilities", List.of("EC2")));
     template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", Map.of("MinSize", "0", "MaxSize", "2"));
@@ -193,6 +201,67 @@ class LongVqaStackTest {
         "StepScalingPolicyConfiguration", Match.objectLike(Map.of("AdjustmentType", "ExactCapacity"))));
     template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(
         Match.objectLike(Map.of("Expression", "visible + inflight"))))));
+  }
+
+  @Test
+  void alarmsWatchDeadLettersBacklogAgeExecutionsAndIdleWorkers() {
+    List<String> alarms = new ArrayList<>();
+    for (JsonNode a : ofType("AWS::CloudWatch::Alarm")) alarms.add(a.toString());
+    String dlq = logicalId("AWS::SQS::Queue", "GpuWorkersTaskDlq");
+    String eventsDlq = logicalId("AWS::SQS::Queue", "WorkflowUploadEventsDlq");
+    assertThat(alarms).anyMatch(a -> a.contains("ApproximateNumberOfMessagesVisible") && a.contains(dlq));
+    assertThat(alarms).anyMatch(a -> a.contains("ApproximateNumberOfMessagesVisible") && a.contains(eventsDlq));
+    assertThat(alarms).anyMatch(a -> a.contains("ApproximateAgeOfOldestMessage"));
+    for (String m : List.of("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted")) {
+      assertThat(alarms).anyMatch(a -> a.contains("\"MetricName\":\"" + m + "\""));
+    }
+    assertThat(alarms).anyMatch(a -> a.contains("RunningTaskCount") && a.contains("(visible + inflight) == 0"));
+  }
+
+  @Test
+  void executionsThatEndWithoutTheirCatchAreRecordedByARuleOnTheirStatus() {
+    String record = logicalId("AWS::Lambda::Function", "WorkflowRecord");
+    template.hasResourceProperties("AWS::Events::Rule", Map.of(
+        "EventPattern", Map.of(
+            "source", List.of("aws.states"),
+            "detail-type", List.of("Step Functions Execution Status Change"),
+            "detail", Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                "stateMachineArn", List.of(Map.of("Ref", logicalId("AWS::StepFunctions::StateMachine", "WorkflowStateMachine"))))),
+        "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt", List.of(record, "Arn")))))));
+  }
+
+  @Test
+  void workersMayProtectTheirOwnClustersTasksFromScaleIn() {
+    String cluster = logicalId("AWS::ECS::Cluster", "GpuWorkersCluster");
+    List<String> statements = new ArrayList<>();
+    for (JsonNode policy : ofType("AWS::IAM::Policy")) {
+      for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+        if (st.get("Action").toString().contains("ecs:UpdateTaskProtection")) statements.add(st.get("Resource").toString());
+      }
+    }
+    assertThat(statements).hasSize(1);
+    assertThat(statements.get(0)).contains(":task/").contains(cluster);
+  }
+
+  @Test
+  void theDefaultModelIsBedrockWithInvokeOnExactlyThatModel() {
+    JsonNode worker = ofType("AWS::ECS::TaskDefinition").get(0).at("/Properties/ContainerDefinitions/0");
+    Map<String, String> env = new HashMap<>();
+    worker.get("Environment").forEach(kv -> env.put(kv.get("Name").asText(), kv.get("Value").toString()));
+    assertThat(env.get(WorkerEnv.LLM.variable())).isEqualTo("\"" + ModelProvision.DEFAULT + "\"");
+    assertThat(env).containsKeys(WorkerEnv.TASK_QUEUE_URL.variable(), WorkerEnv.BUCKET.variable(),
+        WorkerEnv.TABLE.variable(), WorkerEnv.AWS_REGION.variable());
+    List<String> bedrock = new ArrayList<>();
+    for (JsonNode policy : ofType("AWS::IAM::Policy")) {
+      for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+        if (st.get("Action").toString().contains("bedrock:")) {
+          assertThat(st.get("Action").asText()).isEqualTo("bedrock:InvokeModel");
+          bedrock.add(st.get("Resource").toString());
+        }
+      }
+    }
+    assertThat(bedrock).hasSize(1);
+    assertThat(bedrock.get(0)).contains(":bedrock:").contains("::foundation-model/amazon.nova-lite-v1:0").doesNotContain("*");
   }
 
   @Test

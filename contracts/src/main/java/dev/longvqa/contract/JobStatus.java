@@ -1,6 +1,6 @@
-package dev.longvqa.functions;
+package dev.longvqa.contract;
 
-/** The job row's {@code status} values (docs/ARCHITECTURE.md). */
+/** The job row's {@link JobRow#STATUS} values (docs/ARCHITECTURE.md, "Job row"). */
 public enum JobStatus {
     RECEIVED, DECODING, SEGMENTING, REASONING, ANSWERING, SUCCEEDED, FAILED;
 

@@ -1,0 +1,21 @@
+package dev.longvqa.contract;
+
+/**
+ * Attribute names of the job row in the jobs table (docs/ARCHITECTURE.md, "Job row"). The functions
+ * write the row, the worker adds notes to it, the stack declares the key and the TTL attribute,
+ * the local cloud reads it back.
+ */
+public final class JobRow {
+    /** Partition key (string). */
+    public static final String JOB_ID = "jobId";
+    /** A {@link JobStatus} name. */
+    public static final String STATUS = "status";
+    public static final String STAGE = "stage";
+    /** The execution that registered the row: a retried registration by the same execution continues. */
+    public static final String EXECUTION_ARN = "executionArn";
+    public static final String ERROR = "error";
+    /** Epoch seconds; rows carrying it expire (the table's TTL attribute), rows without it are kept. */
+    public static final String EXPIRES_AT = "expiresAt";
+
+    private JobRow() {}
+}

@@ -1,0 +1,80 @@
+package dev.longvqa.contract;
+
+/**
+ * The bucket's layout (docs/ARCHITECTURE.md, "S3 layout"): uploads under {@link #VIDEOS_PREFIX},
+ * a job's artifacts under {@code jobs/{jobId}/}, the segment cache under {@link #CACHE_PREFIX}.
+ * Writers and readers build keys here and nowhere else; the stack's grants and its upload rule use
+ * the same prefixes.
+ *
+ * <p>Artifact keys are built from the job id and indices only, never from the uploaded key, so
+ * whatever an upload is called, writes stay under {@code jobs/}. Callers validate the job id
+ * (the core's {@code JobId}) before building keys from untrusted input.
+ */
+public final class S3Layout {
+    public static final String VIDEOS_PREFIX = "videos/";
+    public static final String JOBS_PREFIX = "jobs/";
+    public static final String CACHE_PREFIX = "cache/";
+    /** {@code videos/talk.mp4.questions.json} holds the questions of {@code videos/talk.mp4}. */
+    public static final String SIDECAR_SUFFIX = ".questions.json";
+
+    private S3Layout() {}
+
+    public static String jobPrefix(String jobId) {
+        if (jobId == null || jobId.isEmpty() || jobId.contains("/")) {
+            throw new IllegalArgumentException("not a job id: " + jobId);
+        }
+        return JOBS_PREFIX + jobId + "/";
+    }
+
+    public static String framesPrefix(String jobId) {
+        return jobPrefix(jobId) + "frames/";
+    }
+
+    /** A sampled frame: {@code jobs/{jobId}/frames/{rangeIndex}/{frameIndex}.jpg}. */
+    public static String frame(String jobId, int rangeIndex, int frameIndex) {
+        return framesPrefix(jobId) + rangeIndex + "/" + frameIndex + ".jpg";
+    }
+
+    public static String embeddingsPrefix(String jobId) {
+        return jobPrefix(jobId) + "embeddings/";
+    }
+
+    /** A range's segmentation embeddings: {@code jobs/{jobId}/embeddings/{rangeIndex}.json}. */
+    public static String embeddings(String jobId, int rangeIndex) {
+        return embeddingsPrefix(jobId) + rangeIndex + ".json";
+    }
+
+    public static String scenes(String jobId) {
+        return jobPrefix(jobId) + "scenes.json";
+    }
+
+    public static String segment(String jobId, int index) {
+        return jobPrefix(jobId) + "segments/" + index + ".json";
+    }
+
+    public static String answer(String jobId, String questionId) {
+        return jobPrefix(jobId) + "answers/" + questionId + ".json";
+    }
+
+    /** Answers too large for the job row. */
+    public static String result(String jobId) {
+        return jobPrefix(jobId) + "result.json";
+    }
+
+    public static String cachedSegment(String cacheKey) {
+        return CACHE_PREFIX + "segments/" + cacheKey + ".json";
+    }
+
+    public static String sidecar(String videoKey) {
+        return videoKey + SIDECAR_SUFFIX;
+    }
+
+    /**
+     * Whether an upload under this key starts a job: under {@link #VIDEOS_PREFIX}, not a questions
+     * sidecar, not a folder marker. The stack's upload rule filters with the same three conditions.
+     */
+    public static boolean isVideoUpload(String key) {
+        return key != null && key.startsWith(VIDEOS_PREFIX) && key.length() > VIDEOS_PREFIX.length()
+                && !key.endsWith("/") && !key.endsWith(SIDECAR_SUFFIX);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.longvqa.infra;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which language model the GPU workers use, chosen at synth ({@code --model}) and provisioned by the
+ * stack, so that a worker never starts pointing at a server nobody runs:
+ * <ul>
+ *   <li>{@code bedrock:MODEL_ID} (default {@link #DEFAULT}): Amazon Bedrock through the Converse API;
+ *       the task role may call {@code bedrock:InvokeModel} on exactly that foundation model. No idle
+ *       cost (per token); images, no TDC input embeddings.
+ *   <li>{@code vllm:s3://BUCKET/PREFIX} : a vLLM OpenAI-compatible server as a sidecar in the worker's
+ *       task, streaming the weights from S3 at start ({@code --load-format runai_streamer}), serving
+ *       prompt embeddings ({@code --enable-prompt-embeds}, TDC); the worker starts once the sidecar is
+ *       HEALTHY (ECS container dependency) and waits for it besides. The task role may read that prefix.
+ *   <li>{@code openai:URL}: an OpenAI-compatible server the user runs elsewhere (nothing provisioned).
+ * </ul>
+ */
+public sealed interface ModelProvision {
+
+  String DEFAULT = "bedrock:amazon.nova-lite-v1:0";
+  /** The vLLM image the sidecar runs (OpenAI-compatible server). */
+  String VLLM_IMAGE = "vllm/vllm-openai:v0.11.0";
+  int VLLM_PORT = 8000;
+
+  record Bedrock(String modelId) implements ModelProvision {}
+
+  record VllmSidecar(String bucket, String prefix) implements ModelProvision {
+    String s3Uri() {
+      return "s3://" + bucket + "/" + prefix;
+    }
+  }
+
+  record OpenAiServer(String baseUrl) implements ModelProvision {}
+
+  Pattern S3 = Pattern.compile("s3://([a-z0-9.-]{3,63})/(.+)");
+
+  static ModelProvision parse(String spec) {
+    String s = spec == null || spec.isBlank() ? DEFAULT : spec.strip();
+    int colon = s.indexOf(':');
+    String kind = colon < 0 ? s : s.substring(0, colon);
+    String rest = colon < 0 ? "" : s.substring(colon + 1);
+    return switch (kind) {
+      case "bedrock" -> {
+        if (!rest.matches("[A-Za-z0-9._:-]+")) throw new IllegalArgumentException("bedrock:MODEL_ID expected, got " + s);
+        yield new Bedrock(rest);
+      }
+      case "vllm" -> {
+        Matcher m = S3.matcher(rest);
+        if (!m.matches()) throw new IllegalArgumentException("vllm:s3://BUCKET/PREFIX expected (the weights), got " + s);
+        String prefix = m.group(2).endsWith("/") ? m.group(2) : m.group(2) + "/";
+        yield new VllmSidecar(m.group(1), prefix);
+      }
+      case "openai" -> {
+        if (!rest.startsWith("http://") && !rest.startsWith("https://")) {
+          throw new IllegalArgumentException("openai:http(s)://HOST/v1 expected, got " + s);
+        }
+        yield new OpenAiServer(rest);
+      }
+      default -> throw new IllegalArgumentException("--model: bedrock:ID, vllm:s3://BUCKET/PREFIX or openai:URL, got " + s);
+    };
+  }
+
+  /** The worker's {@code LONGVQA_LLM} for this provision. */
+  default String workerSpec() {
+    return switch (this) {
+      case Bedrock b -> "bedrock:" + b.modelId();
+      // prompt embeddings (TDC) and images both go to the sidecar on the task's own host network
+      case VllmSidecar v -> "openai:http://localhost:" + VLLM_PORT + "/v1";
+      case OpenAiServer o -> "openai:" + o.baseUrl();
+    };
+  }
+}
