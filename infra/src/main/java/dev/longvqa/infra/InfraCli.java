@@ -115,6 +115,7 @@ public final class InfraCli {
         "  Lambda code:  " + code.path() + (code.placeholder() ? "  (PLACEHOLDER: build functions/ before deploying)" : ""),
         "  GPU worker:   " + describe(image),
         "  GPU fleet:    0.." + config.maxGpuInstances() + " x " + config.gpuInstanceType(),
+        "  Model:        " + config.model().workerSpec() + " (" + config.model().getClass().getSimpleName() + ")",
         "",
         "Deploy to the account and region of your AWS credentials (needs the AWS CDK CLI via npx; Docker",
         "only when the worker image is built from gpu-worker/):",
@@ -130,7 +131,7 @@ public final class InfraCli {
     return switch (image) {
       case WorkerImage.Ecr ecr -> "ECR " + ecr.repositoryArn() + ":" + ecr.tag();
       case WorkerImage.Registry registry -> registry.uri();
-      case WorkerImage.Asset asset -> "built from " + asset.directory() + "/Dockerfile at deploy";
+      case WorkerImage.Asset asset -> "built from " + asset.directory().resolve(asset.dockerfile()) + " at deploy (context: " + asset.directory() + ")";
       case WorkerImage.Placeholder placeholder -> placeholder.uri() + "  (PLACEHOLDER: no gpu-worker/Dockerfile yet)";
     };
   }
