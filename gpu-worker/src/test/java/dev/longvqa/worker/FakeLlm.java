@@ -101,6 +101,9 @@ final class FakeLlm implements AutoCloseable {
         return out;
     }
 
+    /** Replies this server started to send (after any delay): lets a test show something happened before an answer. */
+    final java.util.concurrent.atomic.AtomicInteger replying = new java.util.concurrent.atomic.AtomicInteger();
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
@@ -110,6 +113,7 @@ final class FakeLlm implements AutoCloseable {
             }
             Reply r = behaviour.apply(req);
             if (r.delayMillis() > 0) {
+                // an ordering point for tests: this reply is not sent before the delay is over
                 try {
                     Thread.sleep(r.delayMillis());
                 } catch (InterruptedException e) {
@@ -133,6 +137,7 @@ final class FakeLlm implements AutoCloseable {
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.sendResponseHeaders(r.status(), b.length);
+            replying.incrementAndGet();
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(b);
             } catch (IOException ignored) {

@@ -129,11 +129,11 @@ class WorkerModelTest {
     void aSidecarThatStopsListeningFailsTheTaskTransientForTheWorkflowsRetry() throws Exception {
         URI closed = URI.create("http://127.0.0.1:" + Emulators.freePort() + "/v1");
         try (WorkerModel model = WorkerModel.open(config(closed).llmStartupWait(Duration.ZERO).llmRetryBase(Duration.ofSeconds(2)).build())) {
-            long t0 = System.nanoTime();
             LongVqaException e = failure(model);
             assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
             assertThat(e.getMessage()).contains(closed.toString()).contains("stopped listening");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("not retried here").isLessThan(Duration.ofSeconds(2));
+            // not retried here (the workflow's Retry does it): no backoff loop ran
+            assertThat(e.getMessage()).as("not retried here").doesNotContain("gave up after");
         }
     }
 
@@ -172,7 +172,7 @@ class WorkerModelTest {
                 () -> WorkerModel.open(config(closed).llmStartupWait(Duration.ofSeconds(1)).build()));
         assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
         assertThat(e.getMessage()).contains(closed.toString()).contains("LLM_STARTUP_WAIT_SECONDS");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("it waited out the start-up wait").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
@@ -193,11 +193,11 @@ class WorkerModelTest {
                 }
             });
             arrived.get();
-            long t0 = System.nanoTime();
+            int replies = llm.replying.get();
             task.interrupt();
             Throwable t = outcome.get();
             assertThat(t).isInstanceOf(InterruptedException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+            assertThat(llm.replying.get()).as("the pass ended before the model answered").isEqualTo(replies);
         }
     }
 

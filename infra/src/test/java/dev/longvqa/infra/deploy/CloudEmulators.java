@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.longvqa.emulators.Dynalite;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -26,7 +27,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Open-source stand-ins for the stack's resources, each on an ephemeral local port: S3Mock (a
- * process, its Spring Boot off this class path), dynalite (npm, in infra/node_modules) for DynamoDB,
+ * process, its Spring Boot off this class path), dynalite (the project's launcher in tools/emulators) for DynamoDB,
  * ElasticMQ in-process for SQS. Resources are created from the template's own properties (the
  * table's key schema, the bucket's versioning), so the emulated stack has the deployed shape.
  */
@@ -40,6 +41,7 @@ final class CloudEmulators implements AutoCloseable {
   final URI sqs;
   private final List<Process> processes = new ArrayList<>();
   private final SQSRestServer sqsServer;
+  private final Dynalite dynalite;
   final S3Client s3Client;
   final DynamoDbClient dynamoClient;
   final SqsClient sqsClient;
@@ -52,19 +54,14 @@ final class CloudEmulators implements AutoCloseable {
     processes.add(new ProcessBuilder(java(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar,
         "--server.port=0", "--http.port=" + s3Port, "--logging.level.root=WARN")
         .redirectErrorStream(true).redirectOutput(logDir.resolve("s3mock.log").toFile()).start());
-    int ddbPort = freePort();
-    Path dynalite = SynthesizedAssembly.REPO.resolve("infra/node_modules/.bin/dynalite");
-    if (!Files.isExecutable(dynalite)) throw new IllegalStateException("run `npm ci` in infra/: no " + dynalite);
-    processes.add(new ProcessBuilder(dynalite.toString(), "--port", Integer.toString(ddbPort))
-        .redirectErrorStream(true).redirectOutput(logDir.resolve("dynalite.log").toFile()).start());
+    dynalite = Dynalite.start();
     sqsServer = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
     int sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
 
     s3 = URI.create("http://127.0.0.1:" + s3Port);
-    dynamodb = URI.create("http://127.0.0.1:" + ddbPort);
+    dynamodb = dynalite.endpoint();
     sqs = URI.create("http://127.0.0.1:" + sqsPort);
     awaitHttp(s3, 120_000);
-    awaitHttp(dynamodb, 60_000);
     var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     s3Client = S3Client.builder().region(Region.of(REGION)).credentialsProvider(creds)
         .httpClient(UrlConnectionHttpClient.create()).endpointOverride(s3).forcePathStyle(true).build();
@@ -159,5 +156,6 @@ final class CloudEmulators implements AutoCloseable {
     sqsClient.close();
     sqsServer.stopAndWait();
     for (Process p : processes) p.destroy();
+    dynalite.close();
   }
 }
