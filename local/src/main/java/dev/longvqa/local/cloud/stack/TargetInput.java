@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  */
 public sealed interface TargetInput {
     ObjectMapper JSON = new ObjectMapper();
+    /** Trailing text after the JSON value is an error, not ignored. */
+    com.fasterxml.jackson.databind.ObjectReader STRICT = JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The input the target gets for {@code event}, delivered by the rule {@code ruleArn}/{@code ruleName}. */
     JsonNode apply(JsonNode event, String ruleArn, String ruleName, Instant ingestionTime);
@@ -99,6 +101,8 @@ public sealed interface TargetInput {
             values.put(EVENT, withoutDetail);
             values.put(EVENT_JSON, event);
 
+            String t = template.strip();
+            if (!(t.startsWith("{") || t.startsWith("[") || t.startsWith("\""))) return f.textNode(plainText(values));
             StringBuilder out = new StringBuilder();
             boolean inString = false;
             Matcher m = PLACEHOLDER.matcher(template);
@@ -122,14 +126,26 @@ public sealed interface TargetInput {
             }
             String text = out.toString();
             try {
-                return JSON.readTree(text);
+                return STRICT.readTree(text);
             } catch (JsonProcessingException notJson) {
-                String t = template.strip();
-                if (t.startsWith("{") || t.startsWith("[")) {
-                    throw new IllegalArgumentException("InputTemplate gave invalid JSON for this event: " + text, notJson);
-                }
-                return f.textNode(text);
+                throw new IllegalArgumentException("InputTemplate gave invalid JSON for this event: " + text, notJson);
             }
+        }
+
+        /** A template that is not JSON: plain text with each value's text in place. */
+        private String plainText(Map<String, JsonNode> values) {
+            Matcher m = PLACEHOLDER.matcher(template);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String replacement = m.group();
+                if (values.containsKey(m.group(1))) {
+                    JsonNode v = values.get(m.group(1));
+                    replacement = v == null || v.isNull() ? "" : v.isTextual() ? v.asText() : v.toString();
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            }
+            m.appendTail(out);
+            return out.toString();
         }
 
         private static String jsonOf(JsonNode v) {
