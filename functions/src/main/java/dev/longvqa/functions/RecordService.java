@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code record}: the last word on a job. SUCCEEDED stores answers and costs (answers move to
@@ -75,8 +76,13 @@ public final class RecordService {
     private RecordResult fail(RecordRequest req) {
         Failure f = Failure.of(req.error());
         if (req.jobId() == null && req.executionInput() != null) {
-            return fail(new RecordRequest(jobIdOfExecution(req.executionInput()), req.outcome(), req.answers(),
-                    req.costs(), req.error(), null));
+            // From the execution-status rule, which fires for every failed execution, also those
+            // whose Catch already recorded the precise reason (the Catch's record runs before the
+            // execution ends): a row already terminal keeps what it has.
+            String jobId = jobIdOfExecution(req.executionInput());
+            Optional<JobStatus> now = jobs.get(jobId).map(item -> JobStatus.valueOf(item.get("status").s()));
+            if (now.isPresent() && now.get().terminal()) return new RecordResult(jobId, now.get().name());
+            return fail(new RecordRequest(jobId, req.outcome(), req.answers(), req.costs(), req.error(), null));
         }
         if (req.jobId() == null) {
             // The failure came before a job id existed (e.g. registration itself): nothing to update.

@@ -183,4 +183,47 @@ class RecordHandlerTest {
         assertThat(row(jobId).get("status").s()).isEqualTo("FAILED");
         assertThat(row(jobId).get("errorType").s()).isEqualTo("TRANSIENT");
     }
+
+    /**
+     * The stack's execution-status rule sends every failed execution, also one whose Catch already
+     * recorded the precise reason: that row keeps it; a row still running (a stopped execution) is
+     * marked FAILED with the execution's status and cause.
+     */
+    @Test
+    void theExecutionStatusRuleFailsARunningRowAndLeavesARecordedFailureAlone() throws Exception {
+        String etag = UUID.randomUUID().toString().replace("-", "");
+        String key = "videos/" + etag + ".mp4";
+        String jobId = dev.longvqa.pipeline.JobId.of(LocalAws.BUCKET, key, null, etag).value();
+        Map<String, AttributeValue> created = new HashMap<>();
+        created.put("jobId", JobStore.s(jobId));
+        created.put("status", JobStore.s(JobStatus.REASONING.name()));
+        assertThat(jobs.create(created)).isTrue();
+        String executionInput = ObjectStore.JSON.writeValueAsString(Map.of("source", "aws.s3", "detail-type", "Object Created",
+                "detail", Map.of("bucket", Map.of("name", LocalAws.BUCKET), "object", Map.of("key", key, "size", 10, "etag", etag))));
+        Map<String, Object> fromRule = new HashMap<>();
+        fromRule.put("outcome", "FAILED");
+        fromRule.put("executionInput", executionInput);
+        fromRule.put("error", Map.of("Error", "ABORTED", "Cause", "stopped by the operator"));
+        invoke(fromRule).then().statusCode(200);
+        assertThat(row(jobId).get("status").s()).isEqualTo("FAILED");
+        assertThat(row(jobId).get("errorType").s()).isEqualTo("ABORTED");
+        assertThat(row(jobId).get("errorMessage").s()).isEqualTo("stopped by the operator");
+
+        // a Catch recorded NOT_A_VIDEO, then the execution failed: the rule's FAILED does not replace it
+        String recorded = newJob(JobStatus.REASONING);
+        invoke(Map.of("jobId", recorded, "outcome", "FAILED", "error", Map.of("Error", "LongVqa.NOT_A_VIDEO", "Cause", "no video stream")))
+                .then().statusCode(200);
+        String recordedInput = ObjectStore.JSON.writeValueAsString(Map.of("source", "aws.s3", "detail",
+                Map.of("bucket", Map.of("name", LocalAws.BUCKET), "object", Map.of("key", row(recorded).get("key").s(), "size", 10, "etag", "e"))));
+        String derived = RecordService.jobIdOfExecution(recordedInput);
+        Map<String, AttributeValue> copy = new HashMap<>(row(recorded));
+        copy.put("jobId", JobStore.s(derived));
+        assertThat(jobs.create(copy)).isTrue();
+        Map<String, Object> late = new HashMap<>(fromRule);
+        late.put("executionInput", recordedInput);
+        late.put("error", Map.of("Error", "FAILED", "Cause", "the Fail state"));
+        invoke(late).then().statusCode(200);
+        assertThat(row(derived).get("errorType").s()).isEqualTo("NOT_A_VIDEO");
+        assertThat(row(derived).get("errorMessage").s()).isEqualTo("no video stream");
+    }
 }

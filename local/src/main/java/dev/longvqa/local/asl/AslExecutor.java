@@ -58,6 +58,7 @@ public final class AslExecutor implements AutoCloseable {
     private final TaskTokens tokens;
     private final Clock clock;
     private final java.util.function.BiConsumer<Execution, HistoryEvent> listener;
+    private final Consumer<ExecutionResult> statusListener;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
 
@@ -77,6 +78,8 @@ public final class AslExecutor implements AutoCloseable {
         this.tokens = b.tokens != null ? b.tokens : new TaskTokens();
         this.clock = b.clock;
         this.listener = b.listener;
+        Consumer<JsonNode> changes = b.statusChanges;
+        this.statusListener = snapshot -> changes.accept(ExecutionStatusChange.event(snapshot, stateMachineArn, region, accountId));
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("asl-timers").factory());
     }
 
@@ -125,7 +128,7 @@ public final class AslExecutor implements AutoCloseable {
         String execName = name == null || name.isBlank() ? UUID.randomUUID().toString() : name;
         JsonNode in = input == null ? JSON.createObjectNode() : input.deepCopy();
         String arn = "arn:aws:states:" + region + ":" + accountId + ":execution:" + stateMachineName + ":" + execName;
-        Execution fresh = new Execution(arn, execName, stateMachineArn, in, clock, listener);
+        Execution fresh = new Execution(arn, execName, stateMachineArn, in, clock, listener, statusListener);
         Execution existing = executions.putIfAbsent(arn, fresh);
         if (existing != null) {
             if (existing.status() == ExecutionStatus.RUNNING && existing.input().equals(in)) return existing;
@@ -138,6 +141,7 @@ public final class AslExecutor implements AutoCloseable {
             long ms = Math.max(1, Math.round(definition.timeoutSeconds() * 1000 * timeoutScale));
             timers.schedule(fresh::timeOut, ms, TimeUnit.MILLISECONDS);
         }
+        fresh.statusChanged(fresh.describe());
         t.start();
         return fresh;
     }
@@ -231,6 +235,7 @@ public final class AslExecutor implements AutoCloseable {
         private TaskTokens tokens;
         private Clock clock = Clock.systemUTC();
         private java.util.function.BiConsumer<Execution, HistoryEvent> listener = (x, e) -> { };
+        private Consumer<JsonNode> statusChanges = e -> { };
 
         private Builder() {}
 
@@ -336,6 +341,16 @@ public final class AslExecutor implements AutoCloseable {
         /** Called for every history event as it happens (progress output, logs). */
         public Builder listener(java.util.function.BiConsumer<Execution, HistoryEvent> listener) {
             this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Receives the "Step Functions Execution Status Change" event ({@link ExecutionStatusChange})
+         * AWS would put on the default event bus: when an execution starts (RUNNING) and when it
+         * ends (SUCCEEDED, FAILED, TIMED_OUT, ABORTED). The local event bus routes it to the rules.
+         */
+        public Builder statusChanges(Consumer<JsonNode> bus) {
+            this.statusChanges = Objects.requireNonNull(bus);
             return this;
         }
 

@@ -26,18 +26,21 @@ public final class Execution {
     private final Instant startDate;
     private final Clock clock;
     private final java.util.function.BiConsumer<Execution, HistoryEvent> listener;
+    private final Consumer<ExecutionResult> statusListener;
     private final List<HistoryEvent> history = new ArrayList<>();
     private final CompletableFuture<ExecutionResult> done = new CompletableFuture<>();
     private volatile ExecutionResult state;
     private volatile Thread thread;
 
-    Execution(String arn, String name, String stateMachineArn, JsonNode input, Clock clock, java.util.function.BiConsumer<Execution, HistoryEvent> listener) {
+    Execution(String arn, String name, String stateMachineArn, JsonNode input, Clock clock, java.util.function.BiConsumer<Execution, HistoryEvent> listener,
+              Consumer<ExecutionResult> statusListener) {
         this.arn = arn;
         this.name = name;
         this.stateMachineArn = stateMachineArn;
         this.input = input;
         this.clock = clock;
         this.listener = listener;
+        this.statusListener = statusListener;
         this.startDate = clock.instant();
         this.state = new ExecutionResult(arn, name, ExecutionStatus.RUNNING, input, null, null, null, startDate, null);
     }
@@ -142,6 +145,15 @@ public final class Execution {
         }
     }
 
+    /** Tells the status listener (the local event bus); as with history, its failure changes nothing here. */
+    void statusChanged(ExecutionResult snapshot) {
+        try {
+            statusListener.accept(snapshot);
+        } catch (RuntimeException ex) {
+            System.err.println("asl: status listener failed on " + snapshot.status() + ": " + ex);
+        }
+    }
+
     /** Moves to a terminal status once; later calls (a stop racing the end) lose. */
     boolean finish(ExecutionStatus status, JsonNode output, String error, String cause, String eventType, ObjectNode details) {
         HistoryEvent e;
@@ -153,6 +165,7 @@ public final class Execution {
             state = new ExecutionResult(arn, name, status, input, output, error, cause, startDate, e.timestamp());
         }
         publish(e);
+        statusChanged(state);
         done.complete(state);
         return true;
     }

@@ -95,7 +95,7 @@ public final class LocalCloud implements AutoCloseable {
     private AslExecutor executor;
     private BucketWatcher watcher;
     private Deployment deployment;
-    private Deployment.Rule rule;
+    private volatile LocalEventBus bus;
     /** Execution name → the object key that started it, for progress lines. */
     private final java.util.Map<String, String> uploads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -136,11 +136,10 @@ public final class LocalCloud implements AutoCloseable {
         Clients noSfn = keep(Clients.of(bare));
         deployment = Deployment.deploy(template, noSfn.s3(), noSfn.dynamo(), noSfn.sqs());
         Deployment.StateMachine machine = Deployment.single(deployment.stateMachines(), "state machines");
-        Deployment.Rule rule = Deployment.single(deployment.rules(), "event rules");
+        // the rule that starts the workflow on uploads (there may be others: the execution-status rule)
+        Deployment.Rule rule = Deployment.single(deployment.rules().stream().filter(r -> r.targetArns().contains(machine.arn())).toList(),
+                "event rules starting the state machine");
         Deployment.Container container = Deployment.single(deployment.containers(), "worker containers");
-        if (!rule.targetArns().equals(List.of(machine.arn()))) {
-            throw new IllegalStateException("rule " + rule.logicalId() + " targets " + rule.targetArns() + ", not the state machine " + machine.arn());
-        }
         Deployment.Bucket bucket = Deployment.single(deployment.buckets().stream().filter(Deployment.Bucket::eventBridge).toList(),
                 "buckets sending events to EventBridge");
         String queueUrl;
@@ -160,15 +159,27 @@ public final class LocalCloud implements AutoCloseable {
                 .lambdaCauseFormat(LambdaInvokeResource.CauseFormat.LAMBDA_JSON)
                 .resource(SqsSendMessageResource.ARN, new SqsSendMessageResource(new SqsClientMessageSender(noSfn.sqs())))
                 .timeoutScale(b.timeoutScale)
-                .listener(progress(machine.definition(), b.progress));
-        for (Deployment.LambdaFunction fn : deployment.functions()) asl.lambda(fn.name(), b.handlers.create(fn, noSfn));
+                .listener(progress(machine.definition(), b.progress))
+                // Step Functions status changes go to the default bus, where the template's rules see them
+                .statusChanges(event -> {
+                    LocalEventBus to = bus;
+                    if (to != null) to.put(event);
+                });
+        Map<String, LocalEventBus.Delivery> targets = new java.util.HashMap<>();
+        for (Deployment.LambdaFunction fn : deployment.functions()) {
+            Function<JsonNode, JsonNode> handler = b.handlers.create(fn, noSfn);
+            asl.lambda(fn.name(), handler);
+            targets.put(fn.arn(), input -> invokeAsync(fn, handler, input));
+        }
         executor = keep(asl.build());
+        // named after the event, so progress lines can name the upload that started it
+        targets.put(machine.arn(), input -> executor.start(input.path("id").asText(null), input));
         StepFunctionsApiServer api = keep(StepFunctionsApiServer.start(executor, 0));
         endpoints = new Endpoints(bare.s3(), bare.dynamodb(), bare.sqs(), api.endpoint().toString(), bucket.name(),
                 Deployment.single(deployment.tables(), "tables").name(), queue.url(), dlqUrl, uploadPrefix(rule));
         clients = keep(Clients.of(endpoints));
         if (b.worker != null) keep(b.worker.start(container, clients));
-        this.rule = rule;
+        bus = keep(new LocalEventBus(deployment.rules(), targets, dead -> deadLetter(noSfn.sqs(), dead), Duration.ofMillis(200)));
         watcher = keep(new BucketWatcher(clients.s3(), bucket.name(), this::onEvent).start(b.pollPeriod));
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(b.dataDir.resolve("endpoints.json").toFile(), endpoints);
     }
@@ -182,6 +193,40 @@ public final class LocalCloud implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("redrive policy of " + queue.name() + " is not JSON: " + policy, e);
         }
+    }
+
+    /**
+     * EventBridge invokes a Lambda target asynchronously: the delivery succeeds once Lambda has the
+     * event, and a function error is retried by Lambda itself (twice, its default for asynchronous
+     * invocations, about a minute then two apart; locally a second apart), then logged.
+     */
+    private void invokeAsync(Deployment.LambdaFunction fn, Function<JsonNode, JsonNode> handler, JsonNode input) {
+        Thread.ofVirtual().name("lambda-async-" + fn.name()).start(() -> {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try {
+                    handler.apply(input);
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warning("function " + fn.name() + " failed on an event (attempt " + (attempt + 1) + " of 3): " + e.getMessage());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /** As EventBridge does: the undelivered event as the body, why as message attributes. */
+    private void deadLetter(SqsClient sqs, LocalEventBus.DeadLetter dead) {
+        String url = deployment.queues().stream().filter(q -> q.arn().equals(dead.queueArn())).map(Deployment.Queue::url).findFirst()
+                .orElseThrow(() -> new IllegalStateException("dead-letter queue " + dead.queueArn() + " is not a queue of the template"));
+        java.util.function.Function<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> text =
+                v -> software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().dataType("String").stringValue(v).build();
+        sqs.sendMessage(m -> m.queueUrl(url).messageBody(dead.event().toString()).messageAttributes(Map.of(
+                "RULE_ARN", text.apply(dead.ruleArn()), "TARGET_ARN", text.apply(dead.targetArn()),
+                "ERROR_MESSAGE", text.apply(dead.error().length() > 256 ? dead.error().substring(0, 256) : dead.error()))));
     }
 
     /** The key prefix the rule matches on, shown to users and used by {@code local upload}'s default key. */
@@ -228,17 +273,14 @@ public final class LocalCloud implements AutoCloseable {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
-    /** Every object event of the bucket goes to the rule; only a match starts an execution, as in EventBridge. */
+    /** Every object event of the bucket goes to the bus; only a matching rule starts an execution, as in EventBridge. */
     private void onEvent(S3ObjectCreated event) {
         JsonNode json = event.toEventBridgeJson();
-        if (!rule.pattern().matches(json)) {
+        uploads.put(json.get("id").asText(), event.key());
+        if (bus.put(json) == 0) {
+            uploads.remove(json.get("id").asText());
             LOG.info("event for " + event.key() + " matches no rule: nothing started");
-            return;
         }
-        String name = json.get("id").asText();
-        uploads.put(name, event.key());
-        Execution e = executor.start(name, json);
-        LOG.info("upload " + event.key() + " -> execution " + e);
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.longvqa.local.asl.Execution;
+import dev.longvqa.local.asl.ExecutionStatus;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +36,9 @@ class LocalCloudEndToEndTest {
     static LocalCloud cloud;
     static HttpServer llm;
     static final List<String> prompts = new CopyOnWriteArrayList<>();
+    /** While set, the fake LLM holds every request until it opens: an execution stays in its GPU task. */
+    static volatile java.util.concurrent.CountDownLatch gate;
+    static final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeAll
     static void up() throws Exception {
@@ -43,6 +47,15 @@ class LocalCloudEndToEndTest {
         llm.createContext("/v1/models", ex -> reply(ex, "{\"object\":\"list\",\"data\":[{\"id\":\"test-vlm\"}]}"));
         llm.createContext("/v1/chat/completions", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            java.util.concurrent.CountDownLatch g = gate;
+            if (g != null) {
+                held.incrementAndGet();
+                try {
+                    g.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             prompts.add(body);
             String answer = body.contains("Describe the video segment") ? "summary " + prompts.size() : "answer " + prompts.size();
             reply(ex, "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"test-vlm\",\"choices\":[{\"index\":0,"
@@ -223,5 +236,49 @@ class LocalCloudEndToEndTest {
         assertThat(all.values().stream().mapToInt(Integer::intValue).sum()).as("every delivered event started an execution")
                 .isBetween(n, n + 5);
         assertThat(working).as("one working execution per video").hasSize(n).allSatisfy((k, c) -> assertThat(c).isEqualTo(1));
+    }
+
+    /**
+     * The seam no Catch can cover: an execution stopped from outside (StopExecution) ends ABORTED
+     * without running any state, so only the template's execution-status rule can record it. The
+     * executor's status change event goes through that rule's InputTransformer to the record
+     * function, which marks the job FAILED with the stop's cause.
+     */
+    @Test
+    @Order(5)
+    void aStoppedExecutionLeavesTheJobFailedThroughTheTemplatesStatusRule() throws Exception {
+        gate = new java.util.concurrent.CountDownLatch(1);
+        try {
+            Path video = SyntheticVideo.builder().size(64, 36).fps(4).seed(7).shot(SyntheticVideo.Kind.SHAPES, 2).build()
+                    .write(dir.resolve("stopped.mp4")).path();
+            CliRun r = local("upload", video.toString(), "--json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            String jobId = new ObjectMapper().readTree(r.out()).get("jobId").asText();
+            String key = cloud.endpoints().uploadPrefix() + "stopped.mp4";
+            // the fake LLM holds the worker: the execution waits in a GPU task until it is stopped
+            Execution running = null;
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (running == null && System.nanoTime() < deadline) {
+                cloud.scanNow();
+                running = cloud.executor().executions().stream()
+                        .filter(e -> e.input().at("/detail/object/key").asText().equals(key) && e.status() == ExecutionStatus.RUNNING
+                                && held.get() > 0)
+                        .findFirst().orElse(null);
+                Thread.sleep(200);
+            }
+            assertThat(running).as("an execution waiting in its GPU task").isNotNull();
+            String arn = running.arn();
+            cloud.clients().sfn().stopExecution(b -> b.executionArn(arn).error("Operator.Stop").cause("stopped by the operator"));
+            assertThat(running.await(java.time.Duration.ofSeconds(10)).status()).isEqualTo(ExecutionStatus.ABORTED);
+
+            var row = CloudCommands.waitFor(cloud.clients(), jobId, java.time.Duration.ofSeconds(60));
+            JsonNode job = JobView.render(cloud.clients(), row);
+            assertThat(JobView.status(row)).isEqualTo("FAILED");
+            assertThat(job.path("errorType").asText()).as("the rule sends the execution's status as the error").isEqualTo("ABORTED");
+            assertThat(job.path("errorMessage").asText()).isEqualTo("stopped by the operator");
+        } finally {
+            gate.countDown();
+            gate = null;
+        }
     }
 }

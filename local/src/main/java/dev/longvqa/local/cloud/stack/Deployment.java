@@ -53,7 +53,22 @@ public final class Deployment {
 
     public record StateMachine(String logicalId, String name, String arn, String definition, Map<String, String> substitutions) {}
 
-    public record Rule(String logicalId, EventPattern pattern, List<String> targetArns) {}
+    /**
+     * An event-pattern rule and its targets.
+     */
+    public record Rule(String logicalId, String name, String arn, EventPattern pattern, List<Target> targets) {
+        public List<String> targetArns() {
+            return targets.stream().map(Target::arn).toList();
+        }
+    }
+
+    /**
+     * One rule target: what it receives ({@link TargetInput}), how often EventBridge retries a failed
+     * delivery ({@code RetryPolicy}; AWS's defaults where the template sets none), and the queue
+     * an undeliverable event goes to ({@code DeadLetterConfig}, or null).
+     */
+    public record Target(String arn, TargetInput input, int maximumRetryAttempts, int maximumEventAgeSeconds,
+                         String deadLetterArn) {}
 
     public record Container(String logicalId, String name, Map<String, String> environment) {}
 
@@ -227,15 +242,24 @@ public final class Deployment {
             return new Resolved(name, Map.of());
         }
         if (!p.has("EventPattern")) throw new IllegalArgumentException("rule " + id + ": only event-pattern rules run locally");
-        List<String> targets = new ArrayList<>();
+        String arn = "arn:aws:events:" + REGION + ":" + ACCOUNT + ":rule/" + name;
+        List<Target> targets = new ArrayList<>();
         for (JsonNode t : p.path("Targets")) {
-            if (t.has("Input") || t.has("InputPath") || t.has("InputTransformer")) {
-                throw new IllegalArgumentException("rule " + id + ": target input rewriting is not supported locally");
+            JsonNode target = resolve(t);
+            TargetInput input;
+            try {
+                input = TargetInput.of(target);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rule " + id + ": " + e.getMessage(), e);
             }
-            targets.add(value(t.get("Arn")));
+            JsonNode retry = target.path("RetryPolicy");
+            // EventBridge's defaults: 185 retries over 24 hours
+            targets.add(new Target(target.path("Arn").asText(), input, retry.path("MaximumRetryAttempts").asInt(185),
+                    retry.path("MaximumEventAgeInSeconds").asInt(86_400),
+                    target.path("DeadLetterConfig").path("Arn").asText(null)));
         }
-        rules.add(new Rule(id, new EventPattern(resolve(p.get("EventPattern"))), List.copyOf(targets)));
-        return new Resolved(name, Map.of("Arn", "arn:aws:events:" + REGION + ":" + ACCOUNT + ":rule/" + name));
+        rules.add(new Rule(id, name, arn, new EventPattern(resolve(p.get("EventPattern"))), List.copyOf(targets)));
+        return new Resolved(name, Map.of("Arn", arn));
     }
 
     private Resolved taskDefinition(String id, JsonNode p) {

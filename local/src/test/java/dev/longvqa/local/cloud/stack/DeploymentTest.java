@@ -106,9 +106,21 @@ class DeploymentTest {
         assertThat(sm.substitutions().values()).containsAll(d.functions().stream().map(Deployment.LambdaFunction::arn).toList())
                 .contains(work.url(), bucket.name());
 
-        // the rule targets the state machine; the worker container's variables resolve
-        Deployment.Rule rule = Deployment.single(d.rules(), "rules");
+        // one rule starts the state machine on uploads (the whole event as input); the other sends
+        // the machine's failed, timed-out and aborted executions to the record function, transformed
+        assertThat(d.rules()).hasSize(2);
+        Deployment.Rule rule = uploadRule(d);
         assertThat(rule.targetArns()).containsExactly(sm.arn());
+        assertThat(rule.targets().getFirst().input()).isInstanceOf(TargetInput.WholeEvent.class);
+        Deployment.Rule ended = d.rules().stream().filter(r -> r != rule).findFirst().orElseThrow();
+        Deployment.LambdaFunction record = d.functions().stream().filter(f -> ended.targetArns().contains(f.arn())).findFirst().orElseThrow();
+        assertThat(record.environment()).containsValue("record");
+        Deployment.Target toRecord = Deployment.single(ended.targets(), "targets");
+        assertThat(toRecord.input()).isInstanceOf(TargetInput.Transformer.class);
+        assertThat(toRecord.deadLetterArn()).isIn(d.queues().stream().map(Deployment.Queue::arn).toList());
+        assertThat(toRecord.maximumRetryAttempts()).isEqualTo(template.path("Resources").path(ended.logicalId()).path("Properties")
+                .path("Targets").get(0).path("RetryPolicy").path("MaximumRetryAttempts").asInt());
+        assertThat(ended.pattern().pattern().path("detail").path("stateMachineArn").get(0).asText()).isEqualTo(sm.arn());
         assertThat(Deployment.single(d.containers(), "containers").environment()).containsValue(work.url());
         assertThat(d.skipped()).extracting(Deployment.Skipped::type).contains("AWS::IAM::Role", "AWS::Logs::LogGroup");
     }
@@ -131,18 +143,18 @@ class DeploymentTest {
              LocalCloud.Clients c2 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo2.endpoint().toString(),
                      sqs2.endpoint(), null, null, null, null, null, null))) {
             Deployment original = Deployment.deploy(template, c2.s3(), c2.dynamo(), c2.sqs());
-            String prefix = original.rules().getFirst().pattern().pattern().path("detail").path("object").path("key").get(0).path("prefix").asText();
+            String prefix = uploadRule(original).pattern().pattern().path("detail").path("object").path("key").get(0).path("prefix").asText();
             String bucket = original.buckets().getFirst().name();
             S3ObjectCreated plain = S3ObjectCreated.put(bucket, prefix + "a.mp4", 1, "e", null);
-            assertThat(original.rules().getFirst().pattern().matches(plain.toEventBridgeJson())).isTrue();
-            assertThat(original.rules().getFirst().pattern().matches(S3ObjectCreated.put(bucket, "renamed-" + prefix + "a.mp4", 1, "e", null)
+            assertThat(uploadRule(original).pattern().matches(plain.toEventBridgeJson())).isTrue();
+            assertThat(uploadRule(original).pattern().matches(S3ObjectCreated.put(bucket, "renamed-" + prefix + "a.mp4", 1, "e", null)
                     .toEventBridgeJson())).isFalse();
 
             try (Dynalite dynamo3 = Emulators.dynamoDb(); Emulators.Sqs sqs3 = Emulators.sqs();
                  LocalCloud.Clients c3 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo3.endpoint().toString(),
                          sqs3.endpoint(), null, null, null, null, null, null))) {
                 Deployment renamed = Deployment.deploy(changed, c3.s3(), c3.dynamo(), c3.sqs());
-                Deployment.Rule rule = renamed.rules().getFirst();
+                Deployment.Rule rule = uploadRule(renamed);
                 assertThat(renamed.buckets().getFirst().name()).isEqualTo("renamed-bucket");
                 assertThat(c3.s3().listBuckets().buckets()).extracting(b -> b.name()).contains("renamed-bucket");
                 // the rule's bucket reference and every function's bucket variable follow the renamed bucket
@@ -155,5 +167,11 @@ class DeploymentTest {
                 assertThat(renamed.stateMachines().getFirst().substitutions()).containsValue("renamed-bucket");
             }
         }
+    }
+
+    /** The rule that starts the state machine (the template also has the execution-status rule). */
+    static Deployment.Rule uploadRule(Deployment d) {
+        String machine = Deployment.single(d.stateMachines(), "state machines").arn();
+        return Deployment.single(d.rules().stream().filter(r -> r.targetArns().contains(machine)).toList(), "upload rules");
     }
 }
