@@ -2,7 +2,7 @@ package dev.longvqa.contract;
 
 /**
  * The bucket's layout (docs/ARCHITECTURE.md, "S3 layout"): uploads under {@link #VIDEOS_PREFIX},
- * a job's artifacts under {@code jobs/{jobId}/}, the segment cache under {@link #CACHE_PREFIX}.
+ * their questions under {@link #QUESTIONS_PREFIX}, a job's artifacts under {@code jobs/{jobId}/}, the segment cache under {@link #CACHE_PREFIX}.
  * Writers and readers build keys here and nowhere else; the stack's grants and its upload rule use
  * the same prefixes.
  *
@@ -14,8 +14,13 @@ public final class S3Layout {
     public static final String VIDEOS_PREFIX = "videos/";
     public static final String JOBS_PREFIX = "jobs/";
     public static final String CACHE_PREFIX = "cache/";
-    /** {@code videos/talk.mp4.questions.json} holds the questions of {@code videos/talk.mp4}. */
-    public static final String SIDECAR_SUFFIX = ".questions.json";
+    /**
+     * Questions sidecars live outside {@link #VIDEOS_PREFIX} on purpose: the stack's upload rule
+     * matches that prefix, and an EventBridge pattern cannot AND a prefix with a not-suffix on one
+     * field, so a sidecar inside it would start an execution of its own.
+     */
+    public static final String QUESTIONS_PREFIX = "questions/";
+    public static final String QUESTIONS_SUFFIX = ".json";
 
     private S3Layout() {}
 
@@ -65,16 +70,23 @@ public final class S3Layout {
         return CACHE_PREFIX + "segments/" + cacheKey + ".json";
     }
 
+    /**
+     * The questions sidecar of a video upload: {@code videos/talk.mp4} -> {@code questions/talk.mp4.json}
+     * (the key under {@link #VIDEOS_PREFIX}, moved under {@link #QUESTIONS_PREFIX}).
+     */
     public static String sidecar(String videoKey) {
-        return videoKey + SIDECAR_SUFFIX;
+        if (!isVideoUpload(videoKey)) {
+            throw new IllegalArgumentException("questions belong to a video upload under " + VIDEOS_PREFIX + ", not " + videoKey);
+        }
+        return QUESTIONS_PREFIX + videoKey.substring(VIDEOS_PREFIX.length()) + QUESTIONS_SUFFIX;
     }
 
     /**
-     * Whether an upload under this key starts a job: under {@link #VIDEOS_PREFIX}, not a questions
-     * sidecar, not a folder marker. The stack's upload rule filters with the same three conditions.
+     * Whether an upload under this key starts a job: under {@link #VIDEOS_PREFIX} and not a folder
+     * marker. The stack's upload rule matches the same prefix; sidecars are outside it.
      */
     public static boolean isVideoUpload(String key) {
         return key != null && key.startsWith(VIDEOS_PREFIX) && key.length() > VIDEOS_PREFIX.length()
-                && !key.endsWith("/") && !key.endsWith(SIDECAR_SUFFIX);
+                && !key.endsWith("/");
     }
 }

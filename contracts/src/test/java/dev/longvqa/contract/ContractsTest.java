@@ -51,10 +51,21 @@ class ContractsTest {
     @Test
     void onlyVideoUploadsStartJobs() {
         assertThat(S3Layout.isVideoUpload("videos/talk.mp4")).isTrue();
-        assertThat(S3Layout.isVideoUpload("videos/talk.mp4.questions.json")).isFalse();
+        assertThat(S3Layout.isVideoUpload("questions/talk.mp4.json")).isFalse();
         assertThat(S3Layout.isVideoUpload("videos/")).isFalse();
         assertThat(S3Layout.isVideoUpload("videos/sub/")).isFalse();
         assertThat(S3Layout.isVideoUpload("jobs/x/scenes.json")).isFalse();
-        assertThat(S3Layout.sidecar("videos/a.mp4")).isEqualTo("videos/a.mp4.questions.json");
+    }
+
+    @Test
+    void aVideosQuestionsLiveOutsideTheUploadPrefix() {
+        assertThat(S3Layout.sidecar("videos/talk.mp4")).isEqualTo("questions/talk.mp4.json");
+        assertThat(S3Layout.sidecar("videos/a b/ü.mp4")).isEqualTo("questions/a b/ü.mp4.json");
+        // the sidecar's own upload starts no job
+        assertThat(S3Layout.isVideoUpload(S3Layout.sidecar("videos/talk.mp4"))).isFalse();
+        assertThat(S3Layout.sidecar("videos/talk.mp4")).doesNotStartWith(S3Layout.VIDEOS_PREFIX);
+        for (String notAVideo : new String[]{"jobs/x/scenes.json", "videos/", "videos/sub/", "talk.mp4"}) {
+            assertThatThrownBy(() -> S3Layout.sidecar(notAVideo)).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

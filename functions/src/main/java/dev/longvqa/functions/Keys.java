@@ -9,7 +9,6 @@ import dev.longvqa.pipeline.JobId;
  */
 public final class Keys {
     public static final String UPLOAD_PREFIX = S3Layout.VIDEOS_PREFIX;
-    public static final String SIDECAR_SUFFIX = S3Layout.SIDECAR_SUFFIX;
 
     private Keys() {}
 

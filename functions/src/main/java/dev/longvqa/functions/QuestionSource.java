@@ -14,7 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where a video's questions come from, in order: the sidecar object {@code <key>.questions.json}
+ * Where a video's questions come from, in order: the sidecar object {@code questions/<key under videos/>.json}
+ * ({@link dev.longvqa.contract.S3Layout#sidecar}),
  * ({@code {"questions": [...]}} or {@code [...]}), the object metadata {@code x-amz-meta-question},
  * else {@link #DEFAULT}. All are checked against the configured limits.
  */

@@ -78,7 +78,8 @@ class PayloadParsingTest {
     @Test
     void onlyUploadsUnderVideosStartJobsAndArtifactKeysComeFromTheJobId() {
         assertThat(Keys.isVideoUpload("videos/a b/ü.mp4")).isTrue();
-        assertThat(Keys.isVideoUpload("videos/a.mp4.questions.json")).isFalse();
+        assertThat(Keys.isVideoUpload("questions/a.mp4.json")).isFalse();
+        assertThat(Keys.sidecar("videos/a b/ü.mp4")).isEqualTo("questions/a b/ü.mp4.json");
         assertThat(Keys.isVideoUpload("videos/")).isFalse();
         assertThat(Keys.isVideoUpload("videos/dir/")).isFalse();
         assertThat(Keys.isVideoUpload("jobs/x/scenes.json")).isFalse();

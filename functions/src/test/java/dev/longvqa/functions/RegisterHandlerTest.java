@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.S3Layout;
 import dev.longvqa.pipeline.JobId;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -89,7 +90,9 @@ class RegisterHandlerTest {
 
     @Test
     void sidecarsAndKeysOutsideTheUploadPrefixAreIgnored() {
-        String sidecar = "videos/" + UUID.randomUUID() + ".mp4.questions.json";
+        // The upload rule never routes these here (they are outside videos/); given one anyway,
+        // register starts nothing.
+        String sidecar = "questions/" + UUID.randomUUID() + ".mp4.json";
         String etag = put(sidecar, "[\"Why?\"]", Map.of());
         Response r = invoke(event(sidecar, etag, "PutObject"));
         r.then().statusCode(200);
@@ -105,8 +108,9 @@ class RegisterHandlerTest {
 
     @Test
     void multipartUploadWithSidecarQuestions() {
-        String key = "videos/" + UUID.randomUUID() + ".mp4";
-        put(key + ".questions.json", "{\"questions\": [\"Who enters first?\", \"  What is on the table?  \"]}", Map.of());
+        String name = UUID.randomUUID() + ".mp4";
+        String key = "videos/" + name;
+        put("questions/" + name + ".json", "{\"questions\": [\"Who enters first?\", \"  What is on the table?  \"]}", Map.of());
         String etag = put(key, "bytes", Map.of("question", "ignored: the sidecar wins"));
         Response r = invoke(event(key, etag + "-3", "CompleteMultipartUpload"));
         r.then().statusCode(200);
@@ -114,6 +118,16 @@ class RegisterHandlerTest {
         assertThat(r.jsonPath().getList("questions.id")).containsExactly("q1", "q2");
         assertThat(r.jsonPath().getList("questions.text")).containsExactly("Who enters first?", "What is on the table?");
         assertThat(r.jsonPath().getString("video.etag")).isEqualTo(etag + "-3");
+    }
+
+    @Test
+    void aSidecarBesideTheVideoIsNotRead() {
+        // the old layout (videos/<name>.questions.json) is just another object: the metadata question wins
+        String key = "videos/" + UUID.randomUUID() + ".mp4";
+        put(key + ".questions.json", "[\"From the wrong place?\"]", Map.of());
+        String etag = put(key, "bytes", Map.of("question", "From the metadata?"));
+        Response r = invoke(event(key, etag, "PutObject"));
+        assertThat(r.jsonPath().getList("questions.text")).containsExactly("From the metadata?");
     }
 
     @Test
@@ -129,7 +143,7 @@ class RegisterHandlerTest {
         String key = "videos/" + UUID.randomUUID() + ".mp4";
         StringBuilder many = new StringBuilder("[");
         for (int i = 0; i < 21; i++) many.append(i == 0 ? "" : ",").append("\"question ").append(i).append("?\"");
-        put(key + ".questions.json", many.append("]").toString(), Map.of());
+        put(S3Layout.sidecar(key), many.append("]").toString(), Map.of());
         String etag = put(key, "bytes", Map.of());
 
         Response r = invoke(event(key, etag, "PutObject"));
@@ -148,7 +162,7 @@ class RegisterHandlerTest {
     @Test
     void anOverlongQuestionInTheSidecarIsRejected() {
         String key = "videos/" + UUID.randomUUID() + ".mp4";
-        put(key + ".questions.json", "[\"" + "x".repeat(2001) + "\"]", Map.of());
+        put(S3Layout.sidecar(key), "[\"" + "x".repeat(2001) + "\"]", Map.of());
         String etag = put(key, "bytes", Map.of());
         Response r = invoke(event(key, etag, "PutObject"));
         r.then().statusCode(500);

@@ -1,5 +1,7 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.S3Layout;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -121,7 +123,8 @@ public final class InfraCli {
         "only when the worker image is built from gpu-worker/):",
         "  npx aws-cdk@2 bootstrap --app " + shown + "      # once per account and region",
         "  npx aws-cdk@2 deploy --app " + shown + " " + LongVqaApp.STACK_NAME,
-        "Then upload a video (and optionally its questions sidecar) under videos/ of the BucketName output.",
+        "Then upload a video under " + Storage.VIDEOS_PREFIX + " of the BucketName output; its questions, if any, first: "
+            + S3Layout.sidecar(Storage.VIDEOS_PREFIX + "NAME") + " for " + Storage.VIDEOS_PREFIX + "NAME.",
         "Destroy:",
         "  npx aws-cdk@2 destroy --app " + shown + " " + LongVqaApp.STACK_NAME
             + (config.retainData() ? "   # the bucket and jobs table are retained (see docs/INFRA.md)" : ""));

@@ -37,9 +37,9 @@ final class Nag {
   static void acceptBucketPrefixGrants(IConstruct scope) {
     acceptOnly(scope, "AwsSolutions-IAM5",
         "Bucket access comes from grantRead/grantPut scoped to one key prefix of the longvqa bucket "
-            + "(videos/, jobs/ or cache/); the action wildcards are CDK's read/put action groups "
+            + "(videos/, questions/, jobs/ or cache/); the action wildcards are CDK's read/put action groups "
             + "(GetObject*, GetBucket*, List*, Abort*), none is service-wide.",
         "Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:Abort*",
-        "/^Resource::<StorageBucket[0-9A-F]+\\.Arn>\\/(videos|jobs|cache)\\/\\*$/");
+        "/^Resource::<StorageBucket[0-9A-F]+\\.Arn>\\/(videos|questions|jobs|cache)\\/\\*$/");
   }
 }

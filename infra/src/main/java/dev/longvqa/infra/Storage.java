@@ -20,12 +20,14 @@ import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
 
 /**
- * The one bucket (uploads under {@code videos/}, artifacts under {@code jobs/}, the segment cache
+ * The one bucket (uploads under {@code videos/}, their questions under {@code questions/}, artifacts
+ * under {@code jobs/}, the segment cache
  * under {@code cache/}) and the jobs table, laid out as docs/ARCHITECTURE.md describes.
  */
 public final class Storage extends Construct {
 
   public static final String VIDEOS_PREFIX = S3Layout.VIDEOS_PREFIX;
+  public static final String QUESTIONS_PREFIX = S3Layout.QUESTIONS_PREFIX;
   public static final String JOBS_PREFIX = S3Layout.JOBS_PREFIX;
   public static final String CACHE_PREFIX = S3Layout.CACHE_PREFIX;
   /** Rows carrying this attribute (epoch seconds) expire; rows without it are kept. */

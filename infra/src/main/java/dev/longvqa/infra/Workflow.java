@@ -205,7 +205,8 @@ public final class Workflow extends Construct {
     String jobs = Storage.JOBS_PREFIX + "*";
 
     Function register = functions.get(StageFunction.REGISTER);
-    bucket.grantRead(register, videos); // head object, questions sidecar
+    bucket.grantRead(register, videos); // head object
+    bucket.grantRead(register, Storage.QUESTIONS_PREFIX + "*"); // the questions sidecar (S3Layout.sidecar)
     // exactly what JobStore calls per stage (no Scan/DeleteItem/BatchWriteItem from the broad helpers)
     table.grant(register, "dynamodb:PutItem", "dynamodb:GetItem"); // conditional put; reads the row of a duplicate
 

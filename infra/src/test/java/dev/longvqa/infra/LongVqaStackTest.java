@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.contract.FunctionEnv;
 import dev.longvqa.contract.Handler;
+import dev.longvqa.contract.S3Layout;
 import dev.longvqa.contract.WorkerEnv;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -113,6 +114,60 @@ class LongVqaStackTest {
             "Arn", Map.of("Ref", stateMachine),
             "DeadLetterConfig", Match.objectLike(Map.of())))),
         "State", "ENABLED"));
+  }
+
+  /**
+   * The seam between the layout and the rule: a questions sidecar's upload must start no execution.
+   * Evaluated on the synthesized pattern's key filters (infra cannot see local's EventBridge matcher:
+   * local depends on infra); a filter this check does not know fails it rather than passing unread.
+   */
+  @Test
+  void theUploadRuleMatchesAVideoButNotItsQuestionsSidecar() {
+    JsonNode keyFilters = ofType("AWS::Events::Rule").stream()
+        .map(r -> r.at("/Properties/EventPattern"))
+        .filter(p -> p.at("/source/0").asText().equals("aws.s3"))
+        .findFirst().orElseThrow().at("/detail/object/key");
+    String video = S3Layout.VIDEOS_PREFIX + "talk.mp4";
+    assertThat(uploadRuleMatches(keyFilters, video)).isTrue();
+    assertThat(uploadRuleMatches(keyFilters, S3Layout.sidecar(video))).isFalse();
+    assertThat(S3Layout.sidecar(video)).isEqualTo("questions/talk.mp4.json");
+    assertThat(uploadRuleMatches(keyFilters, S3Layout.scenes("0123456789abcdef0123456789abcdef"))).isFalse();
+  }
+
+  /** EventBridge semantics for a list of string filters: any one matching matches. */
+  private static boolean uploadRuleMatches(JsonNode filters, String key) {
+    assertThat(filters.isArray() && !filters.isEmpty()).as(filters.toString()).isTrue();
+    boolean any = false;
+    for (JsonNode f : filters) {
+      if (f.isTextual()) {
+        any |= f.asText().equals(key);
+      } else if (f.size() == 1 && f.has("prefix") && f.get("prefix").isTextual()) {
+        any |= key.startsWith(f.get("prefix").asText());
+      } else {
+        throw new AssertionError("a key filter this test does not evaluate: " + f);
+      }
+    }
+    return any;
+  }
+
+  @Test
+  void registerReadsUploadsAndTheirQuestionsAndNothingElse() {
+    String bucket = logicalId("AWS::S3::Bucket", "StorageBucket");
+    String role = logicalId("AWS::IAM::Role", "WorkflowRegister");
+    List<String> readable = new ArrayList<>();
+    for (JsonNode policy : ofType("AWS::IAM::Policy")) {
+      if (!policy.at("/Properties/Roles").toString().contains("\"" + role + "\"")) continue;
+      for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+        if (!st.get("Action").toString().contains("s3:GetObject")) continue;
+        for (JsonNode r : st.get("Resource")) {
+          // {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/videos/*"]]}
+          JsonNode parts = r.at("/Fn::Join/1");
+          if (parts.at("/0/Fn::GetAtt/0").asText().equals(bucket)) readable.add(parts.get(1).asText());
+        }
+      }
+    }
+    assertThat(readable).containsExactlyInAnyOrder(
+        "/" + S3Layout.VIDEOS_PREFIX + "*", "/" + S3Layout.QUESTIONS_PREFIX + "*");
   }
 
   @Test

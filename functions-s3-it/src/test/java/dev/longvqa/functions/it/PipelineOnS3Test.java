@@ -158,7 +158,7 @@ class PipelineOnS3Test {
                 .build().write(dir.resolve("clip.mp4"));
         assertThat(video.cutsSec()).hasSize(3);
         String key = "videos/e2e/" + UUID.randomUUID() + " clip.mp4";
-        put(key + ".questions.json", "{\"questions\": [\"What shapes appear?\", \"Is there a fade?\"]}".getBytes());
+        put(Keys.sidecar(key), "{\"questions\": [\"What shapes appear?\", \"Is there a fade?\"]}".getBytes());
         String etag = put(key, Files.readAllBytes(video.path()));
         Stages stages = Stages.with(settings());
 

@@ -2,6 +2,7 @@ package dev.longvqa.local.cloud;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longvqa.contract.S3Layout;
 import dev.longvqa.pipeline.JobId;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,8 +82,13 @@ public final class CloudCommands {
                 String objectKey = key != null ? key : c.endpoints().uploadPrefix() + video.getFileName();
                 String bucket = c.endpoints().bucket();
                 if (!questions.isEmpty()) {
-                    // The sidecar goes first: the video's event reads it at registration.
-                    c.s3().putObject(r -> r.bucket(bucket).key(objectKey + ".questions.json").contentType("application/json"),
+                    if (!S3Layout.isVideoUpload(objectKey)) {
+                        throw new CommandLine.ParameterException(spec.commandLine(),
+                                "--question needs a video key under " + S3Layout.VIDEOS_PREFIX + ", not " + objectKey);
+                    }
+                    // The sidecar goes first (outside the upload prefix: it starts nothing itself);
+                    // the video's event reads it at registration.
+                    c.s3().putObject(r -> r.bucket(bucket).key(S3Layout.sidecar(objectKey)).contentType("application/json"),
                             RequestBody.fromBytes(JSON.writeValueAsBytes(Map.of("questions", questions))));
                 }
                 String etag = c.s3().putObject(r -> r.bucket(bucket).key(objectKey), RequestBody.fromFile(video)).eTag();
