@@ -142,9 +142,23 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         MeasuredContext context = tdcContext(r.stored(), scenes);
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), r.endSec(), r.stored().frames().size(), scenes, context);
         int count = r.count() > r.index() ? r.count() : r.index() + 1;
+        Lvcot.SegmentPlan plan = referencePart(video, context, r.index(), count)
+                .orElse(new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec()));
         // Lvcot.segment asks the provider with the fixed segment prompt as conditioning
-        SegmentOutput out = pass(() -> segments.segment(video, new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec())));
+        SegmentOutput out = pass(() -> segments.segment(video, plan));
         return new SegmentResult(out.summary(), tokens(out.promptTokens(), out.completionTokens()), context.cost());
+    }
+
+    /**
+     * Under the reference profile a part is cut by sampled-frame count ({@code eval/cot.py}:
+     * {@code frames // count} each, the remainder in no part), whatever time range the workflow's
+     * Map item names: the workflow splits by time for every backend, the worker knows the frames.
+     */
+    private java.util.Optional<Lvcot.SegmentPlan> referencePart(VideoContext video, MeasuredContext context, int index, int count) {
+        if (!segments.referenceProfile(video)) return java.util.Optional.empty();
+        List<double[]> parts = context.framePartRanges(count);
+        if (index >= parts.size()) return java.util.Optional.empty();
+        return java.util.Optional.of(new Lvcot.SegmentPlan(index, count, parts.get(index)[0], parts.get(index)[1]));
     }
 
     private AnswerResult answerWithTdc(AnswerRequest r) throws InterruptedException {

@@ -187,6 +187,33 @@ class TdcWorkerTest {
     }
 
     @Test
+    void underTheReferenceProfileAPartIsCutByFrameCountWhateverTimeRangeTheTaskNames() throws Exception {
+        Path root = dir.resolve("blobs-" + UUID.randomUUID());
+        Job job = seedJob(root);
+        var q = emu.queues("tdc-parts-" + UUID.randomUUID(), 30, 3);
+        AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();
+        List<String> reads = Collections.synchronizedList(new ArrayList<>());
+        WorkerApp app = WorkerApp.start(config(q, root).llmSpec("runtime:" + llm24).build(),
+                m -> {
+                    model.set(new RecordingLanguageModel(m));
+                    return model.get();
+                },
+                stores -> name -> new CountingStore(stores.bucket(name), reads));
+        apps.add(app);
+        TdcSettings forVideo = TinyTdcParts.settings(BUDGET).forVideo(16, 16, true);
+
+        // The workflow's Map item says part 0 of 2 is [0 s, 60 s); eval/cot.py gives it 90 // 2 = 45 frames.
+        String token = "tok-" + UUID.randomUUID();
+        send(q.url(), segmentBody(job, token, 0, 2, 0.0, 60.0));
+        JsonNode out = success(token);
+        int segmentText = referenceText(model.get().inner, TdcVisualContext.SEGMENT_CONDITIONING);
+        int[] selected = TdcPlanner.selectFrames(45, segmentText, forVideo);
+        assertCarriesExactly(model.get(), 0, referencePlanned(0, 45, segmentText, forVideo));
+        assertThat(jpegReads(reads)).containsExactlyInAnyOrderElementsOf(keys(job, selected));
+        assertThat(out.path("visualTokens").asLong()).isEqualTo(referencePlanned(0, 45, segmentText, forVideo));
+    }
+
+    @Test
     void overOpenAiEmbedsThePlannedBlockRidesInsideThePromptEmbedsSentToTheServer() throws Exception {
         Path root = dir.resolve("blobs-" + UUID.randomUUID());
         Job job = seedJob(root);
