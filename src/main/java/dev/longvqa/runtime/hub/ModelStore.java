@@ -99,6 +99,8 @@ public final class ModelStore {
         ModelRef ref = ModelRef.parse(modelId);
         Path dir = directory(ref);
         if (isComplete(dir)) return dir;
+        java.util.Optional<Path> earlier = earlierLayout(ref);
+        if (earlier.isPresent()) return earlier.get();
         if (settings.offline()) throw unavailable(ref, dir, "the hub is offline (HF_HUB_OFFLINE / LONGVQA_OFFLINE)");
         try {
             return pull(ref, RUNTIME_FILES, listener);
@@ -173,6 +175,24 @@ public final class ModelStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where longvqa kept models before it used the Hugging Face hub cache layout. */
+    static final Path EARLIER_CACHE = Path.of(System.getProperty("user.home"), ".cache", "longvqa", "models");
+
+    /**
+     * A complete checkpoint in longvqa's earlier layout ({@code owner--name/revision}), under the
+     * configured cache or the earlier default one, read as it is: models pulled before the switch
+     * to the hub layout are not downloaded again. Nothing is ever written there.
+     */
+    java.util.Optional<Path> earlierLayout(ModelRef ref) {
+        String folder = ref.repo().replace("/", "--");
+        String revision = ref.revision().replace('/', '_');
+        for (Path root : List.of(settings.cacheDir(), EARLIER_CACHE)) {
+            Path dir = root.resolve(folder).resolve(revision);
+            if (isComplete(dir)) return java.util.Optional.of(dir);
+        }
+        return java.util.Optional.empty();
     }
 
     /** Pulled completely, or placed by hand with the files a runtime needs. */

@@ -123,6 +123,20 @@ class ModelStoreTest {
     }
 
     @Test
+    void aModelPulledInTheEarlierLayoutIsUsedWithoutAnyDownload() throws Exception {
+        Path earlier = cache.resolve("acme--tiny-llm/main"); // longvqa's layout before the hub cache
+        Files.createDirectories(earlier);
+        for (String f : new String[]{"config.json", "tokenizer.json", "model.safetensors"}) Files.write(earlier.resolve(f), hub.files.get(f));
+        assertThat(store(null).resolve(FakeHub.REPO)).isEqualTo(earlier);
+        assertThat(hub.requests).isEmpty();
+        // the hub layout wins once it holds the model
+        Path dir = cache.resolve("models--acme--tiny-llm/snapshots/main");
+        Files.createDirectories(dir);
+        for (String f : new String[]{"config.json", "tokenizer.json", "model.safetensors"}) Files.write(dir.resolve(f), hub.files.get(f));
+        assertThat(store(null).resolve(FakeHub.REPO)).isEqualTo(dir);
+    }
+
+    @Test
     void filesPlacedByHandAreUsedOffline() throws Exception {
         Path dir = cache.resolve("models--acme--tiny-llm/snapshots/main");
         Files.createDirectories(dir);
