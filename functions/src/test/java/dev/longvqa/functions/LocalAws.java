@@ -1,6 +1,7 @@
 package dev.longvqa.functions;
 
 import dev.longvqa.emulators.Dynalite;
+import dev.longvqa.emulators.S3Mock;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -10,10 +11,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -29,8 +29,7 @@ public class LocalAws implements QuarkusTestResourceLifecycleManager {
     public synchronized Map<String, String> start() {
         String s3Port = System.getProperty("test.emulator.s3.port");
         if (s3Port == null) {
-            s3Port = String.valueOf(freePort());
-            startS3Mock(Integer.parseInt(s3Port));
+            s3Port = String.valueOf(startS3Mock());
             System.setProperty("test.emulator.s3.port", s3Port);
         }
         String ddbPort = System.getProperty("test.emulator.ddb.port");
@@ -38,7 +37,6 @@ public class LocalAws implements QuarkusTestResourceLifecycleManager {
             ddbPort = String.valueOf(startDynamoDb());
             System.setProperty("test.emulator.ddb.port", ddbPort);
         }
-        awaitHttp(URI.create("http://127.0.0.1:" + s3Port + "/"), 120_000);
         return Map.of(
                 "longvqa.bucket", BUCKET,
                 "longvqa.table", TABLE,
@@ -52,21 +50,21 @@ public class LocalAws implements QuarkusTestResourceLifecycleManager {
         // Shared with later profiles; the JVM's exit ends both.
     }
 
-    private static void startS3Mock(int port) {
+    /** Starts S3Mock with the test bucket (it ends with this JVM); returns its port once it answers. */
+    private static int startS3Mock() {
         String jar = System.getProperty("s3mock.jar");
         if (jar == null || !new File(jar).isFile()) throw new IllegalStateException("S3Mock jar not found: " + jar);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
-            Process p = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar,
-                    "--server.port=0", "--http.port=" + port,
-                    "--com.adobe.testing.s3mock.store.initial-buckets=" + BUCKET,
-                    "--logging.level.root=WARN")
-                    .redirectErrorStream(true)
-                    .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "s3mock-functions-test.log"))
-                    .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
+            Path root = Files.createTempDirectory("s3mock-functions-test");
+            S3Mock s3 = S3Mock.start(Path.of(jar), root, Duration.ofSeconds(120),
+                    "--com.adobe.testing.s3mock.store.initial-buckets=" + BUCKET);
+            Runtime.getRuntime().addShutdownHook(new Thread(s3::close));
+            return s3.port();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start S3Mock", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting S3Mock", e);
         }
     }
 
@@ -85,34 +83,5 @@ public class LocalAws implements QuarkusTestResourceLifecycleManager {
                     .attributeDefinitions(a -> a.attributeName("jobId").attributeType(ScalarAttributeType.S)));
         }
         return dynalite.port();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void awaitHttp(URI uri, long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-                c.setConnectTimeout(500);
-                c.setReadTimeout(2000);
-                if (c.getResponseCode() > 0) return;
-            } catch (IOException notYet) {
-                // still starting
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException(uri + " did not answer within " + timeoutMillis + " ms");
     }
 }

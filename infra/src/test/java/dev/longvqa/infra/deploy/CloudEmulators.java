@@ -3,15 +3,15 @@ package dev.longvqa.infra.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import dev.longvqa.emulators.Dynalite;
+import dev.longvqa.emulators.S3Mock;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -39,29 +39,23 @@ final class CloudEmulators implements AutoCloseable {
   final URI s3;
   final URI dynamodb;
   final URI sqs;
-  private final List<Process> processes = new ArrayList<>();
   private final SQSRestServer sqsServer;
   private final Dynalite dynalite;
+  private final S3Mock s3Mock;
   final S3Client s3Client;
   final DynamoDbClient dynamoClient;
   final SqsClient sqsClient;
 
   CloudEmulators(Path logDir) throws IOException {
     Files.createDirectories(logDir);
-    int s3Port = freePort();
-    String jar = System.getProperty("s3mock.jar");
-    if (jar == null || !new File(jar).isFile()) throw new IllegalStateException("S3Mock jar not found: " + jar);
-    processes.add(new ProcessBuilder(java(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar,
-        "--server.port=0", "--http.port=" + s3Port, "--logging.level.root=WARN")
-        .redirectErrorStream(true).redirectOutput(logDir.resolve("s3mock.log").toFile()).start());
+    s3Mock = startS3Mock(logDir);
     dynalite = Dynalite.start();
     sqsServer = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
     int sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
 
-    s3 = URI.create("http://127.0.0.1:" + s3Port);
+    s3 = URI.create(s3Mock.endpoint());
     dynamodb = dynalite.endpoint();
     sqs = URI.create("http://127.0.0.1:" + sqsPort);
-    awaitHttp(s3, 120_000);
     var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     s3Client = S3Client.builder().region(Region.of(REGION)).credentialsProvider(creds)
         .httpClient(UrlConnectionHttpClient.create()).endpointOverride(s3).forcePathStyle(true).build();
@@ -121,32 +115,23 @@ final class CloudEmulators implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    try {
+      return S3Mock.freePort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  static void awaitHttp(URI uri, long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-        c.setConnectTimeout(500);
-        c.setReadTimeout(2000);
-        if (c.getResponseCode() > 0) return;
-      } catch (IOException notYet) {
-        // still starting
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+  /** S3Mock from the jar the build copies (its Spring Boot stays off this class path). */
+  private static S3Mock startS3Mock(Path logDir) throws IOException {
+    String jar = System.getProperty("s3mock.jar");
+    if (jar == null || !new File(jar).isFile()) throw new IllegalStateException("S3Mock jar not found: " + jar);
+    try {
+      return S3Mock.start(Path.of(jar), logDir.resolve("s3"), Duration.ofSeconds(120));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting S3Mock", e);
     }
-    throw new IllegalStateException(uri + " did not answer within " + timeoutMillis + " ms");
   }
 
   @Override
@@ -155,7 +140,7 @@ final class CloudEmulators implements AutoCloseable {
     dynamoClient.close();
     sqsClient.close();
     sqsServer.stopAndWait();
-    for (Process p : processes) p.destroy();
+    s3Mock.close();
     dynalite.close();
   }
 }

@@ -1,5 +1,7 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.emulators.S3Mock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.local.asl.AslExecutor;
@@ -131,7 +133,7 @@ public final class LocalCloud implements AutoCloseable {
         JsonNode template = StackTemplate.read(b.template != null ? b.template : StackTemplate.synthesize(b.dataDir.resolve("cdk.out")));
         dev.longvqa.emulators.Dynalite dynamo = keep(Emulators.dynamoDb());
         Emulators.Sqs sqs = keep(Emulators.sqs());
-        S3MockProcess s3 = keep(S3MockProcess.start(b.s3MockJar, b.dataDir.resolve("s3"), Duration.ofSeconds(120)));
+        S3Mock s3 = keep(S3Mock.start(b.s3MockJar, b.dataDir.resolve("s3"), Duration.ofSeconds(120)));
         Endpoints bare = new Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(), null, null, null, null, null, null);
         Clients noSfn = keep(Clients.of(bare));
         deployment = Deployment.deploy(template, noSfn.s3(), noSfn.dynamo(), noSfn.sqs());

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.emulators.Dynalite;
 import dev.longvqa.local.cloud.Emulators;
 import dev.longvqa.local.cloud.LocalCloud;
-import dev.longvqa.local.cloud.S3MockProcess;
+import dev.longvqa.emulators.S3Mock;
 import dev.longvqa.local.events.S3ObjectCreated;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +34,7 @@ class DeploymentTest {
     static Path dir;
     static Dynalite dynamo;
     static Emulators.Sqs sqs;
-    static S3MockProcess s3;
+    static S3Mock s3;
     static LocalCloud.Clients clients;
     static JsonNode template;
 
@@ -45,7 +45,7 @@ class DeploymentTest {
         sqs = Emulators.sqs();
         Path root = Path.of("").toAbsolutePath();
         while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
-        s3 = S3MockProcess.start(root.resolve("local/target/s3mock/s3mock-exec.jar"), dir.resolve("s3"), Duration.ofSeconds(120));
+        s3 = S3Mock.start(root.resolve("local/target/s3mock/s3mock-exec.jar"), dir.resolve("s3"), Duration.ofSeconds(120));
         clients = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(),
                 null, null, null, null, null, null));
     }

@@ -1,4 +1,4 @@
-package dev.longvqa.local.cloud;
+package dev.longvqa.emulators;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -15,17 +15,20 @@ import java.util.List;
  * it in-process would drag Spring into our class path, so it gets a JVM of its own, started from
  * the {@code s3mock-*-exec.jar} the build copies next to our classes.
  */
-public final class S3MockProcess implements AutoCloseable {
+public final class S3Mock implements AutoCloseable {
     private final Process process;
     private final int port;
 
-    private S3MockProcess(Process process, int port) {
+    private S3Mock(Process process, int port) {
         this.process = process;
         this.port = port;
     }
 
-    /** Starts S3Mock on a free loopback port, storing objects under {@code root}; waits until it answers. */
-    public static S3MockProcess start(Path execJar, Path root, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Starts S3Mock on a free loopback port, storing objects under {@code root}; waits until it
+     * answers. {@code extraArgs} go to S3Mock as they are (e.g. {@code --com.adobe.testing.s3mock.store.initial-buckets=b}).
+     */
+    public static S3Mock start(Path execJar, Path root, Duration timeout, String... extraArgs) throws IOException, InterruptedException {
         if (!Files.isRegularFile(execJar)) throw new IOException("S3Mock jar not found at " + execJar + " (run ./longvqa build)");
         int port = freePort();
         int tlsPort = freePort();
@@ -36,9 +39,10 @@ public final class S3MockProcess implements AutoCloseable {
                 "--com.adobe.testing.s3mock.store.root=" + root.toAbsolutePath(),
                 "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                 "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
+        cmd.addAll(List.of(extraArgs));
         Path log = root.resolve("s3mock.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        S3MockProcess s3 = new S3MockProcess(p, port);
+        S3Mock s3 = new S3Mock(p, port);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) throw new IOException("S3Mock exited with " + p.exitValue() + "; see " + log);
@@ -62,7 +66,12 @@ public final class S3MockProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public int port() {
+        return port;
+    }
+
+    /** A free loopback port (the launchers' one way to pick one). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
