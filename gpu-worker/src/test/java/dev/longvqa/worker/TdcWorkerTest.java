@@ -97,13 +97,7 @@ class TdcWorkerTest {
         var q = emu.queues("tdc-" + UUID.randomUUID(), 30, 3);
         AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();
         List<String> reads = Collections.synchronizedList(new ArrayList<>());
-        WorkerApp app = WorkerApp.start(config(q, root).llmSpec("runtime:" + llm24).build(),
-                m -> {
-                    model.set(new RecordingLanguageModel(m));
-                    return model.get();
-                },
-                stores -> name -> new CountingStore(stores.bucket(name), reads));
-        apps.add(app);
+        startRecording(q, root, model, reads);
         TdcSettings forVideo = TinyTdcParts.settings(BUDGET).forVideo(16, 16, true);
 
         // --- segment 0 of 2: [0 s, 45 s), scenes 0-30 and 30-45 -> 30 + 15 frames
@@ -186,13 +180,8 @@ class TdcWorkerTest {
         assertThat(lastText.indexOf("</think>")).isLessThan(lastText.lastIndexOf(questions.get(1)));
     }
 
-    @Test
-    void underTheReferenceProfileAPartIsCutByFrameCountWhateverTimeRangeTheTaskNames() throws Exception {
-        Path root = dir.resolve("blobs-" + UUID.randomUUID());
-        Job job = seedJob(root);
-        var q = emu.queues("tdc-parts-" + UUID.randomUUID(), 30, 3);
-        AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();
-        List<String> reads = Collections.synchronizedList(new ArrayList<>());
+    /** A TDC worker on the tiny runtime model whose passes {@code model} records and whose blob reads land in {@code reads}. */
+    private WorkerApp startRecording(Emulators.Queues q, Path root, AtomicReference<RecordingLanguageModel> model, List<String> reads) throws Exception {
         WorkerApp app = WorkerApp.start(config(q, root).llmSpec("runtime:" + llm24).build(),
                 m -> {
                     model.set(new RecordingLanguageModel(m));
@@ -200,6 +189,17 @@ class TdcWorkerTest {
                 },
                 stores -> name -> new CountingStore(stores.bucket(name), reads));
         apps.add(app);
+        return app;
+    }
+
+    @Test
+    void underTheReferenceProfileAPartIsCutByFrameCountWhateverTimeRangeTheTaskNames() throws Exception {
+        Path root = dir.resolve("blobs-" + UUID.randomUUID());
+        Job job = seedJob(root);
+        var q = emu.queues("tdc-parts-" + UUID.randomUUID(), 30, 3);
+        AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();
+        List<String> reads = Collections.synchronizedList(new ArrayList<>());
+        startRecording(q, root, model, reads);
         TdcSettings forVideo = TinyTdcParts.settings(BUDGET).forVideo(16, 16, true);
 
         // The workflow's Map item says part 0 of 2 is [0 s, 60 s); eval/cot.py gives it 90 // 2 = 45 frames.
