@@ -11,32 +11,19 @@ torch.nn.utils.weight_norm, as the official file has, and parametrizations.weigh
 nothing is renamed here.
 """
 import json
-import struct
 import sys
+from pathlib import Path
 
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import safetensors_io  # noqa: E402
+
 
 def save_safetensors(path, tensors, metadata=None):
-    """The safetensors format by hand (the `safetensors` package is not in Debian): int16 stays
-    I16, every other tensor is written as F32."""
-    header, blobs, offset = ({"__metadata__": metadata} if metadata else {}), [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        if t.dtype == torch.int16:
-            dtype, raw = "I16", t.numpy().astype("<i2").tobytes()
-        else:
-            dtype, raw = "F32", t.to(torch.float32).numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
+    """int16 stays I16, every other tensor is written as F32 (what the Java loader reads)."""
+    safetensors_io.save_safetensors(path, {n: t if t.dtype == torch.int16 else t.to(torch.float32) for n, t in tensors.items()},
+                                    metadata)
 
 
 def main(src, dst):

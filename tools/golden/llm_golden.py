@@ -25,6 +25,9 @@ import sys
 
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import safetensors_io  # noqa: E402  (tools/safetensors_io.py)
+
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "src", "test", "resources", "golden", "llm")
 
 WORDS = ("the a man woman dog cat walks runs sits on in under table street park red blue green "
@@ -124,29 +127,8 @@ def greedy(cfg, W, prefix_embeds, n):
 # ---------------------------------------------------------------- files users have
 
 def write_safetensors(path, tensors, dtype):
-    """The format by hand: u64 header length, JSON header, 8-byte aligned, raw little-endian data."""
-    header, blobs, off = {"__metadata__": {"format": "pt"}}, [], 0
-    for name, t in tensors.items():
-        t = t.to(dtype).contiguous()
-        if dtype == torch.bfloat16:
-            raw = t.view(torch.int16).numpy().astype("<i2").tobytes()
-            code = "BF16"
-        elif dtype == torch.float16:
-            raw = t.numpy().astype("<f2").tobytes()
-            code = "F16"
-        else:
-            raw = t.numpy().astype("<f4").tobytes()
-            code = "F32"
-        header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [off, off + len(raw)]}
-        blobs.append(raw)
-        off += len(raw)
-    hj = json.dumps(header, separators=(",", ":")).encode()
-    hj += b" " * ((8 - len(hj) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hj)))
-        f.write(hj)
-        for b in blobs:
-            f.write(b)
+    """Every tensor as `dtype`, with the {"format": "pt"} metadata transformers writes."""
+    safetensors_io.save_safetensors(path, tensors, {"format": "pt"}, cast=dtype)
 
 
 def tokenizer_json(specials):

@@ -15,7 +15,6 @@ The `safetensors` package is not needed: the format is written by hand.
 import json
 import re
 import math
-import struct
 import sys
 from pathlib import Path
 
@@ -24,33 +23,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import safetensors_io  # noqa: E402  (tools/safetensors_io.py)
+
 torch.manual_seed(1234)
 np.random.seed(1234)
 
 # ---------------------------------------------------------------- safetensors by hand
 
 def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        if t.dtype == torch.float32:
-            dtype, raw = "F32", t.numpy().astype("<f4").tobytes()
-        elif t.dtype == torch.int64:
-            dtype, raw = "I64", t.numpy().astype("<i8").tobytes()
-        elif t.dtype == torch.uint8:
-            dtype, raw = "U8", t.numpy().tobytes()
-        else:
-            raise ValueError(f"{name}: {t.dtype}")
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
+    safetensors_io.save_safetensors(path, tensors)
 
 # ---------------------------------------------------------------- Q-Former (BERT with queries)
 
