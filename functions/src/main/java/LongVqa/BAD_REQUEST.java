@@ -1,7 +1,7 @@
 package LongVqa;
 
 import dev.longvqa.functions.LambdaError;
-import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.error.ErrorCode;
 
 /** Reported to Step Functions as error {@code LongVqa.BAD_REQUEST} (see {@link LambdaError}). */
 public final class BAD_REQUEST extends LambdaError {

@@ -1,7 +1,7 @@
 package dev.longvqa.cli;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.tdc.TdcSettings;
 
 /** The {@code --budget} option every TDC command takes: "8K" (the reference) up to "128K", or a token count. */

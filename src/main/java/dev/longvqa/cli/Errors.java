@@ -1,7 +1,7 @@
 package dev.longvqa.cli;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import picocli.CommandLine;
 
 /**

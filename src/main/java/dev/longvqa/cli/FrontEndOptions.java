@@ -44,13 +44,13 @@ public final class FrontEndOptions {
         int size = at > 0 ? Integer.parseInt(spec.substring(at + 1)) : 224;
         java.nio.file.Path file = java.nio.file.Path.of(at > 0 ? spec.substring(0, at) : spec);
         if (!java.nio.file.Files.isRegularFile(file)) {
-            throw dev.longvqa.pipeline.LongVqaException.badInput(dev.longvqa.pipeline.ErrorCode.NOT_FOUND, "embedder model " + file + " does not exist");
+            throw dev.longvqa.error.LongVqaException.badInput(dev.longvqa.error.ErrorCode.NOT_FOUND, "embedder model " + file + " does not exist");
         }
         try {
             return new dev.longvqa.scenes.VitFrameEmbedder(dev.longvqa.tdc.VisionEncoder.open(file,
                     dev.longvqa.tdc.ImagePreprocessor.dinov2(size), "auto"), dev.longvqa.scenes.VitFrameEmbedder.Pooling.CLS, 1, 16);
         } catch (java.io.IOException e) {
-            throw new dev.longvqa.pipeline.LongVqaException(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST,
+            throw new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "cannot load the embedder " + file + ": " + e.getMessage(), e);
         }
     }

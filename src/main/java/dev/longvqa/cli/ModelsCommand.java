@@ -1,6 +1,6 @@
 package dev.longvqa.cli;
 
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.runtime.HfCheckpoint;
 import dev.longvqa.runtime.Safetensors;
 import dev.longvqa.runtime.hub.DownloadListener;

@@ -1,5 +1,9 @@
 package dev.longvqa.pipeline;
 
+import dev.longvqa.error.LongVqaException;
+
+import dev.longvqa.error.ErrorCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.tdc.ImagePreprocessor;

@@ -1,5 +1,9 @@
 package dev.longvqa.pipeline;
 
+import dev.longvqa.error.LongVqaException;
+
+import dev.longvqa.error.ErrorCode;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.longvqa.audio.AudioProjection;

@@ -2,7 +2,7 @@ package dev.longvqa.reason;
 
 /**
  * One generative model behind any transport. Implementations are thread-safe; they retry
- * transient faults themselves and throw {@link dev.longvqa.pipeline.LongVqaException} with
+ * transient faults themselves and throw {@link dev.longvqa.error.LongVqaException} with
  * MODEL_UNAVAILABLE (nothing to talk to), THROTTLED/TRANSIENT (gave up retrying) or INTERNAL.
  */
 public interface LanguageModel extends AutoCloseable {

@@ -1,7 +1,7 @@
 package dev.longvqa.reason;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 
 import java.util.ArrayList;
 import java.util.List;

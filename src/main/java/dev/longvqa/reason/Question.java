@@ -1,7 +1,7 @@
 package dev.longvqa.reason;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 
 /** One question about a video; {@code id} names its answer file and row entry. */
 public record Question(String id, String text) {

@@ -1,7 +1,7 @@
 package dev.longvqa.video;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;

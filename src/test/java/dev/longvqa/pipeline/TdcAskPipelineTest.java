@@ -1,5 +1,9 @@
 package dev.longvqa.pipeline;
 
+import dev.longvqa.error.LongVqaException;
+
+import dev.longvqa.error.ErrorCode;
+
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.Generation;

@@ -1,7 +1,7 @@
 package dev.longvqa.video;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.pipeline.TimeRange;
 import dev.longvqa.scenes.FrameEmbedder;
 import dev.longvqa.scenes.SignatureEmbedder;

@@ -2,8 +2,8 @@ package dev.longvqa.functions;
 
 import dev.longvqa.contract.JobStatus;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.pipeline.TimeRange;
 import dev.longvqa.video.FrameSampler;
 import dev.longvqa.video.VideoInfo;

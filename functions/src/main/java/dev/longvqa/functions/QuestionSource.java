@@ -1,8 +1,8 @@
 package dev.longvqa.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 
 import java.io.IOException;
 import java.util.ArrayList;

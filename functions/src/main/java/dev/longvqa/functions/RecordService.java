@@ -3,8 +3,8 @@ package dev.longvqa.functions;
 import dev.longvqa.contract.JobStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;

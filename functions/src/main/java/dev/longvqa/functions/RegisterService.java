@@ -5,9 +5,9 @@ import dev.longvqa.contract.JobRow;
 import dev.longvqa.contract.JobStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longvqa.pipeline.ErrorCode;
+import dev.longvqa.error.ErrorCode;
 import dev.longvqa.pipeline.JobId;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.LongVqaException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 

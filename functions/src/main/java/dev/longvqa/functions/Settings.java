@@ -2,8 +2,8 @@ package dev.longvqa.functions;
 
 import dev.longvqa.contract.FunctionEnv;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.video.VideoLimits;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.longvqa.worker;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 
 /**
  * Picks the store for a task: the configured artifacts bucket, else the bucket of the task's

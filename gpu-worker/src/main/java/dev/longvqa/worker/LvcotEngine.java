@@ -1,7 +1,7 @@
 package dev.longvqa.worker;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.pipeline.TdcSegmentContext;
 import dev.longvqa.pipeline.TdcVisualContext;
 import dev.longvqa.tdc.ProjectedFrameCache;

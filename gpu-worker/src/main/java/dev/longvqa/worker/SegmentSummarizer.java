@@ -7,7 +7,7 @@ import java.util.List;
  * start-up and kept (models stay loaded between tasks); implementations are thread-safe when the
  * worker runs more than one slot. {@link LvcotEngine} implements it over the core's LVCoT.
  *
- * <p>Throws {@link dev.longvqa.pipeline.LongVqaException} for expected failures (its code becomes
+ * <p>Throws {@link dev.longvqa.error.LongVqaException} for expected failures (its code becomes
  * the Step Functions error name) and {@link InterruptedException} when the task is abandoned.
  */
 public interface SegmentSummarizer {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Does one kind of GPU task and returns the SendTaskSuccess output (docs/ARCHITECTURE.md, "GPU
  * tasks"). Built once at start-up with its models and reused for every task. Throws
- * {@link dev.longvqa.pipeline.LongVqaException} for reportable failures and
+ * {@link dev.longvqa.error.LongVqaException} for reportable failures and
  * {@link InterruptedException} when the worker abandons the task (shutdown, lost token).
  */
 public interface TaskHandler<T extends TaskMessage> {

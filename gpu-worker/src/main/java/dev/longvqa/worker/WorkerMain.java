@@ -42,7 +42,7 @@ public final class WorkerMain {
             app = WorkerApp.start(config);
         } catch (Exception e) {
             // a LongVqaException's message says what to fix (e.g. an LLM whose width does not fit LONGVQA_TDC)
-            String why = e instanceof dev.longvqa.pipeline.LongVqaException l ? l.code() + ": " + l.getMessage() : e.toString();
+            String why = e instanceof dev.longvqa.error.LongVqaException l ? l.code() + ": " + l.getMessage() : e.toString();
             log.severe("could not start: " + why);
             System.exit(1);
             return;

@@ -39,9 +39,9 @@ class TaskMessagesTest {
         var e = catchThrowableOfType(BadMessageException.class, () -> parser.parse("{\"taskToken\":\"t\",\"type\":\"segment\","
                 + "\"jobId\":\"j\",\"segment\":{\"index\":0,\"startSec\":0,\"endSec\":3}}"));
         assertThat(e.getMessage()).contains("video");
-        var noBucket = catchThrowableOfType(dev.longvqa.pipeline.LongVqaException.class,
+        var noBucket = catchThrowableOfType(dev.longvqa.error.LongVqaException.class,
                 () -> ((BlobStores) name -> null).forTask(a, null));
-        assertThat(noBucket.code()).isEqualTo(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST);
+        assertThat(noBucket.code()).isEqualTo(dev.longvqa.error.ErrorCode.BAD_REQUEST);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.longvqa.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

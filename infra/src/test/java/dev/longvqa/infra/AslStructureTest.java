@@ -64,7 +64,7 @@ class AslStructureTest {
   }
 
   private static Map<String, String> errorKinds() throws IOException {
-    String source = Files.readString(REPO.resolve("src/main/java/dev/longvqa/pipeline/ErrorCode.java"));
+    String source = Files.readString(REPO.resolve("src/main/java/dev/longvqa/error/ErrorCode.java"));
     Matcher m = Pattern.compile("(?m)^\\s*([A-Z_]+)\\(Kind\\.([A-Z_]+)").matcher(source);
     Map<String, String> kinds = new HashMap<>();
     while (m.find()) kinds.put("LongVqa." + m.group(1), m.group(2));

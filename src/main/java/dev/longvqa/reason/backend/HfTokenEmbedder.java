@@ -1,8 +1,8 @@
 package dev.longvqa.reason.backend;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.runtime.Safetensors;
 

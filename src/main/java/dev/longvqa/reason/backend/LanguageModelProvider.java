@@ -14,7 +14,7 @@ public interface LanguageModelProvider {
 
     /**
      * @param target the spec after the scheme (model id, path …)
-     * @throws dev.longvqa.pipeline.LongVqaException MODEL_UNAVAILABLE when the model is not there
+     * @throws dev.longvqa.error.LongVqaException MODEL_UNAVAILABLE when the model is not there
      */
     LanguageModel open(String target, BackendOptions options);
 }

@@ -2,8 +2,8 @@ package dev.longvqa.reason.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.EmbeddingBlock;

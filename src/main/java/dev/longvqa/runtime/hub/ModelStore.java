@@ -1,8 +1,8 @@
 package dev.longvqa.runtime.hub;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.longvqa.reason.backend;
 
-import dev.longvqa.pipeline.ErrorCode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.ErrorCode;
+import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.Generation;
 import dev.longvqa.reason.LanguageModel;

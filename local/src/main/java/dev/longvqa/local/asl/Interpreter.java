@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.LongVqaException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -181,6 +181,6 @@ public final class CloudCommands {
         }
         if (status.equals("SUCCEEDED")) return 0;
         String type = view.path("errorType").asText("");
-        return dev.longvqa.pipeline.ErrorCode.fromName(type).kind().exitCode();
+        return dev.longvqa.error.ErrorCode.fromName(type).kind().exitCode();
     }
 }

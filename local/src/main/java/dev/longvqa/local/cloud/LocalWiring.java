@@ -96,7 +96,7 @@ public final class LocalWiring {
         try {
             return ObjectStore.JSON.treeToValue(in, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new dev.longvqa.pipeline.LongVqaException(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST,
+            throw new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "malformed " + type.getSimpleName() + ": " + e.getOriginalMessage());
         }
     }
@@ -118,17 +118,17 @@ public final class LocalWiring {
      * instead of waiting for a heartbeat timeout.
      */
     static dev.longvqa.reason.LanguageModel open(String spec) {
-        dev.longvqa.pipeline.LongVqaException why;
+        dev.longvqa.error.LongVqaException why;
         try {
             if (spec != null && !spec.isBlank()) {
                 return dev.longvqa.reason.backend.LanguageModels.fromSpec(spec, dev.longvqa.reason.backend.BackendOptions.builder().build());
             }
-            why = new dev.longvqa.pipeline.LongVqaException(dev.longvqa.pipeline.ErrorCode.MODEL_UNAVAILABLE,
+            why = new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.MODEL_UNAVAILABLE,
                     "no language model configured for the local worker: start it with ./longvqa local up --llm openai:http://HOST:PORT/v1 (or runtime:MODEL, gguf:PATH)");
-        } catch (dev.longvqa.pipeline.LongVqaException e) {
+        } catch (dev.longvqa.error.LongVqaException e) {
             why = e;
         }
-        dev.longvqa.pipeline.LongVqaException reason = why;
+        dev.longvqa.error.LongVqaException reason = why;
         return new dev.longvqa.reason.LanguageModel() {
             @Override
             public String id() {
@@ -147,7 +147,7 @@ public final class LocalWiring {
 
             @Override
             public dev.longvqa.reason.Completion complete(dev.longvqa.reason.Prompt prompt, dev.longvqa.reason.Generation generation) {
-                throw new dev.longvqa.pipeline.LongVqaException(reason.code(), reason.getMessage());
+                throw new dev.longvqa.error.LongVqaException(reason.code(), reason.getMessage());
             }
         };
     }
@@ -179,7 +179,7 @@ public final class LocalWiring {
     public static LocalCloud.WorkerFactory worker(String llmSpec, java.nio.file.Path tdcDir, int tdcBudget) {
         if (tdcDir == null) return worker(llmSpec);
         if (llmSpec == null || llmSpec.isBlank()) {
-            throw dev.longvqa.pipeline.LongVqaException.badInput(dev.longvqa.pipeline.ErrorCode.BAD_REQUEST,
+            throw dev.longvqa.error.LongVqaException.badInput(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "--tdc needs a model that takes input embeddings: --llm runtime:DIR or openai-embeds:URL");
         }
         return (container, clients) -> {

@@ -8,7 +8,7 @@ import dev.longvqa.local.asl.NamedError;
 import dev.longvqa.local.asl.StatesError;
 import dev.longvqa.local.asl.TaskRequest;
 import dev.longvqa.local.asl.TaskResource;
-import dev.longvqa.pipeline.LongVqaException;
+import dev.longvqa.error.LongVqaException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

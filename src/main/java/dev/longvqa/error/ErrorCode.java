@@ -1,4 +1,4 @@
-package dev.longvqa.pipeline;
+package dev.longvqa.error;
 
 /**
  * Every failure the product reports, with how callers must treat it.

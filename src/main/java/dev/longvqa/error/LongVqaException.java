@@ -1,4 +1,4 @@
-package dev.longvqa.pipeline;
+package dev.longvqa.error;
 
 import java.util.Objects;
 
