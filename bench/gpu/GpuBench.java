@@ -12,11 +12,11 @@ import dev.longvqa.runtime.llm.GenerationConfig;
 import dev.longvqa.runtime.llm.LlmConfig;
 import dev.longvqa.runtime.llm.PromptPart;
 import dev.longvqa.runtime.llm.WeightNames;
-import dev.longvqa.tdc.ImagePreprocessor;
+import dev.longvqa.runtime.vision.ImagePreprocessor;
 import dev.longvqa.tdc.QFormerCompressor;
 import dev.longvqa.tdc.SvaProjector;
 import dev.longvqa.tdc.TdcWeights;
-import dev.longvqa.tdc.VisionEncoder;
+import dev.longvqa.runtime.vision.VisionEncoder;
 import dev.longvqa.video.RgbImage;
 
 import java.nio.file.Files;

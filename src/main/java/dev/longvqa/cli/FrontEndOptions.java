@@ -47,8 +47,8 @@ public final class FrontEndOptions {
             throw dev.longvqa.error.LongVqaException.badInput(dev.longvqa.error.ErrorCode.NOT_FOUND, "embedder model " + file + " does not exist");
         }
         try {
-            return new dev.longvqa.scenes.VitFrameEmbedder(dev.longvqa.tdc.VisionEncoder.open(file,
-                    dev.longvqa.tdc.ImagePreprocessor.dinov2(size), "auto"), dev.longvqa.scenes.VitFrameEmbedder.Pooling.CLS, 1, 16);
+            return new dev.longvqa.scenes.VitFrameEmbedder(dev.longvqa.runtime.vision.VisionEncoder.open(file,
+                    dev.longvqa.runtime.vision.ImagePreprocessor.dinov2(size), "auto"), dev.longvqa.scenes.VitFrameEmbedder.Pooling.CLS, 1, 16);
         } catch (java.io.IOException e) {
             throw new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "cannot load the embedder " + file + ": " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package dev.longvqa.pipeline;
 
+import dev.longvqa.tdc.TdcSegmentContext;
+import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.audio.AudioAnalysis;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Lvcot;

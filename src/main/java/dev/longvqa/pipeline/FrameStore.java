@@ -1,5 +1,6 @@
 package dev.longvqa.pipeline;
 
+import dev.longvqa.tdc.TdcSegmentContext;
 import dev.longvqa.video.Images;
 import dev.longvqa.video.RgbImage;
 import dev.longvqa.video.SampledFrame;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
  * can pick any of them while memory stays flat however long the video: an hour at 1 fps is a few
  * tens of megabytes on disk, and nothing in the heap but the timestamps.
  */
-public final class FrameStore implements AutoCloseable {
+public final class FrameStore implements TdcSegmentContext.FrameSource, AutoCloseable {
     private final Path dir;
     private final List<Double> times = new ArrayList<>();
 

@@ -1,7 +1,7 @@
 package dev.longvqa.scenes;
 
-import dev.longvqa.tdc.PatchTokens;
-import dev.longvqa.tdc.VisionEncoder;
+import dev.longvqa.runtime.vision.PatchTokens;
+import dev.longvqa.runtime.vision.VisionEncoder;
 import dev.longvqa.video.RgbImage;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.runtime.vision.ImagePreprocessor;
+import dev.longvqa.runtime.vision.VisionEncoder;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

@@ -2,7 +2,7 @@ package dev.longvqa.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.longvqa.pipeline.TdcModelFiles;
+import dev.longvqa.tdc.TdcModelFiles;
 import dev.longvqa.tdc.TinyTdc;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,10 +7,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /** Paths of the committed goldens made by tools/golden/tdc_golden.py. */
-final class Golden {
+public final class Golden {
     private Golden() {}
 
-    static Path path(String name) {
+    public static Path path(String name) {
         try {
             return Path.of(Golden.class.getResource("/golden/tdc/" + name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
@@ -18,12 +18,12 @@ final class Golden {
         }
     }
 
-    static Safetensors open(String name) throws IOException {
+    public static Safetensors open(String name) throws IOException {
         return Safetensors.open(path(name));
     }
 
     /** The end-to-end golden's RGB frames ({@code rgb}: (frames, height, width, 3) as float bytes). */
-    static java.util.List<dev.longvqa.video.RgbImage> rgbFrames(Safetensors io) throws IOException {
+    public static java.util.List<dev.longvqa.video.RgbImage> rgbFrames(Safetensors io) throws IOException {
         long[] shape = io.info("rgb").shape();
         float[] v = io.floats("rgb");
         int per = (int) (shape[1] * shape[2] * 3);

@@ -1,5 +1,8 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.runtime.vision.ImagePreprocessor;
+import dev.longvqa.runtime.vision.PatchTokens;
+import dev.longvqa.runtime.vision.VisionEncoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.longvqa.runtime.NdArrays;

@@ -1,5 +1,6 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.runtime.vision.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.longvqa.worker;
 
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import dev.longvqa.pipeline.TdcSegmentContext;
-import dev.longvqa.pipeline.TdcVisualContext;
+import dev.longvqa.tdc.TdcSegmentContext;
+import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.reason.AnswerOutput;
 import dev.longvqa.reason.Capabilities;

@@ -2,7 +2,7 @@ package dev.longvqa.worker;
 
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import dev.longvqa.pipeline.TdcSegmentContext;
+import dev.longvqa.tdc.TdcSegmentContext;
 import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.video.Images;
 import dev.longvqa.video.RgbImage;

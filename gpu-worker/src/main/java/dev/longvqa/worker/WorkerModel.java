@@ -1,7 +1,7 @@
 package dev.longvqa.worker;
 
-import dev.longvqa.pipeline.TdcModelFiles;
-import dev.longvqa.pipeline.TdcVisualContext;
+import dev.longvqa.tdc.TdcModelFiles;
+import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.backend.BackendOptions;

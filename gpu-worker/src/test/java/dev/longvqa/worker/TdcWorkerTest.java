@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.pipeline.JobId;
 import dev.longvqa.error.LongVqaException;
-import dev.longvqa.pipeline.TdcVisualContext;
+import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.Generation;
@@ -344,7 +344,7 @@ class TdcWorkerTest {
      * reference scene split computed independently on the tiny TDC towers, then the plan.
      */
     private static int referencePlanned(int from, int to, int textTokens, TdcSettings forVideo) throws Exception {
-        var files = dev.longvqa.pipeline.TdcModelFiles.inDirectory(tdcDir, null, null, null, null).requireExisting();
+        var files = dev.longvqa.tdc.TdcModelFiles.inDirectory(tdcDir, null, null, null, null).requireExisting();
         try (var vision = dev.longvqa.tdc.TdcVision.load(files.visionFiles(), files.settings(TinyTdcParts.settings(BUDGET)), "cpu")) {
             List<Integer> scenes = vision.referenceScenes(to - from, textTokens, i -> decode(from + i),
                     new dev.longvqa.tdc.ProjectedFrames.Geometry(16, 16, true), dev.longvqa.tdc.ReferenceSceneSplit.MAX_SEGMENTS);

@@ -3,7 +3,7 @@ package dev.longvqa.runtime.vlm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.runtime.llm.PromptPart;
-import dev.longvqa.tdc.ImagePreprocessor;
+import dev.longvqa.runtime.vision.ImagePreprocessor;
 import dev.longvqa.video.RgbImage;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
-package dev.longvqa.pipeline;
+package dev.longvqa.tdc;
 
+import dev.longvqa.pipeline.AskPipeline;
+import dev.longvqa.pipeline.SceneDetector;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.longvqa.audio.AudioAnalysis;
@@ -23,10 +25,6 @@ import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.runtime.Safetensors;
 import dev.longvqa.runtime.SafetensorsWriter;
 import dev.longvqa.runtime.llm.TinyLlama;
-import dev.longvqa.tdc.TdcPlanner;
-import dev.longvqa.tdc.TdcSettings;
-import dev.longvqa.tdc.TdcVision;
-import dev.longvqa.tdc.TinyTdc;
 import dev.longvqa.video.RgbImage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package dev.longvqa.pipeline;
+package dev.longvqa.tdc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

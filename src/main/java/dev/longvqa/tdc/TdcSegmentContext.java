@@ -1,10 +1,9 @@
-package dev.longvqa.pipeline;
+package dev.longvqa.tdc;
 
 import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.Scene;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.SegmentInput;
-import dev.longvqa.tdc.ProjectedFrameCache;
 import dev.longvqa.video.RgbImage;
 
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.TreeSet;
 public final class TdcSegmentContext implements SegmentContextProvider, AutoCloseable {
     /**
      * The sampled frames (1 fps, in time order) a context is built from: the CLI's spooled
-     * {@link FrameStore}, or the GPU worker's stored JPEGs read on demand. Only the frames the
+     * frames ({@code pipeline.FrameStore}), or the GPU worker's stored JPEGs read on demand. Only the frames the
      * planner selects are asked for by {@link #image}, the first of a range also for its size.
      */
     public interface FrameSource {
@@ -31,26 +30,6 @@ public final class TdcSegmentContext implements SegmentContextProvider, AutoClos
         double timeOf(int index);
 
         RgbImage image(int index);
-
-        static FrameSource of(FrameStore store) {
-            Objects.requireNonNull(store, "store");
-            return new FrameSource() {
-                @Override
-                public int size() {
-                    return store.size();
-                }
-
-                @Override
-                public double timeOf(int index) {
-                    return store.timeOf(index);
-                }
-
-                @Override
-                public RgbImage image(int index) {
-                    return store.image(index);
-                }
-            };
-        }
     }
 
     private final TdcVisualContext tdc;

@@ -1,5 +1,6 @@
-package dev.longvqa.tdc;
+package dev.longvqa.runtime.vision;
 
+import dev.longvqa.tdc.Golden;
 import dev.longvqa.runtime.NdArrays;
 import dev.longvqa.runtime.Safetensors;
 import dev.longvqa.scenes.VitFrameEmbedder;

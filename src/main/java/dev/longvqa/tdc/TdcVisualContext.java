@@ -1,4 +1,4 @@
-package dev.longvqa.pipeline;
+package dev.longvqa.tdc;
 
 import dev.longvqa.error.LongVqaException;
 
@@ -15,15 +15,6 @@ import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Scene;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.runtime.Safetensors;
-import dev.longvqa.tdc.ChunkPlan;
-import dev.longvqa.tdc.ContextPlan;
-import dev.longvqa.tdc.ProjectedFrameCache;
-import dev.longvqa.tdc.ProjectedFrames;
-import dev.longvqa.tdc.ReferenceSceneSplit;
-import dev.longvqa.tdc.TdcPlanner;
-import dev.longvqa.tdc.TdcPrecision;
-import dev.longvqa.tdc.TdcSettings;
-import dev.longvqa.tdc.TdcVision;
 import dev.longvqa.video.RgbImage;
 
 import java.io.IOException;
@@ -222,7 +213,7 @@ public final class TdcVisualContext implements AutoCloseable {
 
     private static AudioSide loadAudio(Path checkpoint, Path beatsFile, String device, int width) throws IOException {
         if (!Files.isRegularFile(beatsFile)) throw LongVqaException.badInput(ErrorCode.NOT_FOUND, "BEATs file " + beatsFile + " does not exist");
-        var manager = ai.djl.ndarray.NDManager.newBaseManager(dev.longvqa.tdc.VisionEncoder.device(device), "PyTorch");
+        var manager = ai.djl.ndarray.NDManager.newBaseManager(dev.longvqa.runtime.vision.VisionEncoder.device(device), "PyTorch");
         try {
             AudioProjection proj = null;
             for (Path p : safetensors(checkpoint)) {
@@ -291,14 +282,9 @@ public final class TdcVisualContext implements AutoCloseable {
         }
     }
 
-    /** The provider for one video whose frames are spooled in {@code frames}. */
-    public TdcSegmentContext provider(FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base) {
-        return provider(TdcSegmentContext.FrameSource.of(frames), scenes, durationSec, base);
-    }
-
     /**
-     * The provider for one video whose frames come from {@code frames} (e.g. stored JPEGs read on
-     * demand: only the planner's pick is ever asked for).
+     * The provider for one video whose frames come from {@code frames} (the CLI's spooled frames,
+     * or stored JPEGs read on demand: only the planner's pick is ever asked for).
      */
     public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
                                       SegmentContextProvider base) {
@@ -319,10 +305,10 @@ public final class TdcVisualContext implements AutoCloseable {
      * carries its second(s) of audio tokens; the tokens are the caller's to close with
      * {@link TdcSegmentContext#close()} (the track itself stays the caller's).
      */
-    public TdcSegmentContext provider(FrameStore frames, List<Scene> scenes, double durationSec, SegmentContextProvider base,
-                                      AudioTrack track) {
+    public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
+                                      SegmentContextProvider base, AudioTrack track) {
         AudioTokens tokens = audio == null || track == null ? null : new AudioTokens(audio.beats(), track, audio.manager());
-        return new TdcSegmentContext(this, TdcSegmentContext.FrameSource.of(frames), scenes, durationSec, base, newFrameCache(), tokens);
+        return new TdcSegmentContext(this, frames, scenes, durationSec, base, newFrameCache(), tokens);
     }
 
     AudioProjection audioProjection() {

@@ -1,4 +1,4 @@
-package dev.longvqa.tdc;
+package dev.longvqa.runtime.vision;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;

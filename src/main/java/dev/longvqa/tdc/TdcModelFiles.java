@@ -1,4 +1,4 @@
-package dev.longvqa.pipeline;
+package dev.longvqa.tdc;
 
 import dev.longvqa.error.LongVqaException;
 
@@ -6,9 +6,7 @@ import dev.longvqa.error.ErrorCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.longvqa.tdc.ImagePreprocessor;
-import dev.longvqa.tdc.TdcSettings;
-import dev.longvqa.tdc.TdcVision;
+import dev.longvqa.runtime.vision.ImagePreprocessor;
 
 import java.io.IOException;
 import java.nio.file.Files;

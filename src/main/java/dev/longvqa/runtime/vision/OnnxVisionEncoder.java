@@ -1,4 +1,4 @@
-package dev.longvqa.tdc;
+package dev.longvqa.runtime.vision;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

@@ -1,5 +1,8 @@
-package dev.longvqa.pipeline;
+package dev.longvqa.tdc;
 
+import dev.longvqa.pipeline.AskPipeline;
+import dev.longvqa.pipeline.FrameStore;
+import dev.longvqa.pipeline.SceneDetector;
 import dev.longvqa.error.LongVqaException;
 
 import dev.longvqa.error.ErrorCode;
@@ -21,10 +24,6 @@ import dev.longvqa.reason.backend.BackendOptions;
 import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.runtime.llm.TinyLlama;
 import dev.longvqa.scenes.Scene;
-import dev.longvqa.tdc.TdcPlanner;
-import dev.longvqa.tdc.TdcSettings;
-import dev.longvqa.tdc.TdcVision;
-import dev.longvqa.tdc.TinyTdc;
 import dev.longvqa.video.RgbImage;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.AfterAll;
