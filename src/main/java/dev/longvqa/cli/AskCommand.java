@@ -10,7 +10,7 @@ import dev.longvqa.audio.TranscriptCache;
 import dev.longvqa.pipeline.AskPipeline;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.tdc.TdcModelFiles;
 import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.reason.AskReport;
@@ -262,7 +262,7 @@ public final class AskCommand implements Callable<Integer> {
     }
 
     private void writeReport(AskPipeline.Outcome o) throws java.io.IOException {
-        ScenesDocument doc = ScenesDocument.of(video.toString(), o.scenes());
+        ScenesDocument doc = o.scenes().document(video.toString());
         var thumbs = dev.longvqa.report.ThumbnailCollector.forScenes(doc,
                 t -> o.frames().image(o.frames().nearest(t)), dev.longvqa.report.ThumbnailCollector.DEFAULT_MAX_SIDE);
         var data = new dev.longvqa.report.ReportData(doc, thumbs, AskReport.of(o.answers()));
@@ -295,7 +295,7 @@ public final class AskCommand implements Callable<Integer> {
             return;
         }
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode doc = mapper.valueToTree(ScenesDocument.of(video.toString(), o.scenes()));
+        ObjectNode doc = mapper.valueToTree(o.scenes().document(video.toString()));
         doc.put("answer", report.answer());
         doc.put("model", model.id());
         doc.set("answers", mapper.valueToTree(report.answers()));

@@ -3,7 +3,7 @@ package dev.longvqa.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.longvqa.pipeline.SceneDetector;
-import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.pipeline.ScenesResult;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.video.FrameSampler;
@@ -48,7 +48,7 @@ public final class ScenesCommand implements Callable<Integer> {
             result = builder.progress(progress).build().detect(source, thumbs);
         }
         if (report != null) {
-            ScenesDocument doc = ScenesDocument.of(video.toString(), result);
+            ScenesDocument doc = result.document(video.toString());
             dev.longvqa.report.ReportWriter.write(report, dev.longvqa.report.ReportData.of(doc, thumbs.forScenes(doc)));
         }
         print(spec.commandLine().getOut(), result);
@@ -56,7 +56,7 @@ public final class ScenesCommand implements Callable<Integer> {
     }
 
     private void print(java.io.PrintWriter out, ScenesResult r) throws Exception {
-        ScenesDocument doc = ScenesDocument.of(video.toString(), r);
+        ScenesDocument doc = r.document(video.toString());
         if (json) {
             out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             return;

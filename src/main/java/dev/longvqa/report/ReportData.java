@@ -1,7 +1,7 @@
 package dev.longvqa.report;
 
 import dev.longvqa.audio.AudioReport;
-import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.reason.AskReport;
 import dev.longvqa.video.RgbImage;
 

@@ -1,8 +1,8 @@
 package dev.longvqa.report;
 
-import dev.longvqa.pipeline.ScenesDocument;
-import dev.longvqa.pipeline.ScenesDocument.CurveEntry;
-import dev.longvqa.pipeline.ScenesDocument.SceneEntry;
+import dev.longvqa.contract.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument.CurveEntry;
+import dev.longvqa.contract.ScenesDocument.SceneEntry;
 import dev.longvqa.reason.AnswerOutput;
 import dev.longvqa.audio.AudioReport;
 import dev.longvqa.reason.AskReport;

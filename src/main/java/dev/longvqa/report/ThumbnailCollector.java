@@ -1,6 +1,6 @@
 package dev.longvqa.report;
 
-import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.video.FrameSampler;
 import dev.longvqa.video.Images;
 import dev.longvqa.video.RgbImage;

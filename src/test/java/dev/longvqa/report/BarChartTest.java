@@ -54,7 +54,7 @@ class BarChartTest {
 
     @Test
     void cutTimesComeFromTheScenesJsonAndAnythingElseFails() throws Exception {
-        var doc = new dev.longvqa.pipeline.ScenesDocument("v.mp4", 30, 30, "uniform:1", "sig", null, java.util.List.of(4.2, 17.0),
+        var doc = new dev.longvqa.contract.ScenesDocument("v.mp4", 30, 30, "uniform:1", "sig", null, java.util.List.of(4.2, 17.0),
                 java.util.List.of(), java.util.List.of(), null);
         Path json = dir.resolve("s.json"), bad = dir.resolve("bad.json");
         new com.fasterxml.jackson.databind.ObjectMapper().writeValue(json.toFile(), doc);

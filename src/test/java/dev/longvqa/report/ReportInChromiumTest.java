@@ -2,7 +2,7 @@ package dev.longvqa.report;
 
 import dev.longvqa.RequiredTool;
 import dev.longvqa.pipeline.SceneDetector;
-import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.pipeline.ScenesResult;
 import dev.longvqa.reason.AnswerOutput;
 import dev.longvqa.reason.AskReport;
@@ -53,7 +53,7 @@ class ReportInChromiumTest {
                 .build().write(dir.resolve("three-cuts.mp4"));
         ThumbnailCollector tap = new ThumbnailCollector();
         ScenesResult r = SceneDetector.builder().build().detect(VideoSource.of(video.path()), tap);
-        doc = ScenesDocument.of(EVIL_NAME, r);
+        doc = r.document(EVIL_NAME);
         thumbs = tap.forScenes(doc);
         // The report shows what the detector found; make sure that is the truth, so the
         // assertions below on times also check the page against the video itself.

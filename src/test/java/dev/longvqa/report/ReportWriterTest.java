@@ -1,6 +1,6 @@
 package dev.longvqa.report;
 
-import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.video.RgbImage;
 import dev.longvqa.video.SampledFrame;
 import org.junit.jupiter.api.Test;

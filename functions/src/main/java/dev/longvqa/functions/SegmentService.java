@@ -5,7 +5,6 @@ import dev.longvqa.contract.JobStatus;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.pipeline.LvcotRule;
-import dev.longvqa.pipeline.ScenesDocument;
 import dev.longvqa.pipeline.ScenesResult;
 import dev.longvqa.pipeline.TimeRange;
 import dev.longvqa.scenes.FrameSignal;
@@ -88,7 +87,7 @@ public final class SegmentService {
         ScenesResult result = new ScenesResult(info, duration, signals.size(), decoded, sampling, embedder, seg,
                 decodeMillis, segmentMillis);
         String scenesKey = Keys.scenes(req.jobId());
-        store.putJson(bucket, scenesKey, ScenesDocument.of(video.key(), result));
+        store.putJson(bucket, scenesKey, result.document(video.key()));
 
         List<TimeRange> parts = TimeRange.equalParts(duration, lvcot.segments(signals.size()));
         List<SegmentResult.Segment> segments = parts.stream()

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.longvqa.local.tasks.LambdaInvokeResource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -10,7 +10,7 @@ import dev.longvqa.local.cloud.stack.Deployment;
 import dev.longvqa.local.cloud.stack.StackTemplate;
 import dev.longvqa.local.events.S3ObjectCreated;
 import dev.longvqa.local.sfn.StepFunctionsApiServer;
-import dev.longvqa.local.tasks.LambdaInvokeResource;
+import dev.longvqa.local.asl.LambdaInvokeResource;
 import dev.longvqa.local.tasks.SqsClientMessageSender;
 import dev.longvqa.local.tasks.SqsSendMessageResource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -293,7 +293,7 @@ class AslExecutorTest {
         AslExecutor e = executor("""
             {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
               "Parameters": {"FunctionName": "plan"}, "End": true}}}""",
-                b -> b.lambdaCauseFormat(dev.longvqa.local.tasks.LambdaInvokeResource.CauseFormat.LAMBDA_JSON)
+                b -> b.lambdaCauseFormat(dev.longvqa.local.asl.LambdaInvokeResource.CauseFormat.LAMBDA_JSON)
                         .lambda("plan", in -> {
                             throw new LongVqaException(ErrorCode.NOT_A_VIDEO, "clip.txt is not a video");
                         }));

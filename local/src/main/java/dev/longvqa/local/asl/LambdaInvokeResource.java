@@ -1,13 +1,9 @@
-package dev.longvqa.local.tasks;
+package dev.longvqa.local.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.longvqa.local.asl.NamedError;
-import dev.longvqa.local.asl.StatesError;
-import dev.longvqa.local.asl.TaskRequest;
-import dev.longvqa.local.asl.TaskResource;
 import dev.longvqa.error.LongVqaException;
 import java.util.Map;
 import java.util.Set;
