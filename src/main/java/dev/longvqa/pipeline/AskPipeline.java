@@ -8,7 +8,7 @@ import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotResult;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Question;
-import dev.longvqa.reason.Scene;
+import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.SegmentInput;
@@ -114,8 +114,7 @@ public final class AskPipeline {
                 if (heardAside != null) heardAside.whenComplete((h, x) -> { if (h != null) h.result().close(); });
                 throw e;
             }
-            List<Scene> sceneList = scenes.segmentation().scenes().stream()
-                    .map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
+            List<Scene> sceneList = scenes.segmentation().scenes();
             Heard heard = heardAside == null ? null : join(heardAside);
             String content = heard != null ? heard.content() : contentHash(video);
             String hash = content + ":" + detectorId;

@@ -18,7 +18,7 @@ public interface LanguageModel extends AutoCloseable {
 
     Capabilities capabilities();
 
-    Completion complete(Prompt prompt, Generation generation);
+    Completion complete(Prompt prompt, DecodingSettings generation);
 
     /**
      * The width of the {@link Part.Embeddings} blocks this model takes (its hidden size), when

@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.scenes.Scene;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 
@@ -191,7 +192,7 @@ public final class Lvcot {
             parts.add(Part.text(notes(input) + settings.segmentPrompt()));
             prompt = new Prompt(settings.systemPrompt(), parts);
         }
-        Completion c = model.complete(prompt, new Generation(settings.segmentMaxTokens(), settings.temperature()));
+        Completion c = model.complete(prompt, new DecodingSettings(settings.segmentMaxTokens(), settings.temperature()));
         requests.incrementAndGet();
         SegmentOutput out = new SegmentOutput(p.index(), p.startSec(), p.endSec(), c.text().strip(), c.promptTokens(), c.completionTokens());
         cache.put(key, out);
@@ -232,7 +233,7 @@ public final class Lvcot {
                 parts.add(Part.text(videoParts.notes() + think + q.text() + settings.answerSuffix()));
                 prompt = new Prompt(settings.systemPrompt(), parts);
             }
-            Completion c = model.complete(prompt, new Generation(settings.answerMaxTokens(), settings.temperature()));
+            Completion c = model.complete(prompt, new DecodingSettings(settings.answerMaxTokens(), settings.temperature()));
             requests.incrementAndGet();
             long ms = (System.nanoTime() - t) / 1_000_000;
             passes.add(new PassRecord("answer", qi, false, c.promptTokens(), c.completionTokens(), ms));

@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.scenes.Scene;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package dev.longvqa.tdc;
 
 import dev.longvqa.reason.EmbeddingBlock;
-import dev.longvqa.reason.Scene;
+import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.SegmentInput;
 import dev.longvqa.video.RgbImage;

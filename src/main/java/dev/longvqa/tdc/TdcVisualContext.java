@@ -12,7 +12,7 @@ import dev.longvqa.audio.AudioTrack;
 import dev.longvqa.audio.Beats;
 import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.LanguageModel;
-import dev.longvqa.reason.Scene;
+import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.runtime.Safetensors;
 import dev.longvqa.video.RgbImage;

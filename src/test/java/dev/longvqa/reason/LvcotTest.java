@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.scenes.Scene;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class LvcotTest {
         }
 
         @Override
-        public Completion complete(Prompt prompt, Generation generation) {
+        public Completion complete(Prompt prompt, DecodingSettings generation) {
             prompts.add(prompt);
             try {
                 Thread.sleep(20); // widen the race window in the concurrency test

@@ -45,7 +45,7 @@ public class RecordingLanguageModel implements LanguageModel {
     }
 
     @Override
-    public Completion complete(Prompt prompt, Generation generation) {
+    public Completion complete(Prompt prompt, DecodingSettings generation) {
         Completion c = inner.complete(prompt, generation);
         prompts.add(prompt);
         completions.add(c);

@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.scenes.Scene;
 import dev.longvqa.video.RgbImage;
 
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import dev.longvqa.error.ErrorCode;
 
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.RecordingLanguageModel;
@@ -114,7 +114,7 @@ class TdcAskPipelineTest {
                 assertThat(blocks.getFirst().block().tokens()).isEqualTo(planned);
                 assertThat(blocks.getFirst().block().hidden()).isEqualTo(TinyTdc.HIDDEN);
                 // The model's own prompt length: the text alone plus exactly the planned visual tokens.
-                int textOnly = runtime.complete(withoutEmbeddings(prompt), new Generation(1, 0)).promptTokens();
+                int textOnly = runtime.complete(withoutEmbeddings(prompt), new DecodingSettings(1, 0)).promptTokens();
                 assertThat(model.completions.get(i).promptTokens()).as("pass %d", i).isEqualTo(textOnly + planned);
             }
             // the three segments cover every sampled frame once
@@ -240,7 +240,7 @@ class TdcAskPipelineTest {
     void framesToReadNamesExactlyTheFramesAContextReadsFromAnyFrameSource() {
         // 60 frames at 1 fps and a 1K budget: the tiny layout's frame cap is 28 (224 per 8K), so a
         // context reads a strict subset; with most of the budget reserved for text, fewer frames fit and trimming drops more
-        List<dev.longvqa.reason.Scene> scenes = List.of(new dev.longvqa.reason.Scene(0, 0, 25), new dev.longvqa.reason.Scene(1, 25, 60));
+        List<dev.longvqa.scenes.Scene> scenes = List.of(new dev.longvqa.scenes.Scene(0, 0, 25), new dev.longvqa.scenes.Scene(1, 25, 60));
         for (int reserve : new int[]{TdcVisualContext.DEFAULT_PROMPT_RESERVE, 950}) {
             try (TdcVisualContext small = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings().withBudget(1024))
                     .promptReserve(reserve).device("cpu").loadFor(runtime)) {
@@ -262,7 +262,7 @@ class TdcAskPipelineTest {
     void laterPassesOfAVideoTakeProjectedFramesFromItsCacheAndGetTheSameContext() {
         // two questions over the whole video: the second final pass reads no frame but the first
         // (its size sets the geometry), and its context equals one built without the cache
-        List<dev.longvqa.reason.Scene> scenes = List.of(new dev.longvqa.reason.Scene(0, 0, 25), new dev.longvqa.reason.Scene(1, 25, 60));
+        List<dev.longvqa.scenes.Scene> scenes = List.of(new dev.longvqa.scenes.Scene(0, 0, 25), new dev.longvqa.scenes.Scene(1, 25, 60));
         SegmentContextProvider base = (s, e) -> new dev.longvqa.reason.SegmentInput(s, e, List.of(), List.of(), null, "");
         try (TdcVisualContext cached = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings().withBudget(1024))
                      .device("cpu").loadFor(runtime);

@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.reason.Question;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;

@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.reason.Question;
 import java.util.List;
 
 /** Output of {@code register}. {@code jobId}, {@code video} and {@code questions} are null when IGNORED. */

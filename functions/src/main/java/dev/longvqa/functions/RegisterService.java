@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.reason.Question;
 import dev.longvqa.contract.JobRow;
 
 import dev.longvqa.contract.JobStatus;

@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.reason.Question;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Question;
-import dev.longvqa.reason.Scene;
+import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentContextProvider;
 import dev.longvqa.reason.SegmentInput;

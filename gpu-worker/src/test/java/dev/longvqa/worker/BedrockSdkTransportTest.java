@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
@@ -72,7 +72,7 @@ class BedrockSdkTransportTest {
     void textAndFramesGoOutAsConverseBlocks() throws Exception {
         try (LanguageModel model = start(0)) {
             Completion c = model.complete(new Prompt("be brief", List.of(Part.text("At 3s:"),
-                    new Part.Image(new RgbImage(8, 8, new byte[8 * 8 * 3])), Part.text("What is shown?"))), Generation.greedy(20));
+                    new Part.Image(new RgbImage(8, 8, new byte[8 * 8 * 3])), Part.text("What is shown?"))), DecodingSettings.greedy(20));
             assertThat(c.text()).isEqualTo("a red ball");
             assertThat(c.promptTokens()).isEqualTo(42);
             assertThat(c.completionTokens()).isEqualTo(3);
@@ -94,7 +94,7 @@ class BedrockSdkTransportTest {
     @Test
     void throttlingIsRetriedByTheBackendThenSucceeds() throws Exception {
         try (LanguageModel model = start(1)) {
-            assertThat(model.complete(new Prompt(null, List.of(Part.text("hi"))), Generation.greedy(5)).text()).isEqualTo("a red ball");
+            assertThat(model.complete(new Prompt(null, List.of(Part.text("hi"))), DecodingSettings.greedy(5)).text()).isEqualTo("a red ball");
             assertThat(paths).hasSize(2);
         }
     }
@@ -102,7 +102,7 @@ class BedrockSdkTransportTest {
     @Test
     void endlessThrottlingEndsThrottled() throws Exception {
         try (LanguageModel model = start(Integer.MAX_VALUE)) {
-            assertThatThrownBy(() -> model.complete(new Prompt(null, List.of(Part.text("hi"))), Generation.greedy(5)))
+            assertThatThrownBy(() -> model.complete(new Prompt(null, List.of(Part.text("hi"))), DecodingSettings.greedy(5)))
                     .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED));
             assertThat(paths.size()).isBetween(2, 10);
         }

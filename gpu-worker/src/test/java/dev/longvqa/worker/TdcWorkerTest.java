@@ -13,7 +13,7 @@ import dev.longvqa.error.LongVqaException;
 import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.RecordingLanguageModel;
 import dev.longvqa.runtime.llm.TinyLlama;
@@ -373,7 +373,7 @@ class TdcWorkerTest {
         assertThat(only.block().hidden()).isEqualTo(TinyTdcParts.HIDDEN);
         assertThat(prompt.parts()).noneMatch(p -> p instanceof Part.Image);
         Prompt textOnly = new Prompt(prompt.system(), prompt.parts().stream().filter(p -> !(p instanceof Part.Embeddings)).toList());
-        int textTokens = m.inner.complete(textOnly, new Generation(1, 0)).promptTokens();
+        int textTokens = m.inner.complete(textOnly, new DecodingSettings(1, 0)).promptTokens();
         assertThat(m.completions.get(i).promptTokens()).as("pass %d prompt tokens", i).isEqualTo(textTokens + planned);
     }
 

@@ -1,5 +1,8 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.runtime.llm.ChatFormat;
+import dev.longvqa.runtime.llm.ChatTemplate;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,7 @@ import java.util.List;
  */
 public record BackendOptions(String model, String apiKey, Duration connectTimeout, Duration requestTimeout,
                              RetryPolicy retry, int maxImages, float jpegQuality, TokenEmbedder tokenEmbedder,
-                             ChatTemplate chatTemplate, TorchSave.DType embedsDtype, ConverseTransport converse,
+                             ChatFormat chatTemplate, TorchSave.DType embedsDtype, ConverseTransport converse,
                              List<LanguageModelProvider> providers) {
     public BackendOptions {
         providers = List.copyOf(providers);
@@ -41,7 +44,7 @@ public record BackendOptions(String model, String apiKey, Duration connectTimeou
         private int maxImages = 32;
         private float jpegQuality = 0.85f;
         private TokenEmbedder tokenEmbedder;
-        private ChatTemplate chatTemplate = ChatTemplate.CHATML;
+        private ChatFormat chatTemplate = ChatTemplate.CHATML;
         private TorchSave.DType embedsDtype = TorchSave.DType.BFLOAT16;
         private ConverseTransport converse;
         private final List<LanguageModelProvider> providers = new ArrayList<>();
@@ -54,7 +57,7 @@ public record BackendOptions(String model, String apiKey, Duration connectTimeou
         public Builder maxImages(int v) { maxImages = v; return this; }
         public Builder jpegQuality(float v) { jpegQuality = v; return this; }
         public Builder tokenEmbedder(TokenEmbedder v) { tokenEmbedder = v; return this; }
-        public Builder chatTemplate(ChatTemplate v) { chatTemplate = v; return this; }
+        public Builder chatTemplate(ChatFormat v) { chatTemplate = v; return this; }
         public Builder embedsDtype(TorchSave.DType v) { embedsDtype = v; return this; }
         public Builder converse(ConverseTransport v) { converse = v; return this; }
         public Builder provider(LanguageModelProvider v) { providers.add(v); return this; }

@@ -4,7 +4,7 @@ import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
@@ -45,7 +45,7 @@ public final class BedrockConverseModel implements LanguageModel {
     }
 
     @Override
-    public Completion complete(Prompt prompt, Generation generation) {
+    public Completion complete(Prompt prompt, DecodingSettings generation) {
         List<ConverseTransport.Block> blocks = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (Part part : prompt.parts()) {

@@ -9,13 +9,18 @@ import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
+import dev.longvqa.runtime.llm.ChatFormat;
+import dev.longvqa.runtime.llm.ChatMessage;
+import dev.longvqa.runtime.llm.PromptPart;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A GGUF model run in-process by llama.cpp ({@code de.kherud:llama}). Text only: that build has
@@ -26,7 +31,7 @@ import java.nio.file.Path;
  */
 public final class LlamaCppModel implements LanguageModel {
     private final Path path;
-    private final ChatTemplate template;
+    private final ChatFormat template;
     private final LlamaModel model;
 
     public LlamaCppModel(Path path, BackendOptions options, int contextSize, int threads) {
@@ -68,16 +73,24 @@ public final class LlamaCppModel implements LanguageModel {
 
     /** The exact text handed to llama.cpp. */
     public String render(Prompt prompt) {
-        StringBuilder text = new StringBuilder(template.before(prompt.system()));
+        List<PromptPart> content = new ArrayList<>();
         for (Part p : prompt.parts()) {
-            if (p instanceof Part.Text t) text.append(t.text());
+            if (p instanceof Part.Text t) content.add(PromptPart.text(t.text()));
             else throw new IllegalArgumentException("llama.cpp backend is text-only, got " + p.getClass().getSimpleName());
         }
-        return text.append(template.suffix()).toString();
+        List<ChatMessage> messages = new ArrayList<>();
+        if (prompt.system() != null) messages.add(ChatMessage.system(prompt.system()));
+        messages.add(ChatMessage.user(content.toArray(PromptPart[]::new)));
+        StringBuilder text = new StringBuilder();
+        for (PromptPart p : template.apply(messages, true)) {
+            if (p instanceof PromptPart.Text t) text.append(t.text());
+            else throw new IllegalStateException("a chat template gave " + p.getClass().getSimpleName() + " for a text-only prompt");
+        }
+        return text.toString();
     }
 
     @Override
-    public synchronized Completion complete(Prompt prompt, Generation generation) {
+    public synchronized Completion complete(Prompt prompt, DecodingSettings generation) {
         String text = render(prompt);
         try {
             int promptTokens = model.encode(text).length;

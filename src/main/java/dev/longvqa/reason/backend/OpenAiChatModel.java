@@ -7,7 +7,7 @@ import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
@@ -50,7 +50,7 @@ public final class OpenAiChatModel implements LanguageModel {
     }
 
     @Override
-    public Completion complete(Prompt prompt, Generation generation) {
+    public Completion complete(Prompt prompt, DecodingSettings generation) {
         ObjectNode body = OpenAiHttp.JSON.createObjectNode();
         body.put("model", modelName());
         ArrayNode messages = body.putArray("messages");

@@ -7,9 +7,10 @@ import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.EmbeddingBlock;
+import dev.longvqa.runtime.llm.ChatFormat;
 import dev.longvqa.runtime.llm.ChatMessage;
 import dev.longvqa.runtime.llm.PromptPart;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
@@ -32,7 +33,7 @@ public final class OpenAiEmbedsModel implements LanguageModel {
     private final OpenAiHttp http;
     private final BackendOptions options;
     private final TokenEmbedder embedder;
-    private final ChatTemplate template;
+    private final ChatFormat template;
 
     public OpenAiEmbedsModel(URI base, BackendOptions options) {
         this.embedder = Objects.requireNonNull(options.tokenEmbedder(), "tokenEmbedder");
@@ -99,48 +100,31 @@ public final class OpenAiEmbedsModel implements LanguageModel {
      */
     private List<Object> templated(Prompt prompt) {
         List<Object> out = new ArrayList<>();
-        var format = embedder.chatFormat();
-        if (format.isPresent()) {
-            List<PromptPart> content = new ArrayList<>();
-            for (Part part : prompt.parts()) {
-                switch (part) {
-                    case Part.Text t -> content.add(PromptPart.text(t.text()));
-                    case Part.Embeddings e -> content.add(new PromptPart.Embeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
-                    case Part.Image i -> throw new IllegalArgumentException("prompt_embeds takes no images; give the segment a TDC embedding block");
-                }
-            }
-            List<ChatMessage> messages = new ArrayList<>();
-            if (prompt.system() != null) messages.add(ChatMessage.system(prompt.system()));
-            messages.add(ChatMessage.user(content.toArray(PromptPart[]::new)));
-            for (PromptPart p : format.get().apply(messages, true)) {
-                switch (p) {
-                    case PromptPart.Text t -> out.add(t.text());
-                    case PromptPart.Embeddings e -> out.add(new EmbeddingBlock(e.rows(), e.dim(), e.data()));
-                    case PromptPart.Tokens t -> throw new IllegalStateException("a chat template gave token ids");
-                }
-            }
-            return out;
-        }
-        StringBuilder text = new StringBuilder(template.before(prompt.system()));
+        ChatFormat format = embedder.chatFormat().orElse(template);
+        List<PromptPart> content = new ArrayList<>();
         for (Part part : prompt.parts()) {
             switch (part) {
-                case Part.Text t -> text.append(t.text());
-                case Part.Embeddings e -> {
-                    if (!text.isEmpty()) out.add(text.toString());
-                    text.setLength(0);
-                    out.add(e.block());
-                }
+                case Part.Text t -> content.add(PromptPart.text(t.text()));
+                case Part.Embeddings e -> content.add(new PromptPart.Embeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
                 case Part.Image i -> throw new IllegalArgumentException("prompt_embeds takes no images; give the segment a TDC embedding block");
             }
         }
-        text.append(template.suffix());
-        out.add(text.toString());
+        List<ChatMessage> messages = new ArrayList<>();
+        if (prompt.system() != null) messages.add(ChatMessage.system(prompt.system()));
+        messages.add(ChatMessage.user(content.toArray(PromptPart[]::new)));
+        for (PromptPart p : format.apply(messages, true)) {
+            switch (p) {
+                case PromptPart.Text t -> out.add(t.text());
+                case PromptPart.Embeddings e -> out.add(new EmbeddingBlock(e.rows(), e.dim(), e.data()));
+                case PromptPart.Tokens t -> throw new IllegalStateException("a chat template gave token ids");
+            }
+        }
         return out;
     }
 
 
     @Override
-    public Completion complete(Prompt prompt, Generation generation) {
+    public Completion complete(Prompt prompt, DecodingSettings generation) {
         EmbeddingBlock seq = embedPrompt(prompt);
         byte[] tensor = TorchSave.write(seq.values(), new long[]{seq.tokens(), seq.hidden()}, options.embedsDtype());
         ObjectNode body = OpenAiHttp.JSON.createObjectNode();

@@ -8,7 +8,7 @@ import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
@@ -102,7 +102,7 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
         }
 
         @Override
-        public synchronized Completion complete(Prompt prompt, Generation generation) {
+        public synchronized Completion complete(Prompt prompt, DecodingSettings generation) {
             List<ChatMessage> messages = messages(prompt);
             GenerationConfig config = generation.temperature() == 0
                     ? GenerationConfig.greedy(generation.maxTokens())

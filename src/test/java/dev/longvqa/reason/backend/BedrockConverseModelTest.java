@@ -3,7 +3,7 @@ package dev.longvqa.reason.backend;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
@@ -37,7 +37,7 @@ class BedrockConverseModelTest {
             return new ConverseTransport.Reply("A red frame.", 1500, 4, "end_turn");
         }).build());
         Completion c = m.complete(new Prompt("sys", List.of(Part.text("[5s] "), new Part.Image(red()), Part.text("\n"), Part.text("What colour?"))),
-                new Generation(64, 0));
+                new DecodingSettings(64, 0));
         assertThat(c).isEqualTo(new Completion("A red frame.", "amazon.nova-pro-v1:0", 1500, 4, "end_turn"));
         ConverseTransport.Call call = calls.getFirst();
         assertThat(call.modelId()).isEqualTo("amazon.nova-pro-v1:0");
@@ -60,19 +60,19 @@ class BedrockConverseModelTest {
             if (n[0]++ == 0) throw new ConverseTransport.Fault(ConverseTransport.Fault.Kind.THROTTLED, "ThrottlingException", null);
             return new ConverseTransport.Reply("fine", 1, 1, "end_turn");
         }).build());
-        assertThat(ok.complete(new Prompt(null, List.of(Part.text("q"))), Generation.greedy(4)).text()).isEqualTo("fine");
+        assertThat(ok.complete(new Prompt(null, List.of(Part.text("q"))), DecodingSettings.greedy(4)).text()).isEqualTo("fine");
         assertThat(n[0]).isEqualTo(2);
 
         LanguageModel busy = LanguageModels.fromSpec("bedrock:m", BackendOptions.builder().retry(FAST).converse(call -> {
             throw new ConverseTransport.Fault(ConverseTransport.Fault.Kind.THROTTLED, "ThrottlingException", null);
         }).build());
-        assertThatThrownBy(() -> busy.complete(new Prompt(null, List.of(Part.text("q"))), Generation.greedy(4)))
+        assertThatThrownBy(() -> busy.complete(new Prompt(null, List.of(Part.text("q"))), DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED));
 
         LanguageModel missing = LanguageModels.fromSpec("bedrock:m", BackendOptions.builder().retry(FAST).converse(call -> {
             throw new ConverseTransport.Fault(ConverseTransport.Fault.Kind.UNAVAILABLE, "AccessDeniedException", null);
         }).build());
-        assertThatThrownBy(() -> missing.complete(new Prompt(null, List.of(Part.text("q"))), Generation.greedy(4)))
+        assertThatThrownBy(() -> missing.complete(new Prompt(null, List.of(Part.text("q"))), DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
                     assertThat(e.getMessage()).contains("AccessDeniedException");

@@ -4,7 +4,7 @@ import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Prompt;
 import org.junit.jupiter.api.Test;
@@ -76,7 +76,7 @@ class LanguageModelsTest {
                     }
 
                     @Override
-                    public Completion complete(Prompt prompt, Generation generation) {
+                    public Completion complete(Prompt prompt, DecodingSettings generation) {
                         return new Completion("ok", target, 1, 1, "stop");
                     }
                 };

@@ -4,7 +4,7 @@ import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.Completion;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotResult;
@@ -12,7 +12,7 @@ import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
 import dev.longvqa.reason.Question;
-import dev.longvqa.reason.Scene;
+import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentInput;
 import dev.longvqa.reason.VideoContext;
@@ -53,8 +53,8 @@ class LlamaCppModelTest {
     @Test
     void greedyGenerationIsDeterministicAndCounted() {
         Prompt p = new Prompt(null, List.of(Part.text("Describe the video segment in detail.")));
-        Completion a = model.complete(p, Generation.greedy(12));
-        Completion b = model.complete(p, Generation.greedy(12));
+        Completion a = model.complete(p, DecodingSettings.greedy(12));
+        Completion b = model.complete(p, DecodingSettings.greedy(12));
         assertThat(a.text()).isEqualTo(b.text());
         assertThat(a.completionTokens()).isBetween(1, 12);
         // ChatML scaffolding + the sentence, tokenised by the file's own SentencePiece vocabulary
@@ -85,7 +85,7 @@ class LlamaCppModelTest {
             }
 
             @Override
-            public Completion complete(Prompt prompt, Generation generation) {
+            public Completion complete(Prompt prompt, DecodingSettings generation) {
                 seen.add(prompt);
                 Completion c = model.complete(prompt, generation);
                 said.add(c.text());

@@ -5,7 +5,7 @@ import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Completion;
 import dev.longvqa.reason.FakeLlmServer;
 import dev.longvqa.reason.FakeLlmServer.Reply;
-import dev.longvqa.reason.Generation;
+import dev.longvqa.reason.DecodingSettings;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
@@ -42,8 +42,8 @@ class OpenAiChatModelTest {
                 : Reply.ok(FakeLlmServer.chat("Hi.", 7, 2)));
         LanguageModel m = model(BackendOptions.builder().apiKey("sk-test").retry(FAST));
 
-        Completion c1 = m.complete(HELLO, Generation.greedy(16));
-        m.complete(HELLO, Generation.greedy(16));
+        Completion c1 = m.complete(HELLO, DecodingSettings.greedy(16));
+        m.complete(HELLO, DecodingSettings.greedy(16));
 
         assertThat(server.requests()).extracting(FakeLlmServer.Request::path)
                 .containsExactly("/v1/models", "/v1/chat/completions", "/v1/chat/completions");
@@ -58,7 +58,7 @@ class OpenAiChatModelTest {
     @Test
     void serverWithoutModelsIsUnavailable() throws Exception {
         server = new FakeLlmServer(r -> Reply.ok(FakeLlmServer.models()));
-        assertThatThrownBy(() -> model(BackendOptions.builder().retry(FAST)).complete(HELLO, Generation.greedy(4)))
+        assertThatThrownBy(() -> model(BackendOptions.builder().retry(FAST)).complete(HELLO, DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
                     assertThat(e.getMessage()).contains("lists no models");
@@ -71,7 +71,7 @@ class OpenAiChatModelTest {
         server = new FakeLlmServer(r -> calls.incrementAndGet() == 1
                 ? new Reply(429, "{\"error\":\"slow down\"}", "0", 0)
                 : Reply.ok(FakeLlmServer.chat("after retry", 3, 2)));
-        Completion c = model(BackendOptions.builder().model("m").retry(FAST)).complete(HELLO, Generation.greedy(4));
+        Completion c = model(BackendOptions.builder().model("m").retry(FAST)).complete(HELLO, DecodingSettings.greedy(4));
         assertThat(c.text()).isEqualTo("after retry");
         assertThat(server.requests()).hasSize(2);
         assertThat(server.requests().get(0).body()).isEqualTo(server.requests().get(1).body());
@@ -80,7 +80,7 @@ class OpenAiChatModelTest {
     @Test
     void serverErrorsForeverGiveTransientAfterBoundedAttempts() throws Exception {
         server = new FakeLlmServer(r -> new Reply(503, "{\"error\":\"loading\"}", null, 0));
-        assertThatThrownBy(() -> model(BackendOptions.builder().model("m").retry(FAST)).complete(HELLO, Generation.greedy(4)))
+        assertThatThrownBy(() -> model(BackendOptions.builder().model("m").retry(FAST)).complete(HELLO, DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
                     assertThat(e.code().retryable()).isTrue();
@@ -92,7 +92,7 @@ class OpenAiChatModelTest {
     @Test
     void throttledForeverGivesThrottled() throws Exception {
         server = new FakeLlmServer(r -> new Reply(429, "{}", null, 0));
-        assertThatThrownBy(() -> model(BackendOptions.builder().model("m").retry(FAST)).complete(HELLO, Generation.greedy(4)))
+        assertThatThrownBy(() -> model(BackendOptions.builder().model("m").retry(FAST)).complete(HELLO, DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED));
         assertThat(server.requests()).hasSize(3);
     }
@@ -102,7 +102,7 @@ class OpenAiChatModelTest {
         server = new FakeLlmServer(r -> new Reply(200, FakeLlmServer.chat("late", 1, 1), null, 5_000));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> model(BackendOptions.builder().model("m").requestTimeout(Duration.ofMillis(200))
-                .retry(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), 2.0))).complete(HELLO, Generation.greedy(4)))
+                .retry(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), 2.0))).complete(HELLO, DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
                     assertThat(e.getMessage()).contains("no response within 200 ms").contains("gave up after 2 attempt(s)");
@@ -123,7 +123,7 @@ class OpenAiChatModelTest {
         }
         LanguageModel m = LanguageModels.fromSpec("openai:http://127.0.0.1:" + port + "/v1",
                 BackendOptions.builder().model("m").retry(new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(2), 2)).build());
-        assertThatThrownBy(() -> m.complete(HELLO, Generation.greedy(4)))
+        assertThatThrownBy(() -> m.complete(HELLO, DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
                     assertThat(e.code().kind().exitCode()).isEqualTo(3);
@@ -136,13 +136,13 @@ class OpenAiChatModelTest {
     @Test
     void unknownModelIsUnavailableAndBadRequestIsNotRetried() throws Exception {
         server = new FakeLlmServer(r -> new Reply(404, "{\"error\":\"model nope does not exist\"}", null, 0));
-        assertThatThrownBy(() -> model(BackendOptions.builder().model("nope").retry(FAST)).complete(HELLO, Generation.greedy(4)))
+        assertThatThrownBy(() -> model(BackendOptions.builder().model("nope").retry(FAST)).complete(HELLO, DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
                     assertThat(e.getMessage()).contains("model nope does not exist");
                 });
         server.respond(r -> new Reply(400, "{\"error\":\"context length exceeded\"}", null, 0));
-        assertThatThrownBy(() -> model(BackendOptions.builder().model("m").retry(FAST)).complete(HELLO, Generation.greedy(4)))
+        assertThatThrownBy(() -> model(BackendOptions.builder().model("m").retry(FAST)).complete(HELLO, DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
                     assertThat(e.getMessage()).contains("HTTP 400").contains("context length exceeded");

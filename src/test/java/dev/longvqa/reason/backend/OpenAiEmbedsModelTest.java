@@ -9,7 +9,7 @@ import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotResult;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Question;
-import dev.longvqa.reason.Scene;
+import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentInput;
 import dev.longvqa.reason.VideoContext;
@@ -156,7 +156,7 @@ class OpenAiEmbedsModelTest {
                 .embedsDtype(TorchSave.DType.FLOAT32).build());
         var prompt = new dev.longvqa.reason.Prompt("You are a helpful assistant.", List.of(new dev.longvqa.reason.Part.Embeddings(videoBlock(0, 100)),
                 dev.longvqa.reason.Part.text("\nDescribe the video segment in detail.")));
-        model.complete(prompt, dev.longvqa.reason.Generation.greedy(8));
+        model.complete(prompt, dev.longvqa.reason.DecodingSettings.greedy(8));
         String sent = decode(tensorOf(server.requests().getFirst().json()));
         String expected = golden.path("cases").get(5).path("expected").asText()
                 .replace("<<DATE:%d %b %Y>>", dev.longvqa.runtime.llm.JinjaChatTemplate.strftimeNow("%d %b %Y"))
@@ -174,15 +174,15 @@ class OpenAiEmbedsModelTest {
         server = new FakeLlmServer(r -> Reply.ok(FakeLlmServer.completion("ok", 1, 1)));
         var model = new OpenAiEmbedsModel(server.base(), BackendOptions.builder().model("m").tokenEmbedder(new CharEmbedder()).build());
         model.complete(new dev.longvqa.reason.Prompt(null, List.of(dev.longvqa.reason.Part.text("hi"),
-                new dev.longvqa.reason.Part.Embeddings(videoBlock(0, 100)))), dev.longvqa.reason.Generation.greedy(8));
+                new dev.longvqa.reason.Part.Embeddings(videoBlock(0, 100)))), dev.longvqa.reason.DecodingSettings.greedy(8));
         String b64 = server.requests().getFirst().json().get("prompt_embeds").asText();
         Path f = dir.resolve("bf16.b64");
         Files.write(f, b64.getBytes(StandardCharsets.US_ASCII));
         JsonNode loaded = PythonTorch.check(true, f).getFirst();
         assertThat(loaded.get("dtype").asText()).isEqualTo("bfloat16");
         assertThat(loaded.get("shape").get(0).asInt()).isEqualTo(
-                new dev.longvqa.reason.backend.ChatTemplate("x", ChatTemplate.CHATML.prefix(), ChatTemplate.CHATML.defaultSystem(), "")
-                        .before(null).length() + 2 + 2 + ChatTemplate.CHATML.suffix().length());
+                "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n".length() + 2 + 2
+                        + "<|im_end|>\n<|im_start|>assistant\n".length());
         assertThat(Arrays.copyOfRange(TorchSave.read(Base64.getDecoder().decode(b64)).values(), 0, 4))
                 .containsExactly('<', 0, 0, 1);
     }

@@ -134,7 +134,7 @@ class JinjaChatTemplateTest {
             String[] around = expected.split("<image>");
             int text = lm.encode(around[0]).length + lm.encode(around[1]).length;
             assertThat(model.textTokens(prompt)).hasValue(text);
-            var c = model.complete(prompt, dev.longvqa.reason.Generation.greedy(1));
+            var c = model.complete(prompt, dev.longvqa.reason.DecodingSettings.greedy(1));
             assertThat(c.promptTokens()).isEqualTo(text + 3);
         }
     }

@@ -146,7 +146,7 @@ public final class LocalWiring {
             }
 
             @Override
-            public dev.longvqa.reason.Completion complete(dev.longvqa.reason.Prompt prompt, dev.longvqa.reason.Generation generation) {
+            public dev.longvqa.reason.Completion complete(dev.longvqa.reason.Prompt prompt, dev.longvqa.reason.DecodingSettings generation) {
                 throw new dev.longvqa.error.LongVqaException(reason.code(), reason.getMessage());
             }
         };
