@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.Handler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.functions.AwsFaults;
 import dev.longvqa.functions.DecodeRangeService;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * the Step Functions API.
  */
 public final class LocalWiring {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LocalWiring.class.getName());
+    private static final System.Logger LOG = System.getLogger(LocalWiring.class.getName());
 
     private LocalWiring() {}
 
@@ -51,7 +52,7 @@ public final class LocalWiring {
                 FunctionConfig config = FunctionConfig.of(fn.environment());
                 return handler(fn.name(), config.handler(), config.settings().withTmpDir(tmpDir), clients);
             } catch (RuntimeException e) {
-                LOG.warning("function " + fn.name() + " cannot start: " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "function " + fn.name() + " cannot start: " + e.getMessage());
                 return in -> {
                     throw e;
                 };
@@ -68,27 +69,27 @@ public final class LocalWiring {
                 .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
         VideoAccess access = new VideoAccess(store, presigner, settings);
-        // The @Named handlers of the functions module, each over its service.
-        return switch (handler) {
-            case "register" -> guarded(handler, new RegisterService(store, jobs, settings)::register);
-            case "plan" -> {
+        // The @Named handlers of the functions module (contract.Handler), each over its service.
+        Handler named = Handler.byName(handler).orElseThrow(() -> new IllegalStateException("function " + function
+                + " selects handler '" + handler + "', which the functions module does not have"));
+        return switch (named) {
+            case REGISTER -> guarded(handler, new RegisterService(store, jobs, settings)::register);
+            case PLAN -> {
                 PlanService plan = new PlanService(store, access, jobs, settings);
                 yield guarded(handler, in -> plan.plan(read(in, PlanRequest.class)));
             }
-            case "decode-range" -> {
+            case DECODE_RANGE -> {
                 DecodeRangeService decode = new DecodeRangeService(store, access, settings);
                 yield guarded(handler, in -> decode.decode(read(in, DecodeRequest.class)));
             }
-            case "segment" -> {
+            case SEGMENT -> {
                 SegmentService segment = new SegmentService(store, jobs, settings);
                 yield guarded(handler, in -> segment.segment(read(in, SegmentRequest.class)));
             }
-            case "record" -> {
+            case RECORD -> {
                 RecordService record = new RecordService(store, jobs, settings);
                 yield guarded(handler, in -> record.record(read(in, RecordRequest.class)));
             }
-            default -> throw new IllegalStateException("function " + function + " selects handler '" + handler
-                    + "', which the functions module does not have");
         };
     }
 
