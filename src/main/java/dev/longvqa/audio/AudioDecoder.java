@@ -14,8 +14,6 @@ import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
@@ -38,7 +36,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
  * <p>Never throws for bad audio: every failure becomes {@link AudioResult.Skipped}.
  */
 public final class AudioDecoder {
-    private static final Logger LOG = Logger.getLogger(AudioDecoder.class.getName());
+    private static final System.Logger LOG = System.getLogger(AudioDecoder.class.getName());
 
     private final double maxSeconds;
 
@@ -143,7 +141,7 @@ public final class AudioDecoder {
         } catch (CorruptAudio e) {
             return skipped(spool, e.getMessage());
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "audio decode failed", e);
+            LOG.log(System.Logger.Level.DEBUG, "audio decode failed", e);
             return skipped(spool, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.audio.AudioAnalysis;
@@ -294,7 +295,7 @@ public final class AskCommand implements Callable<Integer> {
             }
             return;
         }
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = Json.mapper();
         ObjectNode doc = mapper.valueToTree(o.scenes().document(video.toString()));
         doc.put("answer", report.answer());
         doc.put("model", model.id());

@@ -1,5 +1,6 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.pipeline.ScenesResult;
@@ -64,7 +65,7 @@ public final class PlanCommand implements Callable<Integer> {
         int audioInContext = TdcPlanner.audioTokensKept(plan, settings.staticFrameTokens(), settings.audioTokens());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectMapper mapper = new ObjectMapper();
+            ObjectMapper mapper = Json.mapper();
             ObjectNode doc = mapper.createObjectNode().put("video", video.toString())
                     .put("durationSec", Math.round(scenes.durationSec() * 1000) / 1000.0)
                     .put("sampledFrames", scenes.sampledFrames()).put("budget", settings.budget());

@@ -1,7 +1,6 @@
 package dev.longvqa.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.longvqa.contract.Json;
 import dev.longvqa.pipeline.SceneDetector;
 import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.pipeline.ScenesResult;
@@ -58,7 +57,7 @@ public final class ScenesCommand implements Callable<Integer> {
     private void print(java.io.PrintWriter out, ScenesResult r) throws Exception {
         ScenesDocument doc = r.document(video.toString());
         if (json) {
-            out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            out.println(Json.mapper().writeValueAsString(doc));
             return;
         }
         out.printf(Locale.ROOT, "%s: %.1f s, %d sampled frames (%s), %d cuts, %d scenes%n", video,

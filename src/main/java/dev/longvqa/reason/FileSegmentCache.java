@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -10,17 +11,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One JSON file per key in a directory. Writes go to a temporary file in the same directory and
  * are renamed into place, so a concurrent reader (another thread or another process sharing the
  * directory) sees either nothing or the whole entry.
  */
-public final class FileSegmentCache implements SegmentCache {
-    private static final Logger LOG = Logger.getLogger(FileSegmentCache.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+final class FileSegmentCache implements SegmentCache {
+    private static final System.Logger LOG = System.getLogger(FileSegmentCache.class.getName());
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final Path dir;
 
@@ -40,7 +39,7 @@ public final class FileSegmentCache implements SegmentCache {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "ignoring unreadable cache entry " + file + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "ignoring unreadable cache entry " + file + ": " + e.getMessage());
             return Optional.empty();
         }
     }

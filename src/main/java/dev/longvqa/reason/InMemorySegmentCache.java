@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /** A process-lifetime cache (the CLI asking several questions in one run, tests). */
-public final class InMemorySegmentCache implements SegmentCache {
+final class InMemorySegmentCache implements SegmentCache {
     private final ConcurrentMap<String, SegmentOutput> entries = new ConcurrentHashMap<>();
 
     @Override

@@ -3,7 +3,7 @@ package dev.longvqa.reason;
 import java.util.Locale;
 
 /** Seconds as the prompts print them: "75s", "12.5s" (one decimal at most, like the reference's integers). */
-public final class Timestamps {
+final class Timestamps {
     private Timestamps() {}
 
     public static String seconds(double sec) {

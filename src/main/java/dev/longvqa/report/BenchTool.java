@@ -1,7 +1,7 @@
 package dev.longvqa.report;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.scenes.CutScore;
 
 import java.io.IOException;
@@ -66,7 +66,7 @@ public final class BenchTool {
 
     /** The cut times of a {@code scenes --json} document; fails on anything else rather than reporting no cuts. */
     static List<Double> cuts(Path json) throws IOException {
-        JsonNode cuts = new ObjectMapper().readTree(json.toFile()).get("cutsSec");
+        JsonNode cuts = Json.mapper().readTree(json.toFile()).get("cutsSec");
         if (cuts == null || !cuts.isArray()) throw new IOException("no cutsSec array in " + json);
         List<Double> out = new ArrayList<>();
         for (JsonNode c : cuts) out.add(c.asDouble());

@@ -1,5 +1,6 @@
 package dev.longvqa.runtime;
 
+import dev.longvqa.contract.Json;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  * copies to the accelerator): still one pass over the mapped bytes.
  */
 public final class HfCheckpoint implements WeightSource {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final Path dir;
     private final Map<String, Safetensors> byTensor;

@@ -1,5 +1,6 @@
 package dev.longvqa.runtime;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -26,7 +27,7 @@ import java.util.Set;
  * address, while single tensors are not. The file stays open until {@link #close()}.
  */
 public final class Safetensors implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final long MAX_HEADER = 100L * 1024 * 1024;
 
     /** The element types safetensors declares, with their byte width. */

@@ -1,6 +1,6 @@
 package dev.longvqa.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.contract.Json;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,7 +44,7 @@ public final class SafetensorsWriter {
                     "data_offsets", new long[]{offset, offset + len}));
             offset += len;
         }
-        byte[] json = new ObjectMapper().writeValueAsBytes(header);
+        byte[] json = Json.mapper().writeValueAsBytes(header);
         // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
         int padded = (json.length + 7) / 8 * 8;
         byte[] headerBytes = new byte[padded];

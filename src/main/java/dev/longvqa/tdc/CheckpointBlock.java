@@ -18,7 +18,7 @@ import java.util.List;
  * name mapping is the code itself. Subclasses declare parameters with {@link #param} and compute
  * with the arrays; weights are never trained here, only loaded.
  */
-public abstract class CheckpointBlock extends AbstractBlock {
+abstract class CheckpointBlock extends AbstractBlock {
     private DataType computeType = DataType.FLOAT32;
 
     protected final Parameter param(String checkpointName) {

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /** Turns a video's scenes into the visual part of the LLM's input embeddings. */
-public interface ContextStrategy {
+interface ContextStrategy {
     String id();
 
     /** The layout this strategy would produce, without running any model. */

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
  * its plan keeps (224 of 2940 at 8K). Implementations batch the request.
  */
 @FunctionalInterface
-public interface FrameTokenSource {
+interface FrameTokenSource {
     /**
      * @param frameIndices indices into the video's sampled frames (all scenes concatenated)
      * @return (n, T, H): row i holds the tokens of {@code frameIndices[i]}

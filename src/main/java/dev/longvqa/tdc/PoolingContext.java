@@ -15,7 +15,7 @@ import java.util.List;
  * fits the budget, so long videos trade temporal detail for coverage. Frames are capped and
  * picked like TDC's so the two strategies see the same frames.
  */
-public final class PoolingContext implements ContextStrategy {
+final class PoolingContext implements ContextStrategy {
     private final TdcSettings settings;
     private final int temporal, spatial;
     private final NDArray separator; // may be null: no separators

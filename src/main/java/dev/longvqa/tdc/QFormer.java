@@ -24,7 +24,7 @@ import java.util.List;
  * <p>Inputs (NDList): query embeddings (B, K, H), frame tokens (B, T, W), and optionally question
  * ids (1, L) int64 shared by the batch. Output: the queries' last hidden states (B, K, H).
  */
-public final class QFormer extends CheckpointBlock {
+final class QFormer extends CheckpointBlock {
     private static final String P = "Qformer.bert.";
 
     public record Config(int layers, int heads, float layerNormEps) {

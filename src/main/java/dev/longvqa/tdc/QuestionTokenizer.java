@@ -16,7 +16,7 @@ import java.util.Map;
  * ({@code bert_tokenizer(prompt, truncation=True, max_length=256)}). The prompt it sees is the
  * bare instruction/question, not the chat template.
  */
-public final class QuestionTokenizer implements AutoCloseable {
+final class QuestionTokenizer implements AutoCloseable {
     public static final int MAX_LENGTH = 256;
     private final HuggingFaceTokenizer tokenizer;
 

@@ -1,11 +1,11 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.contract.Json;
 import dev.longvqa.error.LongVqaException;
 
 import dev.longvqa.error.ErrorCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.runtime.vision.ImagePreprocessor;
 
 import java.io.IOException;
@@ -152,7 +152,7 @@ public record TdcModelFiles(Path checkpoint, Path siglip, Path dinov2, Path bert
 
     private JsonNode readManifest() {
         try {
-            JsonNode m = new ObjectMapper().readTree(manifest.toFile());
+            JsonNode m = Json.mapper().readTree(manifest.toFile());
             if (m == null || !m.isObject()) throw new IOException("not a JSON object");
             return m;
         } catch (IOException e) {

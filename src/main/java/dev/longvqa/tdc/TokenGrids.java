@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /** Token-grid resampling the vision towers need between encoder and projector. */
-public final class TokenGrids {
+final class TokenGrids {
     private TokenGrids() {}
 
     /**

@@ -1,8 +1,8 @@
 package dev.longvqa.bench;
 
+import dev.longvqa.contract.Json;
 import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +36,7 @@ class GpuBenchScriptTest {
         assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("finishes").isTrue();
         String log = Files.readString(out.resolve("log.txt"));
         assertThat(p.exitValue()).as(log).isZero();
-        JsonNode json = new ObjectMapper().readTree(out.resolve("gpu-bench.json").toFile());
+        JsonNode json = Json.mapper().readTree(out.resolve("gpu-bench.json").toFile());
         assertThat(json.path("device").asText()).isEqualTo("cpu");
         for (String side : new String[]{"torch", "java"}) {
             JsonNode fp32 = json.path(side).path("fp32");

@@ -1,7 +1,7 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.tdc.TdcModelFiles;
 import dev.longvqa.tdc.TinyTdc;
 import dev.longvqa.video.synthetic.SyntheticVideo;
@@ -43,7 +43,7 @@ class AskCommandTest {
             }
             String last = llm.chats.get(3).toString();
             assertThat(last).contains("What is shown?").contains("reply 1").contains("reply 2").contains("reply 3");
-            JsonNode j = new ObjectMapper().readTree(r.out());
+            JsonNode j = Json.mapper().readTree(r.out());
             assertThat(j.get("answer").asText()).isEqualTo(llm.replies.get(3));
             assertThat(j.get("segments")).hasSize(3);
             assertThat(j.get("segments").get(2).get("endSec").asDouble()).isEqualTo(j.get("durationSec").asDouble());
@@ -107,7 +107,7 @@ class AskCommandTest {
                 "--llm", "runtime:" + model, "--lvcot", "30:3,20:2", "--no-cache", "--max-images", "2");
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = Json.mapper().readTree(r.out());
         assertThat(j.get("model").asText()).isEqualTo("runtime:" + model);
         assertThat(j.get("segments")).hasSize(3);
         assertThat(j.get("tokens").get("passes")).hasSize(4);
@@ -197,7 +197,7 @@ class AskCommandTest {
         ScenesCommandTest.Run first = run(concat(new String[]{"ask", video.path().toString(), "What moves?"}, common));
         assertThat(first.err()).isEmpty();
         assertThat(first.exit()).isZero();
-        JsonNode j = new ObjectMapper().readTree(first.out());
+        JsonNode j = Json.mapper().readTree(first.out());
         assertThat(j.get("tdc").get("hiddenSize").asInt()).isEqualTo(TinyTdc.HIDDEN);
         assertThat(j.get("tdc").get("contexts").asInt()).isEqualTo(4); // three segments + the final pass
         int visual = j.get("tdc").get("visualTokens").asInt();
@@ -211,7 +211,7 @@ class AskCommandTest {
 
         ScenesCommandTest.Run second = run(concat(new String[]{"ask", video.path().toString(), "Which colour is it?"}, common));
         assertThat(second.exit()).isZero();
-        JsonNode k = new ObjectMapper().readTree(second.out());
+        JsonNode k = Json.mapper().readTree(second.out());
         assertThat(k.get("tdc").get("contexts").asInt()).isEqualTo(1);
         assertThat(k.get("tdc").get("cacheId").asText()).isEqualTo(j.get("tdc").get("cacheId").asText());
         int cached = 0;

@@ -1,8 +1,8 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.Json;
 import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.audio.PocketSphinx;
 import dev.longvqa.audio.SoundVideos;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +49,7 @@ class AskSpeechTest {
             assertThat(llm.chats.get(1).toString()).containsPattern("\\[1[01]s\\] three").doesNotContainPattern("\\[[23]s\\] three");
             assertThat(llm.chats.get(2).toString()).contains("What number is said?")
                     .containsPattern("Speech \\(automatic transcript[^\"]*\\[[23]s\\] three[^\"]*\\[1[01]s\\] three");
-            JsonNode j = new ObjectMapper().readTree(r.out());
+            JsonNode j = Json.mapper().readTree(r.out());
             JsonNode audio = j.get("audio");
             assertThat(audio.get("audio").asText()).startsWith("aac");
             assertThat(audio.get("warnings")).isEmpty();
@@ -76,7 +76,7 @@ class AskSpeechTest {
                     "--lvcot", "10:2", "--no-cache", "--asr", "pocketsphinx");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.err()).isEmpty();
-            JsonNode audio = new ObjectMapper().readTree(r.out()).get("audio");
+            JsonNode audio = Json.mapper().readTree(r.out()).get("audio");
             assertThat(audio.get("audio").asText()).isEqualTo("no audio stream");
             assertThat(audio.get("warnings")).isEmpty();
             assertThat(audio.get("transcript").isNull()).isTrue();
@@ -85,7 +85,7 @@ class AskSpeechTest {
             ScenesCommandTest.Run off = run("ask", speech.toString(), "Q?", "--json", "-q", "--llm", "openai:" + llm.base(),
                     "--lvcot", "10:2", "--no-cache", "--no-audio");
             assertThat(off.exit()).isZero();
-            assertThat(new ObjectMapper().readTree(off.out()).has("audio")).isFalse();
+            assertThat(Json.mapper().readTree(off.out()).has("audio")).isFalse();
             assertThat(llm.chats.subList(3, 6)).noneSatisfy(c -> assertThat(c.toString()).contains("Speech"));
         }
     }
@@ -106,7 +106,7 @@ class AskSpeechTest {
                 "--lvcot", "100:2", "--no-cache", "--asr", "off", "--json", "-q"};
         ScenesCommandTest.Run r = run(common);
         assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode doc = new ObjectMapper().readTree(r.out());
+        JsonNode doc = Json.mapper().readTree(r.out());
         JsonNode t = doc.get("tdc");
         assertThat(t.get("audio").asBoolean()).isTrue();
         // one context (a single pass), split as the reference does (adapt_segment): with at most 25
@@ -120,7 +120,7 @@ class AskSpeechTest {
 
         String[] off = java.util.Arrays.copyOf(common, common.length + 1);
         off[common.length] = "--no-audio";
-        JsonNode o = new ObjectMapper().readTree(run(off).out()).get("tdc");
+        JsonNode o = Json.mapper().readTree(run(off).out()).get("tdc");
         assertThat(o.get("audio").asBoolean()).isFalse();
         assertThat(o.get("audioTokens").asInt()).isZero();
         assertThat(o.get("visualTokens").asInt()).isEqualTo(t.get("visualTokens").asInt() - chunks * 50);
@@ -131,7 +131,7 @@ class AskSpeechTest {
         segmenter[common.length + 1] = "segmenter";
         ScenesCommandTest.Run sr = run(segmenter);
         assertThat(sr.exit()).as(sr.err()).isZero();
-        JsonNode sd = new ObjectMapper().readTree(sr.out());
+        JsonNode sd = Json.mapper().readTree(sr.out());
         int segmenterChunks = 0;
         for (JsonNode s : sd.get("scenes")) segmenterChunks += (s.get("frameCount").asInt() + 3) / 4;
         assertThat(sd.get("tdc").get("audioTokens").asInt()).isEqualTo(segmenterChunks * 50).isLessThan(chunks * 50);

@@ -1,5 +1,6 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -18,7 +19,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     final List<String> replies = new CopyOnWriteArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
     private final HttpServer server;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     FakeOpenAiServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -1,7 +1,7 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class PlanAndReportCommandTest {
     void planCountsTokensOfTheTdcLayout() throws Exception {
         ScenesCommandTest.Run r = run("plan", video.path().toString(), "--json", "-q");
         assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode p = new ObjectMapper().readTree(r.out());
+        JsonNode p = Json.mapper().readTree(r.out());
         // 32 frames in scenes of 10, 10 and 12: chunks of 8 per scene -> 2 + 2 + 2; every frame fits 8K.
         assertThat(p.get("sampledFrames").asInt()).isEqualTo(32);
         assertThat(p.get("frames").asInt()).isEqualTo(32);
@@ -50,7 +50,7 @@ class PlanAndReportCommandTest {
     void planReportsFiftyAudioTokensPerSecondWhenTheVideoHasSound() throws Exception {
         Path withSound = dev.longvqa.audio.SoundVideos.write(dir.resolve("sound.mp4"), 12,
                 new float[12 * dev.longvqa.audio.SoundVideos.RATE]);
-        JsonNode p = new ObjectMapper().readTree(run("plan", withSound.toString(), "--json", "-q").out());
+        JsonNode p = Json.mapper().readTree(run("plan", withSound.toString(), "--json", "-q").out());
         int frames = p.get("frames").asInt(), chunks = p.get("chunks").asInt();
         assertThat(frames).isEqualTo(12);
         JsonNode a = p.get("audio");
@@ -61,7 +61,7 @@ class PlanAndReportCommandTest {
         assertThat(a.get("inContext").asInt()).isEqualTo(chunks * 50);
         assertThat(p.get("staticTokens").asInt()).isEqualTo(chunks * (12 * 13 + 50));
 
-        JsonNode off = new ObjectMapper().readTree(run("plan", withSound.toString(), "--json", "-q", "--no-audio").out());
+        JsonNode off = Json.mapper().readTree(run("plan", withSound.toString(), "--json", "-q", "--no-audio").out());
         assertThat(off.get("staticTokens").asInt()).isEqualTo(chunks * 12 * 13);
         assertThat(off.get("audio").get("inContext").asInt()).isZero();
         String text = run("plan", withSound.toString(), "-q").out();

@@ -1,7 +1,7 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.scenes.CutScore;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class ScenesCommandTest {
                 .shot(SyntheticVideo.Kind.ZOOM, 5).build().write(dir.resolve("four shots.webm"));
         Run r = run("scenes", g.path().toString(), "--json", "-q");
         assertThat(r.exit()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = Json.mapper().readTree(r.out());
         assertThat(j.get("video").asText()).isEqualTo(g.path().toString());
         assertThat(j.get("durationSec").asDouble()).isBetween(25.9, 26.2);
         assertThat(j.get("sampledFrames").asInt()).isEqualTo(26);
@@ -58,7 +58,7 @@ class ScenesCommandTest {
     void maxScenesLimitsScenesNotCuts() throws Exception {
         SyntheticVideo.Generated g = SyntheticVideo.builder().size(160, 90).fps(12)
                 .shots(SyntheticVideo.randomShots(5, 30, 9)).build().write(dir.resolve("six.mp4"));
-        JsonNode j = new ObjectMapper().readTree(run("scenes", g.path().toString(), "--json", "-q", "--max-scenes", "3").out());
+        JsonNode j = Json.mapper().readTree(run("scenes", g.path().toString(), "--json", "-q", "--max-scenes", "3").out());
         assertThat(j.get("scenes")).hasSize(3);
         assertThat(j.get("cutsSec").size()).isGreaterThanOrEqualTo(4);
     }
@@ -80,7 +80,7 @@ class ScenesCommandTest {
                 .write(dir.resolve("three.avi")).path();
         Run r = run("scenes", v.toString(), "--json", "-q");
         assertThat(r.exit()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = Json.mapper().readTree(r.out());
         assertThat(j.get("scenes")).hasSize(1);
         assertThat(j.get("cutsSec")).isEmpty();
     }
@@ -93,7 +93,7 @@ class ScenesCommandTest {
                 .write(dir.resolve("vit.mp4")).path();
         Run r = run("scenes", v.toString(), "--json", "-q", "--embedder", "vit:" + vit + "@32");
         assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = Json.mapper().readTree(r.out());
         assertThat(j.get("embedder").asText()).startsWith("vit");
         assertThat(j.get("similarity")).hasSize(3);
         Run missing = run("scenes", v.toString(), "--json", "-q", "--embedder", "vit:" + dir.resolve("none.onnx"));

@@ -1,7 +1,7 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -23,7 +23,7 @@ public final class FakeLlmServer implements AutoCloseable {
     public record Request(String method, String path, String contentType, String authorization, byte[] body) {
         public JsonNode json() {
             try {
-                return new ObjectMapper().readTree(body);
+                return Json.mapper().readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("request body is not JSON: " + new String(body, StandardCharsets.UTF_8), e);
             }
@@ -122,7 +122,7 @@ public final class FakeLlmServer implements AutoCloseable {
 
     static String quote(String s) {
         try {
-            return new ObjectMapper().writeValueAsString(s);
+            return Json.mapper().writeValueAsString(s);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,7 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.reason.backend.BackendOptions;
 import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.reason.backend.RetryPolicy;
@@ -126,14 +126,14 @@ class LvcotOverHttpTest {
         assertThat(provided.get()).isEqualTo(4);
 
         AskReport report = AskReport.of(result);
-        JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(report));
+        JsonNode json = Json.mapper().readTree(Json.mapper().writeValueAsString(report));
         assertThat(json.get("answer").asText()).isEqualTo("The dog jumps into the lake at 705s.");
         assertThat(json.get("segments")).hasSize(3);
         assertThat(json.get("segments").get(2).get("endSec").asDouble()).isEqualTo(1000.0);
         assertThat(json.get("tokens").get("prompt").asInt()).isEqualTo(5200);
         assertThat(json.get("passes").get(3).get("completionTokens").asInt()).isEqualTo(12);
         assertThat(json.has("timings")).isTrue();
-        assertThat(new ObjectMapper().readValue(new ObjectMapper().writeValueAsString(report), AskReport.class)).isEqualTo(report);
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsString(report), AskReport.class)).isEqualTo(report);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.longvqa.report;
 
+import dev.longvqa.contract.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,7 @@ class BarChartTest {
         var doc = new dev.longvqa.contract.ScenesDocument("v.mp4", 30, 30, "uniform:1", "sig", null, java.util.List.of(4.2, 17.0),
                 java.util.List.of(), java.util.List.of(), null);
         Path json = dir.resolve("s.json"), bad = dir.resolve("bad.json");
-        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(json.toFile(), doc);
+        Json.mapper().writeValue(json.toFile(), doc);
         Files.writeString(bad, "{\"error\": \"NOT_A_VIDEO\"}");
         assertThat(BenchTool.cuts(json)).containsExactly(4.2, 17.0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchTool.cuts(bad)).hasMessageContaining("cutsSec");

@@ -1,7 +1,7 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.runtime.llm.ChatMessage;
 import dev.longvqa.runtime.llm.ChatTemplate;
@@ -27,7 +27,7 @@ class ReferenceLvcotGoldenTest {
     @BeforeAll
     static void load() throws Exception {
         try (InputStream in = ReferenceLvcotGoldenTest.class.getResourceAsStream("/golden/reference/reference_golden.json")) {
-            golden = new ObjectMapper().readTree(in);
+            golden = Json.mapper().readTree(in);
         }
     }
 

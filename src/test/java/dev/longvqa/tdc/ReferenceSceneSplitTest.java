@@ -1,10 +1,10 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.contract.Json;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class ReferenceSceneSplitTest {
     @BeforeAll
     static void load() throws Exception {
         try (InputStream in = ReferenceSceneSplitTest.class.getResourceAsStream("/golden/reference/reference_golden.json")) {
-            golden = new ObjectMapper().readTree(in);
+            golden = Json.mapper().readTree(in);
         }
         manager = NDManager.newBaseManager("PyTorch");
     }

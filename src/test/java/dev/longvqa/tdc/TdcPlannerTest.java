@@ -1,5 +1,6 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -173,7 +174,7 @@ class TdcPlannerTest {
 
     @Test
     void serialisesTheContractFieldsInOrderThenFramesWithTokens() throws Exception {
-        JsonNode json = new ObjectMapper().valueToTree(TdcPlanner.plan(List.of(5, 5), 50, DEF));
+        JsonNode json = Json.mapper().valueToTree(TdcPlanner.plan(List.of(5, 5), 50, DEF));
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("frames", "scenes", "chunks", "staticTokens", "compressedTokens",
@@ -194,7 +195,7 @@ class TdcPlannerTest {
 
     @Test
     void settingsRoundTripThroughJson() throws Exception {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         TdcSettings s = DEF.withBudget(131072).withMaxFrames(3000);
         TdcSettings back = json.readValue(json.writeValueAsString(s), TdcSettings.class);
         assertThat(back).isEqualTo(s);

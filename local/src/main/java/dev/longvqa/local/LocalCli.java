@@ -1,5 +1,6 @@
 package dev.longvqa.local;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.local.asl.AslExecutor;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Parameters;
                 dev.longvqa.local.cloud.CloudCommands.Status.class, dev.longvqa.local.cloud.CloudCommands.Answer.class,
                 LocalCli.RunAsl.class})
 public final class LocalCli implements Runnable {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

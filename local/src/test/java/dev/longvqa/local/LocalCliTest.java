@@ -1,5 +1,6 @@
 package dev.longvqa.local;
 
+import dev.longvqa.contract.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class LocalCliTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
     @TempDir
     Path dir;
     final StringWriter out = new StringWriter();

@@ -1,5 +1,6 @@
 package dev.longvqa.local;
 
+import dev.longvqa.contract.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * test is skipped, not passed.
  */
 class ProjectDefinitionTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
     static final Path DEFINITION = Path.of(System.getProperty("longvqa.asl", "../statemachine/longvqa.asl.json"));
     static final String QUEUE = "http://local/000000000000/gpu-tasks";
 

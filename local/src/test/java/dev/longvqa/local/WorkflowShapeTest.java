@@ -1,5 +1,6 @@
 package dev.longvqa.local;
 
+import dev.longvqa.contract.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * answer task and the record Lambda; a failing task goes through Catch to RecordFailure.
  */
 class WorkflowShapeTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
     static final StaticCredentialsProvider CREDS = StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
 
     static SQSRestServer elasticMq;

@@ -16,7 +16,7 @@ import java.util.List;
  * Amazon Bedrock Converse over a {@link ConverseTransport}: frames as JPEG image blocks (Converse
  * takes at most 20 images per request), retries and error mapping as for the HTTP backends.
  */
-public final class BedrockConverseModel implements LanguageModel {
+final class BedrockConverseModel implements LanguageModel {
     static final int CONVERSE_MAX_IMAGES = 20;
 
     private final String modelId;

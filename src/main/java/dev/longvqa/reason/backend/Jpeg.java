@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** RGB frames → JPEG bytes for chat backends (images travel as data URLs / Converse bytes). */
-public final class Jpeg {
+final class Jpeg {
     private Jpeg() {}
 
     public static byte[] encode(RgbImage image, float quality) {

@@ -29,7 +29,7 @@ import java.util.List;
  * ChatML by default) so every GGUF sees the same layout regardless of its embedded template.
  * One generation at a time per model (llama.cpp contexts are not shared between requests here).
  */
-public final class LlamaCppModel implements LanguageModel {
+final class LlamaCppModel implements LanguageModel {
     private final Path path;
     private final ChatFormat template;
     private final LlamaModel model;

@@ -20,7 +20,7 @@ import java.util.Base64;
  * server, Ollama). Frames go as {@code image_url} parts with JPEG data URLs; a server without a
  * vision model rejects them with 4xx (INTERNAL), so pick a multimodal model there.
  */
-public final class OpenAiChatModel implements LanguageModel {
+final class OpenAiChatModel implements LanguageModel {
     private final OpenAiHttp http;
     private final BackendOptions options;
 

@@ -29,7 +29,7 @@ import java.util.Objects;
  * whole prompt here: template text and user text through the {@link TokenEmbedder}, video blocks
  * spliced in as they are. {@code prompt} is left out so vLLM returns exactly one choice.
  */
-public final class OpenAiEmbedsModel implements LanguageModel {
+final class OpenAiEmbedsModel implements LanguageModel {
     private final OpenAiHttp http;
     private final BackendOptions options;
     private final TokenEmbedder embedder;

@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.error.ErrorCode;
@@ -24,7 +25,7 @@ import java.time.Duration;
  * (our request was wrong; retrying cannot help).
  */
 final class OpenAiHttp {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
 
     private final URI base;
     private final BackendOptions options;

@@ -1,9 +1,9 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.contract.Json;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
@@ -48,7 +48,7 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
         }
         Device device = Engine.getEngine("PyTorch").defaultDevice();
         try {
-            JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+            JsonNode config = Json.mapper().readTree(dir.resolve("config.json").toFile());
             if (config.has("vision_config")) {
                 SmolVlm vlm = SmolVlm.load(dir, device);
                 return new RuntimeModel(target, vlm.language(), vlm);

@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.hub;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.error.ErrorCode;
@@ -35,8 +36,8 @@ import java.util.regex.Pattern;
  * ({@code /{repo}/resolve/{rev}/{path}}) into place, resuming an interrupted {@code .part} with an
  * HTTP Range request and checking the content against the hub's SHA-256.
  */
-public final class HubClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+final class HubClient {
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Pattern SHA256 = Pattern.compile("\"?([0-9a-f]{64})\"?");
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
     private static final int MAX_REDIRECTS = 5;

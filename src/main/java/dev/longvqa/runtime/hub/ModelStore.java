@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.hub;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  */
 public final class ModelStore {
     public static final String MANIFEST = ".longvqa-manifest.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** What a runtime needs from a repository: top-level configs, tokenizer, weights, templates. */
     public static final Predicate<String> RUNTIME_FILES = path -> !path.contains("/")

@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.llm;
 
+import dev.longvqa.contract.Json;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -12,7 +13,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.runtime.HfCheckpoint;
@@ -126,7 +126,7 @@ public final class CausalLm implements AutoCloseable {
 
     private static DataType defaultType(Device device, Path configJson) throws IOException {
         if (!device.isGpu()) return DataType.FLOAT32;
-        String stored = new ObjectMapper().readTree(configJson.toFile()).path("torch_dtype").asText("bfloat16");
+        String stored = Json.mapper().readTree(configJson.toFile()).path("torch_dtype").asText("bfloat16");
         return stored.equals("float16") ? DataType.FLOAT16 : stored.equals("float32") ? DataType.FLOAT32 : DataType.BFLOAT16;
     }
 
@@ -134,7 +134,7 @@ public final class CausalLm implements AutoCloseable {
         Path p = dir.resolve("generation_config.json");
         List<Long> out = new ArrayList<>();
         if (!Files.isRegularFile(p)) return out;
-        JsonNode eos = new ObjectMapper().readTree(p.toFile()).path("eos_token_id");
+        JsonNode eos = Json.mapper().readTree(p.toFile()).path("eos_token_id");
         if (eos.isArray()) eos.forEach(n -> out.add(n.asLong()));
         else if (eos.isNumber()) out.add(eos.asLong());
         return out;

@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.llm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -130,7 +131,7 @@ public enum ChatTemplate implements ChatFormat {
      */
     public static ChatTemplate detect(Path dir, LlmConfig config) {
         String jinja = "";
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         for (String file : new String[]{"chat_template.json", "tokenizer_config.json"}) {
             Path p = dir.resolve(file);
             if (!Files.isRegularFile(p)) continue;

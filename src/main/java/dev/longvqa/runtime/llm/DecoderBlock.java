@@ -23,7 +23,7 @@ import java.util.List;
  * which arrives as vectors in the LLM's input space: callers look text tokens up with
  * {@link #embed(NDArray)} and splice the blocks in between.
  */
-public final class DecoderBlock extends AbstractBlock {
+final class DecoderBlock extends AbstractBlock {
     private final LlmConfig config;
     private final WeightNames names;
     private final Parameter embedTokens;

@@ -27,7 +27,7 @@ import java.util.List;
  * matmul with a constant signed permutation (exact: one ±1 term per output), applied to queries
  * and keys in one go. The Hugging Face tensors these are built from are listed in docs/RUNTIME.md.
  */
-public final class DecoderLayer extends AbstractBlock {
+final class DecoderLayer extends AbstractBlock {
     private final LlmConfig config;
     private final boolean attentionBias;
     private final Parameter inputNorm, qkvProj, qkvBias, oProj, postNorm, gateUpProj, downProj;

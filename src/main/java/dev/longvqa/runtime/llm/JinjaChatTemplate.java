@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.llm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
@@ -42,7 +43,7 @@ import java.util.Optional;
  */
 public final class JinjaChatTemplate implements ChatFormat {
     private static final char OPEN = '\uE000', CLOSE = '\uE001';
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
 
     private final String source;

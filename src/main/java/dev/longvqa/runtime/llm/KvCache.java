@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.Shape;
  * in place, so a decode step costs no copy of the past (concatenating would copy the whole
  * cache every token). It grows by doubling when a caller underestimated the length.
  */
-public final class KvCache implements AutoCloseable {
+final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;

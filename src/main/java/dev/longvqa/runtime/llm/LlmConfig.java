@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.llm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,7 +22,7 @@ public record LlmConfig(Family family, String modelType, int vocabSize, int hidd
 
     public enum Family { LLAMA, QWEN2 }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public LlmConfig {
         if (numHeads % numKvHeads != 0) {

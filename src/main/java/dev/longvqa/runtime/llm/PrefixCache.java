@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
  * {@link CausalLm#generate(PrefixCache, java.util.List, GenerationConfig)}. Holds engine memory
  * (layers x 2 x kvHeads x length x headDim) until closed.
  */
-public final class PrefixCache implements AutoCloseable {
+final class PrefixCache implements AutoCloseable {
     private final CausalLm owner;
     private final NDManager manager;
     private final KvCache cache;

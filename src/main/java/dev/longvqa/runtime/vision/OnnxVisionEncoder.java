@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** An ONNX vision tower run by ONNX Runtime (CPU); the session is created once. */
-public final class OnnxVisionEncoder implements VisionEncoder {
+final class OnnxVisionEncoder implements VisionEncoder {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String input;

@@ -23,7 +23,7 @@ import java.util.List;
  * A TorchScript vision tower through DJL: the {@link Criteria} loads it, the {@link Batch}
  * translator does pre- and post-processing, the traced module is the network.
  */
-public final class TorchScriptVisionEncoder implements VisionEncoder {
+final class TorchScriptVisionEncoder implements VisionEncoder {
     private final ZooModel<List<RgbImage>, PatchTokens> model;
     private final Predictor<List<RgbImage>, PatchTokens> predictor;
     private final ImagePreprocessor pre;

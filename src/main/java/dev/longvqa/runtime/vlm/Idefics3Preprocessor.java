@@ -1,7 +1,7 @@
 package dev.longvqa.runtime.vlm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.runtime.llm.PromptPart;
 import dev.longvqa.runtime.vision.ImagePreprocessor;
 import dev.longvqa.video.RgbImage;
@@ -47,7 +47,7 @@ public record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean sp
     public static Idefics3Preprocessor fromCheckpoint(Path dir, int imageSize) throws IOException {
         Path p = dir.resolve("preprocessor_config.json");
         if (!Files.isRegularFile(p)) return square(imageSize);
-        JsonNode c = new ObjectMapper().readTree(p.toFile());
+        JsonNode c = Json.mapper().readTree(p.toFile());
         int tile = c.path("max_image_size").path("longest_edge").asInt(imageSize);
         int resample = c.path("resample").asInt(1);
         ImagePreprocessor.Filter filter = switch (resample) {

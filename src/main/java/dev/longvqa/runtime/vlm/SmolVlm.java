@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.vlm;
 
+import dev.longvqa.contract.Json;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -7,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.runtime.HfCheckpoint;
@@ -49,7 +49,7 @@ public final class SmolVlm implements AutoCloseable {
         HfCheckpoint ckpt = null;
         Model model = null;
         try {
-            VisionConfig vc = VisionConfig.fromJson(new ObjectMapper().readTree(dir.resolve("config.json").toFile()));
+            VisionConfig vc = VisionConfig.fromJson(Json.mapper().readTree(dir.resolve("config.json").toFile()));
             ckpt = HfCheckpoint.open(dir);
             model = Model.newInstance("vision", device, "PyTorch");
             SiglipVisionBlock block = new SiglipVisionBlock(vc, language.config().hiddenSize());

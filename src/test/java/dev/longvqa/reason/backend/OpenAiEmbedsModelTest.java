@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.contract.Json;
 import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.reason.EmbeddingBlock;
@@ -141,7 +142,7 @@ class OpenAiEmbedsModelTest {
         // a Llama-3.2-layout checkpoint: its template gives the system block and date line ChatML never would
         JsonNode golden;
         try (var in = getClass().getResourceAsStream("/golden/chat/chat_templates.json")) {
-            golden = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+            golden = Json.mapper().readTree(in);
         }
         JsonNode llama = golden.path("templates").path("llama32");
         var format = new dev.longvqa.runtime.llm.JinjaChatTemplate(llama.path("template").asText(), "<|begin_of_text|>", "<|eot_id|>", "<|eot_id|>");

@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -46,7 +47,7 @@ final class PythonTorch {
         Result r = run(cmd);
         if (r.exit != 0) throw new AssertionError("prompt_embeds_check.py failed (" + r.exit + "): " + r.output);
         List<JsonNode> out = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         for (String line : r.output.strip().split("\n")) {
             if (line.startsWith("{\"dtype\"")) out.add(json.readTree(line)); // skip torch's warnings
         }

@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.contract.Json;
 import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * torch), and against PyTorch itself when it is installed.
  */
 class TorchSaveTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     static byte[] golden(String name) throws IOException {
         try (InputStream in = TorchSaveTest.class.getResourceAsStream("/golden/reason/" + name)) {

@@ -1,6 +1,6 @@
 package dev.longvqa.runtime.hub;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.contract.Json;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -107,12 +107,12 @@ final class FakeHub implements AutoCloseable {
                     if (lfs.get(e.getKey()) && !linkedEtagOnly) n.put("lfs", Map.of("oid", sha256(e.getValue()), "size", e.getValue().length));
                     tree.add(n);
                 }
-                send(ex, 200, new ObjectMapper().writeValueAsBytes(tree));
+                send(ex, 200, Json.mapper().writeValueAsBytes(tree));
             } else if (path.equals("/api/models/" + REPO + "/revision/main")) {
                 List<Map<String, Object>> siblings = files.keySet().stream().map(f -> Map.<String, Object>of("rfilename", f)).toList();
                 Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("id", REPO, "siblings", siblings));
                 if (commit != null) body.put("sha", commit);
-                send(ex, 200, new ObjectMapper().writeValueAsBytes(body));
+                send(ex, 200, Json.mapper().writeValueAsBytes(body));
             } else if (path.startsWith("/" + REPO + "/resolve/main/")) {
                 String file = path.substring(("/" + REPO + "/resolve/main/").length());
                 if (!files.containsKey(file)) {

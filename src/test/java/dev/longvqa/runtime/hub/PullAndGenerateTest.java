@@ -1,7 +1,7 @@
 package dev.longvqa.runtime.hub;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.runtime.llm.CausalLm;
 import dev.longvqa.runtime.llm.Generation;
 import dev.longvqa.runtime.llm.GenerationConfig;
@@ -22,7 +22,7 @@ class PullAndGenerateTest {
     @Test
     void aModelPulledFromTheHubLoadsAndAnswersLikeTheReference() throws Exception {
         Path golden = Path.of(getClass().getResource("/golden/llm/llama/config.json").toURI()).getParent();
-        JsonNode g = new ObjectMapper().readTree(golden.resolve("golden.json").toFile());
+        JsonNode g = Json.mapper().readTree(golden.resolve("golden.json").toFile());
         try (FakeHub hub = new FakeHub().serving(golden)) {
             Path dir = new ModelStore(new HubSettings(hub.endpoint(), null, cache, false)).resolve(FakeHub.REPO);
             assertThat(dir.resolve("model-00002-of-00002.safetensors")).exists();

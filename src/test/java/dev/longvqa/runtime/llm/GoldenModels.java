@@ -1,7 +1,7 @@
 package dev.longvqa.runtime.llm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -21,7 +21,7 @@ final class GoldenModels {
     }
 
     static JsonNode golden(String name) throws IOException {
-        return new ObjectMapper().readTree(dir(name).resolve("golden.json").toFile());
+        return Json.mapper().readTree(dir(name).resolve("golden.json").toFile());
     }
 
     static long[] longs(JsonNode array) {

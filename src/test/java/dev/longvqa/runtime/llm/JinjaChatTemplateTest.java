@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.llm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class JinjaChatTemplateTest {
     @BeforeAll
     static void load() throws Exception {
         try (InputStream in = JinjaChatTemplateTest.class.getResourceAsStream("/golden/chat/chat_templates.json")) {
-            golden = new ObjectMapper().readTree(in);
+            golden = Json.mapper().readTree(in);
         }
     }
 
@@ -93,7 +94,7 @@ class JinjaChatTemplateTest {
     @Test
     void readsTheTemplateAndTokensFromTheCheckpointAndKeepsTheFamilyFormatForTypedContent() throws Exception {
         JsonNode t = golden.path("templates").path("llama32");
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         var config = json.createObjectNode();
         config.put("chat_template", t.path("template").asText());
         config.putObject("bos_token").put("content", "<|begin_of_text|>").put("special", true);
@@ -117,7 +118,7 @@ class JinjaChatTemplateTest {
             for (Path f : files.toList()) Files.copy(f, dir.resolve(f.getFileName()));
         }
         JsonNode t = JinjaChatTemplateTest.golden.path("templates").path("llama32");
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         var config = json.createObjectNode().put("chat_template", t.path("template").asText())
                 .put("bos_token", "<|begin_of_text|>").put("eos_token", "<|eot_id|>");
         Files.writeString(dir.resolve("tokenizer_config.json"), json.writeValueAsString(config));

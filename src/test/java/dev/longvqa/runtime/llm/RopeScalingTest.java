@@ -1,6 +1,6 @@
 package dev.longvqa.runtime.llm;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.contract.Json;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class RopeScalingTest {
     private static RopeScaling parse(String json) throws Exception {
-        return RopeScaling.fromJson(new ObjectMapper().readTree(json));
+        return RopeScaling.fromJson(Json.mapper().readTree(json));
     }
 
     @Test

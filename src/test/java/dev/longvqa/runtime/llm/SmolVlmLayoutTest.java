@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.llm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +46,7 @@ class SmolVlmLayoutTest {
         w.put("model.connector.modality_projection.proj.weight", new long[]{32, 128}, new float[32 * 128]);
         w.write(dir.resolve("model.safetensors"));
 
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         JsonNode text = json.readTree(src.resolve("config.json").toFile());
         ObjectNode cfg = json.createObjectNode();
         cfg.put("model_type", "idefics3");
@@ -71,7 +72,7 @@ class SmolVlmLayoutTest {
     }
 
     private static java.nio.ByteBuffer ckptBytes(HfCheckpoint ckpt, String name) throws Exception {
-        Path shard = ckpt.dir().resolve(new ObjectMapper().readTree(ckpt.dir().resolve("model.safetensors.index.json").toFile())
+        Path shard = ckpt.dir().resolve(Json.mapper().readTree(ckpt.dir().resolve("model.safetensors.index.json").toFile())
                 .path("weight_map").path(name).asText());
         try (Safetensors st = Safetensors.open(shard)) {
             java.nio.ByteBuffer b = st.bytes(name);
@@ -85,9 +86,9 @@ class SmolVlmLayoutTest {
     void aCheckpointThatDoesNotFitItsConfigNamesTheTensor() throws Exception {
         Path src = dir("qwen2");
         for (String f : new String[]{"tokenizer.json", "model.safetensors"}) Files.copy(src.resolve(f), dir.resolve(f));
-        ObjectNode cfg = (ObjectNode) new ObjectMapper().readTree(src.resolve("config.json").toFile());
+        ObjectNode cfg = (ObjectNode) Json.mapper().readTree(src.resolve("config.json").toFile());
         cfg.put("intermediate_size", 40);
-        new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), cfg);
+        Json.mapper().writeValue(dir.resolve("config.json").toFile(), cfg);
         assertThatThrownBy(() -> CausalLm.load(dir))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE))
                 .hasMessageMatching("(?s).*model\\.layers\\.0\\.mlp\\.(gate|up|down)_proj\\.weight has shape \\[(48, 32|32, 48)\\].*");

@@ -1,5 +1,6 @@
 package dev.longvqa.runtime.llm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.runtime.SafetensorsWriter;
@@ -29,7 +30,7 @@ public final class TinyLlama {
      * of this test jar.
      */
     public static Path write(Path golden, Path dir, int hidden, long seed) throws IOException {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         ObjectNode cfg = (ObjectNode) json.readTree(golden.resolve("config.json").toFile());
         int heads = cfg.get("num_attention_heads").asInt(), kvHeads = cfg.get("num_key_value_heads").asInt();
         int headDim = cfg.get("head_dim").asInt(), inter = cfg.get("intermediate_size").asInt();

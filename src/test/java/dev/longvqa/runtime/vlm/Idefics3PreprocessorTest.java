@@ -1,7 +1,7 @@
 package dev.longvqa.runtime.vlm;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.runtime.llm.PromptPart;
 import dev.longvqa.runtime.vision.ImagePreprocessor;
 import dev.longvqa.video.RgbImage;
@@ -29,7 +29,7 @@ class Idefics3PreprocessorTest {
     @BeforeAll
     static void load() throws Exception {
         try (InputStream in = Idefics3PreprocessorTest.class.getResourceAsStream("/golden/smolvlm/idefics3_preprocess.json")) {
-            golden = new ObjectMapper().readTree(in);
+            golden = Json.mapper().readTree(in);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.longvqa.runtime.vlm;
 
+import dev.longvqa.contract.Json;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.runtime.llm.Generation;
 import dev.longvqa.runtime.llm.GenerationConfig;
 import dev.longvqa.runtime.llm.PromptPart;
@@ -68,7 +68,7 @@ class SmolVlmGoldenTest {
 
     @Test
     void imageTokensAndTheAnswerAfterThemMatchTheReference() throws Exception {
-        JsonNode g = new ObjectMapper().readTree(dir().resolve("golden.json").toFile());
+        JsonNode g = Json.mapper().readTree(dir().resolve("golden.json").toFile());
         try (SmolVlm vlm = SmolVlm.load(dir(), Device.cpu())) {
             assertThat(vlm.visionConfig().tokensPerImage()).isEqualTo(g.get("image_tokens").size());
             PromptPart.Embeddings tokens = vlm.imageTokens(floats(g.get("pixels")));

@@ -1,5 +1,6 @@
 package dev.longvqa.local.asl;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +44,7 @@ import java.util.regex.Pattern;
  */
 public final class AslExecutor implements AutoCloseable {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.:-]+)}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final StateMachineDefinition definition;
     private final String stateMachineName;

@@ -1,5 +1,6 @@
 package dev.longvqa.local.asl;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -103,7 +104,7 @@ public final class LambdaInvokeResource implements TaskResource {
     /** A string Payload that holds JSON is sent as that JSON, as the integration does. */
     private static JsonNode parseOrKeep(JsonNode text) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.asText());
+            return Json.mapper().readTree(text.asText());
         } catch (Exception e) {
             return text;
         }

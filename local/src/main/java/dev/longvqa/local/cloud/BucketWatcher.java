@@ -12,8 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Emits "Object Created" events for a bucket, every key (EventBridge gets them all; its rules
@@ -22,7 +20,7 @@ import java.util.logging.Logger;
  * delivery the workflow must shrug off. Any client (SDK, CLI, multipart) triggers it.
  */
 public final class BucketWatcher implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(BucketWatcher.class.getName());
+    private static final System.Logger LOG = System.getLogger(BucketWatcher.class.getName());
 
     private final S3Client s3;
     private final String bucket;
@@ -47,7 +45,7 @@ public final class BucketWatcher implements AutoCloseable {
             try {
                 scan(true);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "listing the local bucket failed: " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "listing the local bucket failed: " + e.getMessage());
             }
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return this;

@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.contract.S3Layout;
@@ -23,7 +24,7 @@ import java.util.concurrent.Callable;
 
 /** {@code local upload|status|answer}: talk to a running {@code local up} through its endpoints file. */
 public final class CloudCommands {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private CloudCommands() {}
 

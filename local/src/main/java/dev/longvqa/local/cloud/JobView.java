@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * sets) followed into S3. What {@code local upload --json}, {@code status} and {@code answer} print.
  */
 public final class JobView {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private JobView() {}
 

@@ -1,9 +1,9 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.Json;
 import dev.longvqa.emulators.S3Mock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.local.asl.AslExecutor;
 import dev.longvqa.local.asl.Execution;
 import dev.longvqa.local.cloud.stack.Deployment;
@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * The serverless workflow on one machine: dynalite (a node child process) and ElasticMQ (in-process), S3Mock as a
@@ -46,13 +45,13 @@ import java.util.logging.Logger;
  * would.
  */
 public final class LocalCloud implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LocalCloud.class.getName());
+    private static final System.Logger LOG = System.getLogger(LocalCloud.class.getName());
 
     /** Where everything listens; written to {@code endpoints.json} for the other {@code local} commands. */
     public record Endpoints(String s3, String dynamodb, String sqs, String sfn, String bucket, String table,
                             String queueUrl, String dlqUrl, String uploadPrefix) {
         public static Endpoints read(Path file) throws java.io.IOException {
-            return new ObjectMapper().readValue(file.toFile(), Endpoints.class);
+            return Json.mapper().readValue(file.toFile(), Endpoints.class);
         }
     }
 
@@ -183,14 +182,14 @@ public final class LocalCloud implements AutoCloseable {
         if (b.worker != null) keep(b.worker.start(container, clients));
         bus = keep(new LocalEventBus(deployment.rules(), targets, dead -> deadLetter(noSfn.sqs(), dead), Duration.ofMillis(200)));
         watcher = keep(new BucketWatcher(clients.s3(), bucket.name(), this::onEvent).start(b.pollPeriod));
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(b.dataDir.resolve("endpoints.json").toFile(), endpoints);
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValue(b.dataDir.resolve("endpoints.json").toFile(), endpoints);
     }
 
     private String dlqOf(Deployment.Queue queue) {
         String policy = queue.attributes().get("RedrivePolicy");
         if (policy == null) return null;
         try {
-            String arn = new ObjectMapper().readTree(policy).path("deadLetterTargetArn").asText();
+            String arn = Json.mapper().readTree(policy).path("deadLetterTargetArn").asText();
             return deployment.queues().stream().filter(q -> q.arn().equals(arn)).map(Deployment.Queue::url).findFirst().orElse(null);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("redrive policy of " + queue.name() + " is not JSON: " + policy, e);
@@ -209,7 +208,7 @@ public final class LocalCloud implements AutoCloseable {
                     handler.apply(input);
                     return;
                 } catch (RuntimeException e) {
-                    LOG.warning("function " + fn.name() + " failed on an event (attempt " + (attempt + 1) + " of 3): " + e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "function " + fn.name() + " failed on an event (attempt " + (attempt + 1) + " of 3): " + e.getMessage());
                     try {
                         Thread.sleep(1000);
                     } catch (InterruptedException stop) {
@@ -266,7 +265,7 @@ public final class LocalCloud implements AutoCloseable {
         String text = cause;
         if (cause.startsWith("{")) {
             try {
-                text = new ObjectMapper().readTree(cause).path("errorMessage").asText(cause);
+                text = Json.mapper().readTree(cause).path("errorMessage").asText(cause);
             } catch (java.io.IOException notJson) {
                 // keep it as it is
             }
@@ -281,7 +280,7 @@ public final class LocalCloud implements AutoCloseable {
         uploads.put(json.get("id").asText(), event.key());
         if (bus.put(json) == 0) {
             uploads.remove(json.get("id").asText());
-            LOG.info("event for " + event.key() + " matches no rule: nothing started");
+            LOG.log(System.Logger.Level.INFO, "event for " + event.key() + " matches no rule: nothing started");
         }
     }
 
@@ -296,7 +295,7 @@ public final class LocalCloud implements AutoCloseable {
             try {
                 resources.get(i).close();
             } catch (Exception e) {
-                LOG.warning("stopping " + resources.get(i) + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "stopping " + resources.get(i) + ": " + e.getMessage());
             }
         }
         resources.clear();

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * The default event bus of the local cloud: every event (S3 object events, Step Functions status
@@ -24,7 +23,7 @@ import java.util.logging.Logger;
  * delivered goes to the target's dead-letter queue.
  */
 public final class LocalEventBus implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LocalEventBus.class.getName());
+    private static final System.Logger LOG = System.getLogger(LocalEventBus.class.getName());
 
     /** Delivers an input to one target (a state machine start, a Lambda invocation); throws when it fails. */
     @FunctionalInterface
@@ -97,7 +96,7 @@ public final class LocalEventBus implements AutoCloseable {
                     deadLetter(rule, target, event, e);
                     return;
                 }
-                LOG.info("rule " + rule.logicalId() + ": delivery to " + target.arn() + " failed (" + e + "), retrying");
+                LOG.log(System.Logger.Level.INFO, "rule " + rule.logicalId() + ": delivery to " + target.arn() + " failed (" + e + "), retrying");
                 try {
                     Thread.sleep(pause);
                 } catch (InterruptedException stop) {
@@ -110,13 +109,13 @@ public final class LocalEventBus implements AutoCloseable {
     }
 
     private void deadLetter(Deployment.Rule rule, Deployment.Target target, JsonNode event, Exception why) {
-        LOG.warning("rule " + rule.logicalId() + ": event not delivered to " + target.arn() + ": " + why
+        LOG.log(System.Logger.Level.WARNING, "rule " + rule.logicalId() + ": event not delivered to " + target.arn() + ": " + why
                 + (target.deadLetterArn() == null ? " (no dead-letter queue: dropped)" : " (to " + target.deadLetterArn() + ")"));
         if (target.deadLetterArn() == null || closed) return;
         try {
             deadLetters.accept(new DeadLetter(target.deadLetterArn(), rule.arn(), target.arn(), event, String.valueOf(why)));
         } catch (RuntimeException e) {
-            LOG.warning("dead-letter queue " + target.deadLetterArn() + ": " + e);
+            LOG.log(System.Logger.Level.WARNING, "dead-letter queue " + target.deadLetterArn() + ": " + e);
         }
     }
 

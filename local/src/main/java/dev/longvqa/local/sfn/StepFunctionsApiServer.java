@@ -1,5 +1,6 @@
 package dev.longvqa.local.sfn;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +38,7 @@ import java.util.concurrent.Executors;
  * SendTaskHeartbeat; anything else answers UnknownOperationException.
  */
 public final class StepFunctionsApiServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final String TARGET_PREFIX = "AWSStepFunctions.";
 
     private final HttpServer server;

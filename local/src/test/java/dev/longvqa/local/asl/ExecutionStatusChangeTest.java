@@ -1,5 +1,6 @@
 package dev.longvqa.local.asl;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The executor's "Step Functions Execution Status Change" events, one per status, shaped as on AWS. */
 class ExecutionStatusChangeTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private static AslExecutor executor(String definition, List<JsonNode> events) {
         return AslExecutor.builder().definition(definition).stateMachineName("m").timeoutScale(0.05).statusChanges(events::add).build();

@@ -1,5 +1,6 @@
 package dev.longvqa.local.asl;
 
+import dev.longvqa.contract.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 class JsonPathTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
 
     /** Unchecked, so lambdas standing in for Lambda functions can use it. */
     static JsonNode json(String s) {

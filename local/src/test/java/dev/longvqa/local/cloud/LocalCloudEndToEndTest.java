@@ -1,7 +1,7 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.longvqa.local.asl.Execution;
 import dev.longvqa.local.asl.ExecutionStatus;
@@ -99,7 +99,7 @@ class LocalCloudEndToEndTest {
         CliRun r = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
                 "--wait", "--json", "--timeout", "240");
         assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode job = new ObjectMapper().readTree(r.out());
+        JsonNode job = Json.mapper().readTree(r.out());
         assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(job.get("answers")).hasSize(2);
         assertThat(job.get("answers").get(0).get("question").asText()).isEqualTo("What moves?");
@@ -118,7 +118,7 @@ class LocalCloudEndToEndTest {
         String jobId = job.get("jobId").asText();
         CliRun status = local("status", jobId, "--json");
         assertThat(status.exit()).isZero();
-        assertThat(new ObjectMapper().readTree(status.out()).get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(Json.mapper().readTree(status.out()).get("status").asText()).isEqualTo("SUCCEEDED");
         CliRun answer = local("answer", jobId);
         assertThat(answer.exit()).isZero();
         assertThat(answer.out()).contains("What moves?").contains(job.get("answers").get(0).get("answer").asText());
@@ -130,7 +130,7 @@ class LocalCloudEndToEndTest {
         CliRun again = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
                 "--wait", "--json", "--timeout", "60");
         assertThat(again.exit()).isZero();
-        assertThat(new ObjectMapper().readTree(again.out()).get("jobId").asText()).isEqualTo(job.get("jobId").asText());
+        assertThat(Json.mapper().readTree(again.out()).get("jobId").asText()).isEqualTo(job.get("jobId").asText());
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (cloud.executor().executions().size() == executions && System.nanoTime() < deadline) {
             cloud.scanNow();
@@ -151,7 +151,7 @@ class LocalCloudEndToEndTest {
     void aBadFileEndsFailedWithATypedReasonAndStaysInTheBucket() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(50));
         CliRun r = local("upload", text.toString(), "--wait", "--json", "--timeout", "120");
-        JsonNode job = new ObjectMapper().readTree(r.out());
+        JsonNode job = Json.mapper().readTree(r.out());
         assertThat(job.get("status").asText()).isEqualTo("FAILED");
         assertThat(job.get("errorType").asText()).isEqualTo("NOT_A_VIDEO");
         assertThat(job.get("errorMessage").asText()).isNotBlank();
@@ -253,7 +253,7 @@ class LocalCloudEndToEndTest {
                     .write(dir.resolve("stopped.mp4")).path();
             CliRun r = local("upload", video.toString(), "--json");
             assertThat(r.exit()).as(r.err()).isZero();
-            String jobId = new ObjectMapper().readTree(r.out()).get("jobId").asText();
+            String jobId = Json.mapper().readTree(r.out()).get("jobId").asText();
             String key = cloud.endpoints().uploadPrefix() + "stopped.mp4";
             // the fake LLM holds the worker: the execution waits in a GPU task until it is stopped
             Execution running = null;

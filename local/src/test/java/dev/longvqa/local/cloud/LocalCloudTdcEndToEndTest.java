@@ -1,7 +1,7 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.GoldenFiles;
 import dev.longvqa.runtime.llm.TinyLlama;
 import dev.longvqa.tdc.TinyTdc;
@@ -56,7 +56,7 @@ class LocalCloudTdcEndToEndTest {
                 .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("tdc talk.mp4"));
         CliRun r = local("upload", v.path().toString(), "--question", "What moves?", "--wait", "--json", "--timeout", "300");
         assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode job = new ObjectMapper().readTree(r.out());
+        JsonNode job = Json.mapper().readTree(r.out());
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.get("answers")).hasSize(1);
 
@@ -68,7 +68,7 @@ class LocalCloudTdcEndToEndTest {
             assertThat(s.get("visualTokens").asLong()).as("segment %s", s).isPositive();
             visual += s.get("visualTokens").asLong();
             // the worker's own record of the pass agrees with the row
-            JsonNode stored = new ObjectMapper().readTree(cloud.clients().s3().getObjectAsBytes(
+            JsonNode stored = Json.mapper().readTree(cloud.clients().s3().getObjectAsBytes(
                     b -> b.bucket(cloud.endpoints().bucket()).key(s.get("segmentKey").asText())).asByteArray());
             assertThat(stored.get("visualTokens").asLong()).isEqualTo(s.get("visualTokens").asLong());
             assertThat(stored.get("frameTimesSec")).as("the planner's pick of the stored frames").isNotEmpty();

@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.local.cloud.stack.Deployment;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Routing, input rewriting, retries and the dead-letter queue of the local default bus. */
 class LocalEventBusTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private static Deployment.Rule rule(String target, TargetInput input, int retries, String dlq) throws Exception {
         return new Deployment.Rule("R", "r", "arn:aws:events:us-east-1:000000000000:rule/r",

@@ -1,7 +1,7 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.contract.S3Layout;
 import dev.longvqa.local.cloud.stack.EventPattern;
@@ -33,7 +33,7 @@ class UploadRuleLayoutTest {
         });
         assertThat(keyFilters).hasSize(1);
         // only the key part: the bucket name is a reference a deployment resolves
-        ObjectNode keyOnly = new ObjectMapper().createObjectNode();
+        ObjectNode keyOnly = Json.mapper().createObjectNode();
         keyOnly.putObject("detail").putObject("object").set("key", keyFilters.getFirst());
         EventPattern rule = new EventPattern(keyOnly);
 

@@ -1,5 +1,6 @@
 package dev.longvqa.local.sfn;
 
+import dev.longvqa.contract.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /** The real SDK v2 client against the local endpoint: what the GPU worker will do. */
 class StepFunctionsApiServerTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
     static final String DEF = """
         {"StartAt": "Gpu", "States": {"Gpu": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
           "Parameters": {"QueueUrl": "tasks", "MessageBody": {"taskToken.$": "$$.Task.Token", "n.$": "$.n"}},

@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud.stack;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -39,7 +40,7 @@ import java.util.regex.Pattern;
 public final class Deployment {
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT = "000000000000";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public record Bucket(String logicalId, String name, boolean eventBridge) {}
 

@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud.stack;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  * loaded, never half-applied.
  */
 public sealed interface TargetInput {
-    ObjectMapper JSON = new ObjectMapper();
+    ObjectMapper JSON = Json.mapper();
     /** Trailing text after the JSON value is an error, not ignored. */
     com.fasterxml.jackson.databind.ObjectReader STRICT = JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud.stack;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after synthesis (a renamed key prefix, a renamed variable) changes what the local cloud does.
  */
 class DeploymentTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
     @TempDir
     static Path dir;
     static Dynalite dynamo;

@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud.stack;
 
+import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.functions.RecordRequest;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Target input rewriting against the EventBridge user guide's examples and the stack's own rule. */
 class TargetInputTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Instant NOW = Instant.parse("2026-12-07T08:00:00Z");
 
     /** The EC2 state-change event of the user guide's input transformation page. */
