@@ -80,6 +80,7 @@ public final class SceneDetector {
     /** Replaces the change signal where the cut rule reads it by what decoding every frame gives. */
     private boolean exactChanges(FrameSampler sampler, VideoSource source, SamplingSummary summary, List<FrameSignal> signals) {
         BitSet reads = new SceneSegmenter(segmenter).changeReads(signals);
+        reads.and(summary.skippedGaps()); // elsewhere every frame was decoded: the signal is exact already
         if (reads.isEmpty()) return true;
         Map<Integer, FrameSampler.ChangePeak> exact = sampler.exactChanges(source, summary, reads);
         if (exact.size() != reads.cardinality()) return false;

@@ -66,8 +66,7 @@ public final class SceneSegmenter {
         for (int i = 0; i < d.length; i++) {
             float excess = spikeExcess(d, i, buf);
             if (Float.isNaN(excess)) continue;
-            float changeBaseline = changeBaseline(change, i);
-            if (change[i] < settings.changeGate() * changeBaseline && excess < settings.strongExcess()) continue;
+            if (excess < settings.strongExcess() && change[i] < settings.changeGate() * changeBaseline(change, i)) continue;
             out.add(new Cut(i, time.at(i), sim[i], excess));
         }
         return out;
@@ -75,9 +74,10 @@ public final class SceneSegmenter {
 
     /**
      * The gaps whose decoder change signal ({@link FrameSignal#changeScore}, {@link FrameSignal#changeTimeSec}
-     * of the frame after the gap) {@link #segment} reads to place and gate cuts: the {@code window}
-     * gaps around every similarity spike. Only these depend on every frame being decoded; the
-     * similarity curve's other points take their times from the signal too, but no cut does.
+     * of the frame after the gap) {@link #segment} reads to place and gate cuts: every similarity
+     * spike's own (its cut time), and for a spike too weak to pass without the gate, the
+     * {@code window} gaps around it. The similarity curve's other points take their times from
+     * the signal too, but no cut or scene does.
      */
     public BitSet changeReads(List<FrameSignal> frames) {
         BitSet reads = new BitSet();
@@ -87,9 +87,10 @@ public final class SceneSegmenter {
         float[] d = distances(sim);
         float[] buf = new float[2 * settings.window()];
         for (int i = 0; i < d.length; i++) {
-            if (!Float.isNaN(spikeExcess(d, i, buf))) {
-                reads.set(Math.max(0, i - settings.window()), Math.min(d.length, i + settings.window() + 1));
-            }
+            float excess = spikeExcess(d, i, buf);
+            if (Float.isNaN(excess)) continue;
+            if (excess >= settings.strongExcess()) reads.set(i);
+            else reads.set(Math.max(0, i - settings.window()), Math.min(d.length, i + settings.window() + 1));
         }
         return reads;
     }

@@ -26,6 +26,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import java.util.Objects;
@@ -236,6 +237,7 @@ public final class FrameSampler {
                 if (skip) {
                     int discard = needed(input, pkt, state) ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
                     if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
+                    if (discard == AVDISCARD_NONREF) state.mayBeSkipped.add(pkt.pts()); // needed() saw a pts
                 }
                 return true;
             }, frame -> deliver(input, frame, state, sink));
@@ -244,7 +246,8 @@ public final class FrameSampler {
                         + (state.decodeErrors > 0 ? " (" + state.decodeErrors + " damaged packets)" : ""));
             }
             return new SamplingSummary(info, state.decoded, state.sampled, state.lastTime, state.decodeErrors,
-                    Arrays.copyOf(state.sampleTimes, state.sampled), Arrays.copyOf(state.sampleDigests, state.sampled));
+                    Arrays.copyOf(state.sampleTimes, state.sampled), Arrays.copyOf(state.sampleDigests, state.sampled),
+                    state.skippedGaps);
         }
     }
 
@@ -343,6 +346,7 @@ public final class FrameSampler {
     /** One decoded frame: the change signal, the sampling decision, delivery. Returns true once the range end is passed. */
     private boolean deliver(FfmpegInput input, AVFrame frame, FrameState state, FrameSink sink) {
         double t = frameTime(input, frame, state.lastTime);
+        state.passed(frame.best_effort_timestamp());
         if (t + 1e-6 < startSec) {
             state.signature(frame); // keep the change signal continuous across the range start
             return false;
@@ -369,6 +373,8 @@ public final class FrameSampler {
             double changeTime = state.sampled == 0 ? t : state.peakTime;
             float changeScore = state.sampled == 0 ? 0f : state.peakChange;
             state.recordSample(t, frame);
+            if (state.skippedInGap && state.sampled > 0) state.skippedGaps.set(state.sampled - 1);
+            state.skippedInGap = false;
             sink.accept(new SampledFrame(state.sampled, t, image, changeTime, changeScore));
             state.sampled++;
             state.keep();
@@ -503,6 +509,11 @@ public final class FrameSampler {
         private float[] curSig = new float[GRID * GRID];
         private float[] keptSig;
         private byte[] row = new byte[0];
+        /** Pts of packets sent while non-reference frames were dropped, not yet seen as a frame. */
+        final PriorityQueue<Long> mayBeSkipped = new PriorityQueue<>();
+        /** Gaps (between sampled frames g and g+1) with a frame the decoder dropped: their change signal is not every frame's. */
+        final BitSet skippedGaps = new BitSet();
+        boolean skippedInGap;
         private double[] sampleTimes = new double[64];
         private int[] sampleDigests = new int[64];
         private SwsContext sws;
@@ -546,6 +557,16 @@ public final class FrameSampler {
             prevSig = curSig;
             curSig = t;
             return change;
+        }
+
+        /**
+         * A frame with timestamp {@code ts} came out (frames come in presentation order): a packet
+         * sent before it with an earlier pts that never became a frame was dropped by the decoder.
+         */
+        void passed(long ts) {
+            while (!mayBeSkipped.isEmpty() && (ts == AV_NOPTS_VALUE || mayBeSkipped.peek() <= ts)) {
+                if (mayBeSkipped.poll() != ts) skippedInGap = true;
+            }
         }
 
         /** A CRC-32C of the frame's luma plane (visible width, every row). */

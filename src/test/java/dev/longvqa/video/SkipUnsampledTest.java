@@ -115,8 +115,15 @@ class SkipUnsampledTest {
         BitSet scattered = new BitSet();
         for (int g : new int[] {1, 2, 9, gaps - 3, gaps - 1}) scattered.set(g);
         SamplingSummary pass = skipped.summary();
+        // Where the pass reports no dropped frame, its own signal is already every frame's.
+        for (int g = pass.skippedGaps().nextClearBit(0); g < gaps; g = pass.skippedGaps().nextClearBit(g + 1)) {
+            SampledFrame a = full.frames().get(g + 1), c = skipped.frames().get(g + 1);
+            assertThat(c.changeTimeSec()).as("pass's change time after unskipped gap %d", g).isEqualTo(a.changeTimeSec());
+            assertThat(c.changeScore()).as("pass's change score after unskipped gap %d", g).isEqualTo(a.changeScore());
+        }
+        assertThat(pass.skippedGaps().isEmpty()).as("no gap with dropped frames").isEqualTo(full.summary().decodedFrames() == pass.decodedFrames());
         SamplingSummary wrongDigests = new SamplingSummary(pass.info(), pass.decodedFrames(), pass.sampledFrames(),
-                pass.lastFrameSec(), pass.damagedPackets(), pass.sampleTimes(), new int[pass.sampledFrames()]);
+                pass.lastFrameSec(), pass.damagedPackets(), pass.sampleTimes(), new int[pass.sampledFrames()], pass.skippedGaps());
         record Case(BitSet gaps, SamplingSummary pass, boolean fallsBack) {}
         for (Case c : List.of(new Case(all, pass, false), new Case(scattered, pass, false), new Case(scattered, wrongDigests, true))) {
             List<LogRecord> warnings = new ArrayList<>();
