@@ -24,6 +24,14 @@ import java.util.Objects;
  * embedded as they arrive and dropped; only embeddings (a few hundred floats each) are kept.
  */
 public final class SceneDetector {
+    /**
+     * Non-reference frames are skipped only after this many consecutive gaps between samples
+     * whose similarity drop is below the smallest that can be a cut: the cut rule reads the change
+     * signal up to a window of gaps around a possible cut, and each skipped gap it reads is decoded
+     * a second time. Videos that start calm skip from the start.
+     */
+    private static final int CALM_GAPS = 10;
+
     private final SamplingStrategy strategy;
     private final FrameEmbedder embedder;
     private final SegmenterSettings segmenter;
@@ -56,11 +64,19 @@ public final class SceneDetector {
         List<FrameSignal> signals = new ArrayList<>();
         long t0 = System.nanoTime();
         boolean[] tapping = {tap != null};
+        int[] calmGaps = {CALM_GAPS}; // consecutive gaps, up to the last sampled frame, that cannot be cuts
         FrameSampler.FrameSink sink = (SampledFrame f) -> {
-            signals.add(new FrameSignal(f.timeSec(), embedder.embed(f.image()), f.changeTimeSec(), f.changeScore()));
+            FrameSignal s = new FrameSignal(f.timeSec(), embedder.embed(f.image()), f.changeTimeSec(), f.changeScore());
+            if (!signals.isEmpty()) {
+                float distance = 1 - SceneSegmenter.cosine(signals.getLast().embedding(), s.embedding());
+                calmGaps[0] = distance < segmenter.minDistance() ? calmGaps[0] + 1 : 0;
+            }
+            signals.add(s);
             if (tapping[0]) tap.accept(f);
         };
-        FrameSampler sampler = b.skipUnsampled(skip).build();
+        // Near a possible cut the cut rule will read the change signal, and a skipped stretch
+        // there costs a second decode: skip only once the picture has been calm for a while.
+        FrameSampler sampler = b.skipUnsampled(skip).skipUnsampledWhile(() -> calmGaps[0] >= CALM_GAPS).build();
         SamplingSummary summary = sampler.sample(source, sink);
         if (skip && !exactChanges(sampler, source, summary, signals)) {
             signals.clear(); // not expected (frames without timestamps): decode every frame instead

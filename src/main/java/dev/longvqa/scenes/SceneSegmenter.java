@@ -200,7 +200,8 @@ public final class SceneSegmenter {
         return c > a && c <= b ? c : (a + b) / 2;
     }
 
-    static float cosine(float[] a, float[] b) {
+    /** Cosine similarity of two embeddings (1 when both are zero, 0 when one is). */
+    public static float cosine(float[] a, float[] b) {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {
             dot += a[i] * b[i];

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
 import java.util.Objects;
 
@@ -68,6 +69,8 @@ public final class FrameSampler {
     private static final double SKIP_MARGIN_SEC = 0.05;
     /** Stretches to re-decode closer than this are decoded as one (GOPs are typically 2-10 s). */
     private static final double MERGE_SEC = 8;
+    /** Around sampled frames and wanted gaps, every frame is decoded: absorbs packet-pts vs frame-time differences. */
+    private static final double DECODE_MARGIN_SEC = 0.05;
     /** How far before a stretch to seek: further each time a seek lands after its first sampled frame. */
     private static final double[] SEEK_BACK_SEC = {0.5, 10, 60, Double.POSITIVE_INFINITY};
 
@@ -79,6 +82,7 @@ public final class FrameSampler {
     private final ProgressListener progress;
     private final Path spoolDir;
     private final boolean skipUnsampled;
+    private final BooleanSupplier skipWhile;
 
     private FrameSampler(Builder b) {
         this.strategy = b.strategy;
@@ -89,6 +93,7 @@ public final class FrameSampler {
         this.progress = b.progress;
         this.spoolDir = b.spoolDir;
         this.skipUnsampled = b.skipUnsampled;
+        this.skipWhile = b.skipWhile;
     }
 
     public static Builder builder() {
@@ -235,7 +240,7 @@ public final class FrameSampler {
             state.decodeErrors = decodeFrames(input, pkt -> {
                 if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) return false;
                 if (skip) {
-                    int discard = needed(input, pkt, state) ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
+                    int discard = needed(input, pkt, state) || !skipWhile.getAsBoolean() ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
                     if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
                     if (discard == AVDISCARD_NONREF) state.mayBeSkipped.add(pkt.pts()); // needed() saw a pts
                 }
@@ -416,7 +421,7 @@ public final class FrameSampler {
         try (Opened opened = open(source)) {
             boolean exact = true;
             for (int i = 0; i < runs.size() && exact; i++) {
-                exact = refineFromKeyFrame(opened.input, runs.get(i)[0], runs.get(i)[1], times, digests, out);
+                exact = refineFromKeyFrame(opened.input, runs.get(i)[0], runs.get(i)[1], times, digests, gaps, out);
             }
             if (exact) {
                 out.keySet().retainAll(gaps.stream().boxed().toList());
@@ -427,7 +432,7 @@ public final class FrameSampler {
         LOG.log(System.Logger.Level.WARNING, "{0}: a stretch did not decode the same after seeking; decoding from the start",
                 source.name());
         try (Opened opened = open(source)) { // from the start, as the pass itself decoded: exact by construction
-            refine(opened.input, runs.getFirst()[0], runs.getLast()[1], times, null, out);
+            refine(opened.input, runs.getFirst()[0], runs.getLast()[1], times, null, gaps, out);
         }
         out.keySet().retainAll(gaps.stream().boxed().toList());
         return out;
@@ -435,13 +440,25 @@ public final class FrameSampler {
 
     private enum Refined { EXACT, LATE, DIFFERENT }
 
+    /** Whether a frame at {@code t} must be decoded in a stretch: near one of its sampled frames, or in a wanted gap. */
+    private static boolean mustDecode(double t, int g0, int g1, double[] times, BitSet wanted) {
+        int k = Arrays.binarySearch(times, g0, g1 + 2, t);
+        if (k >= 0) return true;
+        int after = -k - 1; // first sampled frame later than t
+        if (after > g0 && t - times[after - 1] <= DECODE_MARGIN_SEC) return true;
+        if (after <= g1 + 1 && times[after] - t <= DECODE_MARGIN_SEC) return true;
+        // in gap (after - 1): between sampled frames after - 1 and after
+        return after > g0 && after <= g1 + 1 && wanted.get(after - 1);
+    }
+
     /** Seeks further back each time the seek lands after the stretch's first sampled frame. */
-    private boolean refineFromKeyFrame(FfmpegInput input, int g0, int g1, double[] times, int[] digests, Map<Integer, ChangePeak> out) {
+    private boolean refineFromKeyFrame(FfmpegInput input, int g0, int g1, double[] times, int[] digests, BitSet wanted,
+                                       Map<Integer, ChangePeak> out) {
         for (double back : SEEK_BACK_SEC) {
             double target = Math.max(0, times[g0] - back);
             if (av_seek_frame(input.format(), input.streamIndex(), input.toPts(target), AVSEEK_FLAG_BACKWARD) < 0) return false;
             avcodec_flush_buffers(input.codec());
-            Refined r = refine(input, g0, g1, times, digests, out);
+            Refined r = refine(input, g0, g1, times, digests, wanted, out);
             LOG.log(System.Logger.Level.DEBUG, "{0}: gaps {1}..{2} from {3} s before: {4}", input.info().name(), g0, g1, back, r);
             if (r != Refined.LATE) return r == Refined.EXACT;
             if (target == 0) return false;
@@ -452,19 +469,34 @@ public final class FrameSampler {
     /**
      * Decodes every frame from the current position through sampled frame {@code g1 + 1}, putting
      * into {@code out} the peak frame change of each gap {@code g0..g1} as {@link #deliver} computes
-     * it. With {@code digests}, checks that each sampled frame from {@code g0} on is the pass's.
+     * it (exact for the {@code wanted} gaps: elsewhere, the lead-in from the key frame included,
+     * non-reference frames are dropped as in the pass). With {@code digests}, checks that each
+     * sampled frame from {@code g0} on is the pass's.
      */
-    private Refined refine(FfmpegInput input, int g0, int g1, double[] times, int[] digests, Map<Integer, ChangePeak> out) {
+    private Refined refine(FfmpegInput input, int g0, int g1, double[] times, int[] digests, BitSet wanted,
+                           Map<Integer, ChangePeak> out) {
         AVCodecContext ctx = input.codec();
-        if (ctx.skip_frame() != AVDISCARD_DEFAULT) ctx.skip_frame(AVDISCARD_DEFAULT);
         Refined[] result = {Refined.DIFFERENT}; // the stream ended first
         try (FrameState state = new FrameState(input.info())) {
+            boolean skip = digests != null; // decoding from the start (no digests to check against) decodes every frame
+            PacketFilter filter = pkt -> {
+                long pts = pkt.pts();
+                int discard = !skip || pts == AV_NOPTS_VALUE || mustDecode(input.seconds(pts), g0, g1, times, wanted)
+                        ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
+                if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
+                if (discard == AVDISCARD_NONREF) state.mayBeSkipped.add(pts);
+                return true;
+            };
             int[] gap = {g0 - 1}; // -1 before the first sampled frame (the anchor) is seen
-            decodeFrames(input, pkt -> true, frame -> {
+            decodeFrames(input, filter, frame -> {
                 double t = frameTime(input, frame, state.lastTime);
                 state.lastTime = Math.max(state.lastTime, t);
+                state.passed(frame.best_effort_timestamp());
                 float change = state.signature(frame);
                 if (t >= endSec) return true;
+                if (state.skippedInGap && gap[0] >= g0 && wanted.get(gap[0])) {
+                    return true; // a frame of a wanted gap was dropped after all (its packet's pts lied): DIFFERENT
+                }
                 int next = gap[0] + 1; // the sampled frame this one leads up to
                 if (gap[0] < g0 && t < times[g0]) return false; // before the anchor: only its signature counts
                 if (gap[0] >= g0) {
@@ -481,6 +513,7 @@ public final class FrameSampler {
                     return true;
                 }
                 if (gap[0] >= g0) out.put(gap[0], new ChangePeak(state.peakTime, state.peakChange));
+                state.skippedInGap = false;
                 state.peakChange = 0;
                 state.peakTime = -1;
                 gap[0] = next;
@@ -655,6 +688,7 @@ public final class FrameSampler {
         // Off by default: see skipUnsampled(). -Dlongvqa.decode.skipUnsampled=true turns it on for
         // a whole process (the decode benchmark's fast row).
         private boolean skipUnsampled = Boolean.getBoolean("longvqa.decode.skipUnsampled");
+        private BooleanSupplier skipWhile = () -> true;
 
         public Builder strategy(SamplingStrategy strategy) {
             this.strategy = Objects.requireNonNull(strategy);
@@ -707,6 +741,15 @@ public final class FrameSampler {
          */
         public Builder skipUnsampled(boolean on) {
             this.skipUnsampled = on;
+            return this;
+        }
+
+        /**
+         * With {@link #skipUnsampled}: frames are dropped only while {@code allowed} answers true
+         * (asked per packet, a few frames ahead of delivery), e.g. while no cut is near.
+         */
+        public Builder skipUnsampledWhile(BooleanSupplier allowed) {
+            this.skipWhile = Objects.requireNonNull(allowed);
             return this;
         }
 
