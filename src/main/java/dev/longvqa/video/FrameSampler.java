@@ -41,7 +41,8 @@ import static org.bytedeco.ffmpeg.global.swscale.*;
  * Decodes a video front to back and hands the sampled frames to a {@link FrameSink}, one at a time:
  * memory stays flat whatever the length. Every frame is decoded (seeking per sample is ~4x slower;
  * the per-frame change signal that places cuts needs them all), unless {@link Builder#skipUnsampled}
- * lets non-reference frames between samples be dropped; only sampled frames are converted to RGB,
+ * lets non-reference frames between samples be dropped ({@link #exactChanges} then recovers the
+ * change signal exactly where a consumer reads it); only sampled frames are converted to RGB,
  * scaled straight to the size the consumer wants.
  *
  * <pre>{@code
@@ -737,7 +738,8 @@ public final class FrameSampler {
          * B-frames). But the frame change signal ({@link SampledFrame#changeScore}, the cut gate
          * and cut times) then compares consecutive <em>decoded</em> frames: measured on the cut
          * benchmark, one of 150 cuts was lost and HEVC cut times moved by a frame. So only
-         * consumers that do not use that signal should turn it on.
+         * consumers that do not use that signal should turn it on, or those that re-decode where
+         * they read it with {@link FrameSampler#exactChanges} (the scene detector does).
          */
         public Builder skipUnsampled(boolean on) {
             this.skipUnsampled = on;
