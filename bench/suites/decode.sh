@@ -103,7 +103,7 @@ bench_tool chart "$work/rss.tsv" "$RESULTS/decode-rss.png" "Peak resident memory
   echo "Ours is the real CLI \`./longvqa scenes V --json -q\` (JVM start, decode, 1-fps sampling, embedding,"
   echo "segmentation); the reference is \`ffmpeg -i V -vf fps=1 -f null -\` (decode + frame selection only)."
   echo "Ours leaves non-reference frames between samples undecoded and re-decodes, from a key frame, only the gaps"
-  echo "where the cut rule reads the frame-change signal: scenes and cut times identical (checked per run).\"before\" is"
+  echo "where the cut rule reads the frame-change signal: scenes and cut times identical (checked per run). \"before\" is"
   echo "the same CLI decoding every frame (\`-Dlongvqa.decode.skipUnsampled=false\`), as before issue 17."
   echo "CPU: user + system seconds of the whole process (fastest run), a steadier view than wall time on a shared machine."
   echo "Targets: time ratio ≤ 1.2 (issue 2) and ≤ 0.8 (issue 17), peak RSS < 1.5 GB and flat as the video grows."
