@@ -14,7 +14,9 @@ import dev.longvqa.video.VideoLimits;
 import dev.longvqa.video.VideoSource;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,12 +24,21 @@ import java.util.Objects;
  * embedded as they arrive and dropped; only embeddings (a few hundred floats each) are kept.
  */
 public final class SceneDetector {
+    /**
+     * Non-reference frames are skipped only after this many consecutive gaps between samples
+     * whose similarity drop is below the smallest that can be a cut: the cut rule reads the change
+     * signal up to a window of gaps around a possible cut, and each skipped gap it reads is decoded
+     * a second time. Videos that start calm skip from the start.
+     */
+    private static final int CALM_GAPS = 10;
+
     private final SamplingStrategy strategy;
     private final FrameEmbedder embedder;
     private final SegmenterSettings segmenter;
     private final VideoLimits limits;
     private final FrameSampler.ProgressListener progress;
     private final int frameSide;
+    private final boolean skipUnsampled;
 
     private SceneDetector(Builder b) {
         this.strategy = b.strategy;
@@ -36,6 +47,7 @@ public final class SceneDetector {
         this.limits = b.limits;
         this.progress = b.progress;
         this.frameSide = b.frameSide > 0 ? b.frameSide : b.embedder.preferredInputSize();
+        this.skipUnsampled = b.skipUnsampled;
     }
 
     public static Builder builder() {
@@ -44,14 +56,33 @@ public final class SceneDetector {
 
     /** Also hands every sampled frame to {@code tap} (thumbnails, vision encoders) before it is dropped. */
     public ScenesResult detect(VideoSource source, FrameSampler.FrameSink tap) {
-        FrameSampler sampler = FrameSampler.builder().strategy(strategy).maxSide(frameSide).limits(limits)
-                .progress(progress).build();
+        // Skipping non-reference frames is exact for the sampled frames but not for the per-frame
+        // change signal; the few gaps where the cut rule reads that signal are re-decoded exactly
+        // below, which needs a source that can be opened again and seeks: a file.
+        boolean skip = skipUnsampled && source instanceof VideoSource.FileSource;
+        FrameSampler.Builder b = FrameSampler.builder().strategy(strategy).maxSide(frameSide).limits(limits).progress(progress);
         List<FrameSignal> signals = new ArrayList<>();
         long t0 = System.nanoTime();
-        SamplingSummary summary = sampler.sample(source, (SampledFrame f) -> {
-            signals.add(new FrameSignal(f.timeSec(), embedder.embed(f.image()), f.changeTimeSec(), f.changeScore()));
-            if (tap != null) tap.accept(f);
-        });
+        boolean[] tapping = {tap != null};
+        int[] calmGaps = {CALM_GAPS}; // consecutive gaps, up to the last sampled frame, that cannot be cuts
+        FrameSampler.FrameSink sink = (SampledFrame f) -> {
+            FrameSignal s = new FrameSignal(f.timeSec(), embedder.embed(f.image()), f.changeTimeSec(), f.changeScore());
+            if (!signals.isEmpty()) {
+                float distance = 1 - SceneSegmenter.cosine(signals.getLast().embedding(), s.embedding());
+                calmGaps[0] = distance < segmenter.minDistance() ? calmGaps[0] + 1 : 0;
+            }
+            signals.add(s);
+            if (tapping[0]) tap.accept(f);
+        };
+        // Near a possible cut the cut rule will read the change signal, and a skipped stretch
+        // there costs a second decode: skip only once the picture has been calm for a while.
+        FrameSampler sampler = b.skipUnsampled(skip).skipUnsampledWhile(() -> calmGaps[0] >= CALM_GAPS).build();
+        SamplingSummary summary = sampler.sample(source, sink);
+        if (skip && !exactChanges(sampler, source, summary, signals)) {
+            signals.clear(); // not expected (frames without timestamps): decode every frame instead
+            tapping[0] = false; // the tap has seen these frames already
+            summary = b.skipUnsampled(false).build().sample(source, sink);
+        }
         long t1 = System.nanoTime();
         double declared = summary.info().durationSec();
         double measured = summary.lastFrameSec() + (summary.info().frameRate() > 0 ? 1 / summary.info().frameRate() : 0);
@@ -60,6 +91,20 @@ public final class SceneDetector {
         long t2 = System.nanoTime();
         return new ScenesResult(summary.info(), duration, signals.size(), summary.decodedFrames(), strategy.id(),
                 embedder.id(), seg, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    }
+
+    /** Replaces the change signal where the cut rule reads it by what decoding every frame gives. */
+    private boolean exactChanges(FrameSampler sampler, VideoSource source, SamplingSummary summary, List<FrameSignal> signals) {
+        BitSet reads = new SceneSegmenter(segmenter).changeReads(signals);
+        reads.and(summary.skippedGaps()); // elsewhere every frame was decoded: the signal is exact already
+        if (reads.isEmpty()) return true;
+        Map<Integer, FrameSampler.ChangePeak> exact = sampler.exactChanges(source, summary, reads);
+        if (exact.size() != reads.cardinality()) return false;
+        exact.forEach((gap, peak) -> {
+            FrameSignal f = signals.get(gap + 1);
+            signals.set(gap + 1, new FrameSignal(f.timeSec(), f.embedding(), peak.timeSec(), peak.score()));
+        });
+        return true;
     }
 
     public ScenesResult detect(VideoSource source) {
@@ -73,6 +118,8 @@ public final class SceneDetector {
         private VideoLimits limits = VideoLimits.DEFAULT;
         private FrameSampler.ProgressListener progress;
         private int frameSide;
+        // -Dlongvqa.decode.skipUnsampled=false decodes every frame (the benchmark's "before" row).
+        private boolean skipUnsampled = !"false".equals(System.getProperty("longvqa.decode.skipUnsampled"));
 
         public Builder strategy(SamplingStrategy s) {
             this.strategy = Objects.requireNonNull(s);
@@ -106,6 +153,17 @@ public final class SceneDetector {
         /** Longest side of sampled frames; default: what the embedder prefers. */
         public Builder frameSide(int pixels) {
             this.frameSide = pixels;
+            return this;
+        }
+
+        /**
+         * Whether non-reference frames between samples are left undecoded (default on; only for
+         * file sources). Scenes, cut times and sampled frames stay exactly what decoding every frame
+         * gives; the similarity curve's points away from any cut may take their times from a
+         * neighbouring frame, and {@code decodedFrames} counts what was really decoded.
+         */
+        public Builder skipUnsampled(boolean on) {
+            this.skipUnsampled = on;
             return this;
         }
 

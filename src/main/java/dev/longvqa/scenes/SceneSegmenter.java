@@ -2,6 +2,7 @@ package dev.longvqa.scenes;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 
@@ -59,34 +60,70 @@ public final class SceneSegmenter {
     }
 
     private List<Cut> candidates(float[] sim, float[] change, GapTime time) {
-        int m = sim.length;
-        float[] d = new float[m];
-        for (int i = 0; i < m; i++) d[i] = 1 - sim[i];
         List<Cut> out = new ArrayList<>();
+        float[] d = distances(sim);
         float[] buf = new float[2 * settings.window()];
-        for (int i = 0; i < m; i++) {
-            if (d[i] < settings.minDistance()) continue;
-            // A cut is a single spike: it must top both neighbours.
-            if (i > 0 && d[i - 1] >= d[i]) continue;
-            if (i + 1 < m && d[i + 1] > d[i]) continue;
-            int k = 0;
-            for (int j = Math.max(0, i - settings.window()); j <= Math.min(m - 1, i + settings.window()); j++) {
-                if (j != i) buf[k++] = d[j];
-            }
-            float baseline = 0, mad = 0;
-            if (k > 0) {
-                float[] nb = Arrays.copyOf(buf, k);
-                baseline = median(nb);
-                for (int j = 0; j < k; j++) nb[j] = Math.abs(nb[j] - baseline);
-                mad = median(nb);
-            }
-            float excess = d[i] - baseline;
-            if (excess < settings.minExcess() || excess < settings.madFactor() * mad) continue;
-            float changeBaseline = changeBaseline(change, i);
-            if (change[i] < settings.changeGate() * changeBaseline && excess < settings.strongExcess()) continue;
+        for (int i = 0; i < d.length; i++) {
+            float excess = spikeExcess(d, i, buf);
+            if (Float.isNaN(excess)) continue;
+            if (excess < settings.strongExcess() && change[i] < settings.changeGate() * changeBaseline(change, i)) continue;
             out.add(new Cut(i, time.at(i), sim[i], excess));
         }
         return out;
+    }
+
+    /**
+     * The gaps whose decoder change signal ({@link FrameSignal#changeScore}, {@link FrameSignal#changeTimeSec}
+     * of the frame after the gap) {@link #segment} reads to place and gate cuts: every similarity
+     * spike's own (its cut time), and for a spike too weak to pass without the gate, the
+     * {@code window} gaps around it. The similarity curve's other points take their times from
+     * the signal too, but no cut or scene does.
+     */
+    public BitSet changeReads(List<FrameSignal> frames) {
+        BitSet reads = new BitSet();
+        if (frames.size() < 2) return reads;
+        float[] sim = new float[frames.size() - 1];
+        for (int i = 0; i < sim.length; i++) sim[i] = cosine(frames.get(i).embedding(), frames.get(i + 1).embedding());
+        float[] d = distances(sim);
+        float[] buf = new float[2 * settings.window()];
+        for (int i = 0; i < d.length; i++) {
+            float excess = spikeExcess(d, i, buf);
+            if (Float.isNaN(excess)) continue;
+            if (excess >= settings.strongExcess()) reads.set(i);
+            else reads.set(Math.max(0, i - settings.window()), Math.min(d.length, i + settings.window() + 1));
+        }
+        return reads;
+    }
+
+    private static float[] distances(float[] sim) {
+        float[] d = new float[sim.length];
+        for (int i = 0; i < sim.length; i++) d[i] = 1 - sim[i];
+        return d;
+    }
+
+    /**
+     * How far gap i's distance rises above its neighbourhood if it is a cut by the similarity
+     * alone (large, a single spike, an outlier), else NaN. {@code buf}: scratch of 2 * window.
+     */
+    private float spikeExcess(float[] d, int i, float[] buf) {
+        int m = d.length;
+        if (d[i] < settings.minDistance()) return Float.NaN;
+        // A cut is a single spike: it must top both neighbours.
+        if (i > 0 && d[i - 1] >= d[i]) return Float.NaN;
+        if (i + 1 < m && d[i + 1] > d[i]) return Float.NaN;
+        int k = 0;
+        for (int j = Math.max(0, i - settings.window()); j <= Math.min(m - 1, i + settings.window()); j++) {
+            if (j != i) buf[k++] = d[j];
+        }
+        float baseline = 0, mad = 0;
+        if (k > 0) {
+            float[] nb = Arrays.copyOf(buf, k);
+            baseline = median(nb);
+            for (int j = 0; j < k; j++) nb[j] = Math.abs(nb[j] - baseline);
+            mad = median(nb);
+        }
+        float excess = d[i] - baseline;
+        return excess < settings.minExcess() || excess < settings.madFactor() * mad ? Float.NaN : excess;
     }
 
     /** Keeps the stronger of two cuts closer than {@code minSceneSec}, then restores time order. */
@@ -163,7 +200,8 @@ public final class SceneSegmenter {
         return c > a && c <= b ? c : (a + b) / 2;
     }
 
-    static float cosine(float[] a, float[] b) {
+    /** Cosine similarity of two embeddings (1 when both are zero, 0 when one is). */
+    public static float cosine(float[] a, float[] b) {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {
             dot += a[i] * b[i];

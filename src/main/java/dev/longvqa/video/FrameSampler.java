@@ -20,7 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.zip.CRC32C;
 import java.util.Objects;
 
 import static org.bytedeco.ffmpeg.global.avcodec.*;
@@ -32,7 +41,8 @@ import static org.bytedeco.ffmpeg.global.swscale.*;
  * Decodes a video front to back and hands the sampled frames to a {@link FrameSink}, one at a time:
  * memory stays flat whatever the length. Every frame is decoded (seeking per sample is ~4x slower;
  * the per-frame change signal that places cuts needs them all), unless {@link Builder#skipUnsampled}
- * lets non-reference frames between samples be dropped; only sampled frames are converted to RGB,
+ * lets non-reference frames between samples be dropped ({@link #exactChanges} then recovers the
+ * change signal exactly where a consumer reads it); only sampled frames are converted to RGB,
  * scaled straight to the size the consumer wants.
  *
  * <pre>{@code
@@ -53,10 +63,17 @@ public final class FrameSampler {
         void decodedUpTo(double timeSec);
     }
 
+    private static final System.Logger LOG = System.getLogger(FrameSampler.class.getName());
     private static final int HEAD_BYTES = 1 << 16;
     private static final int GRID = 16;
     private static final int FRAME_FLAG_KEY = 1 << 1; // AV_FRAME_FLAG_KEY, unmapped by the presets
     private static final double SKIP_MARGIN_SEC = 0.05;
+    /** Stretches to re-decode closer than this are decoded as one (GOPs are typically 2-10 s). */
+    private static final double MERGE_SEC = 8;
+    /** Around sampled frames and wanted gaps, every frame is decoded: absorbs packet-pts vs frame-time differences. */
+    private static final double DECODE_MARGIN_SEC = 0.05;
+    /** How far before a stretch to seek: further each time a seek lands after its first sampled frame. */
+    private static final double[] SEEK_BACK_SEC = {0.5, 10, 60, Double.POSITIVE_INFINITY};
 
     private final SamplingStrategy strategy;
     private final int maxSide;
@@ -66,6 +83,7 @@ public final class FrameSampler {
     private final ProgressListener progress;
     private final Path spoolDir;
     private final boolean skipUnsampled;
+    private final BooleanSupplier skipWhile;
 
     private FrameSampler(Builder b) {
         this.strategy = b.strategy;
@@ -76,6 +94,7 @@ public final class FrameSampler {
         this.progress = b.progress;
         this.spoolDir = b.spoolDir;
         this.skipUnsampled = b.skipUnsampled;
+        this.skipWhile = b.skipWhile;
     }
 
     public static Builder builder() {
@@ -211,15 +230,55 @@ public final class FrameSampler {
     private SamplingSummary decode(FfmpegInput input, FrameSink sink) {
         VideoInfo info = input.info();
         AVCodecContext ctx = input.codec();
-        AVPacket pkt = input.newPacket();
-        AVFrame frame = input.newFrame();
         FrameState state = new FrameState(info);
-        try {
+        try (state) {
             if (startSec > 0) {
                 int r = av_seek_frame(input.format(), input.streamIndex(), input.toPts(startSec), AVSEEK_FLAG_BACKWARD);
                 if (r < 0) throw new LongVqaException(ErrorCode.INTERNAL, "cannot seek to " + startSec + " s in " + info.name());
                 avcodec_flush_buffers(ctx);
             }
+            boolean skip = skipUnsampled && !strategy.keyFramesOnly();
+            state.decodeErrors = decodeFrames(input, pkt -> {
+                if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) return false;
+                if (skip) {
+                    int discard = needed(input, pkt, state) || !skipWhile.getAsBoolean() ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
+                    if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
+                    if (discard == AVDISCARD_NONREF) state.mayBeSkipped.add(pkt.pts()); // needed() saw a pts
+                }
+                return true;
+            }, frame -> deliver(input, frame, state, sink));
+            if (state.decoded == 0) {
+                throw LongVqaException.badInput(ErrorCode.TRUNCATED, info.name() + " contains no decodable video frame"
+                        + (state.decodeErrors > 0 ? " (" + state.decodeErrors + " damaged packets)" : ""));
+            }
+            return new SamplingSummary(info, state.decoded, state.sampled, state.lastTime, state.decodeErrors,
+                    Arrays.copyOf(state.sampleTimes, state.sampled), Arrays.copyOf(state.sampleDigests, state.sampled),
+                    state.skippedGaps);
+        }
+    }
+
+    /** Decides per packet of the video stream whether it is sent to the decoder. */
+    private interface PacketFilter {
+        boolean send(AVPacket pkt);
+    }
+
+    /** Receives each decoded frame in presentation order; returns true to stop. */
+    private interface FrameHandler {
+        boolean frame(AVFrame frame);
+    }
+
+    /**
+     * The decode loop: reads the video stream's packets from the current position, decodes them
+     * and hands every frame to {@code handler} until it says stop or the stream ends (then the
+     * frames the decoder still holds are flushed out). Damaged packets in the middle are skipped.
+     * Returns how many packets or frames failed to decode.
+     */
+    private static int decodeFrames(FfmpegInput input, PacketFilter filter, FrameHandler handler) {
+        AVCodecContext ctx = input.codec();
+        AVPacket pkt = input.newPacket();
+        AVFrame frame = input.newFrame();
+        int[] errors = {0};
+        try {
             boolean done = false;
             int readErrors = 0;
             while (!done) {
@@ -229,34 +288,41 @@ public final class FrameSampler {
                     continue; // a damaged packet in the middle: skip it, keep going
                 }
                 try {
-                    if (pkt.stream_index() != input.streamIndex()) continue;
-                    if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) continue;
-                    if (skipUnsampled && !strategy.keyFramesOnly()) {
-                        int discard = needed(input, pkt, state) ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
-                        if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
-                    }
+                    if (pkt.stream_index() != input.streamIndex() || !filter.send(pkt)) continue;
                     if (avcodec_send_packet(ctx, pkt) < 0) {
-                        state.decodeErrors++;
+                        errors[0]++;
                         continue;
                     }
-                    done = drain(input, ctx, frame, state, sink);
+                    done = drain(ctx, frame, handler, errors);
                 } finally {
                     av_packet_unref(pkt);
                 }
             }
             if (!done) {
                 avcodec_send_packet(ctx, null); // flush frames the decoder still holds
-                drain(input, ctx, frame, state, sink);
+                drain(ctx, frame, handler, errors);
             }
-            if (state.decoded == 0) {
-                throw LongVqaException.badInput(ErrorCode.TRUNCATED, info.name() + " contains no decodable video frame"
-                        + (state.decodeErrors > 0 ? " (" + state.decodeErrors + " damaged packets)" : ""));
-            }
-            return new SamplingSummary(info, state.decoded, state.sampled, state.lastTime, state.decodeErrors);
+            return errors[0];
         } finally {
             av_packet_free(pkt);
             av_frame_free(frame);
-            state.close();
+        }
+    }
+
+    /** Receives every frame the decoder has ready. Returns true once the handler says stop. */
+    private static boolean drain(AVCodecContext ctx, AVFrame frame, FrameHandler handler, int[] errors) {
+        while (true) {
+            int r = avcodec_receive_frame(ctx, frame);
+            if (r == AVERROR_EAGAIN() || r == AVERROR_EOF) return false;
+            if (r < 0) {
+                errors[0]++;
+                return false;
+            }
+            try {
+                if (handler.frame(frame)) return true;
+            } finally {
+                av_frame_unref(frame);
+            }
         }
     }
 
@@ -275,57 +341,193 @@ public final class FrameSampler {
         return t + SKIP_MARGIN_SEC >= Math.max(startSec, state.decision.keepsFrom());
     }
 
-    /** Receives every frame the decoder has ready. Returns true once the range end is passed. */
-    private boolean drain(FfmpegInput input, AVCodecContext ctx, AVFrame frame, FrameState state, FrameSink sink) {
-        while (true) {
-            int r = avcodec_receive_frame(ctx, frame);
-            if (r == AVERROR_EAGAIN() || r == AVERROR_EOF) return false;
-            if (r < 0) {
-                state.decodeErrors++;
-                return false;
+    /** A frame's presentation time in seconds from the stream start (never negative). */
+    private static double frameTime(FfmpegInput input, AVFrame frame, double lastTime) {
+        long ts = frame.best_effort_timestamp();
+        if (ts == AV_NOPTS_VALUE) ts = frame.pts();
+        double t = ts == AV_NOPTS_VALUE ? lastTime + 1 / 30.0 : input.seconds(ts);
+        return Math.max(0, t);
+    }
+
+    /** One decoded frame: the change signal, the sampling decision, delivery. Returns true once the range end is passed. */
+    private boolean deliver(FfmpegInput input, AVFrame frame, FrameState state, FrameSink sink) {
+        double t = frameTime(input, frame, state.lastTime);
+        state.passed(frame.best_effort_timestamp());
+        if (t + 1e-6 < startSec) {
+            state.signature(frame); // keep the change signal continuous across the range start
+            return false;
+        }
+        if (t >= endSec) return true;
+        if (t > limits.maxDurationSec()) {
+            throw LongVqaException.badInput(ErrorCode.TOO_LONG, String.format(Locale.ROOT,
+                    "%s runs past %.0f s, the configured limit", input.info().name(), limits.maxDurationSec()));
+        }
+        state.decoded++;
+        state.lastTime = Math.max(state.lastTime, t);
+        float change = state.signature(frame);
+        if (change > state.peakChange || state.peakTime < 0) {
+            state.peakChange = change;
+            state.peakTime = t;
+        }
+        boolean key = (frame.flags() & FRAME_FLAG_KEY) != 0;
+        if (state.decision.keep(t, key, state.changeFromKept())) {
+            if (state.sampled >= limits.maxFrames()) {
+                throw LongVqaException.badInput(ErrorCode.TOO_LONG, input.info().name() + " yields more than "
+                        + limits.maxFrames() + " sampled frames, the configured limit");
             }
-            try {
-                long ts = frame.best_effort_timestamp();
-                if (ts == AV_NOPTS_VALUE) ts = frame.pts();
-                double t = ts == AV_NOPTS_VALUE ? state.lastTime + 1 / 30.0 : input.seconds(ts);
-                if (t < 0) t = 0;
-                if (t + 1e-6 < startSec) {
-                    state.signature(frame); // keep the change signal continuous across the range start
-                    continue;
-                }
-                if (t >= endSec) return true;
-                if (t > limits.maxDurationSec()) {
-                    throw LongVqaException.badInput(ErrorCode.TOO_LONG, String.format(Locale.ROOT,
-                            "%s runs past %.0f s, the configured limit", input.info().name(), limits.maxDurationSec()));
-                }
-                state.decoded++;
-                state.lastTime = Math.max(state.lastTime, t);
-                float change = state.signature(frame);
-                if (change > state.peakChange || state.peakTime < 0) {
-                    state.peakChange = change;
-                    state.peakTime = t;
-                }
-                boolean key = (frame.flags() & FRAME_FLAG_KEY) != 0;
-                if (state.decision.keep(t, key, state.changeFromKept())) {
-                    if (state.sampled >= limits.maxFrames()) {
-                        throw LongVqaException.badInput(ErrorCode.TOO_LONG, input.info().name() + " yields more than "
-                                + limits.maxFrames() + " sampled frames, the configured limit");
-                    }
-                    RgbImage image = state.toRgb(frame);
-                    double changeTime = state.sampled == 0 ? t : state.peakTime;
-                    float changeScore = state.sampled == 0 ? 0f : state.peakChange;
-                    sink.accept(new SampledFrame(state.sampled, t, image, changeTime, changeScore));
-                    state.sampled++;
-                    state.keep();
-                    state.peakChange = 0;
-                    state.peakTime = -1;
-                }
-                if (progress != null) progress.decodedUpTo(t);
-            } finally {
-                av_frame_unref(frame);
+            RgbImage image = state.toRgb(frame);
+            double changeTime = state.sampled == 0 ? t : state.peakTime;
+            float changeScore = state.sampled == 0 ? 0f : state.peakChange;
+            state.recordSample(t, frame);
+            if (state.skippedInGap && state.sampled > 0) state.skippedGaps.set(state.sampled - 1);
+            state.skippedInGap = false;
+            sink.accept(new SampledFrame(state.sampled, t, image, changeTime, changeScore));
+            state.sampled++;
+            state.keep();
+            state.peakChange = 0;
+            state.peakTime = -1;
+        }
+        if (progress != null) progress.decodedUpTo(t);
+        return false;
+    }
+
+    /** The change signal a pass decoding every frame gives a sampled frame: {@link SampledFrame#changeTimeSec}, {@link SampledFrame#changeScore}. */
+    public record ChangePeak(double timeSec, float score) {}
+
+    /**
+     * The change signal that a pass decoding every frame would have given the sampled frame after
+     * each of {@code gaps} (gap g lies between sampled frames g and g+1), computed by decoding only
+     * the stretches around them, each from the key frame before it. For a pass run with
+     * {@link Builder#skipUnsampled}, whose own signal compared consecutive <em>decoded</em> frames:
+     * a consumer that reads the signal only at a few gaps (the cut rule) gets exactly what decoding
+     * every frame gives, for a fraction of the work.
+     *
+     * <p>Exact, not approximate: a stretch starts at a sampled frame that must reappear at its time
+     * with the same decoded luma (its digest in {@code pass}), and so must every sampled frame in it.
+     * Where that fails (a seek that lands late, a stream that does not decode the same from a key
+     * frame), the stretches are decoded again from the start, without seeking.
+     */
+    public Map<Integer, ChangePeak> exactChanges(VideoSource source, SamplingSummary pass, BitSet gaps) {
+        double[] times = pass.sampleTimes();
+        int[] digests = pass.sampleDigests();
+        List<int[]> runs = new ArrayList<>();
+        for (int g = gaps.nextSetBit(0); g >= 0 && g + 1 < times.length; g = gaps.nextSetBit(g + 1)) {
+            int[] last = runs.isEmpty() ? null : runs.getLast();
+            // Decoding on through a short stretch is cheaper than seeking back to a key frame.
+            if (last != null && times[g] - times[last[1] + 1] < MERGE_SEC) last[1] = g;
+            else runs.add(new int[] {g, g});
+        }
+        Map<Integer, ChangePeak> out = new TreeMap<>();
+        if (runs.isEmpty()) return out;
+        try (Opened opened = open(source)) {
+            boolean exact = true;
+            for (int i = 0; i < runs.size() && exact; i++) {
+                exact = refineFromKeyFrame(opened.input, runs.get(i)[0], runs.get(i)[1], times, digests, gaps, out);
+            }
+            if (exact) {
+                out.keySet().retainAll(gaps.stream().boxed().toList());
+                return out;
             }
         }
+        out.clear();
+        LOG.log(System.Logger.Level.WARNING, "{0}: a stretch did not decode the same after seeking; decoding from the start",
+                source.name());
+        try (Opened opened = open(source)) { // from the start, as the pass itself decoded: exact by construction
+            refine(opened.input, runs.getFirst()[0], runs.getLast()[1], times, null, gaps, out);
+        }
+        out.keySet().retainAll(gaps.stream().boxed().toList());
+        return out;
     }
+
+    private enum Refined { EXACT, LATE, DIFFERENT }
+
+    /** Whether a frame at {@code t} must be decoded in a stretch: near one of its sampled frames, or in a wanted gap. */
+    private static boolean mustDecode(double t, int g0, int g1, double[] times, BitSet wanted) {
+        int k = Arrays.binarySearch(times, g0, g1 + 2, t);
+        if (k >= 0) return true;
+        int after = -k - 1; // first sampled frame later than t
+        if (after > g0 && t - times[after - 1] <= DECODE_MARGIN_SEC) return true;
+        if (after <= g1 + 1 && times[after] - t <= DECODE_MARGIN_SEC) return true;
+        // in gap (after - 1): between sampled frames after - 1 and after
+        return after > g0 && after <= g1 + 1 && wanted.get(after - 1);
+    }
+
+    /** Seeks further back each time the seek lands after the stretch's first sampled frame. */
+    private boolean refineFromKeyFrame(FfmpegInput input, int g0, int g1, double[] times, int[] digests, BitSet wanted,
+                                       Map<Integer, ChangePeak> out) {
+        for (double back : SEEK_BACK_SEC) {
+            double target = Math.max(0, times[g0] - back);
+            if (av_seek_frame(input.format(), input.streamIndex(), input.toPts(target), AVSEEK_FLAG_BACKWARD) < 0) return false;
+            avcodec_flush_buffers(input.codec());
+            Refined r = refine(input, g0, g1, times, digests, wanted, out);
+            LOG.log(System.Logger.Level.DEBUG, "{0}: gaps {1}..{2} from {3} s before: {4}", input.info().name(), g0, g1, back, r);
+            if (r != Refined.LATE) return r == Refined.EXACT;
+            if (target == 0) return false;
+        }
+        return false;
+    }
+
+    /**
+     * Decodes every frame from the current position through sampled frame {@code g1 + 1}, putting
+     * into {@code out} the peak frame change of each gap {@code g0..g1} as {@link #deliver} computes
+     * it (exact for the {@code wanted} gaps: elsewhere, the lead-in from the key frame included,
+     * non-reference frames are dropped as in the pass). With {@code digests}, checks that each
+     * sampled frame from {@code g0} on is the pass's.
+     */
+    private Refined refine(FfmpegInput input, int g0, int g1, double[] times, int[] digests, BitSet wanted,
+                           Map<Integer, ChangePeak> out) {
+        AVCodecContext ctx = input.codec();
+        Refined[] result = {Refined.DIFFERENT}; // the stream ended first
+        try (FrameState state = new FrameState(input.info())) {
+            boolean skip = digests != null; // decoding from the start (no digests to check against) decodes every frame
+            PacketFilter filter = pkt -> {
+                long pts = pkt.pts();
+                int discard = !skip || pts == AV_NOPTS_VALUE || mustDecode(input.seconds(pts), g0, g1, times, wanted)
+                        ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
+                if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
+                if (discard == AVDISCARD_NONREF) state.mayBeSkipped.add(pts);
+                return true;
+            };
+            int[] gap = {g0 - 1}; // -1 before the first sampled frame (the anchor) is seen
+            decodeFrames(input, filter, frame -> {
+                double t = frameTime(input, frame, state.lastTime);
+                state.lastTime = Math.max(state.lastTime, t);
+                state.passed(frame.best_effort_timestamp());
+                float change = state.signature(frame);
+                if (t >= endSec) return true;
+                if (state.skippedInGap && gap[0] >= g0 && wanted.get(gap[0])) {
+                    return true; // a frame of a wanted gap was dropped after all (its packet's pts lied): DIFFERENT
+                }
+                int next = gap[0] + 1; // the sampled frame this one leads up to
+                if (gap[0] < g0 && t < times[g0]) return false; // before the anchor: only its signature counts
+                if (gap[0] >= g0) {
+                    if (change > state.peakChange || state.peakTime < 0) {
+                        state.peakChange = change;
+                        state.peakTime = t;
+                    }
+                }
+                if (t < times[next]) return false;
+                if (t != times[next] || digests != null && state.digest(frame) != digests[next]) {
+                    // At the anchor, a seek landed late or on a key frame the stretch does not decode the
+                    // same from (open GOP): seeking further back may help. Later, nothing will.
+                    result[0] = gap[0] < g0 ? Refined.LATE : Refined.DIFFERENT;
+                    return true;
+                }
+                if (gap[0] >= g0) out.put(gap[0], new ChangePeak(state.peakTime, state.peakChange));
+                state.skippedInGap = false;
+                state.peakChange = 0;
+                state.peakTime = -1;
+                gap[0] = next;
+                if (gap[0] > g1) {
+                    result[0] = Refined.EXACT;
+                    return true;
+                }
+                return false;
+            });
+        }
+        return result[0];
+    }
+
 
     /** Per-pass state: the sampling decision, luma signatures, the RGB converter. */
     private final class FrameState implements AutoCloseable {
@@ -341,6 +543,13 @@ public final class FrameSampler {
         private float[] curSig = new float[GRID * GRID];
         private float[] keptSig;
         private byte[] row = new byte[0];
+        /** Pts of packets sent while non-reference frames were dropped, not yet seen as a frame. */
+        final PriorityQueue<Long> mayBeSkipped = new PriorityQueue<>();
+        /** Gaps (between sampled frames g and g+1) with a frame the decoder dropped: their change signal is not every frame's. */
+        final BitSet skippedGaps = new BitSet();
+        boolean skippedInGap;
+        private double[] sampleTimes = new double[64];
+        private int[] sampleDigests = new int[64];
         private SwsContext sws;
         private BytePointer rgb;
         private int rgbCapacity;
@@ -382,6 +591,42 @@ public final class FrameSampler {
             prevSig = curSig;
             curSig = t;
             return change;
+        }
+
+        /**
+         * A frame with timestamp {@code ts} came out (frames come in presentation order): a packet
+         * sent before it with an earlier pts that never became a frame was dropped by the decoder.
+         */
+        void passed(long ts) {
+            while (!mayBeSkipped.isEmpty() && (ts == AV_NOPTS_VALUE || mayBeSkipped.peek() <= ts)) {
+                if (mayBeSkipped.poll() != ts) skippedInGap = true;
+            }
+        }
+
+        /** A CRC-32C of the frame's luma plane (visible width, every row). */
+        int digest(AVFrame f) {
+            AVPixFmtDescriptor desc = av_pix_fmt_desc_get(f.format());
+            int bytes = desc != null && desc.comp(0).depth() > 8 ? 2 : 1;
+            int step = desc == null ? bytes : Math.max(bytes, desc.comp(0).step());
+            int rowBytes = Math.min(Math.abs(f.linesize(0)), f.width() * step);
+            if (row.length < rowBytes) row = new byte[rowBytes];
+            BytePointer plane = f.data(0);
+            CRC32C crc = new CRC32C();
+            for (int y = 0; y < f.height(); y++) {
+                plane.position((long) y * f.linesize(0)).get(row, 0, rowBytes);
+                crc.update(row, 0, rowBytes);
+            }
+            plane.position(0);
+            return (int) crc.getValue();
+        }
+
+        void recordSample(double t, AVFrame f) {
+            if (sampled == sampleTimes.length) {
+                sampleTimes = Arrays.copyOf(sampleTimes, sampled * 2);
+                sampleDigests = Arrays.copyOf(sampleDigests, sampled * 2);
+            }
+            sampleTimes[sampled] = t;
+            sampleDigests[sampled] = digest(f);
         }
 
         float changeFromKept() {
@@ -444,6 +689,7 @@ public final class FrameSampler {
         // Off by default: see skipUnsampled(). -Dlongvqa.decode.skipUnsampled=true turns it on for
         // a whole process (the decode benchmark's fast row).
         private boolean skipUnsampled = Boolean.getBoolean("longvqa.decode.skipUnsampled");
+        private BooleanSupplier skipWhile = () -> true;
 
         public Builder strategy(SamplingStrategy strategy) {
             this.strategy = Objects.requireNonNull(strategy);
@@ -492,10 +738,20 @@ public final class FrameSampler {
          * B-frames). But the frame change signal ({@link SampledFrame#changeScore}, the cut gate
          * and cut times) then compares consecutive <em>decoded</em> frames: measured on the cut
          * benchmark, one of 150 cuts was lost and HEVC cut times moved by a frame. So only
-         * consumers that do not use that signal should turn it on.
+         * consumers that do not use that signal should turn it on, or those that re-decode where
+         * they read it with {@link FrameSampler#exactChanges} (the scene detector does).
          */
         public Builder skipUnsampled(boolean on) {
             this.skipUnsampled = on;
+            return this;
+        }
+
+        /**
+         * With {@link #skipUnsampled}: frames are dropped only while {@code allowed} answers true
+         * (asked per packet, a few frames ahead of delivery), e.g. while no cut is near.
+         */
+        public Builder skipUnsampledWhile(BooleanSupplier allowed) {
+            this.skipWhile = Objects.requireNonNull(allowed);
             return this;
         }
 
