@@ -48,7 +48,7 @@ class DeploymentTest {
         while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
         s3 = S3Mock.start(root.resolve("local/target/s3mock/s3mock-exec.jar"), dir.resolve("s3"), Duration.ofSeconds(120));
         clients = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(),
-                null, null, null, null, null, null));
+                null, null, null, null, null, null, null));
     }
 
     @AfterAll
@@ -102,9 +102,20 @@ class DeploymentTest {
         });
 
         // the state machine: substitutions resolved to the deployed functions, queue and bucket
-        Deployment.StateMachine sm = Deployment.single(d.stateMachines(), "state machines");
+        // the workflow (started by the upload rule) and the answer-only machine (started by the API function)
+        assertThat(d.stateMachines()).hasSize(2);
+        Deployment.StateMachine sm = workflow(d);
+        Deployment.StateMachine answer = d.stateMachines().stream().filter(m -> m != sm).findFirst().orElseThrow();
+        assertThat(answer.definition()).contains("\"Answer\"").doesNotContain("DecodeRanges");
+        assertThat(d.functions()).anySatisfy(fn -> assertThat(fn.environment()).containsValue(answer.arn()));
+        // the owner index, queryable on dynalite
+        assertThat(clients.dynamo().describeTable(b -> b.tableName(table.name())).table().globalSecondaryIndexes())
+                .extracting(i -> i.indexName()).containsExactly(dev.longvqa.contract.JobRow.OWNER_INDEX);
         assertThat(sm.substitutions()).hasSize(ofType(template, "AWS::StepFunctions::StateMachine").path("DefinitionSubstitutions").size());
-        assertThat(sm.substitutions().values()).containsAll(d.functions().stream().map(Deployment.LambdaFunction::arn).toList())
+        // every function an ASL state invokes (the API function is invoked by API Gateway only)
+        assertThat(sm.substitutions().values()).containsAll(d.functions().stream()
+                .filter(fn -> !dev.longvqa.contract.Handler.API.handlerName().equals(fn.environment().get(dev.longvqa.contract.FunctionEnv.HANDLER.variable())))
+                .map(Deployment.LambdaFunction::arn).toList())
                 .contains(work.url(), bucket.name());
 
         // one rule starts the state machine on uploads (the whole event as input); the other sends
@@ -142,7 +153,7 @@ class DeploymentTest {
         // fresh emulators' namespaces: the first deployment's queues and table already exist
         try (Dynalite dynamo2 = Emulators.dynamoDb(); Emulators.Sqs sqs2 = Emulators.sqs();
              LocalCloud.Clients c2 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo2.endpoint().toString(),
-                     sqs2.endpoint(), null, null, null, null, null, null))) {
+                     sqs2.endpoint(), null, null, null, null, null, null, null))) {
             Deployment original = Deployment.deploy(template, c2.s3(), c2.dynamo(), c2.sqs());
             String prefix = uploadRule(original).pattern().pattern().path("detail").path("object").path("key").get(0).path("prefix").asText();
             String bucket = original.buckets().getFirst().name();
@@ -153,7 +164,7 @@ class DeploymentTest {
 
             try (Dynalite dynamo3 = Emulators.dynamoDb(); Emulators.Sqs sqs3 = Emulators.sqs();
                  LocalCloud.Clients c3 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo3.endpoint().toString(),
-                         sqs3.endpoint(), null, null, null, null, null, null))) {
+                         sqs3.endpoint(), null, null, null, null, null, null, null))) {
                 Deployment renamed = Deployment.deploy(changed, c3.s3(), c3.dynamo(), c3.sqs());
                 Deployment.Rule rule = uploadRule(renamed);
                 assertThat(renamed.buckets().getFirst().name()).isEqualTo("renamed-bucket");
@@ -165,14 +176,19 @@ class DeploymentTest {
                         .toEventBridgeJson())).isFalse();
                 assertThat(renamed.functions()).allSatisfy(fn -> assertThat(fn.environment()).containsValue("renamed-bucket")
                         .doesNotContainValue(bucket));
-                assertThat(renamed.stateMachines().getFirst().substitutions()).containsValue("renamed-bucket");
+                assertThat(workflow(renamed).substitutions()).containsValue("renamed-bucket");
             }
         }
     }
 
     /** The rule that starts the state machine (the template also has the execution-status rule). */
+    static Deployment.StateMachine workflow(Deployment d) {
+        return Deployment.single(d.stateMachines().stream()
+                .filter(m -> d.rules().stream().anyMatch(r -> r.targetArns().contains(m.arn()))).toList(), "started state machines");
+    }
+
     static Deployment.Rule uploadRule(Deployment d) {
-        String machine = Deployment.single(d.stateMachines(), "state machines").arn();
+        String machine = workflow(d).arn();
         return Deployment.single(d.rules().stream().filter(r -> r.targetArns().contains(machine)).toList(), "upload rules");
     }
 }
