@@ -59,7 +59,7 @@ public final class DevToolsBrowser implements AutoCloseable {
     public static DevToolsBrowser start(Path work) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory(work, "chromium-profile-");
         Process p = new ProcessBuilder(Chromium.command(profile, "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                "--window-size=1280,900", "about:blank")).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                "--window-size=1280,900", "--hide-scrollbars", "about:blank")).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             String browserWs = devToolsAddress(p);
             int port = URI.create(browserWs).getPort();

@@ -226,11 +226,15 @@
       li.appendChild(el('span', { 'class': 'badge' }, statusWords(j.status)));
       var p = el('progress', { max: 1, value: stageFraction(j), 'aria-label': 'progress of ' + (j.fileName || j.jobId) });
       li.appendChild(p);
-      var meta = el('span', { 'class': 'meta' }, (j.stage ? j.stage + ' · ' : '') + (j.updatedAt ? when(j.updatedAt) : ''));
-      if (j.errorType) meta.textContent += ' · ' + (JOB_ERRORS[j.errorType] || j.errorType);
+      var bits = [];
+      if (j.stage && !TERMINAL[j.status]) bits.push('stage: ' + j.stage);
+      if (j.errorType) bits.push(JOB_ERRORS[j.errorType] || j.errorType);
+      if (j.updatedAt || j.createdAt) bits.push(when(j.updatedAt || j.createdAt));
+      var meta = el('span', { 'class': 'meta' }, bits.join(' · '));
       li.appendChild(meta);
       list.appendChild(li);
     });
+    list.dataset.loaded = 'true';
     document.getElementById('jobs-empty').hidden = all.length > 0;
     document.getElementById('jobs-more').hidden = !listNext;
   }
