@@ -16,6 +16,8 @@ public enum ErrorCode {
     TOO_LARGE(Kind.BAD_INPUT, "the input is larger than the configured limit"),
     BAD_QUESTION(Kind.BAD_INPUT, "the question is empty or too long"),
     BAD_REQUEST(Kind.BAD_INPUT, "the request is malformed"),
+    /** The API's 409: a job asked about before it is processed (the answer names its status). */
+    NOT_READY(Kind.BAD_INPUT, "the job is not processed yet"),
     MODEL_UNAVAILABLE(Kind.MODEL_UNAVAILABLE, "no language model is reachable or cached"),
     TRANSIENT(Kind.TRANSIENT, "a temporary fault; retrying may succeed"),
     THROTTLED(Kind.TRANSIENT, "a dependency throttled the request"),

@@ -15,7 +15,9 @@ public enum FunctionEnv {
     /** The one bucket: uploads under {@code videos/}, artifacts under {@code jobs/}. */
     BUCKET("longvqa.bucket"),
     /** The jobs table (partition key {@link JobRow#JOB_ID}). */
-    TABLE("longvqa.table");
+    TABLE("longvqa.table"),
+    /** The answer-only state machine the API starts for follow-up questions (only the API function has it). */
+    ANSWER_STATE_MACHINE("longvqa.api.answer-state-machine");
 
     private final String property;
 

@@ -13,7 +13,9 @@ public enum Handler {
     PLAN(Names.PLAN, AslSubstitution.PLAN_FUNCTION_ARN),
     DECODE_RANGE(Names.DECODE_RANGE, AslSubstitution.DECODE_RANGE_FUNCTION_ARN),
     SEGMENT(Names.SEGMENT, AslSubstitution.SEGMENT_FUNCTION_ARN),
-    RECORD(Names.RECORD, AslSubstitution.RECORD_FUNCTION_ARN);
+    RECORD(Names.RECORD, AslSubstitution.RECORD_FUNCTION_ARN),
+    /** The HTTP API (docs/openapi.yaml); no state of the ASL calls it, so it has no ARN substitution. */
+    API(Names.API, null);
 
     /**
      * The handler the Lambda runtime loads: Quarkus's stream handler, which dispatches to the
@@ -28,6 +30,7 @@ public enum Handler {
         public static final String DECODE_RANGE = "decode-range";
         public static final String SEGMENT = "segment";
         public static final String RECORD = "record";
+        public static final String API = "api";
 
         private Names() {}
     }

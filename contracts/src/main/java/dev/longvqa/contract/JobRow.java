@@ -16,6 +16,16 @@ public final class JobRow {
     public static final String ERROR = "error";
     /** Epoch seconds; rows carrying it expire (the table's TTL attribute), rows without it are kept. */
     public static final String EXPIRES_AT = "expiresAt";
+    public static final String CREATED_AT = "createdAt";
+    /**
+     * The caller that created the job through the API (an IAM principal ARN or {@code jwt:<sub>}),
+     * from the upload sidecar; absent on jobs uploaded straight to the bucket.
+     */
+    public static final String OWNER = "owner";
+    /** Global secondary index: partition {@link #OWNER}, sort {@link #CREATED_AT} (ISO-8601 text): a caller's jobs, newest first. */
+    public static final String OWNER_INDEX = "owner-createdAt";
+    /** Per follow-up question that failed: {@code answerErrors.<questionId> = {type, message}}. */
+    public static final String ANSWER_ERRORS = "answerErrors";
 
     private JobRow() {}
 }

@@ -61,6 +61,11 @@ public final class S3Layout {
         return jobPrefix(jobId) + "answers/" + questionId + ".json";
     }
 
+    /** The job's HTML report, rendered by the API on first request. */
+    public static String report(String jobId) {
+        return jobPrefix(jobId) + "report.html";
+    }
+
     /** Answers too large for the job row. */
     public static String result(String jobId) {
         return jobPrefix(jobId) + "result.json";

@@ -118,6 +118,31 @@ public final class JobStore {
         return get(jobId).map(item -> JobStatus.valueOf(item.get("status").s()));
     }
 
+    /**
+     * One conditional UpdateItem as the caller writes it (follow-up questions and answers append to
+     * lists, which {@link #advance} and {@link #finish} do not do); {@code updatedAt} is set too.
+     * False when the condition does not hold.
+     */
+    public boolean update(String jobId, String setExpression, String condition, Map<String, String> names,
+                          Map<String, AttributeValue> values) {
+        Map<String, String> n = new LinkedHashMap<>(names);
+        Map<String, AttributeValue> v = new LinkedHashMap<>(values);
+        n.put("#updatedAt", "updatedAt");
+        v.put(":updatedAt", s(now()));
+        try {
+            ddb.updateItem(b -> b.tableName(table()).key(Map.of(JobRow.JOB_ID, s(jobId)))
+                    .updateExpression("SET " + setExpression + ", #updatedAt = :updatedAt")
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(n)
+                    .expressionAttributeValues(v));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsFaults.classify(e, "UpdateItem " + table());
+        }
+    }
+
     /** One UpdateItem with placeholder names for every attribute (several are reserved words). */
     private final class Update {
         final List<String> sets = new java.util.ArrayList<>();

@@ -37,6 +37,7 @@ public abstract class LambdaError extends LongVqaException {
             case TOO_LARGE -> new LongVqa.TOO_LARGE(m, c);
             case BAD_QUESTION -> new LongVqa.BAD_QUESTION(m, c);
             case BAD_REQUEST -> new LongVqa.BAD_REQUEST(m, c);
+            case NOT_READY -> new LongVqa.NOT_READY(m, c);
             case MODEL_UNAVAILABLE -> new LongVqa.MODEL_UNAVAILABLE(m, c);
             case TRANSIENT -> new LongVqa.TRANSIENT(m, c);
             case THROTTLED -> new LongVqa.THROTTLED(m, c);

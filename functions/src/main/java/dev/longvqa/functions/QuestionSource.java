@@ -66,7 +66,8 @@ public final class QuestionSource {
         return out;
     }
 
-    List<Question> validate(List<String> texts) {
+    /** Checks texts against the limits; ids {@code q1..qN} in order. BAD_QUESTION on the first that fails. */
+    public List<Question> validate(List<String> texts) {
         if (texts.isEmpty()) throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, "no questions given");
         if (texts.size() > maxQuestions) {
             throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, texts.size() + " questions, more than the limit of " + maxQuestions);

@@ -39,7 +39,22 @@ public final class RecordService {
         return switch (req.outcome()) {
             case "SUCCEEDED" -> succeed(Requests.jobId(req.jobId()), req);
             case "FAILED" -> fail(req);
-            default -> throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "outcome must be SUCCEEDED or FAILED, not " + req.outcome());
+            // the answer-only workflow (statemachine/answer.asl.json): the job stays SUCCEEDED either way
+            case "ANSWERED" -> {
+                String jobId = Requests.jobId(req.jobId());
+                dev.longvqa.functions.api.FollowUps.recordAnswered(jobs, jobId, req.answers() == null ? List.of() : req.answers().stream()
+                        .map(a -> { Map<String, String> m = new LinkedHashMap<>(); m.put("questionId", a.questionId());
+                            m.put("question", a.question()); m.put("answer", a.answer()); m.put("answerKey", a.answerKey()); return m; }).toList());
+                yield new RecordResult(jobId, JobStatus.SUCCEEDED.name());
+            }
+            case "ANSWER_FAILED" -> {
+                String jobId = Requests.jobId(req.jobId());
+                Failure f = Failure.of(req.error());
+                dev.longvqa.functions.api.FollowUps.recordAnswerFailed(jobs, jobId, req.answers() == null ? List.of()
+                        : req.answers().stream().map(RecordRequest.Answer::questionId).filter(java.util.Objects::nonNull).toList(), f.type(), f.message());
+                yield new RecordResult(jobId, JobStatus.SUCCEEDED.name());
+            }
+            default -> throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "outcome must be SUCCEEDED, FAILED, ANSWERED or ANSWER_FAILED, not " + req.outcome());
         };
     }
 
@@ -79,7 +94,7 @@ public final class RecordService {
             // From the execution-status rule, which fires for every failed execution, also those
             // whose Catch already recorded the precise reason (the Catch's record runs before the
             // execution ends): a row already terminal keeps what it has.
-            String jobId = jobIdOfExecution(req.executionInput());
+            String jobId = jobIdOfExecution(req.executionInput(), store);
             Optional<JobStatus> now = jobs.get(jobId).map(item -> JobStatus.valueOf(item.get("status").s()));
             if (now.isPresent() && now.get().terminal()) return new RecordResult(jobId, now.get().name());
             return fail(new RecordRequest(jobId, req.outcome(), req.answers(), req.costs(), req.error(), null));
@@ -106,10 +121,18 @@ public final class RecordService {
 
     /** The job id RegisterJob gave this execution's S3 event (bucket, key, version id, else ETag). */
     static String jobIdOfExecution(String executionInput) {
+        return jobIdOfExecution(executionInput, null);
+    }
+
+    /** With a store, an API upload's minted id is read from its sidecar, as register read it. */
+    static String jobIdOfExecution(String executionInput, ObjectStore store) {
         try {
             RegisterService.ObjectCreated e = RegisterService.ObjectCreated.from(ObjectStore.JSON.readTree(executionInput));
             String etag = e.etag() == null ? null : e.etag().replace("\"", "");
-            return dev.longvqa.pipeline.JobId.of(e.bucket(), e.key(), e.versionId(), etag).value();
+            // an API upload's id is in its sidecar (RegisterService#jobId); a key that cannot have one is not read
+            java.util.Optional<byte[]> sidecar = store == null || !Keys.isVideoUpload(e.key()) ? java.util.Optional.empty()
+                    : store.getSmall(e.bucket(), Keys.sidecar(e.key()), QuestionSource.MAX_SIDECAR_BYTES);
+            return RegisterService.jobId(e.bucket(), e.key(), e.versionId(), etag, RegisterService.uploadSidecar(sidecar));
         } catch (java.io.IOException | RuntimeException ex) {
             throw new LongVqaException(ErrorCode.BAD_REQUEST, "execution input is not an S3 event: " + ex.getMessage());
         }

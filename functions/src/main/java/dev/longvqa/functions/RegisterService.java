@@ -3,6 +3,7 @@ package dev.longvqa.functions;
 import dev.longvqa.contract.JobRow;
 
 import dev.longvqa.contract.JobStatus;
+import dev.longvqa.contract.api.UploadSidecar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.error.ErrorCode;
@@ -88,7 +89,9 @@ public final class RegisterService {
         if (etag != null) etag = etag.replace("\"", "");
         Long size = e.size() != null ? e.size() : head.contentLength();
         Video video = new Video(bucket, key, versionId, etag, size);
-        String jobId = JobId.of(bucket, key, versionId, etag).value();
+        Optional<byte[]> sidecar = store.getSmall(bucket, Keys.sidecar(key), QuestionSource.MAX_SIDECAR_BYTES);
+        Optional<UploadSidecar> intent = uploadSidecar(sidecar);
+        String jobId = jobId(bucket, key, versionId, etag, intent);
 
         Map<String, AttributeValue> row = new HashMap<>();
         row.put("jobId", JobStore.s(jobId));
@@ -98,10 +101,10 @@ public final class RegisterService {
         if (etag != null) row.put("etag", JobStore.s(etag));
         if (size != null) row.put("sizeBytes", JobStore.n(size));
         if (e.executionArn() != null) row.put(JobRow.EXECUTION_ARN, JobStore.s(e.executionArn()));
+        intent.map(UploadSidecar::owner).filter(o -> !o.isBlank()).ifPresent(o -> row.put(JobRow.OWNER, JobStore.s(o)));
 
         List<Question> qs;
         try {
-            Optional<byte[]> sidecar = store.getSmall(bucket, Keys.sidecar(key), QuestionSource.MAX_SIDECAR_BYTES);
             qs = questions.resolve(sidecar, head.metadata());
         } catch (LongVqaException bad) {
             if (bad.code().kind() != ErrorCode.Kind.BAD_INPUT) throw bad;
@@ -122,6 +125,29 @@ public final class RegisterService {
         LOG.log(System.Logger.Level.INFO, "job {0} for s3://{1}/{2} ({3}): {4}", jobId, bucket, key, e.reason(),
                 created ? "START" : "DUPLICATE");
         return new RegisterResult(jobId, created ? RegisterResult.Action.START : RegisterResult.Action.DUPLICATE, video, qs);
+    }
+
+    /**
+     * The job id: the one the API minted and wrote into the upload's sidecar (it told the caller
+     * before the upload, when the version id did not exist yet), else the stable hash of the object
+     * (bucket, key, version id, else ETag). Either way the same object gives the same id.
+     */
+    public static String jobId(String bucket, String key, String versionId, String etag, Optional<UploadSidecar> sidecar) {
+        return sidecar.map(UploadSidecar::jobId).filter(id -> id.matches("[0-9a-f]{32}"))
+                .orElseGet(() -> JobId.of(bucket, key, versionId, etag).value());
+    }
+
+    /** The sidecar as the API writes it; a hand-written or unreadable one has no id or owner (QuestionSource judges its questions). */
+    public static Optional<UploadSidecar> uploadSidecar(Optional<byte[]> bytes) {
+        if (bytes.isEmpty()) return Optional.empty();
+        try {
+            JsonNode node = ObjectStore.JSON.readTree(bytes.get());
+            if (node == null || !node.isObject()) return Optional.empty();
+            return Optional.of(new UploadSidecar(null, node.path("jobId").isTextual() ? node.get("jobId").asText() : null,
+                    node.path("owner").isTextual() ? node.get("owner").asText() : null));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -1,0 +1,6 @@
+package dev.longvqa.contract.api;
+
+import java.util.List;
+
+/** {@code POST /jobs/{jobId}/questions} (202): the new questions' ids, answered by an answer-only execution. */
+public record QuestionsAccepted(String jobId, List<QuestionRef> questions, String executionArn) {}
