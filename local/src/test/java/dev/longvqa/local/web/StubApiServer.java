@@ -1,11 +1,22 @@
 package dev.longvqa.local.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.longvqa.contract.Json;
+import dev.longvqa.contract.api.AnswerView;
+import dev.longvqa.contract.api.ApiError;
+import dev.longvqa.contract.api.ApiPaths;
+import dev.longvqa.contract.api.CompleteUploadRequest;
+import dev.longvqa.contract.api.JobList;
+import dev.longvqa.contract.api.JobView;
+import dev.longvqa.contract.api.QuestionRef;
+import dev.longvqa.contract.api.QuestionsAccepted;
+import dev.longvqa.contract.api.QuestionsRequest;
+import dev.longvqa.contract.api.ReportLink;
+import dev.longvqa.contract.api.SceneDetail;
+import dev.longvqa.contract.api.UploadCompleted;
+import dev.longvqa.contract.api.UploadRequest;
+import dev.longvqa.contract.api.UploadResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A stand-in for the jobs and questions API of docs/openapi.yaml, for the page's tests while (or
  * where) the real one is not at hand: the routes, shapes, status codes and error bodies the
- * document states, the static files from the web module's classpath resources as the API serves
+ * document states (bodies are the contract's records, dev.longvqa.contract.api), the static files from the web module's classpath resources as the API serves
  * them, and presigned-style upload URLs on a second origin (as S3 is), with the CORS answers a
  * bucket configured for the page must give. A job moves through its statuses on a clock once its
  * object is complete; its scenes, curve and summaries are fixed made-up data.
@@ -36,7 +47,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class StubApiServer implements AutoCloseable {
     static final List<String> STATUSES = List.of("RECEIVED", "DECODING", "SEGMENTING", "REASONING", "ANSWERING", "SUCCEEDED");
     static final List<String> STAGES = List.of("register", "plan", "decode", "segment", "reason", "answer");
-    private static final String STATIC = "/dev/longvqa/web/static/";
 
     private final HttpServer api, storage;
     private final long multipartThreshold, partSize;
@@ -92,7 +102,7 @@ final class StubApiServer implements AutoCloseable {
         storage.stop(0);
     }
 
-    // --- the API ---
+    // --- the API: the routes of docs/openapi.yaml, with the contract's records as bodies ---
 
     private void api(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath(), method = ex.getRequestMethod();
@@ -101,30 +111,27 @@ final class StubApiServer implements AutoCloseable {
             String[] p = path.substring(1).split("/", -1);
             if (method.equals("GET") && path.equals("/")) {
                 file(ex, "index.html");
-            } else if (method.equals("GET") && p[0].equals("static") && p.length == 2) {
+            } else if (method.equals("GET") && path.startsWith(ApiPaths.STATIC_PREFIX) && p.length == 2) {
                 file(ex, p[1]);
-            } else if (method.equals("POST") && path.equals("/videos")) {
-                createUpload(ex);
-            } else if (method.equals("POST") && p.length == 3 && p[0].equals("videos") && p[2].equals("complete")) {
-                completeMultipart(ex, p[1]);
-            } else if (method.equals("GET") && path.equals("/jobs")) {
-                list(ex);
-            } else if (p.length >= 2 && p[0].equals("jobs")) {
+            } else if (method.equals("POST") && path.equals(ApiPaths.VIDEOS)) {
+                json(ex, 201, createUpload(body(ex, UploadRequest.class)));
+            } else if (method.equals("POST") && p.length == 3 && path.equals(ApiPaths.complete(p[1]))) {
+                json(ex, 200, complete(p[1], body(ex, CompleteUploadRequest.class)));
+            } else if (method.equals("GET") && path.equals(ApiPaths.JOBS)) {
+                json(ex, 200, list());
+            } else if (p.length >= 2 && path.startsWith(ApiPaths.JOBS + "/")) {
                 Job j = job(p[1]);
-                if (method.equals("GET") && p.length == 2) json(ex, 200, view(j));
-                else if (method.equals("GET") && p.length == 3 && p[2].equals("scenes")) scenes(ex, j);
-                else if (method.equals("POST") && p.length == 3 && p[2].equals("questions")) ask(ex, j);
-                else if (method.equals("GET") && p.length == 4 && p[2].equals("answers")) answer(ex, j, p[3]);
-                else if (method.equals("GET") && p.length == 3 && p[2].equals("report")) report(ex, j);
+                if (method.equals("GET") && path.equals(ApiPaths.job(j.id))) json(ex, 200, view(j));
+                else if (method.equals("GET") && path.equals(ApiPaths.scenes(j.id))) json(ex, 200, scenes(j));
+                else if (method.equals("POST") && path.equals(ApiPaths.questions(j.id))) json(ex, 202, ask(j, body(ex, QuestionsRequest.class)));
+                else if (method.equals("GET") && p.length == 4 && path.equals(ApiPaths.answer(j.id, p[3]))) json(ex, 200, answer(j, p[3]));
+                else if (method.equals("GET") && path.equals(ApiPaths.report(j.id))) json(ex, 200, report(j));
                 else throw new Fault(404, "NOT_FOUND", "no route " + method + " " + path, null);
             } else {
                 throw new Fault(404, "NOT_FOUND", "no route " + method + " " + path, null);
             }
         } catch (Fault f) {
-            ObjectNode body = Json.mapper().createObjectNode();
-            ObjectNode e = body.putObject("error").put("type", f.type).put("message", f.getMessage());
-            if (f.status != null) e.put("status", f.status);
-            json(ex, f.http, body);
+            json(ex, f.http, ApiError.of(f.type, f.getMessage(), f.status));
         }
     }
 
@@ -156,126 +163,126 @@ final class StubApiServer implements AutoCloseable {
         return STATUSES.get(step(j));
     }
 
-    private void createUpload(HttpExchange ex) throws IOException {
-        JsonNode req = body(ex);
-        String name = req.path("fileName").asText("");
-        long size = req.path("sizeBytes").asLong(0);
+    private UploadResponse createUpload(UploadRequest req) {
+        String name = req.fileName() == null ? "" : req.fileName();
         if (name.isEmpty() || name.length() > 200) throw new Fault(400, "BAD_REQUEST", "fileName must be 1 to 200 characters", null);
-        if (size < 1) throw new Fault(400, "BAD_REQUEST", "sizeBytes must be at least 1", null);
-        List<String> qs = new ArrayList<>();
-        for (JsonNode q : req.path("questions")) qs.add(q.asText());
-        if (qs.isEmpty()) qs.add("What happens in the video?");
+        if (req.sizeBytes() == null || req.sizeBytes() < 1) throw new Fault(400, "BAD_REQUEST", "sizeBytes must be at least 1", null);
+        List<String> qs = req.questions() == null || req.questions().isEmpty() ? List.of("What happens in the video?") : req.questions();
         validate(qs);
         byte[] id = new byte[16];
         new java.security.SecureRandom().nextBytes(id);
-        Job j = new Job(HexFormat.of().formatHex(id), name.replaceAll("[^A-Za-z0-9 ._()-]", "_"), size);
+        Job j = new Job(HexFormat.of().formatHex(id), name.replaceAll("[^A-Za-z0-9 ._()-]", "_"), req.sizeBytes());
+        List<QuestionRef> refs = new ArrayList<>();
         for (String q : qs) {
             String qid = "q" + (j.questions.size() + 1);
             j.questions.put(qid, new Question(qid, q, 0));
+            refs.add(new QuestionRef(qid, q));
         }
         jobs.put(j.id, j);
-        ObjectNode r = Json.mapper().createObjectNode().put("jobId", j.id).put("key", j.key)
-                .put("expiresAt", Instant.now().plusSeconds(900).toString()).put("multipartThresholdBytes", multipartThreshold);
-        if (size <= multipartThreshold) {
-            r.put("url", storageUrl() + "bucket/" + j.key + "?X-Amz-Signature=stub");
-        } else {
-            r.put("uploadId", "up-" + j.id).put("partSizeBytes", partSize).put("completePath", "/videos/" + j.id + "/complete");
-            ArrayNode parts = r.putArray("parts");
-            for (int n = 1; (long) (n - 1) * partSize < size; n++) {
-                parts.addObject().put("partNumber", n).put("url", storageUrl() + "bucket/" + j.key + "?partNumber=" + n + "&uploadId=up-" + j.id);
-            }
+        String expires = Instant.now().plusSeconds(900).toString();
+        if (j.size < multipartThreshold) {
+            return new UploadResponse(j.id, j.key, expires, multipartThreshold, storageUrl() + "bucket/" + j.key + "?X-Amz-Signature=stub",
+                    null, null, null, null, refs);
         }
-        ArrayNode qr = r.putArray("questions");
-        j.questions.values().forEach(q -> qr.addObject().put("id", q.id()).put("text", q.text()));
-        json(ex, 201, r);
+        List<UploadResponse.PartUrl> parts = new ArrayList<>();
+        for (int n = 1; (long) (n - 1) * partSize < j.size; n++) {
+            parts.add(new UploadResponse.PartUrl(n, storageUrl() + "bucket/" + j.key + "?partNumber=" + n + "&uploadId=up-" + j.id));
+        }
+        return new UploadResponse(j.id, j.key, expires, multipartThreshold, null, "up-" + j.id, partSize, parts,
+                ApiPaths.complete(j.id), refs);
+    }
+
+    /** POST videos/{id}/complete: the parts become the object, in part order, and the job starts. */
+    private UploadCompleted complete(String id, CompleteUploadRequest req) {
+        Job j = jobs.get(id);
+        if (j == null) throw new Fault(404, "NOT_FOUND", "no upload for job " + id, null);
+        if (!j.key.equals(req.key()) || !("up-" + j.id).equals(req.uploadId())) {
+            throw new Fault(400, "BAD_REQUEST", "key and uploadId do not name this upload", null);
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int n = 1; n <= j.parts.size(); n++) {
+            byte[] part = j.parts.get(n);
+            if (part == null) throw new Fault(400, "BAD_REQUEST", "part " + n + " is missing", null);
+            all.writeBytes(part);
+        }
+        j.object = all.toByteArray();
+        j.completedAt = System.currentTimeMillis();
+        return new UploadCompleted(j.id, j.key);
     }
 
     private static void validate(List<String> qs) {
         if (qs.isEmpty() || qs.size() > 20) throw new Fault(400, "BAD_QUESTION", "ask 1 to 20 questions", null);
         for (String q : qs) {
-            if (q.isBlank() || q.length() > 2000) throw new Fault(400, "BAD_QUESTION", "a question must be 1 to 2000 characters", null);
+            if (q == null || q.isBlank() || q.length() > 2000) throw new Fault(400, "BAD_QUESTION", "a question must be 1 to 2000 characters", null);
         }
     }
 
-    private void list(HttpExchange ex) throws IOException {
-        ObjectNode r = Json.mapper().createObjectNode();
-        ArrayNode arr = r.putArray("jobs");
-        jobs.values().stream().filter(j -> j.object != null).sorted((a, b) -> b.created.compareTo(a.created))
-                .forEach(j -> arr.addObject().put("jobId", j.id).put("fileName", j.fileName).put("status", status(j))
-                        .put("stage", STAGES.get(step(j))).put("createdAt", j.created.toString()));
-        json(ex, 200, r);
+    private JobList list() {
+        return new JobList(jobs.values().stream().filter(j -> j.object != null).sorted((a, b) -> b.created.compareTo(a.created))
+                .map(j -> new JobList.JobSummary(j.id, j.fileName, status(j), STAGES.get(step(j)), j.created.toString(), null, null))
+                .toList(), null);
     }
 
-    private ObjectNode view(Job j) {
+    private JobView view(Job j) {
         int s = step(j);
-        ObjectNode v = Json.mapper().createObjectNode().put("jobId", j.id).put("fileName", j.fileName).put("key", j.key)
-                .put("sizeBytes", j.size).put("status", STATUSES.get(s)).put("stage", STAGES.get(s)).put("durationSec", 24.0);
-        ArrayNode progress = v.putArray("progress");
+        boolean succeeded = STATUSES.get(s).equals("SUCCEEDED");
+        List<JobView.StageProgress> progress = new ArrayList<>();
         for (int i = 0; i < STAGES.size(); i++) {
-            boolean done = STATUSES.get(s).equals("SUCCEEDED") || i < s;
-            progress.addObject().put("stage", STAGES.get(i)).put("state", done ? "DONE" : i == s ? "RUNNING" : "PENDING");
+            progress.add(new JobView.StageProgress(STAGES.get(i), succeeded || i < s ? JobView.StageState.DONE
+                    : i == s ? JobView.StageState.RUNNING : JobView.StageState.PENDING, succeeded || i < s ? stepMillis : null));
         }
-        if (s >= 3) v.putObject("scenes").put("count", 3).put("frameCount", 24).put("segmentCount", 2);
-        ArrayNode qs = v.putArray("questions");
-        for (Question q : j.questions.values()) qs.add(answerView(j, q));
-        return v;
+        List<AnswerView> answers = j.questions.values().stream().map(q -> answerView(j, q)).toList();
+        return new JobView(j.id, j.fileName, j.key, j.size, STATUSES.get(s), STAGES.get(s), j.created.toString(), null, 24.0, progress,
+                s >= 3 ? new JobView.ScenesSummary(3, 24, 2) : null, answers,
+                succeeded ? new JobView.Costs(550L, 55L, 0L, java.util.Map.of("decode", 1200L, "answer", 300L)) : null, null);
     }
 
-    private ObjectNode answerView(Job j, Question q) {
+    private AnswerView answerView(Job j, Question q) {
         boolean done = q.askedAt() == 0 ? status(j).equals("SUCCEEDED") : System.currentTimeMillis() - q.askedAt() > stepMillis;
-        ObjectNode a = Json.mapper().createObjectNode().put("questionId", q.id()).put("question", q.text())
-                .put("state", done ? "ANSWERED" : "PENDING");
-        if (done) a.put("answer", "stub answer to: " + q.text()).put("model", "stub-model");
-        return a;
+        return done ? new AnswerView(q.id(), q.text(), AnswerView.State.ANSWERED, "stub answer to: " + q.text(), "stub-model", null)
+                : new AnswerView(q.id(), q.text(), AnswerView.State.PENDING, null, null, null);
     }
 
-    private void scenes(HttpExchange ex, Job j) throws IOException {
+    private SceneDetail scenes(Job j) {
         if (step(j) < 3) throw new Fault(409, "NOT_READY", "the job has no scenes yet", status(j));
-        ObjectNode r = Json.mapper().createObjectNode().put("jobId", j.id).put("durationSec", 24.0);
-        ArrayNode scenes = r.putArray("scenes"), curve = r.putArray("curve"), segs = r.putArray("segments");
-        for (int i = 0; i < 3; i++) {
-            scenes.addObject().put("index", i).put("startSec", 8.0 * i).put("endSec", 8.0 * i + 8).put("representativeSec", 8.0 * i + 4);
-        }
-        for (int t = 1; t < 24; t++) curve.addObject().put("timeSec", (double) t).put("similarity", t % 8 == 0 ? 0.31 : 0.95 + 0.01 * (t % 3));
-        if (step(j) >= 4) {
-            segs.addObject().put("index", 0).put("startSec", 0.0).put("endSec", 12.0).put("summary", "Shapes <b>bounce</b> & move.");
-            segs.addObject().put("index", 1).put("startSec", 12.0).put("endSec", 24.0).put("summary", "Rings zoom.\nThen noise.");
-        }
-        json(ex, 200, r);
+        List<SceneDetail.Scene> scenes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) scenes.add(new SceneDetail.Scene(i, 8.0 * i, 8.0 * i + 8, 8.0 * i + 4));
+        List<SceneDetail.CurvePoint> curve = new ArrayList<>();
+        for (int t = 1; t < 24; t++) curve.add(new SceneDetail.CurvePoint(t, t % 8 == 0 ? 0.31 : 0.95 + 0.01 * (t % 3)));
+        List<SceneDetail.Segment> segs = step(j) < 4 ? List.of() : List.of(
+                new SceneDetail.Segment(0, 0, 12, "Shapes <b>bounce</b> & move."),
+                new SceneDetail.Segment(1, 12, 24, "Rings zoom.\nThen noise."));
+        return new SceneDetail(j.id, 24.0, scenes, curve, segs);
     }
 
-    private void ask(HttpExchange ex, Job j) throws IOException {
-        JsonNode req = body(ex);
-        List<String> qs = new ArrayList<>();
-        for (JsonNode q : req.path("questions")) qs.add(q.asText());
+    private QuestionsAccepted ask(Job j, QuestionsRequest req) {
+        List<String> qs = req.questions() == null ? List.of() : req.questions();
         validate(qs);
         if (!status(j).equals("SUCCEEDED")) throw new Fault(409, "NOT_READY", "the video is not processed yet", status(j));
-        ObjectNode r = Json.mapper().createObjectNode().put("jobId", j.id);
-        ArrayNode arr = r.putArray("questions");
+        List<QuestionRef> refs = new ArrayList<>();
         synchronized (j) {
             for (String q : qs) {
                 String qid = "q" + (j.questions.size() + 1);
                 j.questions.put(qid, new Question(qid, q, System.currentTimeMillis()));
-                arr.addObject().put("id", qid).put("text", q);
+                refs.add(new QuestionRef(qid, q));
             }
         }
-        json(ex, 202, r);
+        return new QuestionsAccepted(j.id, refs, null);
     }
 
-    private void answer(HttpExchange ex, Job j, String qid) throws IOException {
+    private AnswerView answer(Job j, String qid) {
         Question q = j.questions.get(qid);
         if (q == null) throw new Fault(404, "NOT_FOUND", "no question " + qid, null);
-        json(ex, 200, answerView(j, q));
+        return answerView(j, q);
     }
 
-    private void report(HttpExchange ex, Job j) throws IOException {
+    private ReportLink report(Job j) {
         if (!status(j).equals("SUCCEEDED")) throw new Fault(409, "NOT_READY", "no report yet", status(j));
-        json(ex, 200, Json.mapper().createObjectNode().put("url", storageUrl() + "bucket/jobs/" + j.id + "/report.html?X-Amz-Signature=stub")
-                .put("expiresAt", Instant.now().plusSeconds(900).toString()));
+        return new ReportLink(storageUrl() + "bucket/jobs/" + j.id + "/report.html?X-Amz-Signature=stub", Instant.now().plusSeconds(900).toString());
     }
 
     private void file(HttpExchange ex, String name) throws IOException {
-        try (InputStream in = StubApiServer.class.getResourceAsStream(STATIC + name)) {
+        try (InputStream in = StubApiServer.class.getClassLoader().getResourceAsStream(ApiPaths.STATIC_RESOURCES + name)) {
             if (in == null || name.contains("..")) throw new Fault(404, "NOT_FOUND", "no file " + name, null);
             byte[] b = in.readAllBytes();
             String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".css") ? "text/css; charset=utf-8"
@@ -324,37 +331,18 @@ final class StubApiServer implements AutoCloseable {
         ex.close();
     }
 
-    /** POST videos/{id}/complete: the parts become the object, in part order, and the job starts. */
-    private void completeMultipart(HttpExchange ex, String id) throws IOException {
-        Job j = jobs.get(id);
-        if (j == null) throw new Fault(404, "NOT_FOUND", "no upload for job " + id, null);
-        JsonNode req = body(ex);
-        if (!req.path("key").asText().equals(j.key) || !req.path("uploadId").asText().equals("up-" + j.id)) {
-            throw new Fault(400, "BAD_REQUEST", "key and uploadId do not name this upload", null);
-        }
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (int n = 1; n <= j.parts.size(); n++) {
-            byte[] part = j.parts.get(n);
-            if (part == null) throw new Fault(400, "BAD_REQUEST", "part " + n + " is missing", null);
-            all.writeBytes(part);
-        }
-        j.object = all.toByteArray();
-        j.completedAt = System.currentTimeMillis();
-        json(ex, 200, Json.mapper().createObjectNode().put("jobId", j.id).put("key", j.key));
-    }
-
     // --- plumbing ---
 
-    private static JsonNode body(HttpExchange ex) throws IOException {
+    private static <T> T body(HttpExchange ex, Class<T> type) throws IOException {
         byte[] b = ex.getRequestBody().readAllBytes();
         try {
-            return Json.mapper().readTree(b);
+            return Json.mapper().readValue(b, type);
         } catch (IOException e) {
-            throw new Fault(400, "BAD_REQUEST", "the body is not JSON", null);
+            throw new Fault(400, "BAD_REQUEST", "the body is not a " + type.getSimpleName(), null);
         }
     }
 
-    private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
+    private static void json(HttpExchange ex, int status, Object body) throws IOException {
         byte[] b = Json.mapper().writeValueAsBytes(body);
         ex.getResponseHeaders().add("Content-Type", "application/json");
         ex.sendResponseHeaders(status, b.length);
