@@ -58,4 +58,21 @@ public final class Chromium {
             throw new IOException("chromium exited " + p.exitValue() + ": " + Files.readString(err));
         }
     }
+
+    /** Standard deviation of luma over a screenshot (every other pixel): near 0 for a blank page. */
+    public static double lumaStdDev(java.awt.image.BufferedImage img) {
+        double s = 0, s2 = 0;
+        long n = 0;
+        for (int y = 0; y < img.getHeight(); y += 2) {
+            for (int x = 0; x < img.getWidth(); x += 2) {
+                int c = img.getRGB(x, y);
+                double l = 0.299 * (c >> 16 & 0xff) + 0.587 * (c >> 8 & 0xff) + 0.114 * (c & 0xff);
+                s += l;
+                s2 += l * l;
+                n++;
+            }
+        }
+        double mean = s / n;
+        return Math.sqrt(Math.max(0, s2 / n - mean * mean));
+    }
 }

@@ -172,9 +172,15 @@ public final class DevToolsBrowser implements AutoCloseable {
                 .put("deviceScaleFactor", 1).put("mobile", width < 600));
     }
 
-    /** A PNG of the whole page (beyond the viewport's height), written to {@code png}. */
+    /**
+     * A PNG of the whole page at its laid-out size, written to {@code png}: as wide as the content
+     * (the viewport's width unless something overflows it), as tall as the page (up to 6000 px).
+     */
     public Path screenshot(Path png) throws IOException {
+        JsonNode size = call("Page.getLayoutMetrics", Json.mapper().createObjectNode()).get("cssContentSize");
         ObjectNode params = Json.mapper().createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+        params.putObject("clip").put("x", 0).put("y", 0).put("width", size.get("width").asDouble())
+                .put("height", Math.min(6000, size.get("height").asDouble())).put("scale", 1);
         JsonNode r = call("Page.captureScreenshot", params);
         Files.createDirectories(png.toAbsolutePath().getParent());
         Files.write(png, Base64.getDecoder().decode(r.path("data").asText()));

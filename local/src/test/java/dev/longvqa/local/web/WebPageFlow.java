@@ -2,11 +2,11 @@ package dev.longvqa.local.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.contract.Json;
+import dev.longvqa.report.Chromium;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,11 +174,11 @@ final class WebPageFlow {
             assertThat(r.get("shown").asBoolean()).as("%s at %d px: %s is rendered visible", name, width, sel).isTrue();
         }
         for (List<String> apart : apartGroups) assertApart(name, width, apart);
-        Path png = shot(SHOTS.resolve(label + "-" + name + "-" + width + ".png"));
+        Path png = b.screenshot(SHOTS.resolve(label + "-" + name + "-" + width + ".png"));
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img.getWidth()).as("screenshot width = page width").isEqualTo(width);
         assertThat(img.getHeight()).isGreaterThan(200);
-        assertThat(lumaStdDev(img)).as("not a blank page").isGreaterThan(10);
+        assertThat(Chromium.lumaStdDev(img)).as("not a blank page").isGreaterThan(10);
         return png;
     }
 
@@ -199,35 +199,6 @@ final class WebPageFlow {
                 + " const r = e.getBoundingClientRect(), s = getComputedStyle(e);"
                 + " return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, w: r.width, h: r.height,"
                 + " shown: s.visibility !== 'hidden' && s.display !== 'none' && +s.opacity > 0 && e.offsetParent !== null}; })()");
-    }
-
-    /** The whole page at its laid-out size (the viewport's width unless something overflows). */
-    private Path shot(Path png) throws IOException {
-        JsonNode metrics = b.call("Page.getLayoutMetrics", Json.mapper().createObjectNode());
-        JsonNode size = metrics.get("cssContentSize");
-        var params = Json.mapper().createObjectNode().put("format", "png").put("captureBeyondViewport", true);
-        params.putObject("clip").put("x", 0).put("y", 0).put("width", size.get("width").asDouble())
-                .put("height", Math.min(6000, size.get("height").asDouble())).put("scale", 1);
-        JsonNode r = b.call("Page.captureScreenshot", params);
-        Files.createDirectories(png.toAbsolutePath().getParent());
-        Files.write(png, java.util.Base64.getDecoder().decode(r.get("data").asText()));
-        return png;
-    }
-
-    static double lumaStdDev(BufferedImage img) {
-        double s = 0, s2 = 0;
-        long n = 0;
-        for (int y = 0; y < img.getHeight(); y += 2) {
-            for (int x = 0; x < img.getWidth(); x += 2) {
-                int c = img.getRGB(x, y);
-                double l = 0.299 * (c >> 16 & 0xff) + 0.587 * (c >> 8 & 0xff) + 0.114 * (c & 0xff);
-                s += l;
-                s2 += l * l;
-                n++;
-            }
-        }
-        double mean = s / n;
-        return Math.sqrt(Math.max(0, s2 / n - mean * mean));
     }
 
     /** A JavaScript string literal (JSON's string syntax is JavaScript's). */
