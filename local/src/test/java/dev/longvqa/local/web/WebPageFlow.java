@@ -43,7 +43,7 @@ final class WebPageFlow {
         b.navigate(base);
         b.waitFor("document.getElementById('job-list').dataset.loaded === 'true'", Duration.ofSeconds(30));
         // Every text the percentage showed, in order: the bar must move forward and end full.
-        b.eval("window.__shown = []; new MutationObserver(() => window.__shown.push(document.getElementById('upload-percent').textContent))"
+        b.eval("performance.setResourceTimingBufferSize(100000); window.__shown = []; new MutationObserver(() => window.__shown.push(document.getElementById('upload-percent').textContent))"
                 + ".observe(document.getElementById('upload-percent'), {childList: true, characterData: true, subtree: true}); true");
         b.setFile("#file", video);
         b.waitFor("!document.getElementById('upload-button').disabled", Duration.ofSeconds(10));
@@ -130,6 +130,18 @@ final class WebPageFlow {
         assertThat(answer.get("state").asText()).isEqualTo("ANSWERED");
         assertThat(b.eval(article + ".querySelector('.answer').textContent").asText()).isEqualTo(answer.get("answer").asText());
         return answer;
+    }
+
+    /**
+     * Nothing the page loaded came from anywhere but its own origin (files and API), except the
+     * upload PUTs to the presigned storage URLs: no CDN, no font, no analytics.
+     */
+    void assertNothingFetchedButTheApiAndStorage() {
+        JsonNode foreign = b.eval("performance.getEntriesByType('resource').filter(e => !e.name.startsWith(location.origin + '/')"
+                + " && e.initiatorType !== 'xmlhttprequest').map(e => e.name)");
+        assertThat(foreign).as("fetched from elsewhere").isEmpty();
+        assertThat(b.eval("performance.getEntriesByType('resource').filter(e => e.initiatorType === 'script' || e.initiatorType === 'link')"
+                + ".map(e => new URL(e.name).pathname)").toString()).contains("/static/app.js", "/static/report.js", "/static/report.css", "/static/app.css");
     }
 
     /** The error banner's text once it shows; dismisses it. */

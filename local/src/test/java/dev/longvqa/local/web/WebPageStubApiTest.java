@@ -85,6 +85,7 @@ class WebPageStubApiTest {
         for (int w : new int[]{WebPageFlow.DESKTOP, WebPageFlow.PHONE}) {
             flow.assertLayout("home", w, WebPageFlow.HOME_VISIBLE, WebPageFlow.HOME_APART);
         }
+        flow.assertNothingFetchedButTheApiAndStorage();
         assertThat(browser.pageErrors()).isEmpty();
     }
 }
