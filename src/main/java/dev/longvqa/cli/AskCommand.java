@@ -44,7 +44,12 @@ import java.util.concurrent.Callable;
         description = "Answer questions about a video: scenes, LVCoT segment passes, a final answer.")
 public final class AskCommand implements Callable<Integer> {
     /** Where the embedded default would come from once pulled; named in the "no model" message. */
-    static final String DEFAULT_MODEL = "HuggingFaceTB/SmolVLM-256M-Instruct";
+    public static final String DEFAULT_MODEL = "HuggingFaceTB/SmolVLM-256M-Instruct";
+
+    /** The model `ask` uses without --llm or LONGVQA_LLM; `local up` uses the same. */
+    public static String defaultSpec() {
+        return "runtime:" + DEFAULT_MODEL;
+    }
 
     @Parameters(index = "0", paramLabel = "VIDEO", description = "video file")
     Path video;
@@ -236,7 +241,7 @@ public final class AskCommand implements Callable<Integer> {
 
     private String llmSpec() {
         String specString = llm != null ? llm : System.getenv("LONGVQA_LLM");
-        return specString == null || specString.isBlank() ? "runtime:" + DEFAULT_MODEL : specString;
+        return specString == null || specString.isBlank() ? defaultSpec() : specString;
     }
 
     /**

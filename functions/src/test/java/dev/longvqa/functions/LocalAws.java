@@ -7,6 +7,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import dev.longvqa.contract.JobRow;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.io.File;
@@ -78,9 +80,18 @@ public class LocalAws implements QuarkusTestResourceLifecycleManager {
         }
         try (DynamoDbClient ddb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(dynalite.endpoint()).build()) {
+            // as the stack's table: the job id, and the API's owner index (newest first per caller)
             ddb.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
                     .keySchema(k -> k.attributeName("jobId").keyType(KeyType.HASH))
-                    .attributeDefinitions(a -> a.attributeName("jobId").attributeType(ScalarAttributeType.S)));
+                    .attributeDefinitions(
+                            a -> a.attributeName("jobId").attributeType(ScalarAttributeType.S),
+                            a -> a.attributeName(JobRow.OWNER).attributeType(ScalarAttributeType.S),
+                            a -> a.attributeName(JobRow.CREATED_AT).attributeType(ScalarAttributeType.S))
+                    .globalSecondaryIndexes(g -> g.indexName(JobRow.OWNER_INDEX)
+                            .keySchema(k -> k.attributeName(JobRow.OWNER).keyType(KeyType.HASH),
+                                    k -> k.attributeName(JobRow.CREATED_AT).keyType(KeyType.RANGE))
+                            .projection(p -> p.projectionType(ProjectionType.ALL))));
+            ddb.waiter().waitUntilTableExists(b -> b.tableName(TABLE));
         }
         return dynalite.port();
     }

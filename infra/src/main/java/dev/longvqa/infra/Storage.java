@@ -6,6 +6,8 @@ import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
@@ -75,6 +77,14 @@ public final class Storage extends Construct {
         .timeToLiveAttribute(TTL_ATTRIBUTE)
         .removalPolicy(removal)
         .build();
+    // The API's "my jobs" query (GET /jobs): newest first per caller. Rows without an owner
+    // (uploads straight to the bucket) are not in it.
+    jobsTable.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+        .indexName(JobRow.OWNER_INDEX)
+        .partitionKey(Attribute.builder().name(JobRow.OWNER).type(AttributeType.STRING).build())
+        .sortKey(Attribute.builder().name(JobRow.CREATED_AT).type(AttributeType.STRING).build())
+        .projectionType(ProjectionType.ALL)
+        .build());
   }
 
   public Bucket bucket() {

@@ -47,6 +47,7 @@ public final class Workflow extends Construct {
   private final Rule uploadRule;
   private final Queue eventsDlq;
   private final Rule executionEndedRule;
+  private final Map<String, String> substitutions;
 
   public Workflow(Construct scope, String id, InfraConfig config, Storage storage, IQueue taskQueue) {
     super(scope, id);
@@ -60,7 +61,7 @@ public final class Workflow extends Construct {
     grantStageAccess(storage);
 
     AslDefinition asl = AslDefinition.read(config.aslFile());
-    Map<String, String> substitutions = substitutions(bucketName, tableName, taskQueue.getQueueUrl());
+    substitutions = substitutions(bucketName, tableName, taskQueue.getQueueUrl());
     Set<String> unfilled = new TreeSet<>(asl.placeholders());
     unfilled.removeAll(substitutions.keySet());
     if (!unfilled.isEmpty()) {
@@ -226,6 +227,7 @@ public final class Workflow extends Construct {
     Function record = functions.get(StageFunction.RECORD);
     bucket.grantRead(record, jobs);
     bucket.grantPut(record, jobs); // result.json, answers too large for the row
+    bucket.grantRead(record, Storage.QUESTIONS_PREFIX + "*"); // an API upload's minted job id, for the execution-status rule
     table.grant(record, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem");
   }
 
@@ -234,6 +236,11 @@ public final class Workflow extends Construct {
         .retention(RetentionDays.ONE_MONTH)
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
+  }
+
+  /** The ASL placeholders' values; the answer-only state machine (Api) uses the same. */
+  public Map<String, String> substitutions() {
+    return Map.copyOf(substitutions);
   }
 
   public StateMachine stateMachine() {

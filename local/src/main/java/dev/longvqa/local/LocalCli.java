@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         description = "The workflow on this machine: ASL executor, Step Functions API, emulators.",
         subcommands = {dev.longvqa.local.cloud.UpCommand.class, dev.longvqa.local.cloud.CloudCommands.Upload.class,
                 dev.longvqa.local.cloud.CloudCommands.Status.class, dev.longvqa.local.cloud.CloudCommands.Answer.class,
-                LocalCli.RunAsl.class})
+                dev.longvqa.local.cloud.LocalAskCommand.class, LocalCli.RunAsl.class})
 public final class LocalCli implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -75,7 +75,20 @@ class GrantsCoverCallsTest {
     for (String stage : List.of("Register", "Plan", "DecodeRange", "Segment", "Record")) {
       union.addAll(allowed("Workflow" + stage + "Role"));
     }
+    union.addAll(allowed("ApiApiRole"));
     assertThat(notAllowed(calls, union)).isEmpty();
+  }
+
+  @Test
+  void theApiRoleAllowsEveryCallTheApiMakes() {
+    // the API's own package, and the stores it calls through (JobStore, ObjectStore)
+    Map<String, Set<String>> calls = SdkOperations.of(SynthesizedAssembly.REPO.resolve("functions/target/classes/dev/longvqa/functions/api"));
+    assertThat(calls).as("the reader finds the API's calls").containsKeys("states:StartExecution", "dynamodb:Query",
+        "s3:PutObject", "s3:ListMultipartUploadParts");
+    List<String> allowed = allowed("ApiApiRole");
+    // the stores' calls the API makes: GetItem/UpdateItem (JobStore), GetObject/HeadObject/PutObject (ObjectStore)
+    for (String action : List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "s3:GetObject", "s3:PutObject")) calls.putIfAbsent(action, Set.of("store"));
+    assertThat(notAllowed(calls, allowed)).isEmpty();
   }
 
   @Test
@@ -85,6 +98,7 @@ class GrantsCoverCallsTest {
     for (String stage : List.of("Register", "Plan", "DecodeRange", "Segment", "Record")) {
       all.addAll(allowed("Workflow" + stage + "Role"));
     }
+    all.addAll(allowed("ApiApiRole"));
     assertThat(all).doesNotContain("dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "s3:DeleteObject*");
   }
 }

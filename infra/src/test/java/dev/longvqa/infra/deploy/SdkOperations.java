@@ -25,14 +25,22 @@ final class SdkOperations {
   private static final Map<String, String> PREFIX = Map.of(
       "s3", "s3", "dynamodb", "dynamodb", "sqs", "sqs", "sfn", "states", "bedrockruntime", "bedrock");
   /** Operations whose IAM action has another name. */
-  private static final Map<String, String> ACTION = Map.of(
-      "s3:HeadObject", "s3:GetObject",
-      "s3:GetObjectAsBytes", "s3:GetObject",
-      "s3:ListObjectsV2", "s3:ListBucket",
-      "s3:ListObjects", "s3:ListBucket",
-      "s3:PresignGetObject", "s3:GetObject",
-      "bedrock:Converse", "bedrock:InvokeModel",
-      "bedrock:ConverseStream", "bedrock:InvokeModelWithResponseStream");
+  private static final Map<String, String> ACTION = Map.ofEntries(
+      Map.entry("s3:HeadObject", "s3:GetObject"),
+      Map.entry("s3:GetObjectAsBytes", "s3:GetObject"),
+      Map.entry("s3:ListObjectsV2", "s3:ListBucket"),
+      Map.entry("s3:ListObjectsV2Paginator", "s3:ListBucket"),
+      Map.entry("s3:ListObjects", "s3:ListBucket"),
+      Map.entry("s3:PresignGetObject", "s3:GetObject"),
+      // multipart uploads are authorised by s3:PutObject, their part listing by its own action
+      Map.entry("s3:PresignPutObject", "s3:PutObject"),
+      Map.entry("s3:PresignUploadPart", "s3:PutObject"),
+      Map.entry("s3:CreateMultipartUpload", "s3:PutObject"),
+      Map.entry("s3:CompleteMultipartUpload", "s3:PutObject"),
+      Map.entry("s3:ListParts", "s3:ListMultipartUploadParts"),
+      Map.entry("s3:ListPartsPaginator", "s3:ListMultipartUploadParts"),
+      Map.entry("bedrock:Converse", "bedrock:InvokeModel"),
+      Map.entry("bedrock:ConverseStream", "bedrock:InvokeModelWithResponseStream"));
   private static final Set<String> NOT_OPERATIONS = Set.of("close", "serviceName", "serviceClientConfiguration",
       "waiter", "utilities", "builder", "create");
 

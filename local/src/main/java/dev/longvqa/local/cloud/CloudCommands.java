@@ -81,15 +81,18 @@ public final class CloudCommands {
             try (LocalCloud.Clients c = connect(dataDir())) {
                 String objectKey = key != null ? key : c.endpoints().uploadPrefix() + video.getFileName();
                 String bucket = c.endpoints().bucket();
-                if (!questions.isEmpty()) {
-                    if (!S3Layout.isVideoUpload(objectKey)) {
-                        throw new CommandLine.ParameterException(spec.commandLine(),
-                                "--question needs a video key under " + S3Layout.VIDEOS_PREFIX + ", not " + objectKey);
-                    }
+                if (!questions.isEmpty() && !S3Layout.isVideoUpload(objectKey)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--question needs a video key under " + S3Layout.VIDEOS_PREFIX + ", not " + objectKey);
+                }
+                if (S3Layout.isVideoUpload(objectKey)) {
                     // The sidecar goes first (outside the upload prefix: it starts nothing itself);
-                    // the video's event reads it at registration.
+                    // the video's event reads it at registration. It names the local API's caller as
+                    // the owner, so the job is on the page and `local ask` can ask about it.
+                    List<String> texts = questions.isEmpty() ? List.of(dev.longvqa.functions.QuestionSource.DEFAULT) : questions;
                     c.s3().putObject(r -> r.bucket(bucket).key(S3Layout.sidecar(objectKey)).contentType("application/json"),
-                            RequestBody.fromBytes(JSON.writeValueAsBytes(Map.of("questions", questions))));
+                            RequestBody.fromBytes(JSON.writeValueAsBytes(new dev.longvqa.contract.api.UploadSidecar(texts, null,
+                                    LocalApiServer.LOCAL_CALLER))));
                 }
                 String etag = c.s3().putObject(r -> r.bucket(bucket).key(objectKey), RequestBody.fromFile(video)).eTag();
                 String jobId = JobId.of(bucket, objectKey, null, etag).value();

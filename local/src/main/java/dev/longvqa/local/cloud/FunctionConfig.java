@@ -28,17 +28,27 @@ record FunctionConfig(String handler, Settings settings) {
     private static final int ENVIRONMENT_ORDINAL = 300; // above application.properties (250), as in Quarkus
 
     static FunctionConfig of(Map<String, String> environment) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        SmallRyeConfig config = config(environment, FunctionsConfig.class);
+        return new FunctionConfig(config.getValue("quarkus.lambda.handler", String.class),
+                config.getConfigMapping(FunctionsConfig.class).settings());
+    }
+
+    /** The API function's own settings ({@code longvqa.api.*}), read the same way. */
+    static dev.longvqa.functions.api.ApiSettings api(Map<String, String> environment) {
+        return config(environment, dev.longvqa.functions.api.ApiConfig.class)
+                .getConfigMapping(dev.longvqa.functions.api.ApiConfig.class).settings();
+    }
+
+    private static SmallRyeConfig config(Map<String, String> environment, Class<?> mapping) {
+        return new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withProfile("prod")
                 .withSources(new EnvConfigSource(environment, ENVIRONMENT_ORDINAL))
                 .withSources(new PropertiesConfigSource(applicationProperties(), "functions application.properties", 250))
                 .withConverter(Path.class, 100, Path::of)
-                .withMapping(FunctionsConfig.class)
+                .withMapping(mapping)
                 .withValidateUnknown(false)
                 .build();
-        return new FunctionConfig(config.getValue("quarkus.lambda.handler", String.class),
-                config.getConfigMapping(FunctionsConfig.class).settings());
     }
 
     /** The functions jar's own file (other modules on this class path may carry one too). */

@@ -50,7 +50,7 @@ public final class LocalCloud implements AutoCloseable {
 
     /** Where everything listens; written to {@code endpoints.json} for the other {@code local} commands. */
     public record Endpoints(String s3, String dynamodb, String sqs, String sfn, String bucket, String table,
-                            String queueUrl, String dlqUrl, String uploadPrefix) {
+                            String queueUrl, String dlqUrl, String uploadPrefix, String api) {
         public static Endpoints read(Path file) throws java.io.IOException {
             return new ObjectMapper().readValue(file.toFile(), Endpoints.class);
         }
@@ -98,6 +98,10 @@ public final class LocalCloud implements AutoCloseable {
     private BucketWatcher watcher;
     private Deployment deployment;
     private volatile LocalEventBus bus;
+    /** Each function of the template as built over the emulators, by name. */
+    private final Map<String, Function<JsonNode, JsonNode>> functions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The API function (handler {@code api}), which {@code local up} serves over HTTP; null if the template has none. */
+    private Function<JsonNode, JsonNode> apiFunction;
     /** Execution name → the object key that started it, for progress lines. */
     private final java.util.Map<String, String> uploads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -119,6 +123,11 @@ public final class LocalCloud implements AutoCloseable {
         return executor;
     }
 
+    /** The template's API function as its Lambda runs it: an API Gateway payload v2 event in, a response out. */
+    public Function<JsonNode, JsonNode> apiFunction() {
+        return apiFunction;
+    }
+
     /** Forces one look at the bucket (tests use it instead of waiting for the poll). */
     public void scanNow() {
         watcher.scan(true);
@@ -134,10 +143,13 @@ public final class LocalCloud implements AutoCloseable {
         dev.longvqa.emulators.Dynalite dynamo = keep(Emulators.dynamoDb());
         Emulators.Sqs sqs = keep(Emulators.sqs());
         S3Mock s3 = keep(S3Mock.start(b.s3MockJar, b.dataDir.resolve("s3"), Duration.ofSeconds(120)));
-        Endpoints bare = new Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(), null, null, null, null, null, null);
+        Endpoints bare = new Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(), null, null, null, null, null, null, null);
         Clients noSfn = keep(Clients.of(bare));
         deployment = Deployment.deploy(template, noSfn.s3(), noSfn.dynamo(), noSfn.sqs());
-        Deployment.StateMachine machine = Deployment.single(deployment.stateMachines(), "state machines");
+        // the workflow is the state machine an upload rule starts; the others (the answer-only one) are started by the API
+        Deployment.StateMachine machine = Deployment.single(deployment.stateMachines().stream()
+                .filter(m -> deployment.rules().stream().anyMatch(r -> r.targetArns().contains(m.arn()))).toList(),
+                "state machines started by an event rule");
         // the rule that starts the workflow on uploads (there may be others: the execution-status rule)
         Deployment.Rule rule = Deployment.single(deployment.rules().stream().filter(r -> r.targetArns().contains(machine.arn())).toList(),
                 "event rules starting the state machine");
@@ -156,30 +168,60 @@ public final class LocalCloud implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the worker's queue " + queueUrl + " is not a queue of the template"));
         String dlqUrl = dlqOf(queue);
 
-        AslExecutor.Builder asl = AslExecutor.builder().definition(machine.definition()).substitutions(machine.substitutions())
-                .stateMachineName(machine.name())
-                .lambdaCauseFormat(LambdaInvokeResource.CauseFormat.LAMBDA_JSON)
-                .resource(SqsSendMessageResource.ARN, new SqsSendMessageResource(new SqsClientMessageSender(noSfn.sqs())))
-                .timeoutScale(b.timeoutScale)
-                .listener(progress(machine.definition(), b.progress))
-                // Step Functions status changes go to the default bus, where the template's rules see them
-                .statusChanges(event -> {
-                    LocalEventBus to = bus;
-                    if (to != null) to.put(event);
-                });
+        // Each function is built once the Step Functions endpoint exists (the API function starts
+        // executions through it); the executors call them through these slots.
+        Map<String, java.util.concurrent.atomic.AtomicReference<Function<JsonNode, JsonNode>>> slots = new java.util.HashMap<>();
+        for (Deployment.LambdaFunction fn : deployment.functions()) slots.put(fn.name(), new java.util.concurrent.atomic.AtomicReference<>());
+        dev.longvqa.local.asl.TaskTokens tokens = new dev.longvqa.local.asl.TaskTokens();
         Map<String, LocalEventBus.Delivery> targets = new java.util.HashMap<>();
-        for (Deployment.LambdaFunction fn : deployment.functions()) {
-            Function<JsonNode, JsonNode> handler = b.handlers.create(fn, noSfn);
-            asl.lambda(fn.name(), handler);
-            targets.put(fn.arn(), input -> invokeAsync(fn, handler, input));
+        List<AslExecutor> executors = new ArrayList<>();
+        for (Deployment.StateMachine m : deployment.stateMachines()) {
+            AslExecutor.Builder asl = AslExecutor.builder().definition(m.definition()).substitutions(m.substitutions())
+                    .stateMachineName(m.name())
+                    .taskTokens(tokens)
+                    .lambdaCauseFormat(LambdaInvokeResource.CauseFormat.LAMBDA_JSON)
+                    .resource(SqsSendMessageResource.ARN, new SqsSendMessageResource(new SqsClientMessageSender(noSfn.sqs())))
+                    .timeoutScale(b.timeoutScale)
+                    .listener(progress(m.definition(), b.progress))
+                    // Step Functions status changes go to the default bus, where the template's rules see them
+                    .statusChanges(event -> {
+                        LocalEventBus to = bus;
+                        if (to != null) to.put(event);
+                    });
+            for (Deployment.LambdaFunction fn : deployment.functions()) {
+                var slot = slots.get(fn.name());
+                asl.lambda(fn.name(), in -> slot.get().apply(in));
+            }
+            AslExecutor built = keep(asl.build());
+            executors.add(built);
+            if (m == machine) executor = built;
         }
-        executor = keep(asl.build());
+        for (Deployment.LambdaFunction fn : deployment.functions()) {
+            var slot = slots.get(fn.name());
+            targets.put(fn.arn(), input -> invokeAsync(fn, in -> slot.get().apply(in), input));
+        }
         // named after the event, so progress lines can name the upload that started it
         targets.put(machine.arn(), input -> executor.start(input.path("id").asText(null), input));
-        StepFunctionsApiServer api = keep(StepFunctionsApiServer.start(executor, 0));
+        StepFunctionsApiServer api = keep(StepFunctionsApiServer.start(executors, 0));
         endpoints = new Endpoints(bare.s3(), bare.dynamodb(), bare.sqs(), api.endpoint().toString(), bucket.name(),
-                Deployment.single(deployment.tables(), "tables").name(), queue.url(), dlqUrl, uploadPrefix(rule));
+                Deployment.single(deployment.tables(), "tables").name(), queue.url(), dlqUrl, uploadPrefix(rule), null);
         clients = keep(Clients.of(endpoints));
+        for (Deployment.LambdaFunction fn : deployment.functions()) {
+            Function<JsonNode, JsonNode> handler = b.handlers.create(fn, clients);
+            slots.get(fn.name()).set(handler);
+            functions.put(fn.name(), handler);
+        }
+        apiFunction = deployment.functions().stream()
+                .filter(fn -> dev.longvqa.contract.api.ApiRoutes.class != null
+                        && dev.longvqa.contract.Handler.API.handlerName().equals(fn.environment().get(dev.longvqa.contract.FunctionEnv.HANDLER.variable())))
+                .findFirst().map(fn -> functions.get(fn.name())).orElse(null);
+        if (b.apiPort >= 0) {
+            if (apiFunction == null) throw new IllegalStateException("the template has no API function (handler "
+                    + dev.longvqa.contract.Handler.API.handlerName() + ") to serve");
+            LocalApiServer server = keep(LocalApiServer.start(apiFunction, b.apiPort));
+            endpoints = new Endpoints(endpoints.s3(), endpoints.dynamodb(), endpoints.sqs(), endpoints.sfn(), endpoints.bucket(),
+                    endpoints.table(), endpoints.queueUrl(), endpoints.dlqUrl(), endpoints.uploadPrefix(), server.endpoint().toString());
+        }
         if (b.worker != null) keep(b.worker.start(container, clients));
         bus = keep(new LocalEventBus(deployment.rules(), targets, dead -> deadLetter(noSfn.sqs(), dead), Duration.ofMillis(200)));
         watcher = keep(new BucketWatcher(clients.s3(), bucket.name(), this::onEvent).start(b.pollPeriod));
@@ -310,6 +352,7 @@ public final class LocalCloud implements AutoCloseable {
         private WorkerFactory worker;
         private Duration pollPeriod = Duration.ofMillis(500);
         private double timeoutScale = 1.0;
+        private int apiPort = -1;
         private java.util.function.Consumer<String> progress = line -> { };
 
         public Builder dataDir(Path dir) {
@@ -340,6 +383,16 @@ public final class LocalCloud implements AutoCloseable {
 
         public Builder pollPeriod(Duration d) {
             this.pollPeriod = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /**
+         * Serves the template's API function over plain HTTP on 127.0.0.1:{@code port} (0: any free
+         * port), as {@link LocalApiServer} does; without this call no API server runs.
+         */
+        public Builder api(int port) {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port);
+            this.apiPort = port;
             return this;
         }
 

@@ -49,6 +49,9 @@ public final class LocalWiring {
         return (fn, clients) -> {
             try {
                 FunctionConfig config = FunctionConfig.of(fn.environment());
+                if (dev.longvqa.contract.Handler.API.handlerName().equals(config.handler())) {
+                    return api(fn.name(), config.settings(), FunctionConfig.api(fn.environment()), clients);
+                }
                 return handler(fn.name(), config.handler(), config.settings().withTmpDir(tmpDir), clients);
             } catch (RuntimeException e) {
                 LOG.warning("function " + fn.name() + " cannot start: " + e.getMessage());
@@ -59,14 +62,40 @@ public final class LocalWiring {
         };
     }
 
-    private static Function<JsonNode, JsonNode> handler(String function, String handler, Settings settings, LocalCloud.Clients clients) {
-        ObjectStore store = new ObjectStore(clients.s3());
-        JobStore jobs = new JobStore(clients.dynamo(), settings.requireTable(), Clock.systemUTC());
-        S3Presigner presigner = S3Presigner.builder().endpointOverride(URI.create(clients.endpoints().s3()))
+    /** The emulator's presigner: URLs a client on this machine can PUT and GET directly. */
+    private static S3Presigner presigner(LocalCloud.Clients clients) {
+        return S3Presigner.builder().endpointOverride(URI.create(clients.endpoints().s3()))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
+    }
+
+    /**
+     * The API function ({@code @Named("api")}): the API Gateway v2 event in, the response out,
+     * over the same {@link dev.longvqa.functions.api.ApiService} the Lambda wraps; it starts the
+     * answer-only workflow through the local Step Functions endpoint.
+     */
+    private static Function<JsonNode, JsonNode> api(String function, Settings settings, dev.longvqa.functions.api.ApiSettings api,
+                                                    LocalCloud.Clients clients) {
+        if (clients.sfn() == null) throw new IllegalStateException("function " + function + " needs the Step Functions endpoint");
+        dev.longvqa.functions.api.ApiService service = new dev.longvqa.functions.api.ApiService(new dev.longvqa.functions.api.ApiDeps(
+                new ObjectStore(clients.s3()), new JobStore(clients.dynamo(), settings.requireTable(), Clock.systemUTC()),
+                clients.dynamo(), presigner(clients), clients.sfn(), settings, api, Clock.systemUTC()));
+        return in -> {
+            try {
+                return ObjectStore.JSON.valueToTree(service.handle(ObjectStore.JSON.treeToValue(in, dev.longvqa.contract.api.HttpEvent.class)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.BAD_REQUEST,
+                        "not an API Gateway payload v2 event: " + e.getOriginalMessage());
+            }
+        };
+    }
+
+    private static Function<JsonNode, JsonNode> handler(String function, String handler, Settings settings, LocalCloud.Clients clients) {
+        ObjectStore store = new ObjectStore(clients.s3());
+        JobStore jobs = new JobStore(clients.dynamo(), settings.requireTable(), Clock.systemUTC());
+        S3Presigner presigner = presigner(clients);
         VideoAccess access = new VideoAccess(store, presigner, settings);
         // The @Named handlers of the functions module, each over its service.
         return switch (handler) {
@@ -118,6 +147,11 @@ public final class LocalWiring {
      * instead of waiting for a heartbeat timeout.
      */
     static dev.longvqa.reason.LanguageModel open(String spec) {
+        return open(spec, reason -> { });
+    }
+
+    /** As {@link #open(String)}; {@code unavailable} hears once why the model cannot be used. */
+    static dev.longvqa.reason.LanguageModel open(String spec, java.util.function.Consumer<String> unavailable) {
         dev.longvqa.error.LongVqaException why;
         try {
             if (spec != null && !spec.isBlank()) {
@@ -129,6 +163,7 @@ public final class LocalWiring {
             why = e;
         }
         dev.longvqa.error.LongVqaException reason = why;
+        unavailable.accept(why.getMessage());
         return new dev.longvqa.reason.LanguageModel() {
             @Override
             public String id() {
@@ -157,10 +192,15 @@ public final class LocalWiring {
      * {@code runtime:MODEL}, {@code gguf:PATH}); the worker runs the core LVCoT over it.
      */
     public static LocalCloud.WorkerFactory worker(String llmSpec) {
+        return worker(llmSpec, reason -> { });
+    }
+
+    /** As {@link #worker(String)}; {@code unavailable} hears once, at start, why the model cannot be used. */
+    public static LocalCloud.WorkerFactory worker(String llmSpec, java.util.function.Consumer<String> unavailable) {
         return (container, clients) -> {
             WorkerConfig config = workerConfig(container, clients).build();
             try {
-                dev.longvqa.reason.LanguageModel model = open(llmSpec);
+                dev.longvqa.reason.LanguageModel model = open(llmSpec, unavailable);
                 dev.longvqa.worker.LvcotEngine engine = new dev.longvqa.worker.LvcotEngine(model,
                         dev.longvqa.reason.LvcotSettings.builder().segmentMaxTokens(config.maxTokens()).build());
                 return WorkerApp.start(config, engine, engine);
@@ -177,7 +217,12 @@ public final class LocalWiring {
      * it), and both passes send the TDC context as input embeddings.
      */
     public static LocalCloud.WorkerFactory worker(String llmSpec, java.nio.file.Path tdcDir, int tdcBudget) {
-        if (tdcDir == null) return worker(llmSpec);
+        return worker(llmSpec, tdcDir, tdcBudget, reason -> { });
+    }
+
+    public static LocalCloud.WorkerFactory worker(String llmSpec, java.nio.file.Path tdcDir, int tdcBudget,
+                                                  java.util.function.Consumer<String> unavailable) {
+        if (tdcDir == null) return worker(llmSpec, unavailable);
         if (llmSpec == null || llmSpec.isBlank()) {
             throw dev.longvqa.error.LongVqaException.badInput(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "--tdc needs a model that takes input embeddings: --llm runtime:DIR or openai-embeds:URL");

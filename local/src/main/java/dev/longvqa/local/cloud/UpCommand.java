@@ -30,6 +30,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--budget", defaultValue = "8K", description = "TDC context budget in tokens with --tdc (default: ${DEFAULT-VALUE})")
     String budget;
 
+    @Option(names = "--port", defaultValue = "8787", description = "the API and the web page on http://127.0.0.1:PORT "
+            + "(0: any free port; default: ${DEFAULT-VALUE})")
+    int port;
+
     @Option(names = "--template", paramLabel = "FILE", description = "a synthesized CloudFormation template to deploy "
             + "(default: synthesize the stack as ./longvqa infra synth does, into DIR/cdk.out)")
     Path template;
@@ -50,14 +54,23 @@ public final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data : CloudCommands.defaultDataDir();
-        String model = llm != null ? llm : System.getenv("LONGVQA_LLM");
+        String given = llm != null ? llm : System.getenv("LONGVQA_LLM");
+        // the embedded default `ask` uses: found in the model cache, or pulled on first use
+        boolean embedded = given == null || given.isBlank();
+        String model = embedded ? dev.longvqa.cli.AskCommand.defaultSpec() : given;
         PrintWriter out = spec.commandLine().getOut();
-        if (model == null || model.isBlank()) {
-            spec.commandLine().getErr().println("warning: no --llm or LONGVQA_LLM: uploads will decode and segment, then FAILED with MODEL_UNAVAILABLE at the reasoning step");
-        }
+        PrintWriter err = spec.commandLine().getErr();
         LocalCloud.Builder b = LocalCloud.builder().dataDir(dir)
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
-                .worker(LocalWiring.worker(model, tdcDir(), tdcBudget()));
+                .api(port)
+                .worker(LocalWiring.worker(model, tdcDir(), tdcBudget(), reason -> {
+                    // said once, at start: what the worker needs and how to provide it
+                    err.println("warning: the worker's model " + model + " cannot be used: " + reason);
+                    err.println("  uploads will decode and segment, then end FAILED with MODEL_UNAVAILABLE. Provide it with "
+                            + (embedded ? "./longvqa models pull " + dev.longvqa.cli.AskCommand.DEFAULT_MODEL + " (needs a network once), or " : "")
+                            + "--llm openai:http://HOST:PORT/v1 (vLLM, llama.cpp server, Ollama), gguf:PATH or runtime:DIR");
+                    err.flush();
+                }));
         b.template(template);
         PrintWriter progressOut = spec.commandLine().getOut();
         b.progress(line -> {
@@ -86,9 +99,11 @@ public final class UpCommand implements Callable<Integer> {
         out.println("  SQS       " + e.sqs() + "   queue " + e.queueUrl());
         out.println("  StepFns   " + e.sfn());
         out.print("from the template:\n" + cloud.deployment().describe());
-        out.println("  model     " + (model == null ? "(none)" : model));
+        out.println("  model     " + model + (embedded ? "  (the embedded default, as ./longvqa ask uses)" : ""));
         out.println("  state     " + dir.resolve("endpoints.json"));
-        out.println("try: ./longvqa local upload VIDEO --question \"What happens?\" --wait --json");
+        out.println("  API       " + e.api() + "   loopback only, no authorization: every request acts as " + LocalApiServer.LOCAL_CALLER);
+        out.println("open " + e.api() + "/ for the page (upload, jobs, questions), or: ./longvqa local upload VIDEO --question \"What happens?\" --wait");
+        out.println("  then: ./longvqa local ask JOB_ID \"QUESTION\"   (the API: curl " + e.api() + "/jobs)");
         out.flush();
         stopped.await();
         return 0;

@@ -32,10 +32,14 @@ class LocalUpProcessTest {
         Path data = dir.resolve("state");
         Path log = dir.resolve("up.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process up = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.longvqa.local.LocalCli", "up", "--data", data.toString(), "--template", template.toString(),
-                "--s3mock-jar", root.resolve("local/target/s3mock/s3mock-exec.jar").toString())
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--s3mock-jar", root.resolve("local/target/s3mock/s3mock-exec.jar").toString(), "--port", "0");
+        // no --llm: the embedded default; offline and not cached here, which up must say once
+        builder.environment().remove("LONGVQA_LLM");
+        builder.environment().put("LONGVQA_OFFLINE", "1");
+        builder.environment().put("HF_HUB_CACHE", dir.resolve("empty-hub").toString());
+        Process up = builder.directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             Path endpointsFile = data.resolve("endpoints.json");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
@@ -43,7 +47,12 @@ class LocalUpProcessTest {
                 assertThat(up.isAlive()).as(Files.readString(log)).isTrue();
                 Thread.sleep(250);
             }
-            assertThat(Files.readString(log)).as("local up did not come up").contains("is up");
+            String started = Files.readString(log);
+            assertThat(started).as("local up did not come up").contains("is up");
+            // the API on loopback, said once with its identity; the missing default model, said once with the way to provide it
+            assertThat(started).contains("API       http://127.0.0.1:").contains(LocalApiServer.LOCAL_CALLER);
+            assertThat(started.split("cannot be used", -1)).hasSize(2);
+            assertThat(started).contains("models pull HuggingFaceTB/SmolVLM-256M-Instruct").contains("--llm openai:");
             LocalCloud.Endpoints e = LocalCloud.Endpoints.read(endpointsFile);
             List<Integer> ports = new ArrayList<>();
             for (String endpoint : List.of(e.s3(), e.dynamodb(), e.sqs(), e.sfn())) ports.add(URI.create(endpoint).getPort());

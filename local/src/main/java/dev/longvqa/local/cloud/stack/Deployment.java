@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -168,10 +170,26 @@ public final class Deployment {
         for (JsonNode a : p.path("AttributeDefinitions")) {
             attrs.add(AttributeDefinition.builder().attributeName(value(a.get("AttributeName"))).attributeType(value(a.get("AttributeType"))).build());
         }
-        if (p.has("GlobalSecondaryIndexes") || p.has("LocalSecondaryIndexes")) {
-            throw new IllegalArgumentException("table " + id + ": secondary indexes are not deployed locally yet");
+        if (p.has("LocalSecondaryIndexes")) {
+            throw new IllegalArgumentException("table " + id + ": local secondary indexes are not deployed locally yet");
         }
-        dynamo.createTable(b -> b.tableName(name).keySchema(keys).attributeDefinitions(attrs).billingMode(BillingMode.PAY_PER_REQUEST));
+        // global secondary indexes as declared (the API's owner index): dynalite queries them
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        for (JsonNode g : p.path("GlobalSecondaryIndexes")) {
+            List<KeySchemaElement> gKeys = new ArrayList<>();
+            for (JsonNode k : g.path("KeySchema")) {
+                gKeys.add(KeySchemaElement.builder().attributeName(value(k.get("AttributeName"))).keyType(value(k.get("KeyType"))).build());
+            }
+            JsonNode projection = g.path("Projection");
+            List<String> nonKey = new ArrayList<>();
+            projection.path("NonKeyAttributes").forEach(a -> nonKey.add(value(a)));
+            indexes.add(GlobalSecondaryIndex.builder().indexName(value(g.get("IndexName"))).keySchema(gKeys)
+                    .projection(Projection.builder().projectionType(projection.path("ProjectionType").asText("ALL"))
+                            .nonKeyAttributes(nonKey.isEmpty() ? null : nonKey).build()).build());
+        }
+        dynamo.createTable(b -> b.tableName(name).keySchema(keys).attributeDefinitions(attrs).billingMode(BillingMode.PAY_PER_REQUEST)
+                .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes));
+        if (!indexes.isEmpty()) dynamo.waiter().waitUntilTableExists(b -> b.tableName(name)); // an index is queryable once ACTIVE
         JsonNode ttl = p.path("TimeToLiveSpecification");
         tables.add(new Table(id, name, ttl.path("Enabled").asBoolean(false) ? value(ttl.get("AttributeName")) : null));
         String arn = "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + name;

@@ -47,7 +47,7 @@ class DeploymentTest {
         while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
         s3 = S3Mock.start(root.resolve("local/target/s3mock/s3mock-exec.jar"), dir.resolve("s3"), Duration.ofSeconds(120));
         clients = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(),
-                null, null, null, null, null, null));
+                null, null, null, null, null, null, null));
     }
 
     @AfterAll
@@ -141,7 +141,7 @@ class DeploymentTest {
         // fresh emulators' namespaces: the first deployment's queues and table already exist
         try (Dynalite dynamo2 = Emulators.dynamoDb(); Emulators.Sqs sqs2 = Emulators.sqs();
              LocalCloud.Clients c2 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo2.endpoint().toString(),
-                     sqs2.endpoint(), null, null, null, null, null, null))) {
+                     sqs2.endpoint(), null, null, null, null, null, null, null))) {
             Deployment original = Deployment.deploy(template, c2.s3(), c2.dynamo(), c2.sqs());
             String prefix = uploadRule(original).pattern().pattern().path("detail").path("object").path("key").get(0).path("prefix").asText();
             String bucket = original.buckets().getFirst().name();
@@ -152,7 +152,7 @@ class DeploymentTest {
 
             try (Dynalite dynamo3 = Emulators.dynamoDb(); Emulators.Sqs sqs3 = Emulators.sqs();
                  LocalCloud.Clients c3 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo3.endpoint().toString(),
-                         sqs3.endpoint(), null, null, null, null, null, null))) {
+                         sqs3.endpoint(), null, null, null, null, null, null, null))) {
                 Deployment renamed = Deployment.deploy(changed, c3.s3(), c3.dynamo(), c3.sqs());
                 Deployment.Rule rule = uploadRule(renamed);
                 assertThat(renamed.buckets().getFirst().name()).isEqualTo("renamed-bucket");
