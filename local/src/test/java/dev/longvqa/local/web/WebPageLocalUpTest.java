@@ -3,7 +3,7 @@ package dev.longvqa.local.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.RequiredTool;
 import dev.longvqa.cli.FakeOpenAiServer;
-import dev.longvqa.contract.Json;
+import dev.longvqa.local.cloud.LocalCloud;
 import dev.longvqa.local.cloud.stack.SynthesizedStack;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.video.synthetic.SyntheticVideo;
@@ -29,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the answer-only workflow — one more model call per question, no segment pass — and shows up.
  */
 @Timeout(900)
-@org.junit.jupiter.api.Disabled("local up does not serve the jobs API yet (branch api, issue 19): its endpoints file has no `api` URL to load the page from")
 class WebPageLocalUpTest {
     @TempDir
     static Path dir;
@@ -53,7 +52,8 @@ class WebPageLocalUpTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         up = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.longvqa.local.LocalCli", "up", "--data", data.toString(), "--template", SynthesizedStack.template().toString(),
-                "--s3mock-jar", root.resolve("local/target/s3mock/s3mock-exec.jar").toString(), "--llm", "openai:" + llm.base())
+                "--s3mock-jar", root.resolve("local/target/s3mock/s3mock-exec.jar").toString(), "--llm", "openai:" + llm.base(),
+                "--port", "0")
                 .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path endpoints = data.resolve("endpoints.json");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
@@ -62,15 +62,10 @@ class WebPageLocalUpTest {
             Thread.sleep(250);
         }
         assertThat(Files.readString(log)).as("local up did not come up").contains("is up");
-        pageUrl = apiUrl(Json.mapper().readTree(endpoints.toFile()));
+        // The page is where local up says its API is: GET / of it.
+        pageUrl = LocalCloud.Endpoints.read(endpoints).api() + "/";
+        assertThat(pageUrl).startsWith("http://127.0.0.1:");
         browser = DevToolsBrowser.start(dir);
-    }
-
-    /** Where `local up` serves the API and the page (its endpoints file, as `local` commands read it). */
-    static String apiUrl(JsonNode endpoints) {
-        String api = endpoints.path("api").asText("");
-        assertThat(api).as("local up's endpoints name no API: " + endpoints).startsWith("http://127.0.0.1:");
-        return api.endsWith("/") ? api : api + "/";
     }
 
     @AfterAll
