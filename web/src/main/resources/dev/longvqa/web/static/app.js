@@ -154,6 +154,7 @@
     input.addEventListener('change', function () {
       button.disabled = !input.files.length;
       status.textContent = input.files.length ? input.files[0].name + ' · ' + size(input.files[0].size) : '';
+      wrap.hidden = true; // the bar of an earlier upload does not belong to this file
     });
     form.addEventListener('submit', function (e) {
       e.preventDefault();
@@ -172,7 +173,7 @@
         bar.value = Math.min(1, f);
         percent.textContent = Math.floor(Math.min(1, f) * 100) + ' %';
       }).then(function (up) {
-        status.textContent = 'Uploaded. The job starts in a moment.';
+        status.textContent = 'Uploaded ' + file.name + '.';
         form.reset();
         pendingJobs[up.jobId] = { jobId: up.jobId, fileName: file.name, status: 'UPLOADED' };
         location.hash = '#/jobs/' + up.jobId;
