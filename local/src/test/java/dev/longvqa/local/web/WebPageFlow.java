@@ -174,7 +174,8 @@ final class WebPageFlow {
                 + " || +document.querySelector('svg#similarity').getAttribute('width') <= document.getElementById('curve').clientWidth", Duration.ofSeconds(10));
         b.eval("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
         JsonNode m = b.eval("({scroll: document.documentElement.scrollWidth, inner: innerWidth})");
-        assertThat(m.get("inner").asInt()).isEqualTo(width);
+        assertThat(m.get("inner").asInt()).as("%s at %d px: the layout viewport (a phone widens it for a page wider than the screen)", name, width)
+                .isEqualTo(width);
         assertThat(m.get("scroll").asInt()).as("%s at %d px: horizontal overflow", name, width).isLessThanOrEqualTo(width);
         for (String sel : visible) {
             JsonNode r = rect(sel);

@@ -129,6 +129,15 @@ class WebPageLocalUpTest {
         for (int w : new int[]{WebPageFlow.DESKTOP, WebPageFlow.PHONE}) {
             flow.assertLayout("home", w, WebPageFlow.HOME_VISIBLE, WebPageFlow.HOME_APART);
         }
+        // A file that is not a video: the job ends FAILED and the page says why, in words.
+        Path notAVideo = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(50));
+        WebPageFlow.Upload bad = flow.upload(notAVideo, List.of());
+        assertThat(flow.awaitTerminal(Duration.ofSeconds(240))).isEqualTo("FAILED");
+        assertThat(browser.eval("document.getElementById('job-failure').innerText").asText())
+                .startsWith("Processing failed: the file is not a video this service can read.");
+        assertThat(browser.eval("document.querySelectorAll('#job-stages li.stage[data-state=FAILED]').length").asInt()).isEqualTo(1);
+        assertThat(browser.eval("document.getElementById('ask-button').disabled").asBoolean()).isTrue();
+        assertThat(flow.api("jobs/" + bad.jobId()).at("/error/type").asText()).isEqualTo("NOT_A_VIDEO");
         flow.assertNothingFetchedButTheApiAndStorage();
         assertThat(browser.pageErrors()).isEmpty();
     }
