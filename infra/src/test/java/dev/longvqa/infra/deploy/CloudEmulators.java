@@ -84,8 +84,18 @@ final class CloudEmulators implements AutoCloseable {
       attrs.add(AttributeDefinition.builder().attributeName(a.get("AttributeName").asText())
           .attributeType(a.get("AttributeType").asText()).build());
     }
+    // the template's global secondary indexes (the API's owner index), as declared
+    List<software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex> indexes = new ArrayList<>();
+    for (JsonNode g : tableProperties.path("GlobalSecondaryIndexes")) {
+      List<KeySchemaElement> gKeys = new ArrayList<>();
+      for (JsonNode k : g.get("KeySchema")) {
+        gKeys.add(KeySchemaElement.builder().attributeName(k.get("AttributeName").asText()).keyType(k.get("KeyType").asText()).build());
+      }
+      indexes.add(software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex.builder().indexName(g.get("IndexName").asText())
+          .keySchema(gKeys).projection(p -> p.projectionType(g.at("/Projection/ProjectionType").asText("ALL"))).build());
+    }
     dynamoClient.createTable(b -> b.tableName(name).keySchema(keys).attributeDefinitions(attrs)
-        .billingMode(BillingMode.PAY_PER_REQUEST));
+        .billingMode(BillingMode.PAY_PER_REQUEST).globalSecondaryIndexes(indexes.isEmpty() ? null : indexes));
     dynamoClient.waiter().waitUntilTableExists(b -> b.tableName(name));
   }
 

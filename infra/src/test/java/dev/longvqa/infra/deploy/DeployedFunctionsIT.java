@@ -60,6 +60,9 @@ class DeployedFunctionsIT {
       intrinsics.ref(id, TABLE);
     });
     assembly.resources("AWS::SQS::Queue").forEach((id, r) -> intrinsics.ref(id, emu.createQueue(id)));
+    // the API function names the answer state machine; nothing here starts it
+    assembly.resources("AWS::StepFunctions::StateMachine").forEach((id, r) ->
+        intrinsics.ref(id, "arn:aws:states:" + CloudEmulators.REGION + ":111122223333:stateMachine:" + id));
     for (LambdaFunction fn : assembly.lambdaFunctions()) {
       String name = fn.environment().get(FunctionEnv.HANDLER.variable()).asText();
       byHandler.put(Handler.byName(name).orElseThrow(() -> new AssertionError("unknown handler " + name)), fn);
@@ -177,6 +180,43 @@ class DeployedFunctionsIT {
     JsonNode recorded = invoke(Handler.RECORD, recordIn);
     assertThat(recorded.get("status").asText()).isEqualTo(JobStatus.FAILED.name());
     assertThat(row(jobId).get(JobRow.STATUS).s()).isEqualTo(JobStatus.FAILED.name());
+  }
+
+  /** An API Gateway HTTP API payload v2 event, as API Gateway sends it with IAM authorization. */
+  private static ObjectNode httpEvent(String method, String path, String body, String caller) {
+    ObjectNode e = JSON.createObjectNode().put("version", "2.0").put("routeKey", method + " " + path).put("rawPath", path)
+        .put("rawQueryString", "").put("isBase64Encoded", false);
+    e.putObject("headers").put("content-type", "application/json");
+    ObjectNode ctx = e.putObject("requestContext").put("requestId", UUID.randomUUID().toString());
+    ctx.putObject("http").put("method", method).put("path", path).put("sourceIp", "192.0.2.1");
+    ctx.putObject("authorizer").putObject("iam").put("userArn", caller).put("accountId", "111122223333");
+    if (body != null) e.put("body", body);
+    return e;
+  }
+
+  @Test
+  void theApiFunctionAnswersApiGatewayEventsWithItsTemplateEnvironment() throws Exception {
+    String alice = "arn:aws:iam::111122223333:user/alice";
+    JsonNode page = invoke(Handler.API, httpEvent("GET", "/", null, alice));
+    assertThat(page.get("statusCode").asInt()).isEqualTo(200);
+    assertThat(page.get("body").asText()).contains("<html");
+
+    JsonNode created = invoke(Handler.API, httpEvent("POST", "/videos",
+        "{\"fileName\":\"talk.mp4\",\"sizeBytes\":1000,\"questions\":[\"Who speaks?\"]}", alice));
+    assertThat(created.get("statusCode").asInt()).as(created.toString()).isEqualTo(201);
+    JsonNode upload = JSON.readTree(created.get("body").asText());
+    String jobId = upload.get("jobId").asText();
+    assertThat(upload.get("url").asText()).contains(jobId);
+    // the sidecar register reads: written to the deployed bucket under the template's variable
+    String sidecar = emu.s3Client.getObjectAsBytes(b -> b.bucket(BUCKET).key(S3Layout.sidecar(upload.get("key").asText()))).asUtf8String();
+    assertThat(JSON.readTree(sidecar).get("owner").asText()).isEqualTo(alice);
+
+    // the table's owner index, as the template declares it
+    JsonNode jobs = invoke(Handler.API, httpEvent("GET", "/jobs", null, alice));
+    assertThat(jobs.get("statusCode").asInt()).as(jobs.toString()).isEqualTo(200);
+    JsonNode unknown = invoke(Handler.API, httpEvent("GET", "/jobs/" + jobId, null, "arn:aws:iam::111122223333:user/bob"));
+    assertThat(unknown.get("statusCode").asInt()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.get("body").asText()).at("/error/type").asText()).isEqualTo("NOT_FOUND");
   }
 
   /** EventBridge's input transformer: each {@code <name>} of the template becomes the JSON value at its path. */

@@ -187,7 +187,7 @@ class LocalApiEndToEndTest {
             cloud.clients().sfn().getExecutionHistory(b -> b.executionArn(arn)).events().forEach(e -> {
                 if (e.stateEnteredEventDetails() != null) states.add(e.stateEnteredEventDetails().name());
             });
-            assertThat(states).containsExactly("Answer", "RecordAnswers");
+            assertThat(states).containsExactly("Answer", "RecordAnswers", "Done");
         }
         JobView after = read(send("GET", ApiPaths.job(up.jobId()), null), JobView.class);
         assertThat(after.status()).isEqualTo("SUCCEEDED");

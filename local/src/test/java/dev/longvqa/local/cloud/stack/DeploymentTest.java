@@ -101,9 +101,20 @@ class DeploymentTest {
         });
 
         // the state machine: substitutions resolved to the deployed functions, queue and bucket
-        Deployment.StateMachine sm = Deployment.single(d.stateMachines(), "state machines");
+        // the workflow (started by the upload rule) and the answer-only machine (started by the API function)
+        assertThat(d.stateMachines()).hasSize(2);
+        Deployment.StateMachine sm = workflow(d);
+        Deployment.StateMachine answer = d.stateMachines().stream().filter(m -> m != sm).findFirst().orElseThrow();
+        assertThat(answer.definition()).contains("\"Answer\"").doesNotContain("DecodeRanges");
+        assertThat(d.functions()).anySatisfy(fn -> assertThat(fn.environment()).containsValue(answer.arn()));
+        // the owner index, queryable on dynalite
+        assertThat(clients.dynamo().describeTable(b -> b.tableName(table.name())).table().globalSecondaryIndexes())
+                .extracting(i -> i.indexName()).containsExactly(dev.longvqa.contract.JobRow.OWNER_INDEX);
         assertThat(sm.substitutions()).hasSize(ofType(template, "AWS::StepFunctions::StateMachine").path("DefinitionSubstitutions").size());
-        assertThat(sm.substitutions().values()).containsAll(d.functions().stream().map(Deployment.LambdaFunction::arn).toList())
+        // every function an ASL state invokes (the API function is invoked by API Gateway only)
+        assertThat(sm.substitutions().values()).containsAll(d.functions().stream()
+                .filter(fn -> !dev.longvqa.contract.Handler.API.handlerName().equals(fn.environment().get(dev.longvqa.contract.FunctionEnv.HANDLER.variable())))
+                .map(Deployment.LambdaFunction::arn).toList())
                 .contains(work.url(), bucket.name());
 
         // one rule starts the state machine on uploads (the whole event as input); the other sends
@@ -164,14 +175,19 @@ class DeploymentTest {
                         .toEventBridgeJson())).isFalse();
                 assertThat(renamed.functions()).allSatisfy(fn -> assertThat(fn.environment()).containsValue("renamed-bucket")
                         .doesNotContainValue(bucket));
-                assertThat(renamed.stateMachines().getFirst().substitutions()).containsValue("renamed-bucket");
+                assertThat(workflow(renamed).substitutions()).containsValue("renamed-bucket");
             }
         }
     }
 
     /** The rule that starts the state machine (the template also has the execution-status rule). */
+    static Deployment.StateMachine workflow(Deployment d) {
+        return Deployment.single(d.stateMachines().stream()
+                .filter(m -> d.rules().stream().anyMatch(r -> r.targetArns().contains(m.arn()))).toList(), "started state machines");
+    }
+
     static Deployment.Rule uploadRule(Deployment d) {
-        String machine = Deployment.single(d.stateMachines(), "state machines").arn();
+        String machine = workflow(d).arn();
         return Deployment.single(d.rules().stream().filter(r -> r.targetArns().contains(machine)).toList(), "upload rules");
     }
 }
