@@ -89,6 +89,8 @@ final class WebPageFlow {
                 ({figures: [...document.querySelectorAll('#strip figure.scene')].map(f => ({index: +f.dataset.index, start: +f.dataset.start,
                     end: +f.dataset.end, visible: f.getBoundingClientRect().width > 0})),
                   cuts: [...document.querySelectorAll('svg#similarity line.cut')].map(l => +l.dataset.time),
+                  cutX: [...document.querySelectorAll('svg#similarity line.cut')].map(l => +l.getAttribute('x1')),
+                  chartWidth: +document.querySelector('svg#similarity').getAttribute('width'),
                   points: document.querySelector('svg#similarity polyline.curve')?.getAttribute('points').split(' ').length ?? 0,
                   summaries: [...document.querySelectorAll('#segments li.segment .summary')].map(p => p.textContent),
                   markupInSummaries: document.querySelectorAll('#segments li.segment .summary *').length})""");
@@ -101,6 +103,12 @@ final class WebPageFlow {
         assertThat(shown.get("cuts").size()).isEqualTo(scenes.size() - 1);
         for (int i = 1; i < scenes.size(); i++) {
             assertThat(shown.get("cuts").get(i - 1).asDouble()).isEqualTo(Math.round(scenes.get(i).get("startSec").asDouble() * 1000) / 1000.0);
+        }
+        // Each cut marker is drawn where its time says, on the report's axis (ReportWriter: 48 px left, 12 px right padding).
+        double w = shown.get("chartWidth").asDouble(), duration = detail.get("durationSec").asDouble();
+        for (int i = 0; i < shown.get("cuts").size(); i++) {
+            double t = shown.get("cuts").get(i).asDouble();
+            assertThat(shown.get("cutX").get(i).asDouble()).isCloseTo(48 + t / duration * (w - 60), org.assertj.core.api.Assertions.within(0.1));
         }
         assertThat(shown.get("points").asInt()).isEqualTo(detail.get("curve").size());
         for (int i = 0; i < detail.get("segments").size(); i++) {

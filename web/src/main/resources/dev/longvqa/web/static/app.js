@@ -39,7 +39,11 @@
         if (res.ok) return json;
         var e = json && json.error;
         if (e && e.type) throw new ApiError(e.type, e.message || '', res.status, e.status);
-        throw new ApiError('HTTP_' + res.status, text.slice(0, 200), res.status);
+        // Not the API's own error body: API Gateway answers {"message": "Forbidden"} and the like.
+        var words = json && typeof json.message === 'string' ? json.message : (json ? '' : text.slice(0, 200));
+        if (res.status === 429) throw new ApiError('THROTTLED', words, res.status);
+        if (res.status === 401 || res.status === 403) throw new ApiError('DENIED', words, res.status);
+        throw new ApiError('HTTP_' + res.status, words, res.status);
       });
     }, function () {
       throw new ApiError('NETWORK', '', 0);
@@ -76,6 +80,7 @@
       case 'THROTTLED': return prefix + 'too many requests right now. Wait a moment and try again.';
       case 'INTERNAL': return prefix + 'the server had a problem' + detail + '. Try again later.';
       case 'UPLOAD': return prefix + 'the upload to storage failed' + detail + '.';
+      case 'DENIED': return prefix + 'you are not signed in, or not allowed to do this (HTTP ' + err.httpStatus + ')' + detail + '.';
       default: return prefix + 'the server answered HTTP ' + err.httpStatus + detail + '.';
     }
   }
