@@ -8,7 +8,6 @@ import dev.longvqa.contract.FunctionEnv;
 import dev.longvqa.contract.Handler;
 import dev.longvqa.contract.JobRow;
 import dev.longvqa.contract.api.ApiRoutes;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +17,11 @@ import software.amazon.awscdk.assertions.Template;
 
 /** The API in the synthesized template: every route signed (IAM), throttled, nothing public; the answer workflow and the owner index. */
 class ApiStackTest {
-  private static final Path REPO = InfraConfig.findRepoRoot(Path.of(""));
   private static JsonNode resources;
 
   @BeforeAll
   static void synth() {
-    InfraConfig config = InfraConfig.builder(REPO)
-        .outdir(REPO.resolve("infra/target/cdk-test/api"))
-        .functionCode(REPO.resolve(FunctionCode.PLACEHOLDER_DIR))
-        .workerImage(WorkerImage.PLACEHOLDER_URI)
-        .allowPlaceholders(true)
-        .build();
-    Template template = Template.fromStack(LongVqaApp.create(config).stack());
+    Template template = Template.fromStack(LongVqaApp.create(LongVqaStackTest.placeholderConfig("api")).stack());
     resources = new ObjectMapper().valueToTree(template.toJSON()).get("Resources");
   }
 

@@ -43,6 +43,13 @@ class AslValidatorTest {
   }
 
   @Test
+  void theAnswerOnlyDefinitionIsValid() throws Exception {
+    Result r = validate(REPO.resolve(InfraConfig.ASL_FILE).resolveSibling("answer.asl.json"));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("is valid");
+  }
+
+  @Test
   void aBrokenTransitionInTheSameDefinitionIsRejected(@TempDir Path tmp) throws Exception {
     // Proves the validator actually checks this file's shape: retarget one transition to nowhere.
     String text = Files.readString(REPO.resolve(InfraConfig.ASL_FILE));

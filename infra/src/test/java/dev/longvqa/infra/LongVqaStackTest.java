@@ -34,15 +34,19 @@ class LongVqaStackTest {
   private static Template template;
   private static JsonNode resources;
 
-  @BeforeAll
-  static void synth() {
-    InfraConfig config = InfraConfig.builder(REPO)
-        .outdir(REPO.resolve("infra/target/cdk-test/default"))
+  /** The default configuration, code and image pinned to the placeholders, synthesized into infra/target/cdk-test/{@code name}. */
+  static InfraConfig placeholderConfig(String name) {
+    return InfraConfig.builder(REPO)
+        .outdir(REPO.resolve("infra/target/cdk-test/" + name))
         .functionCode(REPO.resolve(FunctionCode.PLACEHOLDER_DIR))
         .workerImage(WorkerImage.PLACEHOLDER_URI)
         .allowPlaceholders(true)
         .build();
-    app = LongVqaApp.create(config);
+  }
+
+  @BeforeAll
+  static void synth() {
+    app = LongVqaApp.create(placeholderConfig("default"));
     template = Template.fromStack(app.stack());
     resources = new ObjectMapper().valueToTree(template.toJSON()).get("Resources");
   }

@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ask", mixinStandardHelpOptions = true,
         description = "Ask a processed job a new question through the local API: an answer-only run, no decode, no segment pass.")
-public final class LocalAskCommand implements Callable<Integer> {
+public final class LocalAskCommand extends CloudCommands.Common implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -43,19 +43,12 @@ public final class LocalAskCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "QUESTION", description = "one or more questions")
     List<String> questions = new ArrayList<>();
 
-    @Option(names = "--data", paramLabel = "DIR", description = "local cloud state directory (default: $LONGVQA_LOCAL_DIR or ~/.longvqa/local)")
-    Path data;
-
-    @Option(names = "--json", description = "print the answers as one JSON array")
-    boolean json;
-
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the answers (default: ${DEFAULT-VALUE})")
     long timeoutSec;
 
     @Override
     public Integer call() throws Exception {
-        Path dir = data != null ? data : CloudCommands.defaultDataDir();
-        Path file = dir.resolve("endpoints.json");
+        Path file = dataDir().resolve("endpoints.json");
         if (!Files.isRegularFile(file)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the local cloud is not running (no " + file
                     + "): start it with ./longvqa local up");

@@ -1,7 +1,6 @@
 package dev.longvqa.local.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.longvqa.contract.Json;
 import dev.longvqa.contract.api.AnswerView;
 import dev.longvqa.contract.api.ApiError;
@@ -17,18 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,37 +36,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(600)
 class LocalApiEndToEndTest {
-    static final String SEGMENT_PROMPT = "Describe the video segment";
 
     @TempDir
     static Path dir;
     static LocalCloud cloud;
-    static HttpServer llm;
-    static final List<String> prompts = new CopyOnWriteArrayList<>();
+    static StandInOpenAi llm;
     static final HttpClient http = HttpClient.newHttpClient();
     static String api;
 
     @BeforeAll
     static void up() throws Exception {
         dev.longvqa.local.LocalCli.commandLineForTests();
-        llm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        llm.createContext("/v1/models", ex -> reply(ex, "{\"object\":\"list\",\"data\":[{\"id\":\"test-vlm\"}]}"));
-        llm.createContext("/v1/chat/completions", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            prompts.add(body);
-            String answer = body.contains(SEGMENT_PROMPT) ? "summary " + prompts.size() : "answer " + prompts.size();
-            reply(ex, "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"test-vlm\",\"choices\":[{\"index\":0,"
-                    + "\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"" + answer + "\"}}],"
-                    + "\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":5,\"total_tokens\":55}}");
-        });
-        llm.start();
+        llm = StandInOpenAi.start();
         Path root = Path.of("").toAbsolutePath();
         while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
         cloud = LocalCloud.builder().dataDir(dir.resolve("cloud"))
                 .template(dev.longvqa.local.cloud.stack.SynthesizedStack.template())
                 .s3MockJar(root.resolve("local/target/s3mock/s3mock-exec.jar"))
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
-                .worker(LocalWiring.worker("openai:http://127.0.0.1:" + llm.getAddress().getPort() + "/v1"))
+                .worker(LocalWiring.worker(llm.spec()))
                 .api(0)
                 .build();
         api = cloud.endpoints().api();
@@ -81,15 +65,7 @@ class LocalApiEndToEndTest {
     @AfterAll
     static void down() {
         if (cloud != null) cloud.close();
-        if (llm != null) llm.stop(0);
-    }
-
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, String json) throws java.io.IOException {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, b.length);
-        ex.getResponseBody().write(b);
-        ex.close();
+        if (llm != null) llm.close();
     }
 
     static HttpResponse<String> send(String method, String path, Object body) throws Exception {
@@ -103,10 +79,6 @@ class LocalApiEndToEndTest {
     static <T> T read(HttpResponse<String> r, Class<T> type) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
         return Json.mapper().readValue(r.body(), type);
-    }
-
-    static long segmentPrompts() {
-        return prompts.stream().filter(p -> p.contains(SEGMENT_PROMPT)).count();
     }
 
     @Test
@@ -151,8 +123,8 @@ class LocalApiEndToEndTest {
         assertThat(job.questions()).extracting(AnswerView::state).containsExactly(AnswerView.State.ANSWERED);
         assertThat(job.progress()).allMatch(p -> p.state() == JobView.StageState.DONE);
         assertThat(read(send("GET", ApiPaths.JOBS, null), JobList.class).jobs()).extracting(JobList.JobSummary::jobId).contains(up.jobId());
-        long segmentsBefore = segmentPrompts();
-        int promptsBefore = prompts.size();
+        long segmentsBefore = llm.segmentPrompts();
+        int promptsBefore = llm.prompts.size();
         int mainExecutions = cloud.executor().executions().size();
         assertThat(segmentsBefore).as("the job's own segment passes").isPositive();
 
@@ -177,8 +149,8 @@ class LocalApiEndToEndTest {
             assertThat(a.answer()).startsWith("answer ");
         });
         // answer passes only: one model call per question, none of them a segment pass
-        assertThat(segmentPrompts()).as("segment LLM calls for the follow-ups").isEqualTo(segmentsBefore);
-        assertThat(prompts.subList(promptsBefore, prompts.size())).hasSize(2).noneMatch(p -> p.contains(SEGMENT_PROMPT))
+        assertThat(llm.segmentPrompts()).as("segment LLM calls for the follow-ups").isEqualTo(segmentsBefore);
+        assertThat(llm.prompts.subList(promptsBefore, llm.prompts.size())).hasSize(2).noneMatch(p -> p.contains(StandInOpenAi.SEGMENT_PROMPT))
                 .anyMatch(p -> p.contains("What colour is the square?")).anyMatch(p -> p.contains("How many shots are there?"));
         // no decode: the upload workflow did not run again, the answer workflow entered only its own states
         assertThat(cloud.executor().executions()).hasSize(mainExecutions);
@@ -197,7 +169,7 @@ class LocalApiEndToEndTest {
         CliRun ask = CliRun.of(dir.resolve("cloud"), "ask", up.jobId(), "Is it day or night?");
         assertThat(ask.exit()).as(ask.err()).isZero();
         assertThat(ask.out()).contains("q4").contains("answer ");
-        assertThat(segmentPrompts()).isEqualTo(segmentsBefore);
+        assertThat(llm.segmentPrompts()).isEqualTo(segmentsBefore);
 
         // typed errors
         HttpResponse<String> unknown = send("GET", ApiPaths.job("0123456789abcdef0123456789abcdef"), null);

@@ -2,7 +2,6 @@ package dev.longvqa.local.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.longvqa.local.asl.Execution;
 import dev.longvqa.local.asl.ExecutionStatus;
 import dev.longvqa.video.synthetic.SyntheticVideo;
@@ -15,12 +14,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,57 +30,27 @@ class LocalCloudEndToEndTest {
     @TempDir
     static Path dir;
     static LocalCloud cloud;
-    static HttpServer llm;
-    static final List<String> prompts = new CopyOnWriteArrayList<>();
-    /** While set, the fake LLM holds every request until it opens: an execution stays in its GPU task. */
-    static volatile java.util.concurrent.CountDownLatch gate;
-    static final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    /** The LLM, stood in for; the gate holds every request until it opens: an execution stays in its GPU task. */
+    static StandInOpenAi llm;
 
     @BeforeAll
     static void up() throws Exception {
         dev.longvqa.local.LocalCli.commandLineForTests(); // picks the SDK's HTTP client as `main` does
-        llm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        llm.createContext("/v1/models", ex -> reply(ex, "{\"object\":\"list\",\"data\":[{\"id\":\"test-vlm\"}]}"));
-        llm.createContext("/v1/chat/completions", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            java.util.concurrent.CountDownLatch g = gate;
-            if (g != null) {
-                held.incrementAndGet();
-                try {
-                    g.await(120, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            prompts.add(body);
-            String answer = body.contains("Describe the video segment") ? "summary " + prompts.size() : "answer " + prompts.size();
-            reply(ex, "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"test-vlm\",\"choices\":[{\"index\":0,"
-                    + "\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"" + answer + "\"}}],"
-                    + "\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":5,\"total_tokens\":55}}");
-        });
-        llm.start();
+        llm = StandInOpenAi.start();
         Path root = Path.of("").toAbsolutePath();
         while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
         cloud = LocalCloud.builder().dataDir(dir.resolve("cloud"))
                 .template(dev.longvqa.local.cloud.stack.SynthesizedStack.template())
                 .s3MockJar(root.resolve("local/target/s3mock/s3mock-exec.jar"))
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
-                .worker(LocalWiring.worker("openai:http://127.0.0.1:" + llm.getAddress().getPort() + "/v1"))
+                .worker(LocalWiring.worker(llm.spec()))
                 .build();
     }
 
     @AfterAll
     static void down() {
         if (cloud != null) cloud.close();
-        if (llm != null) llm.stop(0);
-    }
-
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, String json) throws java.io.IOException {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, b.length);
-        ex.getResponseBody().write(b);
-        ex.close();
+        if (llm != null) llm.close();
     }
 
     static CliRun local(String... args) {
@@ -106,7 +72,7 @@ class LocalCloudEndToEndTest {
         assertThat(job.get("answers").get(1).get("answer").asText()).startsWith("answer ");
         assertThat(job.get("scenes")).hasSize(3);
         // token and time costs reach the row: every LLM request the fake served cost 50 + 5
-        int served = prompts.size();
+        int served = llm.prompts.size();
         assertThat(job.at("/tokens/prompt").asLong()).isEqualTo(50L * served);
         assertThat(job.at("/tokens/completion").asLong()).isEqualTo(5L * served);
         assertThat(job.at("/tokens/visual").asLong()).as("no TDC configured").isZero();
@@ -123,7 +89,7 @@ class LocalCloudEndToEndTest {
         assertThat(answer.exit()).isZero();
         assertThat(answer.out()).contains("What moves?").contains(job.get("answers").get(0).get("answer").asText());
         assertThat(local("status", "0123456789abcdef0123456789abcdef").exit()).isEqualTo(2);
-        int requests = prompts.size();
+        int requests = llm.prompts.size();
         int executions = cloud.executor().executions().size();
 
         // The same bytes again: EventBridge would deliver a new event; the job must not run twice.
@@ -143,7 +109,7 @@ class LocalCloudEndToEndTest {
             JsonNode out = e.await(java.time.Duration.ofSeconds(60)).output();
             assertThat(out.path("action").asText()).isIn("DUPLICATE", "IGNORED");
         }
-        assertThat(prompts).hasSize(requests);
+        assertThat(llm.prompts).hasSize(requests);
     }
 
     @Test
@@ -247,7 +213,7 @@ class LocalCloudEndToEndTest {
     @Test
     @Order(5)
     void aStoppedExecutionLeavesTheJobFailedThroughTheTemplatesStatusRule() throws Exception {
-        gate = new java.util.concurrent.CountDownLatch(1);
+        llm.gate = new java.util.concurrent.CountDownLatch(1);
         try {
             Path video = SyntheticVideo.builder().size(64, 36).fps(4).seed(7).shot(SyntheticVideo.Kind.SHAPES, 2).build()
                     .write(dir.resolve("stopped.mp4")).path();
@@ -262,7 +228,7 @@ class LocalCloudEndToEndTest {
                 cloud.scanNow();
                 running = cloud.executor().executions().stream()
                         .filter(e -> e.input().at("/detail/object/key").asText().equals(key) && e.status() == ExecutionStatus.RUNNING
-                                && held.get() > 0)
+                                && llm.held.get() > 0)
                         .findFirst().orElse(null);
                 Thread.sleep(200);
             }
@@ -277,8 +243,8 @@ class LocalCloudEndToEndTest {
             assertThat(job.path("errorType").asText()).as("the rule sends the execution's status as the error").isEqualTo("ABORTED");
             assertThat(job.path("errorMessage").asText()).isEqualTo("stopped by the operator");
         } finally {
-            gate.countDown();
-            gate = null;
+            llm.gate.countDown();
+            llm.gate = null;
         }
     }
 }
