@@ -34,8 +34,10 @@ import java.util.function.Consumer;
  * is measured and photographed at a chosen viewport. Only the handful of protocol methods the
  * page tests need: Page, Runtime, DOM.setFileInputFiles, Emulation.setDeviceMetricsOverride.
  *
- * <p>Everything the page throws or logs as an error is kept ({@link #pageErrors()}): a test
- * asserts there is none, so a script error cannot hide behind a page that merely looks right.
+ * <p>Everything the page throws or logs as an error, and every Content-Security-Policy violation,
+ * is kept ({@link #pageErrors()}): a test asserts there is none, so a script error or a refused
+ * load cannot hide behind a page that merely looks right. (HTTP error answers are not errors here:
+ * the page meets 404s on purpose, e.g. for a job not registered yet.)
  */
 public final class DevToolsBrowser implements AutoCloseable {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -83,6 +85,7 @@ public final class DevToolsBrowser implements AutoCloseable {
             b.call("Page.enable", Json.mapper().createObjectNode());
             b.call("Runtime.enable", Json.mapper().createObjectNode());
             b.call("DOM.enable", Json.mapper().createObjectNode());
+            b.call("Log.enable", Json.mapper().createObjectNode());
             return b;
         } catch (Exception e) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -231,6 +234,11 @@ public final class DevToolsBrowser implements AutoCloseable {
             case "Runtime.exceptionThrown" -> pageErrors.add(msg.path("params").path("exceptionDetails").toString());
             case "Runtime.consoleAPICalled" -> {
                 if ("error".equals(msg.path("params").path("type").asText())) pageErrors.add("console.error " + msg.path("params").path("args"));
+            }
+            // A Content-Security-Policy violation (a script, style or fetch the page's policy refused).
+            case "Log.entryAdded" -> {
+                JsonNode entry = msg.path("params").path("entry");
+                if ("security".equals(entry.path("source").asText())) pageErrors.add("security " + entry.path("text").asText());
             }
             default -> {
                 // other events are not needed
