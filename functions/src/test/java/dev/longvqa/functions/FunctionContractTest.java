@@ -48,7 +48,7 @@ class FunctionContractTest {
     @Test
     void everyHandlerHasItsNamedBean() {
         List<Class<?>> handlers = List.of(RegisterHandler.class, PlanHandler.class, DecodeRangeHandler.class,
-                SegmentHandler.class, RecordHandler.class);
+                SegmentHandler.class, RecordHandler.class, dev.longvqa.functions.api.ApiHandler.class);
         assertThat(handlers.stream().map(c -> c.getAnnotation(Named.class).value()).collect(Collectors.toSet()))
                 .isEqualTo(Arrays.stream(Handler.values()).map(Handler::handlerName).collect(Collectors.toSet()));
         for (Class<?> c : handlers) {
