@@ -349,27 +349,18 @@ public final class ReportWriter {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static final String CSS = """
-            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1240px;padding:16px 20px;color:#1d2330;background:#fafbfc}
-            h1{font-size:22px;margin:0;word-break:break-all}h2{font-size:16px;margin:22px 0 8px;border-bottom:1px solid #dde2ea;padding-bottom:4px}
-            h3{font-size:13px;margin:0 0 4px;color:#44506a}.sub,.meta,footer{color:#5f6b80;font-size:12px}
-            table{border-collapse:collapse;font-size:13px}th,td{padding:3px 10px;text-align:left;border-bottom:1px solid #e6e9ef}
-            td{font-variant-numeric:tabular-nums}#costs td{text-align:right}#costs tfoot th,#costs tfoot td{font-weight:600;border-top:2px solid #aab3c2}
-            .strip{display:flex;flex-wrap:wrap;gap:8px;padding-bottom:6px}
-            .warning{color:#8a4b00;background:#fff4e0;padding:4px 8px;border-radius:4px}ol.transcript{list-style:none;padding:0}ol.transcript .t{color:#5b6472;font-variant-numeric:tabular-nums;margin-right:6px}
-            figure.scene{margin:0;flex:0 0 auto;width:168px;background:#fff;border:1px solid #dde2ea;border-radius:6px;padding:4px}
-            figure.scene img{display:block;width:160px;height:auto;border-radius:3px;background:#222}
-            .noimg{width:160px;height:90px;background:#e6e9ef;color:#8892a4;display:flex;align-items:center;justify-content:center}
-            figcaption{font-size:12px;margin-top:3px}.rep{color:#5f6b80}
-            svg#similarity{background:#fff;border:1px solid #dde2ea;border-radius:6px}
-            .scene-band.even{fill:#e8f0fb}.scene-band.odd{fill:#f6f8fb}.grid{stroke:#e1e5ec;stroke-width:1}
-            .axis{font-size:11px;fill:#5f6b80}.curve{fill:none;stroke:#1f5fbf;stroke-width:1.6}
-            .cut{stroke:#d0312d;stroke-width:1.6;stroke-dasharray:5 3}.cut.merged{stroke:#9aa3b2;stroke-width:1.2;stroke-dasharray:2 3}.representative{fill:#1d9a5b}
-            .legend .k{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px;vertical-align:middle}
-            .cutk{border-left:2px dashed #d0312d}.mergedk{border-left:2px dotted #9aa3b2}.bandk{background:#e8f0fb}.repk{background:#1d9a5b;border-radius:50%;width:8px;height:8px}
-            .qa{background:#fff;border:1px solid #dde2ea;border-radius:6px;padding:8px 12px;margin-bottom:8px}
-            .question{font-weight:600;margin:0 0 4px;white-space:pre-wrap}.answer{margin:0 0 4px;white-space:pre-wrap}
-            ol.segments{padding-left:20px}li.segment{margin-bottom:10px}.summary{margin:0;white-space:pre-wrap}
-            footer{margin-top:28px}
-            """;
+    /**
+     * The web module's report.css: the same rules style the report and the web page's job view
+     * (scene strip, similarity chart, segments), so the two cannot drift apart.
+     */
+    private static final String CSS = readCss();
+
+    private static String readCss() {
+        try (var in = ReportWriter.class.getResourceAsStream("/dev/longvqa/web/static/report.css")) {
+            if (in == null) throw new IllegalStateException("report.css is missing from the class path (module longvqa-web)");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

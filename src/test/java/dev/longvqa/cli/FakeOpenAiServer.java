@@ -13,15 +13,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An OpenAI-compatible server on loopback that records every chat request and answers "reply N". */
-final class FakeOpenAiServer implements AutoCloseable {
-    final List<JsonNode> chats = new CopyOnWriteArrayList<>();
-    final List<String> replies = new CopyOnWriteArrayList<>();
+/**
+ * An OpenAI-compatible server on loopback that records every chat request and answers "reply N".
+ * Also the stand-in model of the web page's test against {@code local up} (module local/).
+ */
+public final class FakeOpenAiServer implements AutoCloseable {
+    public final List<JsonNode> chats = new CopyOnWriteArrayList<>();
+    public final List<String> replies = new CopyOnWriteArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
     private final HttpServer server;
     private final ObjectMapper json = Json.mapper();
 
-    FakeOpenAiServer() throws IOException {
+    public FakeOpenAiServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/models", ex -> send(ex, "{\"object\":\"list\",\"data\":[{\"id\":\"test-vlm\",\"object\":\"model\"}]}"));
         server.createContext("/v1/chat/completions", ex -> {
@@ -38,7 +41,7 @@ final class FakeOpenAiServer implements AutoCloseable {
         server.start();
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 

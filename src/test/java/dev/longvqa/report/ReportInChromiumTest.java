@@ -140,7 +140,7 @@ class ReportInChromiumTest {
         assertThat(shot).isNotNull();
         assertThat(shot.getWidth()).isEqualTo(1280);
         assertThat(shot.getHeight()).isEqualTo(2000);
-        assertThat(lumaStdDev(shot)).as("not a blank page").isGreaterThan(15);
+        assertThat(Chromium.lumaStdDev(shot)).as("not a blank page").isGreaterThan(15);
 
         // Each thumbnail appears on screen at 1:1 scale (160 px wide), left to right in scene
         // order, on one row: find it by template matching against the frame we put in.
@@ -197,22 +197,6 @@ class ReportInChromiumTest {
     static int r(int c) { return c >> 16 & 0xff; }
     static int g(int c) { return c >> 8 & 0xff; }
     static int b(int c) { return c & 0xff; }
-
-    static double lumaStdDev(BufferedImage img) {
-        double s = 0, s2 = 0;
-        long n = 0;
-        for (int y = 0; y < img.getHeight(); y += 2) {
-            for (int x = 0; x < img.getWidth(); x += 2) {
-                int c = img.getRGB(x, y);
-                double l = 0.299 * r(c) + 0.587 * g(c) + 0.114 * b(c);
-                s += l;
-                s2 += l * l;
-                n++;
-            }
-        }
-        double mean = s / n;
-        return Math.sqrt(Math.max(0, s2 / n - mean * mean));
-    }
 
     /** Mean over pixels of max(r,g,b) - min(r,g,b): 0 for greys, large for saturated colour. */
     static double colourfulness(BufferedImage img, int x0, int y0, int w, int h) {
