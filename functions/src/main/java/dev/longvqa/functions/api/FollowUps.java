@@ -12,7 +12,7 @@ import dev.longvqa.contract.api.QuestionsRequest;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.functions.JobStore;
-import dev.longvqa.functions.Question;
+import dev.longvqa.reason.Question;
 import dev.longvqa.functions.QuestionSource;
 import dev.longvqa.functions.Video;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

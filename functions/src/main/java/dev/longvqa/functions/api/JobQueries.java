@@ -12,7 +12,7 @@ import dev.longvqa.contract.api.ReportLink;
 import dev.longvqa.contract.api.SceneDetail;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.reason.AnswerOutput;
 import dev.longvqa.reason.AskReport;
 import dev.longvqa.report.ReportData;

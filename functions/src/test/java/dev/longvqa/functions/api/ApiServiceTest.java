@@ -24,7 +24,7 @@ import dev.longvqa.functions.RecordService;
 import dev.longvqa.functions.RegisterResult;
 import dev.longvqa.functions.RegisterService;
 import dev.longvqa.functions.Settings;
-import dev.longvqa.pipeline.ScenesDocument;
+import dev.longvqa.contract.ScenesDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

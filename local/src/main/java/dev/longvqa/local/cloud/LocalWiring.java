@@ -50,10 +50,8 @@ public final class LocalWiring {
         return (fn, clients) -> {
             try {
                 FunctionConfig config = FunctionConfig.of(fn.environment());
-                if (dev.longvqa.contract.Handler.API.handlerName().equals(config.handler())) {
-                    return api(fn.name(), config.settings(), FunctionConfig.api(fn.environment()), clients);
-                }
-                return handler(fn.name(), config.handler(), config.settings().withTmpDir(tmpDir), clients);
+                return handler(fn.name(), config.handler(), config.settings().withTmpDir(tmpDir),
+                        () -> FunctionConfig.api(fn.environment()), clients);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "function " + fn.name() + " cannot start: " + e.getMessage());
                 return in -> {
@@ -93,7 +91,9 @@ public final class LocalWiring {
         };
     }
 
-    private static Function<JsonNode, JsonNode> handler(String function, String handler, Settings settings, LocalCloud.Clients clients) {
+    private static Function<JsonNode, JsonNode> handler(String function, String handler, Settings settings,
+                                                        java.util.function.Supplier<dev.longvqa.functions.api.ApiSettings> api,
+                                                        LocalCloud.Clients clients) {
         ObjectStore store = new ObjectStore(clients.s3());
         JobStore jobs = new JobStore(clients.dynamo(), settings.requireTable(), Clock.systemUTC());
         S3Presigner presigner = presigner(clients);
@@ -119,6 +119,7 @@ public final class LocalWiring {
                 RecordService record = new RecordService(store, jobs, settings);
                 yield guarded(handler, in -> record.record(read(in, RecordRequest.class)));
             }
+            case API -> api(function, settings, api.get(), clients);
         };
     }
 
