@@ -43,6 +43,19 @@ public enum WorkerEnv {
     /** A TDC directory on local disk (vision towers, Q-Former, projector). */
     TDC("LONGVQA_TDC"),
     TDC_BUDGET("TDC_BUDGET"),
+    /**
+     * Where segment and answer passes get their timed transcript ({@code TranscriptSource}):
+     * {@code worker} (decode the video's sound and run {@link #ASR} here), {@code transcribe}
+     * (read what the workflow's Amazon Transcribe state wrote), {@code off} (default: no audio).
+     */
+    TRANSCRIPT("LONGVQA_TRANSCRIPT"),
+    /** The local recogniser for {@code worker} transcripts, as {@code longvqa ask --asr}: auto, pocketsphinx[:DIR], off. */
+    ASR("LONGVQA_ASR"),
+    /**
+     * BEATs weights ({@code tools/beats_to_safetensors.py}) for audio tokens in the TDC context;
+     * default {@code LONGVQA_TDC/audio/beats.safetensors} when present; {@code off}: none.
+     */
+    BEATS("LONGVQA_BEATS"),
     /** One endpoint for every AWS client (tests, emulators); the SDK's AWS_ENDPOINT_URL_* also work. */
     AWS_ENDPOINT("WORKER_AWS_ENDPOINT"),
     /** Set by the ECS agent itself (not the task definition): its endpoint for task scale-in protection. */

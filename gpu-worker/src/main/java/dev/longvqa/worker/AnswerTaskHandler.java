@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
+import dev.longvqa.audio.AudioResult;
+import dev.longvqa.worker.audio.AudioCost;
+import dev.longvqa.worker.audio.JobAudio;
+import dev.longvqa.worker.audio.TaskAudio;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,13 +40,20 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
     private final Answerer answerer;
     private final ObjectMapper json;
     private final int maxFrames;
+    private final JobAudio audio;
 
     public AnswerTaskHandler(BlobStores stores, String bucket, Answerer answerer, ObjectMapper json, int maxFrames) {
+        this(stores, bucket, answerer, json, maxFrames, JobAudio.off());
+    }
+
+    /** @param audio the job's transcript (and sound for TDC audio tokens) for the final passes */
+    public AnswerTaskHandler(BlobStores stores, String bucket, Answerer answerer, ObjectMapper json, int maxFrames, JobAudio audio) {
         this.stores = stores;
         this.bucket = bucket;
         this.answerer = answerer;
         this.json = json;
         this.maxFrames = maxFrames;
+        this.audio = audio;
     }
 
     /** Frames per pass: the configured budget, lowered by what the model takes (0 for a text-only one). */
@@ -73,16 +84,27 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         }
         segments.sort(Comparator.comparingInt(Answerer.SegmentSummary::index));
         VideoView view = videoView(store, t, segments);
+        TaskAudio heard = audio.transcript(store, t.jobId(), t.video());
+        long d0 = System.nanoTime();
+        try (AudioResult sound = answerer.usesAudioTokens() ? audio.track(t.video(), t.jobId()) : new AudioResult.Off()) {
+            return answer(t, store, segments, view,
+                    heard.withTrack(sound.track(), answerer.usesAudioTokens() ? (System.nanoTime() - d0) / 1_000_000 : 0), t0);
+        }
+    }
 
+    private ObjectNode answer(TaskMessage.AnswerTask t, BlobStore store, List<Answerer.SegmentSummary> segments, VideoView view,
+                              TaskAudio heard, long t0) throws InterruptedException {
         ObjectNode result = json.createObjectNode();
         ArrayNode answers = result.putArray("answers");
         Tokens total = Tokens.NONE;
         TdcCost tdcTotal = TdcCost.NONE;
+        long audioTokens = 0;
         for (TaskMessage.QuestionRef q : t.questions()) {
             if (Thread.interrupted()) throw new InterruptedException();
             Answerer.AnswerResult r = answerer.answer(new Answerer.AnswerRequest(t.jobId(), t.video(), segments, q,
-                    view.durationSec(), view.scenes(), view.frames(), view.stored()));
+                    view.durationSec(), view.scenes(), view.frames(), view.stored(), heard));
             total = total.plus(r.tokens());
+            audioTokens += r.audioTokens();
             if (r.tdc() != null) tdcTotal = tdcTotal.plus(r.tdc());
             String key = S3Layout.answer(t.jobId(), q.id());
             ObjectNode doc = json.createObjectNode();
@@ -126,6 +148,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         // always present, as for segments: the record Lambda puts them into the job row
         result.put("visualTokens", tdcTotal.visualTokens());
         result.put("tdcMs", tdcTotal.tdcMs());
+        SegmentTaskHandler.putAudioCost(result, heard.cost().plus(new AudioCost(audioTokens, 0, 0)));
         result.put("elapsedMs", (System.nanoTime() - t0) / 1_000_000);
         return result;
     }

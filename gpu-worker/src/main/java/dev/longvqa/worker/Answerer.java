@@ -33,11 +33,18 @@ public interface Answerer {
      * @param stored      the whole stored video for an answerer that {@link #readsStoredVideo() reads it}; else null
      */
     record AnswerRequest(String jobId, VideoRef video, List<SegmentSummary> segments, TaskMessage.QuestionRef question,
-                         double durationSec, List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {
+                         double durationSec, List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored,
+                         dev.longvqa.worker.audio.TaskAudio audio) {
         public AnswerRequest {
             segments = List.copyOf(segments);
             scenes = List.copyOf(scenes);
             frames = List.copyOf(frames);
+            audio = audio == null ? dev.longvqa.worker.audio.TaskAudio.NONE : audio;
+        }
+
+        public AnswerRequest(String jobId, VideoRef video, List<SegmentSummary> segments, TaskMessage.QuestionRef question,
+                             double durationSec, List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {
+            this(jobId, video, segments, question, durationSec, scenes, frames, stored, null);
         }
 
         public AnswerRequest(String jobId, VideoRef video, List<SegmentSummary> segments, TaskMessage.QuestionRef question,
@@ -51,10 +58,19 @@ public interface Answerer {
         }
     }
 
-    /** {@code tdc}: what the pass's TDC context cost, null when it showed no TDC context. */
-    record AnswerResult(String answer, Tokens tokens, TdcCost tdc) {
+    /** {@code tdc}: what the pass's TDC context cost, null when it showed no TDC context; {@code audioTokens}: the BEATs tokens in it. */
+    record AnswerResult(String answer, Tokens tokens, TdcCost tdc, long audioTokens) {
+        public AnswerResult(String answer, Tokens tokens, TdcCost tdc) {
+            this(answer, tokens, tdc, 0);
+        }
+
         public AnswerResult(String answer, Tokens tokens) {
             this(answer, tokens, null);
         }
+    }
+
+    /** See {@link SegmentSummarizer#usesAudioTokens()}. */
+    default boolean usesAudioTokens() {
+        return false;
     }
 }

@@ -26,6 +26,27 @@ public final class JobRows {
         this.table = table;
     }
 
+    /**
+     * Adds user-facing audio warnings to the row's {@code audioWarnings} string set (a repeat by
+     * another task or worker collapses into the same entry) without touching the status: bad sound
+     * never fails a job. False when no row exists.
+     */
+    public boolean addAudioWarnings(String jobId, java.util.Collection<String> warnings) {
+        if (warnings.isEmpty()) return true;
+        java.util.List<String> cut = warnings.stream().map(w -> SfnTaskCallbacks.truncate(w, 1000)).distinct().toList();
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(JobRow.JOB_ID, AttributeValue.fromS(jobId)))
+                    .updateExpression("ADD " + JobRow.AUDIO_WARNINGS + " :w SET updatedAt = :now")
+                    .conditionExpression("attribute_exists(jobId)")
+                    .expressionAttributeValues(Map.of(":w", AttributeValue.fromSs(cut), ":now", AttributeValue.fromS(Instant.now().toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            LOG.warning("no job row " + jobId + " for audio warnings " + cut);
+            return false;
+        }
+    }
+
     /** Sets {@code deadLetter = {at, reason, messageId, receiveCount}} and {@code updatedAt}; false when no row exists. */
     public boolean markDeadLettered(String jobId, String reason, String messageId, int receiveCount) {
         String now = Instant.now().toString();

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
+import dev.longvqa.audio.AudioResult;
+import dev.longvqa.worker.audio.AudioCost;
+import dev.longvqa.worker.audio.JobAudio;
+import dev.longvqa.worker.audio.TaskAudio;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,13 +35,21 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
     private final SegmentSummarizer summarizer;
     private final ObjectMapper json;
     private final int maxFrames;
+    private final JobAudio audio;
 
     public SegmentTaskHandler(BlobStores stores, String bucket, SegmentSummarizer summarizer, ObjectMapper json, int maxFrames) {
+        this(stores, bucket, summarizer, json, maxFrames, JobAudio.off());
+    }
+
+    /** @param audio the job's transcript (and sound for TDC audio tokens) for every pass */
+    public SegmentTaskHandler(BlobStores stores, String bucket, SegmentSummarizer summarizer, ObjectMapper json, int maxFrames,
+                              JobAudio audio) {
         this.stores = stores;
         this.bucket = bucket;
         this.summarizer = summarizer;
         this.json = json;
         this.maxFrames = maxFrames;
+        this.audio = audio;
     }
 
     /**
@@ -46,7 +58,18 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
      * moves the boundaries).
      */
     public String cacheKey(TaskMessage.SegmentTask t) {
-        String s = String.join("\n", t.video().identity(), summarizer.cacheId(), "frames=" + imageBudget(),
+        return cacheKey(t, TaskAudio.NONE);
+    }
+
+    /**
+     * With the transcript's engine ({@link TaskAudio#cacheSuffix()}: {@code :asr=ENGINE} when the
+     * pass reads speech; the summarizer's {@code cacheId} names its BEATs side when its contexts
+     * carry audio tokens): a summary is never served for a pass that would have read other words.
+     * Without speech the key is the one from before audio support.
+     */
+    String cacheKey(TaskMessage.SegmentTask t, TaskAudio heard) {
+        String model = summarizer.cacheId() + heard.cacheSuffix();
+        String s = String.join("\n", t.video().identity(), model, "frames=" + imageBudget(),
                 Integer.toString(t.segment().index()), Double.toString(t.segment().startSec()),
                 Double.toString(t.segment().endSec()));
         try {
@@ -60,7 +83,8 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
     public ObjectNode handle(TaskMessage.SegmentTask t) throws InterruptedException {
         long t0 = System.nanoTime();
         BlobStore store = stores.forTask(t, bucket);
-        String cacheKey = cacheKey(t);
+        TaskAudio heard = audio.transcript(store, t.jobId(), t.video());
+        String cacheKey = cacheKey(t, heard);
         String segmentKey = S3Layout.segment(t.jobId(), t.segment().index());
 
         Optional<ObjectNode> cached = store.get(S3Layout.cachedSegment(cacheKey)).flatMap(this::readObject)
@@ -68,13 +92,22 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         ObjectNode doc;
         Tokens tokens;
         TdcCost tdc = null;
+        AudioCost audioCost = heard.cost();
         if (cached.isPresent()) {
             doc = cached.get();
             tokens = Tokens.NONE;
             LOG.info("job " + t.jobId() + " segment " + t.segment().index() + ": cache hit " + cacheKey);
         } else {
-            SegmentSummarizer.SegmentRequest request = request(store, t);
-            SegmentSummarizer.SegmentResult r = summarizer.summarize(request);
+            SegmentSummarizer.SegmentResult r;
+            SegmentSummarizer.SegmentRequest request;
+            // the sound itself only for audio tokens, and only on a miss
+            long d0 = System.nanoTime();
+            try (AudioResult sound = summarizer.usesAudioTokens() ? audio.track(t.video(), t.jobId()) : new AudioResult.Off()) {
+                TaskAudio withSound = heard.withTrack(sound.track(), summarizer.usesAudioTokens() ? (System.nanoTime() - d0) / 1_000_000 : 0);
+                request = request(store, t, withSound);
+                r = summarizer.summarize(request);
+                audioCost = withSound.cost().plus(new AudioCost(r.audioTokens(), 0, 0));
+            }
             tokens = r.tokens();
             doc = json.createObjectNode();
             doc.put("index", t.segment().index());
@@ -97,6 +130,11 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
                 doc.put("tdcMs", r.tdc().tdcMs());
                 doc.put("framesEncoded", r.tdc().framesEncoded());
             }
+            if (heard.transcript() != null) {
+                doc.put("transcriptEngine", heard.transcript().engine());
+                doc.put("speech", heard.notes(t.segment().startSec(), t.segment().endSec()));
+            }
+            if (r.audioTokens() > 0) doc.put("audioTokens", r.audioTokens());
             tdc = r.tdc();
             store.put(S3Layout.cachedSegment(cacheKey), bytes(doc), "application/json");
         }
@@ -116,11 +154,18 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         TdcCost cost = tdc != null ? tdc : TdcCost.NONE;
         result.put("visualTokens", cost.visualTokens());
         result.put("tdcMs", cost.tdcMs());
+        putAudioCost(result, audioCost);
         result.put("elapsedMs", (System.nanoTime() - t0) / 1_000_000);
         return result;
     }
 
-    private SegmentSummarizer.SegmentRequest request(BlobStore store, TaskMessage.SegmentTask t) throws InterruptedException {
+    /** Audio costs beside the visual ones, always present as those are: BEATs tokens and decode + recognition time. */
+    static void putAudioCost(ObjectNode result, AudioCost cost) {
+        result.put("audioTokens", cost.audioTokens());
+        result.put("audioMs", cost.audioMs());
+    }
+
+    private SegmentSummarizer.SegmentRequest request(BlobStore store, TaskMessage.SegmentTask t, TaskAudio heard) throws InterruptedException {
         double start = t.segment().startSec();
         double end = t.segment().endSec();
         String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
@@ -151,7 +196,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
             frames = JobFrames.fetch(store, catalog.pick(start, end, targets, budget));
         }
         return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), t.segment().count(), start, end,
-                scenes, frames, stored);
+                scenes, frames, stored, heard);
     }
 
     /** Frames per pass: the configured budget, lowered by what the model takes (0 for a text-only one). */

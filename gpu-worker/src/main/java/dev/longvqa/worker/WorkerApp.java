@@ -2,6 +2,9 @@ package dev.longvqa.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.worker.audio.AudioSettings;
+import dev.longvqa.worker.audio.JobAudio;
+import dev.longvqa.worker.audio.VideoLocator;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -35,7 +38,12 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Opens the configured model ({@link WorkerModel#open}) and starts the worker over it; stopping closes it. */
     public static WorkerApp start(WorkerConfig config) throws IOException, InterruptedException {
-        return start(config, UnaryOperator.identity(), UnaryOperator.identity());
+        return start(config, AudioSettings.fromProcess(config.tdcDir()));
+    }
+
+    /** With these audio settings instead of the process's ({@link AudioSettings#fromEnvironment}: the local cloud's container). */
+    public static WorkerApp start(WorkerConfig config, AudioSettings audio) throws IOException, InterruptedException {
+        return start(config, audio, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
     /**
@@ -44,9 +52,14 @@ public final class WorkerApp implements AutoCloseable {
      */
     static WorkerApp start(WorkerConfig config, UnaryOperator<LanguageModel> decorateModel, UnaryOperator<BlobStores> decorateStores)
             throws IOException, InterruptedException {
-        WorkerModel model = WorkerModel.open(config, decorateModel);
+        return start(config, AudioSettings.fromProcess(config.tdcDir()), decorateModel, decorateStores);
+    }
+
+    static WorkerApp start(WorkerConfig config, AudioSettings audio, UnaryOperator<LanguageModel> decorateModel,
+                           UnaryOperator<BlobStores> decorateStores) throws IOException, InterruptedException {
+        WorkerModel model = WorkerModel.open(config, decorateModel, audio.beats());
         try {
-            return start(config, model.engine(), model.engine(), model, decorateStores);
+            return start(config, audio, model.engine(), model.engine(), model, decorateStores);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -55,18 +68,27 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Over passes the caller built and owns (the local cloud's engine). */
     public static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer) throws IOException {
-        return start(config, summarizer, answerer, null, UnaryOperator.identity());
+        return start(config, AudioSettings.fromProcess(config.tdcDir()), summarizer, answerer);
     }
 
-    private static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer, AutoCloseable owned,
-                                   UnaryOperator<BlobStores> decorateStores) throws IOException {
+    /** The same with these audio settings (the local cloud's: from the container environment the stack gives it). */
+    public static WorkerApp start(WorkerConfig config, AudioSettings audio, SegmentSummarizer summarizer, Answerer answerer)
+            throws IOException {
+        return start(config, audio, summarizer, answerer, null, UnaryOperator.identity());
+    }
+
+    private static WorkerApp start(WorkerConfig config, AudioSettings audioSettings, SegmentSummarizer summarizer, Answerer answerer,
+                                   AutoCloseable owned, UnaryOperator<BlobStores> decorateStores) throws IOException {
         ObjectMapper json = new ObjectMapper();
         AwsClients aws = new AwsClients(config);
         BlobStores stores = decorateStores.apply(blobStores(config, aws));
-        TaskHandler.Handlers handlers = new TaskHandler.Handlers(
-                new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxImagesPerPass()),
-                new AnswerTaskHandler(stores, config.bucket(), answerer, json, config.maxImagesPerPass()));
         JobRows rows = config.jobsTable() == null ? null : new JobRows(aws.dynamo(), config.jobsTable());
+        JobAudio audio = new JobAudio(audioSettings,
+                config.blobRoot() != null ? VideoLocator.files(config.blobRoot()) : VideoLocator.presigned(aws.presigner(), JobAudio.URL_VALIDITY),
+                rows == null ? JobAudio.Warnings.NONE : rows::addAudioWarnings);
+        TaskHandler.Handlers handlers = new TaskHandler.Handlers(
+                new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxImagesPerPass(), audio),
+                new AnswerTaskHandler(stores, config.bucket(), answerer, json, config.maxImagesPerPass(), audio));
         Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers, json,
                 TaskProtection.fromEnvironment(System.getenv()));
         HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running, json);

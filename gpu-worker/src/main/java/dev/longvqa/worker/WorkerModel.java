@@ -59,6 +59,12 @@ public final class WorkerModel implements AutoCloseable {
 
     /** {@code decorate} wraps the opened model before anything uses it (tests record the prompts it gets). */
     static WorkerModel open(WorkerConfig config, UnaryOperator<LanguageModel> decorate) throws InterruptedException {
+        return open(config, decorate, null);
+    }
+
+    /** @param beats BEATs weights for audio tokens in the TDC context (null: none; ignored without TDC) */
+    static WorkerModel open(WorkerConfig config, UnaryOperator<LanguageModel> decorate, java.nio.file.Path beats)
+            throws InterruptedException {
         String spec = config.modelSpec().strip();
         // the TDC parts are checked first: a missing file should not cost a model load or a server wait
         TdcModelFiles tdcFiles = config.tdcDir() == null ? null
@@ -87,7 +93,7 @@ public final class WorkerModel implements AutoCloseable {
             LanguageModel model = decorate.apply(LanguageModels.fromSpec(spec, options.build()));
             TdcVisualContext tdc;
             try {
-                tdc = tdcFiles == null ? null : loadTdc(config, tdcFiles, model);
+                tdc = tdcFiles == null ? null : loadTdc(config, tdcFiles, model, beats);
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
@@ -104,13 +110,18 @@ public final class WorkerModel implements AutoCloseable {
      * {@code TDC_BUDGET}, towers on {@code DEVICE}. A model without input embeddings or of another
      * width is BAD_REQUEST before the towers load.
      */
-    static TdcVisualContext loadTdc(WorkerConfig config, TdcModelFiles files, LanguageModel model) {
+    static TdcVisualContext loadTdc(WorkerConfig config, TdcModelFiles files, LanguageModel model, java.nio.file.Path beats) {
         TdcSettings settings = files.settings(TdcSettings.defaults().withBudget(config.tdcBudget()));
         long t0 = System.nanoTime();
         TdcVisualContext tdc = TdcVisualContext.builder(files.visionFiles()).settings(settings)
                 .device(config.device().name().toLowerCase(Locale.ROOT))
-                .listener(b -> LOG.fine(() -> "TDC context " + b.startSec() + "-" + b.endSec() + "s: " + b.plan().frames()
-                        + " frames, " + b.plan().visualTokens() + " visual tokens, " + b.millis() + " ms"))
+                .listener(b -> {
+                    LvcotEngine.countAudioTokens(b);
+                    LOG.fine(() -> "TDC context " + b.startSec() + "-" + b.endSec() + "s: " + b.plan().frames()
+                            + " frames, " + b.plan().visualTokens() + " visual tokens, " + b.audioTokens() + " audio tokens, " + b.millis() + " ms");
+                })
+                // BEATs + the checkpoint's audio_proj, as `longvqa ask --tdc` loads them (LONGVQA_BEATS or DIR/audio/)
+                .beats(beats)
                 .loadFor(model);
         LOG.info("TDC vision side loaded from " + config.tdcDir() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms: budget "
                 + settings.budget() + ", width " + tdc.hiddenSize() + ", " + tdc.cacheId());
