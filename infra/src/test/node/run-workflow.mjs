@@ -37,10 +37,10 @@ function fakes(scenario) {
       embeddingsKey: `jobs/${JOB}/embeddings/${p.Payload.range.index}.json` }),
     Segment: () => lambda({ scenesKey: `jobs/${JOB}/scenes.json`, sceneCount: 4, frameCount: 30, segments: SEGMENTS }),
     ReasonSegment: (p) => ({ segmentKey: `jobs/${JOB}/segments/${p.MessageBody.segment.index}.json`,
-      tokens: { prompt: 100, completion: 20 }, visualTokens: 900, tdcMs: 40, elapsedMs: 700 }),
+      tokens: { prompt: 100, completion: 20 }, visualTokens: 900, tdcMs: 40, audioTokens: 500, audioMs: 30, elapsedMs: 700 }),
     Answer: (p) => ({ answers: p.MessageBody.questions.map((q) => ({ questionId: q.id,
       answerKey: `jobs/${JOB}/answers/${q.id}.json`, answer: 'A talk.' })), tokens: { prompt: 300, completion: 5 },
-      visualTokens: 2000, tdcMs: 90, elapsedMs: 1200 }),
+      visualTokens: 2000, tdcMs: 90, audioTokens: 1000, audioMs: 0, elapsedMs: 1200 }),
     RecordResult: (p) => lambda({ jobId: p.Payload.jobId, status: 'SUCCEEDED' }),
     RecordFailure: (p) => lambda({ jobId: p.Payload.jobId, status: 'FAILED' }),
   };

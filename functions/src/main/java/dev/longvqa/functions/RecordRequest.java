@@ -32,11 +32,14 @@ public record RecordRequest(String jobId, String outcome, List<Answer> answers, 
     }
 
     /**
-     * What one GPU task spent: LLM tokens, TDC visual tokens and time, and the task's own time.
+     * What one GPU task spent: LLM tokens, TDC visual tokens and time, the task's own time, and its
+     * audio beside the visual costs ({@code audioTokens}: BEATs tokens in its TDC contexts;
+     * {@code audioMs}: decoding the sound and running the recogniser; 0 when absent).
      *
      * @param segmentKey where the segment summary is (segment tasks only)
      */
-    public record TaskCost(String segmentKey, Tokens tokens, long visualTokens, long tdcMs, long elapsedMs) {}
+    public record TaskCost(String segmentKey, Tokens tokens, long visualTokens, long tdcMs, long elapsedMs,
+                           long audioTokens, long audioMs) {}
 
     /** What a Catch puts at its ResultPath: ASL capitalises both names. */
     public record AslError(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}

@@ -63,7 +63,8 @@ public final class RecordService {
                 attrs.put("tokens", AttributeValue.fromM(Map.of(
                         "prompt", JobStore.n(totals.tokens().prompt()),
                         "completion", JobStore.n(totals.tokens().completion()),
-                        "visual", JobStore.n(totals.visualTokens()))));
+                        "visual", JobStore.n(totals.visualTokens()),
+                        "audio", JobStore.n(totals.audioTokens()))));
             }
             if (!totals.segments().l().isEmpty()) attrs.put("segments", totals.segments());
             timings = totals.timings().isEmpty() ? null : totals.timings();

@@ -94,11 +94,11 @@ class RecordHandlerTest {
         String jobId = newJob(JobStatus.ANSWERING);
         List<Map<String, Object>> segments = List.of(
                 Map.of("segmentKey", "jobs/" + jobId + "/segments/0.json", "tokens", Map.of("prompt", 3000, "completion", 120),
-                        "visualTokens", 2900, "tdcMs", 800, "elapsedMs", 5000),
+                        "visualTokens", 2900, "tdcMs", 800, "audioTokens", 500, "audioMs", 2500, "elapsedMs", 5000),
                 Map.of("segmentKey", "jobs/" + jobId + "/segments/1.json", "tokens", Map.of("prompt", 0, "completion", 0),
-                        "visualTokens", 0, "tdcMs", 0, "elapsedMs", 40)); // a cache hit costs nothing
+                        "visualTokens", 0, "tdcMs", 0, "audioTokens", 0, "audioMs", 0, "elapsedMs", 40)); // a cache hit costs nothing
         Map<String, Object> answer = Map.of("tokens", Map.of("prompt", 8100, "completion", 60),
-                "visualTokens", 7900, "tdcMs", 1500, "elapsedMs", 9000);
+                "visualTokens", 7900, "tdcMs", 1500, "audioTokens", 1200, "audioMs", 30, "elapsedMs", 9000);
         Response r = invoke(Map.of("jobId", jobId, "outcome", "SUCCEEDED",
                 "answers", List.of(Map.of("questionId", "q1", "answer", "Red.")),
                 "costs", Map.of("segments", segments, "answer", answer)));
@@ -109,7 +109,9 @@ class RecordHandlerTest {
         assertThat(tokens.get("prompt").n()).isEqualTo("11100");
         assertThat(tokens.get("completion").n()).isEqualTo("180");
         assertThat(tokens.get("visual").n()).isEqualTo("10800");
+        assertThat(tokens.get("audio").n()).isEqualTo("1700"); // BEATs tokens beside the visual ones
         Map<String, AttributeValue> timings = row.get("timings").m();
+        assertThat(timings.get("audio").n()).isEqualTo("2530"); // sound decoding + recognition
         assertThat(timings.get("reason").n()).isEqualTo("5040");
         assertThat(timings.get("answer").n()).isEqualTo("9000");
         assertThat(timings.get("tdc").n()).isEqualTo("2300");
@@ -117,6 +119,7 @@ class RecordHandlerTest {
         assertThat(perSegment).hasSize(2);
         assertThat(perSegment.get(0).m().get("segmentKey").s()).endsWith("/segments/0.json");
         assertThat(perSegment.get(0).m().get("prompt").n()).isEqualTo("3000");
+        assertThat(perSegment.get(0).m().get("audioMs").n()).isEqualTo("2500");
         assertThat(perSegment.get(1).m().get("elapsedMs").n()).isEqualTo("40");
     }
 

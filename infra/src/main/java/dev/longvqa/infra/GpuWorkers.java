@@ -295,6 +295,8 @@ public final class GpuWorkers extends Construct {
     env.put(WorkerEnv.TABLE.variable(), storage.jobsTable().getTableName());
     env.put(WorkerEnv.AWS_REGION.variable(), Stack.of(this).getRegion());
     env.put(WorkerEnv.LLM.variable(), config.model().workerSpec());
+    // who makes the transcript: the worker converts Transcribe's output, runs its own recogniser, or neither
+    env.put(WorkerEnv.TRANSCRIPT.variable(), config.transcripts().value());
     if (config.model() instanceof ModelProvision.VllmSidecar) {
       // the sidecar holds the task's one GPU; the NVIDIA runtime shows it to the worker as well
       env.put(WorkerEnv.NVIDIA_VISIBLE_DEVICES.variable(), "all");

@@ -1,6 +1,7 @@
 package dev.longvqa.infra;
 
 import dev.longvqa.contract.S3Layout;
+import dev.longvqa.contract.TranscriptSource;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -61,6 +62,11 @@ public final class InfraCli {
     @Option(names = "--job-artifact-days", defaultValue = "30", description = "Days before jobs/ artifacts expire (default: ${DEFAULT-VALUE}).")
     int jobArtifactDays;
 
+    @Option(names = "--transcripts", defaultValue = "${env:LONGVQA_TRANSCRIPTS:-transcribe}", paramLabel = "SOURCE",
+        description = "Who makes each job's timed transcript: transcribe (Amazon Transcribe, a workflow state), "
+            + "worker (the GPU worker's local recogniser, PocketSphinx offline) or off (default: ${DEFAULT-VALUE}).")
+    String transcripts;
+
     @Option(names = "--destroy-data", description = "Let `cdk destroy` delete the bucket (once empty) and the jobs table.")
     boolean destroyData;
 
@@ -77,6 +83,7 @@ public final class InfraCli {
           .maxGpuInstances(maxGpuInstances)
           .jobArtifactDays(jobArtifactDays)
           .retainData(!destroyData)
+          .transcripts(TranscriptSource.parse(transcripts))
           .build();
       LongVqaApp app = LongVqaApp.create(config);
       CloudAssembly assembly = app.synth();
@@ -118,6 +125,7 @@ public final class InfraCli {
         "  GPU worker:   " + describe(image),
         "  GPU fleet:    0.." + config.maxGpuInstances() + " x " + config.gpuInstanceType(),
         "  Model:        " + config.model().workerSpec() + " (" + config.model().getClass().getSimpleName() + ")",
+        "  Transcripts:  " + config.transcripts().value(),
         "",
         "Deploy to the account and region of your AWS credentials (needs the AWS CDK CLI via npx; Docker",
         "only when the worker image is built from gpu-worker/):",

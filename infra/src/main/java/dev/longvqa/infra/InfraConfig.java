@@ -1,5 +1,6 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.TranscriptSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param model          the workers' language model and how the stack provisions it ({@link ModelProvision})
  * @param allowPlaceholders synthesize with placeholder code or image when the real ones are not built;
  *                       without it, synth refuses (a stack whose Lambdas cannot run is no deployment)
+ * @param transcripts    who makes each job's timed transcript: Amazon Transcribe as a workflow state
+ *                       (default), the worker's local recogniser, or nobody ({@link TranscriptSource})
  */
 public record InfraConfig(
     Path repoRoot,
@@ -34,7 +37,8 @@ public record InfraConfig(
     int jobArtifactDays,
     boolean retainData,
     ModelProvision model,
-    boolean allowPlaceholders) {
+    boolean allowPlaceholders,
+    TranscriptSource transcripts) {
 
   /** The workflow definition, relative to the repository root. */
   public static final String ASL_FILE = "statemachine/longvqa.asl.json";
@@ -46,6 +50,7 @@ public record InfraConfig(
     Objects.requireNonNull(workerImage, "workerImage");
     Objects.requireNonNull(gpuInstanceType, "gpuInstanceType");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(transcripts, "transcripts");
     if (maxGpuInstances < 1) throw new IllegalArgumentException("maxGpuInstances must be >= 1: " + maxGpuInstances);
     if (jobArtifactDays < 1) throw new IllegalArgumentException("jobArtifactDays must be >= 1: " + jobArtifactDays);
   }
@@ -80,6 +85,7 @@ public record InfraConfig(
     private boolean retainData = true;
     private String model;
     private boolean allowPlaceholders;
+    private TranscriptSource transcripts = TranscriptSource.TRANSCRIBE;
 
     private Builder(Path repoRoot) {
       this.repoRoot = repoRoot.toAbsolutePath().normalize();
@@ -94,6 +100,7 @@ public record InfraConfig(
     public Builder retainData(boolean v) { this.retainData = v; return this; }
     public Builder model(String spec) { this.model = spec; return this; }
     public Builder allowPlaceholders(boolean v) { this.allowPlaceholders = v; return this; }
+    public Builder transcripts(TranscriptSource v) { this.transcripts = Objects.requireNonNull(v); return this; }
 
     public InfraConfig build() {
       return new InfraConfig(
@@ -106,7 +113,8 @@ public record InfraConfig(
           jobArtifactDays,
           retainData,
           ModelProvision.parse(model),
-          allowPlaceholders);
+          allowPlaceholders,
+          transcripts);
     }
   }
 }

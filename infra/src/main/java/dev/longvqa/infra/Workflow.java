@@ -60,7 +60,7 @@ public final class Workflow extends Construct {
     grantStageAccess(storage);
 
     AslDefinition asl = AslDefinition.read(config.aslFile());
-    Map<String, String> substitutions = substitutions(bucketName, tableName, taskQueue.getQueueUrl());
+    Map<String, String> substitutions = substitutions(bucketName, tableName, taskQueue.getQueueUrl(), config);
     Set<String> unfilled = new TreeSet<>(asl.placeholders());
     unfilled.removeAll(substitutions.keySet());
     if (!unfilled.isEmpty()) {
@@ -83,6 +83,7 @@ public final class Workflow extends Construct {
     // The definition is opaque text to CDK, so it cannot infer what the workflow calls: grant it.
     functions.values().forEach(fn -> fn.grantInvoke(stateMachine));
     taskQueue.grantSendMessages(stateMachine);
+    Transcription.grant(stateMachine, storage, config.transcripts());
     Nag.acceptOnly(stateMachine.getRole(), "AwsSolutions-IAM5",
         "lambda:InvokeFunction on <function ARN>:* comes from grantInvoke and covers the function's "
             + "versions and aliases only; Resource * is what X-Ray tracing and CloudWatch Logs delivery "
@@ -150,12 +151,14 @@ public final class Workflow extends Construct {
   }
 
   /** Values for every documented placeholder; the ASL may use a subset. */
-  private Map<String, String> substitutions(String bucketName, String tableName, String queueUrl) {
+  private Map<String, String> substitutions(String bucketName, String tableName, String queueUrl, InfraConfig config) {
     Map<String, String> values = new HashMap<>();
     functions.forEach((stage, fn) -> values.put(stage.placeholder, fn.getFunctionArn()));
     values.put(AslSubstitution.TASK_QUEUE_URL.placeholder(), queueUrl);
     values.put(AslSubstitution.BUCKET_NAME.placeholder(), bucketName);
     values.put(AslSubstitution.JOBS_TABLE_NAME.placeholder(), tableName);
+    // the workflow's Choice runs Amazon Transcribe only for "transcribe" (the worker reads the same choice)
+    values.put(AslSubstitution.TRANSCRIPT_SOURCE.placeholder(), config.transcripts().value());
     if (!values.keySet().equals(AslDefinition.SUBSTITUTIONS)) {
       throw new IllegalStateException("substitutions drifted from the documented set: " + values.keySet());
     }

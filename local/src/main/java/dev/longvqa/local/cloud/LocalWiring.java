@@ -163,7 +163,9 @@ public final class LocalWiring {
                 dev.longvqa.reason.LanguageModel model = open(llmSpec);
                 dev.longvqa.worker.LvcotEngine engine = new dev.longvqa.worker.LvcotEngine(model,
                         dev.longvqa.reason.LvcotSettings.builder().segmentMaxTokens(config.maxTokens()).build());
-                return WorkerApp.start(config, engine, engine);
+                // the transcript source the stack gives the container (worker: its local recogniser)
+                return WorkerApp.start(config, dev.longvqa.worker.audio.AudioSettings.fromEnvironment(container.environment(), null),
+                        engine, engine);
             } catch (java.io.IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             }
@@ -185,7 +187,7 @@ public final class LocalWiring {
         return (container, clients) -> {
             WorkerConfig config = workerConfig(container, clients).llmSpec(llmSpec).tdcDir(tdcDir).tdcBudget(tdcBudget).build();
             try {
-                return WorkerApp.start(config);
+                return WorkerApp.start(config, dev.longvqa.worker.audio.AudioSettings.fromEnvironment(container.environment(), tdcDir));
             } catch (java.io.IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             } catch (InterruptedException ex) {
