@@ -193,6 +193,7 @@ class LongVqaStackTest {
     assertThat(subs.at("/TaskQueueUrl/Ref").asText()).isEqualTo(logicalId("AWS::SQS::Queue", "GpuWorkersTaskQueue"));
     assertThat(subs.at("/BucketName/Ref").asText()).isEqualTo(logicalId("AWS::S3::Bucket", "StorageBucket"));
     assertThat(subs.at("/JobsTableName/Ref").asText()).isEqualTo(logicalId("AWS::DynamoDB::Table", "StorageJobs"));
+    assertThat(subs.at("/TranscriptSource").asText()).as("the default stack transcribes with Amazon Transcribe").isEqualTo("transcribe");
   }
 
   @Test
