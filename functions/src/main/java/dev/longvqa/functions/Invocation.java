@@ -19,15 +19,25 @@ final class Invocation {
 
     private Invocation() {}
 
-    static <T> T run(String function, String jobId, Supplier<T> call, Function<T, JobMetrics> metrics) {
+    /**
+     * Reads the request, runs the stage on it and returns its result; a request that cannot be read
+     * fails like any other call (typed error, log line, metrics).
+     */
+    static <I, O> O run(String function, Supplier<I> read, Function<I, String> jobIdOf, Function<I, O> call,
+                        Metrics<I, O> metrics) {
         MDC.put("function", function);
-        if (jobId != null) MDC.put("jobId", jobId);
         long t0 = System.nanoTime();
-        JobMetrics m = null;
+        JobMetrics m = new JobMetrics(function);
         String error = null;
         try {
-            T out = call.get();
-            m = metrics.apply(out);
+            I request = read.get();
+            String jobId = jobIdOf.apply(request);
+            if (jobId != null) {
+                MDC.put("jobId", jobId);
+                m.jobId(jobId);
+            }
+            O out = call.apply(request);
+            if (out != null) metrics.add(request, out, m);
             return out;
         } catch (LongVqaException e) {
             error = e.code().name();
@@ -40,13 +50,18 @@ final class Invocation {
             error = ErrorCode.INTERNAL.name();
             throw log(LambdaError.of(new LongVqaException(ErrorCode.INTERNAL, e.toString(), e)));
         } finally {
-            if (m == null) m = new JobMetrics(function, jobId);
             m.put("DurationMs", (System.nanoTime() - t0) / 1e6, "Milliseconds");
             m.put("Errors", error == null ? 0 : 1, "Count");
             m.emit(System.out);
             MDC.remove("jobId");
             MDC.remove("function");
         }
+    }
+
+    /** A stage's own metrics for a successful call. */
+    @FunctionalInterface
+    interface Metrics<I, O> {
+        void add(I request, O result, JobMetrics metrics);
     }
 
     private static LambdaError log(LambdaError e) {

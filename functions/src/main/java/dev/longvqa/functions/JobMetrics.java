@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Json;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -20,13 +22,23 @@ public final class JobMetrics {
     public static final String NAMESPACE = "LongVqa";
 
     private final String function;
-    private final String jobId;
+    private String jobId;
     private final Map<String, Double> values = new LinkedHashMap<>();
     private final Map<String, String> units = new LinkedHashMap<>();
+
+    public JobMetrics(String function) {
+        this.function = function;
+    }
 
     public JobMetrics(String function, String jobId) {
         this.function = function;
         this.jobId = jobId;
+    }
+
+    /** The job the line is about, once the request is read. */
+    public JobMetrics jobId(String jobId) {
+        this.jobId = jobId;
+        return this;
     }
 
     public JobMetrics put(String name, double value, String unit) {
@@ -36,7 +48,7 @@ public final class JobMetrics {
     }
 
     public String toJson(long epochMillis) {
-        ObjectNode root = ObjectStore.JSON.createObjectNode();
+        ObjectNode root = Json.mapper().createObjectNode();
         ObjectNode aws = root.putObject("_aws");
         aws.put("Timestamp", epochMillis);
         ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();

@@ -1,10 +1,14 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.PlanRequest;
+import dev.longvqa.contract.PlanResult;
+import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.JobStatus;
 
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.pipeline.TimeRange;
+import dev.longvqa.contract.DecodeRange;
 import dev.longvqa.video.FrameSampler;
 import dev.longvqa.video.VideoInfo;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -31,7 +35,7 @@ public final class PlanService {
 
     public PlanResult plan(PlanRequest req) {
         Requests.present(req);
-        Video video = Requests.video(req.jobId(), req.video(), settings);
+        VideoRef video = Requests.video(req.jobId(), req.video(), settings);
         long t0 = System.nanoTime();
         Progress.advance(jobs, req.jobId(), JobStatus.DECODING, "plan", Map.of(), null);
         HeadObjectResponse head = store.head(video.bucket(), video.key())
@@ -48,10 +52,11 @@ public final class PlanService {
                     .probe(lease.source());
         }
         double duration = info.durationSec();
-        List<TimeRange> ranges = Double.isFinite(duration) && duration > 0
+        List<DecodeRange> ranges = (Double.isFinite(duration) && duration > 0
                 ? TimeRange.split(duration, settings.rangeSec())
                 // No declared duration: one range to the limit; the sampler stops at the real end.
-                : List.of(new TimeRange(0, 0, settings.limits().maxDurationSec() + 1));
+                : List.of(new TimeRange(0, 0, settings.limits().maxDurationSec() + 1)))
+                .stream().map(r -> new DecodeRange(r.index(), r.startSec(), r.endSec())).toList();
         Double declared = Double.isFinite(duration) ? duration : null;
         Progress.advance(jobs, req.jobId(), JobStatus.DECODING, "plan",
                 declared == null ? Map.of() : Map.of("durationSec", JobStore.n(declared)),

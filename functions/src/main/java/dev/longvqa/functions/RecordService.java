@@ -1,5 +1,10 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.RecordRequest;
+import dev.longvqa.contract.RecordResult;
+import dev.longvqa.contract.InlineAnswer;
 import dev.longvqa.contract.JobStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,7 +50,7 @@ public final class RecordService {
 
     private RecordResult succeed(String jobId, RecordRequest req) {
         Map<String, AttributeValue> row = jobs.get(jobId).orElseThrow(() -> JobStore.missing(jobId));
-        List<RecordRequest.Answer> answers = req.answers() == null ? List.of() : req.answers();
+        List<InlineAnswer> answers = req.answers() == null ? List.of() : req.answers();
         AttributeValue answersValue = AttributeValue.fromL(answers.stream().map(RecordService::answer).toList());
         Map<String, AttributeValue> attrs = new LinkedHashMap<>();
         if (ItemSize.of(row) + ItemSize.of("answers", answersValue) > settings.inlineAnswersBytes()) {
@@ -107,7 +112,7 @@ public final class RecordService {
     /** The job id RegisterJob gave this execution's S3 event (bucket, key, version id, else ETag). */
     static String jobIdOfExecution(String executionInput) {
         try {
-            RegisterService.ObjectCreated e = RegisterService.ObjectCreated.from(ObjectStore.JSON.readTree(executionInput));
+            RegisterService.ObjectCreated e = RegisterService.ObjectCreated.from(Json.mapper().readTree(executionInput));
             String etag = e.etag() == null ? null : e.etag().replace("\"", "");
             return dev.longvqa.pipeline.JobId.of(e.bucket(), e.key(), e.versionId(), etag).value();
         } catch (java.io.IOException | RuntimeException ex) {
@@ -115,12 +120,13 @@ public final class RecordService {
         }
     }
 
-    private static AttributeValue answer(RecordRequest.Answer a) {
+    private static AttributeValue answer(InlineAnswer a) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
         if (a.questionId() != null) m.put("questionId", JobStore.s(a.questionId()));
         if (a.question() != null) m.put("question", JobStore.s(a.question()));
         if (a.answer() != null) m.put("answer", JobStore.s(a.answer()));
         if (a.answerKey() != null) m.put("answerKey", JobStore.s(a.answerKey()));
+        if (Boolean.TRUE.equals(a.truncated())) m.put("truncated", AttributeValue.fromBool(true));
         return AttributeValue.fromM(m);
     }
 
@@ -140,7 +146,7 @@ public final class RecordService {
             String trimmed = cause.strip();
             if (trimmed.startsWith("{")) {
                 try {
-                    JsonNode node = ObjectStore.JSON.readTree(trimmed);
+                    JsonNode node = Json.mapper().readTree(trimmed);
                     if (node.hasNonNull("errorMessage")) message = node.get("errorMessage").asText();
                 } catch (IOException notJson) {
                     // a Cause that only looks like JSON is kept verbatim

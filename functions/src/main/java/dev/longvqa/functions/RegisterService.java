@@ -1,5 +1,8 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.RegisterResult;
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.JobRow;
 
 import dev.longvqa.contract.JobStatus;
@@ -69,7 +72,7 @@ public final class RegisterService {
 
     public RegisterResult register(ObjectCreated e) {
         String bucket = settings.requireBucket();
-        Video seen = new Video(e.bucket(), e.key(), e.versionId(), e.etag(), e.size());
+        VideoRef seen = new VideoRef(e.bucket(), e.key(), e.versionId(), e.etag(), e.size());
         if (!bucket.equals(e.bucket()) || !Keys.isVideoUpload(e.key())) {
             LOG.log(System.Logger.Level.DEBUG, "ignoring s3://{0}/{1}", e.bucket(), e.key());
             return RegisterResult.ignored(seen);
@@ -87,7 +90,7 @@ public final class RegisterService {
         String etag = e.etag() != null ? e.etag() : head.eTag();
         if (etag != null) etag = etag.replace("\"", "");
         Long size = e.size() != null ? e.size() : head.contentLength();
-        Video video = new Video(bucket, key, versionId, etag, size);
+        VideoRef video = new VideoRef(bucket, key, versionId, etag, size);
         String jobId = JobId.of(bucket, key, versionId, etag).value();
 
         Map<String, AttributeValue> row = new HashMap<>();
@@ -99,7 +102,7 @@ public final class RegisterService {
         if (size != null) row.put("sizeBytes", JobStore.n(size));
         if (e.executionArn() != null) row.put(JobRow.EXECUTION_ARN, JobStore.s(e.executionArn()));
 
-        List<Question> qs;
+        List<JobQuestion> qs;
         try {
             Optional<byte[]> sidecar = store.getSmall(bucket, Keys.sidecar(key), QuestionSource.MAX_SIDECAR_BYTES);
             qs = questions.resolve(sidecar, head.metadata());

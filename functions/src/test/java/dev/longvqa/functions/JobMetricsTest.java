@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +17,7 @@ class JobMetricsTest {
         String line = new JobMetrics("decode-range", "0123456789abcdef0123456789abcdef")
                 .put("Frames", 300, "Count").put("DurationMs", 12.5, "Milliseconds").toJson(1_700_000_000_000L);
         assertThat(line).doesNotContain("\n");
-        JsonNode root = ObjectStore.JSON.readTree(line);
+        JsonNode root = Json.mapper().readTree(line);
         JsonNode directive = root.get("_aws").get("CloudWatchMetrics").get(0);
         assertThat(root.get("_aws").get("Timestamp").asLong()).isEqualTo(1_700_000_000_000L);
         assertThat(directive.get("Namespace").asText()).isEqualTo("LongVqa");

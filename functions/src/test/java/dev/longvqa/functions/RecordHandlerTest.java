@@ -1,5 +1,9 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.RecordResult;
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.JobStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -154,7 +158,7 @@ class RecordHandlerTest {
         String jobId = newJob(JobStatus.ANSWERING);
         List<Map<String, Object>> answers = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
-            answers.add(Map.of("questionId", "q" + i, "question", "Question " + i, "answer", ("answer " + i + " ").repeat(2500)));
+            answers.add(Map.of("questionId", "q" + i, "question", "JobQuestion " + i, "answer", ("answer " + i + " ").repeat(2500)));
         }
         Response r = invoke(succeeded(jobId, answers));
         r.then().statusCode(200);
@@ -163,7 +167,7 @@ class RecordHandlerTest {
         assertThat(row).doesNotContainKey("answers");
         String key = row.get("answersKey").s();
         assertThat(key).isEqualTo("jobs/" + jobId + "/result.json");
-        JsonNode result = ObjectStore.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET).key(key)).asByteArray());
+        JsonNode result = Json.mapper().readTree(s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET).key(key)).asByteArray());
         assertThat(result.get("answers")).hasSize(20);
         assertThat(result.get("answers").get(19).get("answer").asText()).startsWith("answer 20 ");
     }
@@ -198,7 +202,7 @@ class RecordHandlerTest {
         created.put("jobId", JobStore.s(jobId));
         created.put("status", JobStore.s(JobStatus.REASONING.name()));
         assertThat(jobs.create(created)).isTrue();
-        String executionInput = ObjectStore.JSON.writeValueAsString(Map.of("source", "aws.s3", "detail-type", "Object Created",
+        String executionInput = Json.mapper().writeValueAsString(Map.of("source", "aws.s3", "detail-type", "Object Created",
                 "detail", Map.of("bucket", Map.of("name", LocalAws.BUCKET), "object", Map.of("key", key, "size", 10, "etag", etag))));
         Map<String, Object> fromRule = new HashMap<>();
         fromRule.put("outcome", "FAILED");
@@ -213,7 +217,7 @@ class RecordHandlerTest {
         String recorded = newJob(JobStatus.REASONING);
         invoke(Map.of("jobId", recorded, "outcome", "FAILED", "error", Map.of("Error", "LongVqa.NOT_A_VIDEO", "Cause", "no video stream")))
                 .then().statusCode(200);
-        String recordedInput = ObjectStore.JSON.writeValueAsString(Map.of("source", "aws.s3", "detail",
+        String recordedInput = Json.mapper().writeValueAsString(Map.of("source", "aws.s3", "detail",
                 Map.of("bucket", Map.of("name", LocalAws.BUCKET), "object", Map.of("key", row(recorded).get("key").s(), "size", 10, "etag", "e"))));
         String derived = RecordService.jobIdOfExecution(recordedInput);
         Map<String, AttributeValue> copy = new HashMap<>(row(recorded));

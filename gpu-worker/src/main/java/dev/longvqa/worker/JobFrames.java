@@ -1,7 +1,8 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,16 +20,16 @@ final class JobFrames {
     private JobFrames() {}
 
     /** {@code scenes.json} as a tree; an empty object when it is missing or not JSON. */
-    static JsonNode scenesDocument(BlobStore store, String scenesKey, ObjectMapper json) {
+    static JsonNode scenesDocument(BlobStore store, String scenesKey) {
         return store.get(scenesKey).map(b -> {
             try {
-                JsonNode n = json.readTree(b);
-                return n != null && n.isObject() ? n : json.createObjectNode();
+                JsonNode n = Json.mapper().readTree(b);
+                return n != null && n.isObject() ? n : Json.mapper().createObjectNode();
             } catch (IOException e) {
                 LOG.warning("ignoring unreadable " + scenesKey + ": " + e.getMessage());
-                return (JsonNode) json.createObjectNode();
+                return (JsonNode) Json.mapper().createObjectNode();
             }
-        }).orElseGet(json::createObjectNode);
+        }).orElseGet(Json.mapper()::createObjectNode);
     }
 
     /** The scenes overlapping {@code [start, end]}, clipped to it. */

@@ -1,9 +1,13 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.TaskMessage;
+import dev.longvqa.contract.TaskResult;
+import dev.longvqa.contract.Tokens;
 import dev.longvqa.contract.S3Layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
@@ -23,20 +27,18 @@ import java.util.logging.Logger;
  * {@code jobs/{jobId}/segments/{i}.json} and cached under {@code cache/segments/{cacheKey}.json}
  * so every later question on the same video skips this pass.
  */
-public final class SegmentTaskHandler implements TaskHandler<TaskMessage.SegmentTask> {
+public final class SegmentTaskHandler implements TaskHandler<TaskMessage.SegmentTask, TaskResult.SegmentSummarized> {
     private static final Logger LOG = Logger.getLogger(SegmentTaskHandler.class.getName());
 
     private final BlobStores stores;
     private final String bucket;
     private final SegmentSummarizer summarizer;
-    private final ObjectMapper json;
     private final int maxFrames;
 
-    public SegmentTaskHandler(BlobStores stores, String bucket, SegmentSummarizer summarizer, ObjectMapper json, int maxFrames) {
+    public SegmentTaskHandler(BlobStores stores, String bucket, SegmentSummarizer summarizer, int maxFrames) {
         this.stores = stores;
         this.bucket = bucket;
         this.summarizer = summarizer;
-        this.json = json;
         this.maxFrames = maxFrames;
     }
 
@@ -57,7 +59,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
     }
 
     @Override
-    public ObjectNode handle(TaskMessage.SegmentTask t) throws InterruptedException {
+    public TaskResult.SegmentSummarized handle(TaskMessage.SegmentTask t) throws InterruptedException {
         long t0 = System.nanoTime();
         BlobStore store = stores.forTask(t, bucket);
         String cacheKey = cacheKey(t);
@@ -76,7 +78,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
             SegmentSummarizer.SegmentRequest request = request(store, t);
             SegmentSummarizer.SegmentResult r = summarizer.summarize(request);
             tokens = r.tokens();
-            doc = json.createObjectNode();
+            doc = Json.mapper().createObjectNode();
             doc.put("index", t.segment().index());
             doc.put("startSec", t.segment().startSec());
             doc.put("endSec", t.segment().endSec());
@@ -105,26 +107,18 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         out.put("cached", cached.isPresent());
         store.put(segmentKey, bytes(out), "application/json");
 
-        ObjectNode result = json.createObjectNode();
-        result.put("segmentKey", segmentKey);
-        result.put("cached", cached.isPresent());
-        ObjectNode tok = result.putObject("tokens");
-        tok.put("prompt", tokens.prompt());
-        tok.put("completion", tokens.completion());
         // What this execution spent (nothing on a cache hit), always present: the state machine
         // selects these fields and the record Lambda sums them into the job row.
         TdcCost cost = tdc != null ? tdc : TdcCost.NONE;
-        result.put("visualTokens", cost.visualTokens());
-        result.put("tdcMs", cost.tdcMs());
-        result.put("elapsedMs", (System.nanoTime() - t0) / 1_000_000);
-        return result;
+        return new TaskResult.SegmentSummarized(segmentKey, cached.isPresent(), tokens, cost.visualTokens(), cost.tdcMs(),
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     private SegmentSummarizer.SegmentRequest request(BlobStore store, TaskMessage.SegmentTask t) throws InterruptedException {
         double start = t.segment().startSec();
         double end = t.segment().endSec();
         String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
-        JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
+        JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey);
         List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, start, end);
         // the frame nearest each scene's representative time (else its middle): one frame per shot
         List<Double> targets = new ArrayList<>();
@@ -141,13 +135,13 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         double duration = scenesDoc.path("durationSec").asDouble(0);
         if (summarizer.readsStoredVideo()) {
             // TDC: the pass reads the segment's frames itself, only those its planner selects
-            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
+            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration);
             if (!(duration > 0)) {
                 duration = Math.max(end, catalog.entries().isEmpty() ? 0 : catalog.entries().getLast().timeSec());
             }
             stored = new StoredVideo(new StoredFrames(store, catalog), JobFrames.scenesIn(scenesDoc, 0, duration), duration);
         } else if (budget > 0) {
-            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
+            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration);
             frames = JobFrames.fetch(store, catalog.pick(start, end, targets, budget));
         }
         return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), t.segment().count(), start, end,
@@ -161,7 +155,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
 
     private Optional<ObjectNode> readObject(byte[] b) {
         try {
-            JsonNode n = json.readTree(b);
+            JsonNode n = Json.mapper().readTree(b);
             return n instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // a corrupt cache entry or scenes file is a miss, not a failure
@@ -170,7 +164,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
 
     private byte[] bytes(JsonNode n) {
         try {
-            return json.writeValueAsBytes(n);
+            return Json.mapper().writeValueAsBytes(n);
         } catch (IOException e) {
             throw new LongVqaException(ErrorCode.INTERNAL, "cannot serialise segment", e);
         }

@@ -1,8 +1,9 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Json;
+import dev.longvqa.contract.TaskMessage;
+import dev.longvqa.contract.TaskResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -25,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The task loop: long-polls the GPU queue with at most {@code concurrency} tasks in flight, runs
@@ -40,7 +39,11 @@ import java.util.regex.Pattern;
  */
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
-    private static final Pattern MAX_RECEIVE = Pattern.compile("\"maxReceiveCount\"\\s*:\\s*\"?(\\d+)");
+    /** SQS's RedrivePolicy attribute (AWS's JSON, read leniently: SQS may add fields); the count may be a string. */
+    record RedrivePolicy(Integer maxReceiveCount) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectReader REDRIVE_POLICY = Json.mapper().readerFor(RedrivePolicy.class)
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private enum Phase { NEW, RUNNING, STOPPING, STOPPED }
 
@@ -49,7 +52,6 @@ public final class Worker implements AutoCloseable {
     private final TaskCallbacks callbacks;
     private final JobRows rows;
     private final TaskHandler.Handlers handlers;
-    private final ObjectMapper json;
     private final TaskMessages parser;
     private final Semaphore slots;
     private final ExecutorService tasks;
@@ -66,21 +68,19 @@ public final class Worker implements AutoCloseable {
     private Thread poller;
 
     /** @param rows null when no job table is configured */
-    public Worker(WorkerConfig config, SqsClient sqs, TaskCallbacks callbacks, JobRows rows, TaskHandler.Handlers handlers,
-                  ObjectMapper json) {
-        this(config, sqs, callbacks, rows, handlers, json, TaskProtection.NONE);
+    public Worker(WorkerConfig config, SqsClient sqs, TaskCallbacks callbacks, JobRows rows, TaskHandler.Handlers handlers) {
+        this(config, sqs, callbacks, rows, handlers, TaskProtection.NONE);
     }
 
     Worker(WorkerConfig config, SqsClient sqs, TaskCallbacks callbacks, JobRows rows, TaskHandler.Handlers handlers,
-           ObjectMapper json, TaskProtection protection) {
+           TaskProtection protection) {
         this.protection = protection;
         this.config = config;
         this.sqs = sqs;
         this.callbacks = callbacks;
         this.rows = rows;
         this.handlers = handlers;
-        this.json = json;
-        this.parser = new TaskMessages(json);
+        this.parser = new TaskMessages();
         this.slots = new Semaphore(config.concurrency());
         AtomicInteger n = new AtomicInteger();
         this.tasks = Executors.newFixedThreadPool(config.concurrency(),
@@ -252,7 +252,7 @@ public final class Worker implements AutoCloseable {
         long every = config.heartbeatInterval().toMillis();
         f.ticker(ticker.scheduleAtFixedRate(() -> tick(f, task), every, every, TimeUnit.MILLISECONDS));
         try {
-            ObjectNode output = handlers.dispatch(task);
+            TaskResult output = handlers.dispatch(task);
             report(f, task, output, null);
         } catch (LongVqaException e) {
             report(f, task, null, e);
@@ -268,14 +268,14 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void report(InFlight f, TaskMessage task, ObjectNode output, LongVqaException error) {
+    private void report(InFlight f, TaskMessage task, TaskResult output, LongVqaException error) {
         if (!f.beginCompleting()) {
             settleUnreported(f);
             return;
         }
         try {
             if (error == null) {
-                callbacks.success(task.taskToken(), json.writeValueAsString(output));
+                callbacks.success(task.taskToken(), Json.mapper().writeValueAsString(output));
                 succeeded.incrementAndGet();
                 LOG.info("task " + task.type() + " job " + task.jobId() + " succeeded: " + output);
             } else {
@@ -391,9 +391,9 @@ public final class Worker implements AutoCloseable {
                     .attributeNames(QueueAttributeName.REDRIVE_POLICY)).attributes();
             String policy = attrs.get(QueueAttributeName.REDRIVE_POLICY);
             if (policy == null) return 0;
-            Matcher m = MAX_RECEIVE.matcher(policy);
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
-        } catch (RuntimeException e) {
+            RedrivePolicy p = REDRIVE_POLICY.readValue(policy);
+            return p.maxReceiveCount() == null ? 0 : p.maxReceiveCount();
+        } catch (java.io.IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot read the queue's redrive policy", e);
             return 0;
         }

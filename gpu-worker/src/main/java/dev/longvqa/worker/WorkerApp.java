@@ -1,6 +1,5 @@
 package dev.longvqa.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.reason.LanguageModel;
 
 import java.io.IOException;
@@ -60,16 +59,15 @@ public final class WorkerApp implements AutoCloseable {
 
     private static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer, AutoCloseable owned,
                                    UnaryOperator<BlobStores> decorateStores) throws IOException {
-        ObjectMapper json = new ObjectMapper();
         AwsClients aws = new AwsClients(config);
         BlobStores stores = decorateStores.apply(blobStores(config, aws));
         TaskHandler.Handlers handlers = new TaskHandler.Handlers(
-                new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxImagesPerPass()),
-                new AnswerTaskHandler(stores, config.bucket(), answerer, json, config.maxImagesPerPass()));
+                new SegmentTaskHandler(stores, config.bucket(), summarizer, config.maxImagesPerPass()),
+                new AnswerTaskHandler(stores, config.bucket(), answerer, config.maxImagesPerPass()));
         JobRows rows = config.jobsTable() == null ? null : new JobRows(aws.dynamo(), config.jobsTable());
-        Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers, json,
+        Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers,
                 TaskProtection.fromEnvironment(System.getenv()));
-        HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running, json);
+        HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running);
         worker.start();
         int gpus = Gpus.visible(System.getenv("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS);
         LOG.info("worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus

@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.TaskMessage;
+import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.WorkerEnv;
 
 import dev.longvqa.contract.S3Layout;
@@ -127,9 +129,9 @@ class TdcWorkerTest {
         assertThat(segment.path("promptTokens").asLong()).isEqualTo(model.get().completions.getFirst().promptTokens());
 
         // the summary is keyed apart from one an image pass of the same model would make
-        TaskMessage.SegmentTask task = (TaskMessage.SegmentTask) new TaskMessages(JSON).parse(body);
+        TaskMessage.SegmentTask task = (TaskMessage.SegmentTask) new TaskMessages().parse(body);
         String imageKey = new SegmentTaskHandler(name -> null, BUCKET,
-                new LvcotEngine(model.get().inner, WorkerModel.settings(config(q, root).build())), JSON, 8).cacheKey(task);
+                new LvcotEngine(model.get().inner, WorkerModel.settings(config(q, root).build())), 8).cacheKey(task);
         assertThat(segment.path("cacheKey").asText()).isNotEqualTo(imageKey);
 
         // the same segment again: served from the cache, no TDC context, no frame read, no model pass
@@ -304,7 +306,7 @@ class TdcWorkerTest {
     /** 90 frames at 1 fps in range 0 (16 px JPEGs, colour by time), three 30 s scenes, as the decode and segment steps leave them. */
     private static Job seedJob(Path root) throws Exception {
         String key = "videos/" + UUID.randomUUID() + ".mp4";
-        VideoRef video = new VideoRef(BUCKET, key, null, "\"etag-1\"", 1234);
+        VideoRef video = new VideoRef(BUCKET, key, null, "\"etag-1\"", 1234L);
         String jobId = JobId.of(BUCKET, key, null, "\"etag-1\"").value();
         Path job = root.resolve(BUCKET).resolve("jobs").resolve(jobId);
         Files.createDirectories(job.resolve("frames/0"));

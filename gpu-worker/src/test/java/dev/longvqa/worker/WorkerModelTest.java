@@ -1,5 +1,8 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.JobQuestion;
+import dev.longvqa.contract.Tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
@@ -49,7 +52,7 @@ class WorkerModelTest {
     }
 
     private static SegmentSummarizer.SegmentRequest segment(List<FrameImage> frames) {
-        return new SegmentSummarizer.SegmentRequest("job", new VideoRef("b", "v.mp4", null, "e", 1), 0, 2, 0, 10,
+        return new SegmentSummarizer.SegmentRequest("job", new VideoRef("b", "v.mp4", null, "e", 1L), 0, 2, 0, 10,
                 List.of(new SceneInfo(0, 0, 10)), frames);
     }
 
@@ -79,7 +82,7 @@ class WorkerModelTest {
         try (WorkerModel model = WorkerModel.open(config(llm.baseUrl()).llmModel(null).build())) {
             model.engine().summarize(segment(List.of()));
             model.engine().answer(new Answerer.AnswerRequest("job", null, List.of(new Answerer.SegmentSummary(0, 0, 10, "s")),
-                    new TaskMessage.QuestionRef("q", "What?")));
+                    new JobQuestion("q", "What?")));
         }
         assertThat(llm.requests().subList(before, before + 2)).allSatisfy(r -> assertThat(r.path("model").asText()).isEqualTo(FakeLlm.SERVED_MODEL));
         assertThat(llm.modelListings.get() - listings).isEqualTo(1);

@@ -3,15 +3,16 @@ package dev.longvqa.local.cloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.functions.AwsFaults;
 import dev.longvqa.functions.DecodeRangeService;
-import dev.longvqa.functions.DecodeRequest;
+import dev.longvqa.contract.DecodeRequest;
+import dev.longvqa.contract.Json;
 import dev.longvqa.functions.JobStore;
 import dev.longvqa.functions.ObjectStore;
-import dev.longvqa.functions.PlanRequest;
+import dev.longvqa.contract.PlanRequest;
 import dev.longvqa.functions.PlanService;
-import dev.longvqa.functions.RecordRequest;
+import dev.longvqa.contract.RecordRequest;
 import dev.longvqa.functions.RecordService;
 import dev.longvqa.functions.RegisterService;
-import dev.longvqa.functions.SegmentRequest;
+import dev.longvqa.contract.SegmentRequest;
 import dev.longvqa.functions.SegmentService;
 import dev.longvqa.functions.Settings;
 import dev.longvqa.functions.VideoAccess;
@@ -94,7 +95,7 @@ public final class LocalWiring {
 
     private static <T> T read(JsonNode in, Class<T> type) {
         try {
-            return ObjectStore.JSON.treeToValue(in, type);
+            return Json.mapper().treeToValue(in, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "malformed " + type.getSimpleName() + ": " + e.getOriginalMessage());
@@ -105,7 +106,7 @@ public final class LocalWiring {
     private static Function<JsonNode, JsonNode> guarded(String name, Function<JsonNode, ?> call) {
         return in -> {
             try {
-                return ObjectStore.JSON.valueToTree(call.apply(in));
+                return Json.mapper().valueToTree(call.apply(in));
             } catch (SdkException e) {
                 throw AwsFaults.classify(e, name);
             }
