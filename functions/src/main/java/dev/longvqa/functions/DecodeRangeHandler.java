@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
 import dev.longvqa.contract.DecodeRequest;
 import dev.longvqa.contract.DecodeResult;
 import dev.longvqa.contract.Handler;
@@ -29,6 +31,6 @@ public class DecodeRangeHandler extends StageHandler<DecodeRequest, DecodeResult
 
     @Override
     protected void metrics(DecodeRequest req, DecodeResult r, JobMetrics m) {
-        m.put("Frames", r.frames(), "Count");
+        m.put("Frames", r.frames(), MetricUnit.COUNT);
     }
 }

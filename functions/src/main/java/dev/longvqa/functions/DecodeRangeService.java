@@ -54,7 +54,7 @@ public final class DecodeRangeService {
         double from = range.index() == 0 ? range.startSec() : Math.max(0, range.startSec() - tick);
         SamplingStrategy strategy = SamplingStrategy.uniform(settings.fps());
         FrameSampler sampler = FrameSampler.builder().strategy(strategy).maxSide(settings.frameSide())
-                .limits(settings.limits()).range(from, range.endSec()).spoolDir(Requests.tmp(settings)).build();
+                .limits(settings.videoLimits()).range(from, range.endSec()).spoolDir(Requests.tmp(settings)).build();
 
         List<EmbeddingsDocument.Frame> frames = new ArrayList<>();
         ExecutorService uploads = Executors.newFixedThreadPool(settings.uploadThreads());

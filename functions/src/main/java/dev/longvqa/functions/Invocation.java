@@ -1,8 +1,10 @@
 package dev.longvqa.functions;
 
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import org.jboss.logging.Logger;
+// the log context of Quarkus' JSON log; the log lines themselves go through System.Logger
 import org.jboss.logging.MDC;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -15,7 +17,7 @@ import java.util.function.Supplier;
  * {@link LambdaError} so that Step Functions sees {@code LongVqa.<CODE>}.
  */
 final class Invocation {
-    private static final Logger LOG = Logger.getLogger(Invocation.class);
+    private static final System.Logger LOG = System.getLogger(Invocation.class.getName());
 
     private Invocation() {}
 
@@ -50,9 +52,9 @@ final class Invocation {
             error = ErrorCode.INTERNAL.name();
             throw log(LambdaError.of(new LongVqaException(ErrorCode.INTERNAL, e.toString(), e)));
         } finally {
-            m.put("DurationMs", (System.nanoTime() - t0) / 1e6, "Milliseconds");
-            m.put("Errors", error == null ? 0 : 1, "Count");
-            m.emit(System.out);
+            m.put("DurationMs", (System.nanoTime() - t0) / 1e6, MetricUnit.MILLISECONDS);
+            m.put("Errors", error == null ? 0 : 1, MetricUnit.COUNT);
+            m.flush();
             MDC.remove("jobId");
             MDC.remove("function");
         }
@@ -65,8 +67,8 @@ final class Invocation {
     }
 
     private static LambdaError log(LambdaError e) {
-        if (e.code().kind() == ErrorCode.Kind.BAD_INPUT) LOG.warnf("%s: %s", e.code().aslName(), e.getMessage());
-        else LOG.errorf(e, "%s: %s", e.code().aslName(), e.getMessage());
+        if (e.code().kind() == ErrorCode.Kind.BAD_INPUT) LOG.log(System.Logger.Level.WARNING, e.code().aslName() + ": " + e.getMessage());
+        else LOG.log(System.Logger.Level.ERROR, e.code().aslName() + ": " + e.getMessage(), e);
         return e;
     }
 }

@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
 import dev.longvqa.contract.Handler;
 import dev.longvqa.contract.PlanRequest;
 import dev.longvqa.contract.PlanResult;
@@ -29,6 +31,6 @@ public class PlanHandler extends StageHandler<PlanRequest, PlanResult> {
 
     @Override
     protected void metrics(PlanRequest req, PlanResult r, JobMetrics m) {
-        m.put("Ranges", r.ranges().size(), "Count").put("VideoSeconds", r.durationSec() == null ? 0 : r.durationSec(), "Seconds");
+        m.put("Ranges", r.ranges().size(), MetricUnit.COUNT).put("VideoSeconds", r.durationSec() == null ? 0 : r.durationSec(), MetricUnit.SECONDS);
     }
 }

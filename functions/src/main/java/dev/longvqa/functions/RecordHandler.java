@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
 import dev.longvqa.contract.Handler;
 import dev.longvqa.contract.JobStatus;
 import dev.longvqa.contract.RecordRequest;
@@ -30,6 +32,6 @@ public class RecordHandler extends StageHandler<RecordRequest, RecordResult> {
 
     @Override
     protected void metrics(RecordRequest req, RecordResult r, JobMetrics m) {
-        m.put(JobStatus.SUCCEEDED.name().equals(r.status()) ? "JobsSucceeded" : "JobsFailed", 1, "Count");
+        m.put(JobStatus.SUCCEEDED.name().equals(r.status()) ? "JobsSucceeded" : "JobsFailed", 1, MetricUnit.COUNT);
     }
 }

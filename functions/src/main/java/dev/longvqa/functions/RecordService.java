@@ -32,11 +32,13 @@ public final class RecordService {
     private final ObjectStore store;
     private final JobStore jobs;
     private final Settings settings;
+    private final UploadIdentity identity;
 
     public RecordService(ObjectStore store, JobStore jobs, Settings settings) {
         this.store = store;
         this.jobs = jobs;
         this.settings = settings;
+        this.identity = new UploadIdentity(store);
     }
 
     public RecordResult record(RecordRequest req) {
@@ -84,7 +86,7 @@ public final class RecordService {
             // From the execution-status rule, which fires for every failed execution, also those
             // whose Catch already recorded the precise reason (the Catch's record runs before the
             // execution ends): a row already terminal keeps what it has.
-            String jobId = jobIdOfExecution(req.executionInput());
+            String jobId = jobIdOf(req.executionInput());
             Optional<JobStatus> now = jobs.get(jobId).map(item -> JobStatus.valueOf(item.get("status").s()));
             if (now.isPresent() && now.get().terminal()) return new RecordResult(jobId, now.get().name());
             return fail(new RecordRequest(jobId, req.outcome(), req.answers(), req.costs(), req.error(), null));
@@ -109,12 +111,30 @@ public final class RecordService {
         return new RecordResult(jobId, after.orElse(JobStatus.FAILED).name());
     }
 
-    /** The job id RegisterJob gave this execution's S3 event (bucket, key, version id, else ETag). */
+    /**
+     * The job id RegisterJob gave this execution's S3 event, derived as register derives it
+     * ({@link UploadIdentity}: a URL-encoded key resolved against the bucket, the version id or ETag);
+     * if the object is gone by now, from the event alone ({@link #jobIdOfExecution}).
+     */
+    private String jobIdOf(String executionInput) {
+        RegisterService.ObjectCreated e = event(executionInput);
+        if (e.bucket().equals(settings.bucket().orElse(null))) {
+            Optional<UploadIdentity.Identified> id = identity.of(e.bucket(), e);
+            if (id.isPresent()) return id.get().jobId();
+        }
+        return jobIdOfExecution(executionInput);
+    }
+
+    /** The job id of this execution's S3 event as the event states it (bucket, key, version id, else ETag). */
     static String jobIdOfExecution(String executionInput) {
+        RegisterService.ObjectCreated e = event(executionInput);
+        String etag = e.etag() == null ? null : e.etag().replace("\"", "");
+        return dev.longvqa.pipeline.JobId.of(e.bucket(), e.key(), e.versionId(), etag).value();
+    }
+
+    private static RegisterService.ObjectCreated event(String executionInput) {
         try {
-            RegisterService.ObjectCreated e = RegisterService.ObjectCreated.from(Json.mapper().readTree(executionInput));
-            String etag = e.etag() == null ? null : e.etag().replace("\"", "");
-            return dev.longvqa.pipeline.JobId.of(e.bucket(), e.key(), e.versionId(), etag).value();
+            return RegisterService.ObjectCreated.from(Json.mapper().readTree(executionInput));
         } catch (java.io.IOException | RuntimeException ex) {
             throw new LongVqaException(ErrorCode.BAD_REQUEST, "execution input is not an S3 event: " + ex.getMessage());
         }

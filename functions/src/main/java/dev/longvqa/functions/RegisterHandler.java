@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
 import dev.longvqa.contract.Handler;
 import dev.longvqa.contract.RegisterResult;
 
@@ -36,6 +38,6 @@ public class RegisterHandler extends StageHandler<JsonNode, RegisterResult> {
             case START -> "JobsStarted";
             case DUPLICATE -> "DuplicateEvents";
             case IGNORED -> "IgnoredEvents";
-        }, 1, "Count");
+        }, 1, MetricUnit.COUNT);
     }
 }

@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
 import dev.longvqa.contract.Handler;
 import dev.longvqa.contract.SegmentRequest;
 import dev.longvqa.contract.SegmentResult;
@@ -29,6 +31,6 @@ public class SegmentHandler extends StageHandler<SegmentRequest, SegmentResult> 
 
     @Override
     protected void metrics(SegmentRequest req, SegmentResult r, JobMetrics m) {
-        m.put("Scenes", r.sceneCount(), "Count").put("Frames", r.frameCount(), "Count").put("Segments", r.segments().size(), "Count");
+        m.put("Scenes", r.sceneCount(), MetricUnit.COUNT).put("Frames", r.frameCount(), MetricUnit.COUNT).put("Segments", r.segments().size(), MetricUnit.COUNT);
     }
 }

@@ -49,6 +49,9 @@ class RecordHandlerTest {
     @Inject
     S3Client s3;
 
+    @Inject
+    Settings settings;
+
     static Response invoke(Object body) {
         return given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body).when().post();
     }
@@ -186,6 +189,35 @@ class RecordHandlerTest {
                 .then().statusCode(200);
         assertThat(row(jobId).get("status").s()).isEqualTo("FAILED");
         assertThat(row(jobId).get("errorType").s()).isEqualTo("TRANSIENT");
+    }
+
+    /**
+     * EventBridge delivers keys URL-encoded; register resolves them against the bucket before it
+     * derives the job id, and the status rule's record derives it the same way (UploadIdentity), so
+     * a stopped execution of such an upload still finds its row.
+     */
+    @Test
+    void theExecutionStatusRuleFindsTheRowOfAUrlEncodedKey() throws Exception {
+        String key = "videos/enc " + UUID.randomUUID() + "/a+b ü.mp4";
+        String etag = s3.putObject(b -> b.bucket(LocalAws.BUCKET).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("not decoded here")).eTag().replace("\"", "");
+        String encoded = java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8).replace("%2F", "/");
+        assertThat(encoded).isNotEqualTo(key).contains("+").contains("%C3%BC");
+        Map<String, Object> event = Map.of("source", "aws.s3", "detail-type", "Object Created", "detail",
+                Map.of("bucket", Map.of("name", LocalAws.BUCKET), "object", Map.of("key", encoded, "size", 16, "etag", etag)));
+        String executionArn = "arn:aws:states:us-east-1:000000000000:execution:longvqa:" + UUID.randomUUID();
+        var registered = new RegisterService(new ObjectStore(s3), jobs, settings)
+                .register(Json.mapper().valueToTree(Map.of("event", event, "executionArn", executionArn)));
+        assertThat(registered.action()).isEqualTo(dev.longvqa.contract.RegisterResult.Action.START);
+        assertThat(registered.video().key()).isEqualTo(key);
+        String executionInput = Json.mapper().writeValueAsString(event);
+        assertThat(RecordService.jobIdOfExecution(executionInput)).as("the event alone names another id")
+                .isNotEqualTo(registered.jobId());
+
+        invoke(Map.of("outcome", "FAILED", "executionInput", executionInput,
+                "error", Map.of("Error", "ABORTED", "Cause", "stopped by the operator"))).then().statusCode(200);
+        assertThat(row(registered.jobId()).get("status").s()).isEqualTo("FAILED");
+        assertThat(row(registered.jobId()).get("errorType").s()).isEqualTo("ABORTED");
     }
 
     /**

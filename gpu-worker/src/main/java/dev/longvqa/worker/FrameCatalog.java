@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +25,7 @@ import java.util.regex.Pattern;
  * reference sampling rate, when the duration is unknown).
  */
 public final class FrameCatalog {
-    private static final Logger LOG = Logger.getLogger(FrameCatalog.class.getName());
+    private static final System.Logger LOG = System.getLogger(FrameCatalog.class.getName());
     private static final Pattern RANGE_FILE = Pattern.compile(".*/(\\d+)\\.json$");
     private static final Pattern FRAME_FILE = Pattern.compile(".*/frames/(\\d+)/(\\d+)\\.[A-Za-z]+$");
 
@@ -60,7 +59,7 @@ public final class FrameCatalog {
         try {
             root = Json.mapper().readTree(bytes);
         } catch (IOException e) {
-            LOG.warning("ignoring unreadable " + key + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "ignoring unreadable " + key + ": " + e.getMessage());
             return List.of();
         }
         int range = rangeFromName >= 0 ? rangeFromName : root.path("rangeIndex").asInt(root.path("index").asInt(0));

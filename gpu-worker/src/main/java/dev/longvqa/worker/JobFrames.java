@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * What the decode and segment stages left for a job that a pass may show: {@code scenes.json}
@@ -15,7 +14,7 @@ import java.util.logging.Logger;
  * logged and the pass runs on what remains (text at least).
  */
 final class JobFrames {
-    private static final Logger LOG = Logger.getLogger(JobFrames.class.getName());
+    private static final System.Logger LOG = System.getLogger(JobFrames.class.getName());
 
     private JobFrames() {}
 
@@ -26,7 +25,7 @@ final class JobFrames {
                 JsonNode n = Json.mapper().readTree(b);
                 return n != null && n.isObject() ? n : Json.mapper().createObjectNode();
             } catch (IOException e) {
-                LOG.warning("ignoring unreadable " + scenesKey + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "ignoring unreadable " + scenesKey + ": " + e.getMessage());
                 return (JsonNode) Json.mapper().createObjectNode();
             }
         }).orElseGet(Json.mapper()::createObjectNode);
@@ -50,7 +49,7 @@ final class JobFrames {
             if (Thread.interrupted()) throw new InterruptedException();
             store.get(e.key()).ifPresentOrElse(
                     b -> frames.add(new FrameImage(e.timeSec(), e.key(), b)),
-                    () -> LOG.warning("frame " + e.key() + " listed but missing"));
+                    () -> LOG.log(System.Logger.Level.WARNING, "frame " + e.key() + " listed but missing"));
         }
         return frames;
     }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * A "segment" task: the question-independent summary of one LVCoT segment, written to
@@ -28,7 +27,7 @@ import java.util.logging.Logger;
  * so every later question on the same video skips this pass.
  */
 public final class SegmentTaskHandler implements TaskHandler<TaskMessage.SegmentTask, TaskResult.SegmentSummarized> {
-    private static final Logger LOG = Logger.getLogger(SegmentTaskHandler.class.getName());
+    private static final System.Logger LOG = System.getLogger(SegmentTaskHandler.class.getName());
 
     private final BlobStores stores;
     private final String bucket;
@@ -73,7 +72,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         if (cached.isPresent()) {
             doc = cached.get();
             tokens = Tokens.NONE;
-            LOG.info("job " + t.jobId() + " segment " + t.segment().index() + ": cache hit " + cacheKey);
+            LOG.log(System.Logger.Level.INFO, "job " + t.jobId() + " segment " + t.segment().index() + ": cache hit " + cacheKey);
         } else {
             SegmentSummarizer.SegmentRequest request = request(store, t);
             SegmentSummarizer.SegmentResult r = summarizer.summarize(request);

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 
 /**
  * The worker wired from config: clients, model, handlers, loop and health server. The model is
@@ -16,7 +15,7 @@ import java.util.logging.Logger;
  * with {@link #start(WorkerConfig, SegmentSummarizer, Answerer)}.
  */
 public final class WorkerApp implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(WorkerApp.class.getName());
+    private static final System.Logger LOG = System.getLogger(WorkerApp.class.getName());
 
     private final WorkerConfig config;
     private final AwsClients aws;
@@ -70,7 +69,7 @@ public final class WorkerApp implements AutoCloseable {
         HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running);
         worker.start();
         int gpus = Gpus.visible(System.getenv("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS);
-        LOG.info("worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
+        LOG.log(System.Logger.Level.INFO, "worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
                 + " GPU(s) visible), model " + answerer.modelId() + ", up to " + Math.min(config.maxImagesPerPass(), answerer.maxImages())
                 + " frame(s) per pass" + (answerer.readsStoredVideo() ? " (TDC context as input embeddings instead)" : "") + (health != null ? ", health on :" + health.port() : ""));
         return new WorkerApp(config, aws, worker, health, owned);
@@ -110,11 +109,11 @@ public final class WorkerApp implements AutoCloseable {
             try {
                 model.close();
             } catch (Exception e) {
-                LOG.warning("closing the model: " + e);
+                LOG.log(System.Logger.Level.WARNING, "closing the model: " + e);
             }
         });
         try {
-            if (!t.join(Duration.ofSeconds(5))) LOG.warning("model still closing after 5 s; leaving it");
+            if (!t.join(Duration.ofSeconds(5))) LOG.log(System.Logger.Level.WARNING, "model still closing after 5 s; leaving it");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -13,6 +13,7 @@ import dev.longvqa.contract.RecordRequest;
 import dev.longvqa.functions.RecordService;
 import dev.longvqa.functions.RegisterService;
 import dev.longvqa.contract.SegmentRequest;
+import dev.longvqa.contract.WorkerEnv;
 import dev.longvqa.functions.SegmentService;
 import dev.longvqa.functions.Settings;
 import dev.longvqa.functions.VideoAccess;
@@ -28,6 +29,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -49,8 +51,8 @@ public final class LocalWiring {
     public static LocalCloud.HandlerFactory functions(Path tmpDir) {
         return (fn, clients) -> {
             try {
-                FunctionConfig config = FunctionConfig.of(fn.environment());
-                return handler(fn.name(), config.handler(), config.settings().withTmpDir(tmpDir), clients);
+                FunctionConfig config = FunctionConfig.of(fn.environment(), Map.of(Settings.TMP_DIR_PROPERTY, tmpDir.toString()));
+                return handler(fn.name(), config.handler(), config.settings(), clients);
             } catch (RuntimeException e) {
                 LOG.warning("function " + fn.name() + " cannot start: " + e.getMessage());
                 return in -> {
@@ -159,7 +161,7 @@ public final class LocalWiring {
      */
     public static LocalCloud.WorkerFactory worker(String llmSpec) {
         return (container, clients) -> {
-            WorkerConfig config = workerConfig(container, clients).build();
+            WorkerConfig config = WorkerConfig.of(workerConfig(container, clients));
             try {
                 dev.longvqa.reason.LanguageModel model = open(llmSpec);
                 dev.longvqa.worker.LvcotEngine engine = new dev.longvqa.worker.LvcotEngine(model,
@@ -184,7 +186,11 @@ public final class LocalWiring {
                     "--tdc needs a model that takes input embeddings: --llm runtime:DIR or openai-embeds:URL");
         }
         return (container, clients) -> {
-            WorkerConfig config = workerConfig(container, clients).llmSpec(llmSpec).tdcDir(tdcDir).tdcBudget(tdcBudget).build();
+            Map<WorkerEnv, String> env = workerConfig(container, clients);
+            env.put(WorkerEnv.LLM, llmSpec);
+            env.put(WorkerEnv.TDC, tdcDir.toString());
+            env.put(WorkerEnv.TDC_BUDGET, Integer.toString(tdcBudget));
+            WorkerConfig config = WorkerConfig.of(env);
             try {
                 return WorkerApp.start(config);
             } catch (java.io.IOException ex) {
@@ -200,12 +206,22 @@ public final class LocalWiring {
      * The local worker's settings: what the worker reads from the container environment the
      * template gives it (queue, bucket, table), then the emulators' endpoints, one slot, short waits.
      */
-    private static WorkerConfig.Builder workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.Clients clients) {
+    private static Map<WorkerEnv, String> workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.Clients clients) {
         LocalCloud.Endpoints e = clients.endpoints();
         WorkerConfig stack = WorkerConfig.fromEnvironment(container.environment());
-        return WorkerConfig.builder().queueUrl(stack.queueUrl()).bucket(stack.bucket()).jobsTable(stack.jobsTable())
-                .sqsEndpoint(URI.create(e.sqs())).sfnEndpoint(URI.create(e.sfn())).dynamoEndpoint(URI.create(e.dynamodb()))
-                .s3Endpoint(URI.create(e.s3())).healthPort(0).concurrency(1).waitTimeSeconds(1)
-                .maxReceiveCount(stack.maxReceiveCount()).shutdownGrace(Duration.ofSeconds(5));
+        Map<WorkerEnv, String> env = WorkerConfig.values();
+        env.put(WorkerEnv.TASK_QUEUE_URL, stack.queueUrl());
+        stack.bucketName().ifPresent(b -> env.put(WorkerEnv.BUCKET, b));
+        stack.jobsTableName().ifPresent(t -> env.put(WorkerEnv.TABLE, t));
+        env.put(WorkerEnv.MAX_RECEIVE_COUNT, Integer.toString(stack.maxReceiveCount()));
+        env.put(WorkerEnv.SQS_ENDPOINT, e.sqs());
+        env.put(WorkerEnv.SFN_ENDPOINT, e.sfn());
+        env.put(WorkerEnv.DYNAMODB_ENDPOINT, e.dynamodb());
+        env.put(WorkerEnv.S3_ENDPOINT, e.s3());
+        env.put(WorkerEnv.HEALTH_PORT, "0");
+        env.put(WorkerEnv.CONCURRENCY, "1");
+        env.put(WorkerEnv.WAIT_SECONDS, "1");
+        env.put(WorkerEnv.SHUTDOWN_GRACE_SECONDS, "5");
+        return env;
     }
 }
