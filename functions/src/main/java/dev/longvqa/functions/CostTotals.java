@@ -1,5 +1,8 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.RecordRequest;
+import dev.longvqa.contract.Tokens;
+import dev.longvqa.contract.TaskCost;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.LinkedHashMap;
@@ -15,13 +18,13 @@ import java.util.Map;
  *
  * @param tokens null when nothing reported tokens
  */
-record CostTotals(RecordRequest.Tokens tokens, long visualTokens, long audioTokens, Map<String, Long> timings, AttributeValue segments) {
+record CostTotals(Tokens tokens, long visualTokens, long audioTokens, Map<String, Long> timings, AttributeValue segments) {
 
     static CostTotals of(RecordRequest.Costs c) {
-        List<RecordRequest.TaskCost> tasks = c.segments() == null ? List.of() : c.segments();
-        RecordRequest.Tokens tokens = c.tokens();
+        List<TaskCost> tasks = c.segments() == null ? List.of() : c.segments();
+        Tokens tokens = c.tokens();
         long visual = 0, reasonMs = 0, tdcMs = 0, audio = 0, audioMs = 0;
-        for (RecordRequest.TaskCost t : tasks) {
+        for (TaskCost t : tasks) {
             if (t == null) continue;
             if (c.tokens() == null && t.tokens() != null) tokens = tokens == null ? t.tokens() : tokens.plus(t.tokens());
             visual += t.visualTokens();
@@ -32,7 +35,7 @@ record CostTotals(RecordRequest.Tokens tokens, long visualTokens, long audioToke
         }
         Map<String, Long> timings = new LinkedHashMap<>();
         if (!tasks.isEmpty()) timings.put("reason", reasonMs);
-        RecordRequest.TaskCost a = c.answer();
+        TaskCost a = c.answer();
         if (a != null) {
             if (c.tokens() == null && a.tokens() != null) tokens = tokens == null ? a.tokens() : tokens.plus(a.tokens());
             visual += a.visualTokens();
@@ -47,7 +50,7 @@ record CostTotals(RecordRequest.Tokens tokens, long visualTokens, long audioToke
         return new CostTotals(tokens, visual, audio, timings, segmentList(tasks));
     }
 
-    private static AttributeValue segmentList(List<RecordRequest.TaskCost> tasks) {
+    private static AttributeValue segmentList(List<TaskCost> tasks) {
         return AttributeValue.fromL(tasks.stream().filter(t -> t != null).map(t -> {
             Map<String, AttributeValue> m = new LinkedHashMap<>();
             if (t.segmentKey() != null) m.put("segmentKey", JobStore.s(t.segmentKey()));

@@ -1,5 +1,10 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.RecordRequest;
+import dev.longvqa.contract.RecordResult;
+import dev.longvqa.contract.InlineAnswer;
 import dev.longvqa.contract.JobStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,11 +32,13 @@ public final class RecordService {
     private final ObjectStore store;
     private final JobStore jobs;
     private final Settings settings;
+    private final UploadIdentity identity;
 
     public RecordService(ObjectStore store, JobStore jobs, Settings settings) {
         this.store = store;
         this.jobs = jobs;
         this.settings = settings;
+        this.identity = new UploadIdentity(store);
     }
 
     public RecordResult record(RecordRequest req) {
@@ -45,7 +52,7 @@ public final class RecordService {
 
     private RecordResult succeed(String jobId, RecordRequest req) {
         Map<String, AttributeValue> row = jobs.get(jobId).orElseThrow(() -> JobStore.missing(jobId));
-        List<RecordRequest.Answer> answers = req.answers() == null ? List.of() : req.answers();
+        List<InlineAnswer> answers = req.answers() == null ? List.of() : req.answers();
         AttributeValue answersValue = AttributeValue.fromL(answers.stream().map(RecordService::answer).toList());
         Map<String, AttributeValue> attrs = new LinkedHashMap<>();
         if (ItemSize.of(row) + ItemSize.of("answers", answersValue) > settings.inlineAnswersBytes()) {
@@ -80,7 +87,7 @@ public final class RecordService {
             // From the execution-status rule, which fires for every failed execution, also those
             // whose Catch already recorded the precise reason (the Catch's record runs before the
             // execution ends): a row already terminal keeps what it has.
-            String jobId = jobIdOfExecution(req.executionInput());
+            String jobId = jobIdOf(req.executionInput());
             Optional<JobStatus> now = jobs.get(jobId).map(item -> JobStatus.valueOf(item.get("status").s()));
             if (now.isPresent() && now.get().terminal()) return new RecordResult(jobId, now.get().name());
             return fail(new RecordRequest(jobId, req.outcome(), req.answers(), req.costs(), req.error(), null));
@@ -105,23 +112,42 @@ public final class RecordService {
         return new RecordResult(jobId, after.orElse(JobStatus.FAILED).name());
     }
 
-    /** The job id RegisterJob gave this execution's S3 event (bucket, key, version id, else ETag). */
+    /**
+     * The job id RegisterJob gave this execution's S3 event, derived as register derives it
+     * ({@link UploadIdentity}: a URL-encoded key resolved against the bucket, the version id or ETag);
+     * if the object is gone by now, from the event alone ({@link #jobIdOfExecution}).
+     */
+    private String jobIdOf(String executionInput) {
+        RegisterService.ObjectCreated e = event(executionInput);
+        if (e.bucket().equals(settings.bucket().orElse(null))) {
+            Optional<UploadIdentity.Identified> id = identity.of(e.bucket(), e);
+            if (id.isPresent()) return id.get().jobId();
+        }
+        return jobIdOfExecution(executionInput);
+    }
+
+    /** The job id of this execution's S3 event as the event states it (bucket, key, version id, else ETag). */
     static String jobIdOfExecution(String executionInput) {
+        RegisterService.ObjectCreated e = event(executionInput);
+        String etag = e.etag() == null ? null : e.etag().replace("\"", "");
+        return dev.longvqa.pipeline.JobId.of(e.bucket(), e.key(), e.versionId(), etag).value();
+    }
+
+    private static RegisterService.ObjectCreated event(String executionInput) {
         try {
-            RegisterService.ObjectCreated e = RegisterService.ObjectCreated.from(ObjectStore.JSON.readTree(executionInput));
-            String etag = e.etag() == null ? null : e.etag().replace("\"", "");
-            return dev.longvqa.pipeline.JobId.of(e.bucket(), e.key(), e.versionId(), etag).value();
+            return RegisterService.ObjectCreated.from(Json.mapper().readTree(executionInput));
         } catch (java.io.IOException | RuntimeException ex) {
             throw new LongVqaException(ErrorCode.BAD_REQUEST, "execution input is not an S3 event: " + ex.getMessage());
         }
     }
 
-    private static AttributeValue answer(RecordRequest.Answer a) {
+    private static AttributeValue answer(InlineAnswer a) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
         if (a.questionId() != null) m.put("questionId", JobStore.s(a.questionId()));
         if (a.question() != null) m.put("question", JobStore.s(a.question()));
         if (a.answer() != null) m.put("answer", JobStore.s(a.answer()));
         if (a.answerKey() != null) m.put("answerKey", JobStore.s(a.answerKey()));
+        if (Boolean.TRUE.equals(a.truncated())) m.put("truncated", AttributeValue.fromBool(true));
         return AttributeValue.fromM(m);
     }
 
@@ -141,7 +167,7 @@ public final class RecordService {
             String trimmed = cause.strip();
             if (trimmed.startsWith("{")) {
                 try {
-                    JsonNode node = ObjectStore.JSON.readTree(trimmed);
+                    JsonNode node = Json.mapper().readTree(trimmed);
                     if (node.hasNonNull("errorMessage")) message = node.get("errorMessage").asText();
                 } catch (IOException notJson) {
                     // a Cause that only looks like JSON is kept verbatim

@@ -8,15 +8,15 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
- * The worker's only writes to the job table: a note that a task's message is going to the DLQ.
+ * The worker's only writes to the job table: a note that a task's message is going to the DLQ,
+ * and the audio warnings of a job whose sound was skipped.
  * It never touches {@code status}: the execution still owns it and records FAILED when the
  * token times out. The row must exist (registration is the one place a job starts).
  */
 public final class JobRows {
-    private static final Logger LOG = Logger.getLogger(JobRows.class.getName());
+    private static final System.Logger LOG = System.getLogger(JobRows.class.getName());
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -42,7 +42,7 @@ public final class JobRows {
                     .expressionAttributeValues(Map.of(":w", AttributeValue.fromSs(cut), ":now", AttributeValue.fromS(Instant.now().toString()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            LOG.warning("no job row " + jobId + " for audio warnings " + cut);
+            LOG.log(System.Logger.Level.WARNING, "no job row " + jobId + " for audio warnings " + cut);
             return false;
         }
     }
@@ -63,7 +63,7 @@ public final class JobRows {
                     .expressionAttributeValues(Map.of(":dl", AttributeValue.fromM(dl), ":now", AttributeValue.fromS(now))));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            LOG.warning("no job row " + jobId + " to mark dead-lettered");
+            LOG.log(System.Logger.Level.WARNING, "no job row " + jobId + " to mark dead-lettered");
             return false;
         }
     }

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.Tokens;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.pipeline.TdcSegmentContext;
@@ -28,7 +30,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * The worker's passes run by the core's LVCoT over any {@link LanguageModel} — an
@@ -48,7 +49,7 @@ import java.util.logging.Logger;
  * (its summary stays question-independent and cacheable), the final pass's on each question.
  */
 public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LvcotEngine.class.getName());
+    private static final System.Logger LOG = System.getLogger(LvcotEngine.class.getName());
 
     private final LanguageModel model;
     private final Lvcot segments;
@@ -367,10 +368,10 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(f.jpeg()));
             if (img != null) return Images.fromBufferedImage(img);
         } catch (IOException | RuntimeException e) {
-            LOG.warning("frame " + f.key() + " does not decode (" + e + "); the pass goes on without it");
+            LOG.log(System.Logger.Level.WARNING, "frame " + f.key() + " does not decode (" + e + "); the pass goes on without it");
             return null;
         }
-        LOG.warning("frame " + f.key() + " is not an image; the pass goes on without it");
+        LOG.log(System.Logger.Level.WARNING, "frame " + f.key() + " is not an image; the pass goes on without it");
         return null;
     }
 

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.Tokens;
 import java.util.List;
 
 /**

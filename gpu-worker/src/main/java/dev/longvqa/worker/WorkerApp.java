@@ -1,6 +1,5 @@
 package dev.longvqa.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.worker.audio.AudioSettings;
 import dev.longvqa.worker.audio.JobAudio;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 
 /**
  * The worker wired from config: clients, model, handlers, loop and health server. The model is
@@ -20,7 +18,7 @@ import java.util.logging.Logger;
  * with {@link #start(WorkerConfig, SegmentSummarizer, Answerer)}.
  */
 public final class WorkerApp implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(WorkerApp.class.getName());
+    private static final System.Logger LOG = System.getLogger(WorkerApp.class.getName());
 
     private final WorkerConfig config;
     private final AwsClients aws;
@@ -38,12 +36,7 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Opens the configured model ({@link WorkerModel#open}) and starts the worker over it; stopping closes it. */
     public static WorkerApp start(WorkerConfig config) throws IOException, InterruptedException {
-        return start(config, AudioSettings.fromProcess(config.tdcDir()));
-    }
-
-    /** With these audio settings instead of the process's ({@link AudioSettings#fromEnvironment}: the local cloud's container). */
-    public static WorkerApp start(WorkerConfig config, AudioSettings audio) throws IOException, InterruptedException {
-        return start(config, audio, UnaryOperator.identity(), UnaryOperator.identity());
+        return start(config, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
     /**
@@ -52,14 +45,9 @@ public final class WorkerApp implements AutoCloseable {
      */
     static WorkerApp start(WorkerConfig config, UnaryOperator<LanguageModel> decorateModel, UnaryOperator<BlobStores> decorateStores)
             throws IOException, InterruptedException {
-        return start(config, AudioSettings.fromProcess(config.tdcDir()), decorateModel, decorateStores);
-    }
-
-    static WorkerApp start(WorkerConfig config, AudioSettings audio, UnaryOperator<LanguageModel> decorateModel,
-                           UnaryOperator<BlobStores> decorateStores) throws IOException, InterruptedException {
-        WorkerModel model = WorkerModel.open(config, decorateModel, audio.beats());
+        WorkerModel model = WorkerModel.open(config, decorateModel);
         try {
-            return start(config, audio, model.engine(), model.engine(), model, decorateStores);
+            return start(config, model.engine(), model.engine(), model, decorateStores);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -68,33 +56,27 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Over passes the caller built and owns (the local cloud's engine). */
     public static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer) throws IOException {
-        return start(config, AudioSettings.fromProcess(config.tdcDir()), summarizer, answerer);
+        return start(config, summarizer, answerer, null, UnaryOperator.identity());
     }
 
-    /** The same with these audio settings (the local cloud's: from the container environment the stack gives it). */
-    public static WorkerApp start(WorkerConfig config, AudioSettings audio, SegmentSummarizer summarizer, Answerer answerer)
-            throws IOException {
-        return start(config, audio, summarizer, answerer, null, UnaryOperator.identity());
-    }
-
-    private static WorkerApp start(WorkerConfig config, AudioSettings audioSettings, SegmentSummarizer summarizer, Answerer answerer,
-                                   AutoCloseable owned, UnaryOperator<BlobStores> decorateStores) throws IOException {
-        ObjectMapper json = new ObjectMapper();
+    private static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer, AutoCloseable owned,
+                                   UnaryOperator<BlobStores> decorateStores) throws IOException {
         AwsClients aws = new AwsClients(config);
         BlobStores stores = decorateStores.apply(blobStores(config, aws));
         JobRows rows = config.jobsTable() == null ? null : new JobRows(aws.dynamo(), config.jobsTable());
-        JobAudio audio = new JobAudio(audioSettings,
+        // the job's sound: its transcript in every pass, its BEATs tokens in a TDC context (docs/WORKER.md "Sound")
+        JobAudio audio = new JobAudio(AudioSettings.of(config),
                 config.blobRoot() != null ? VideoLocator.files(config.blobRoot()) : VideoLocator.presigned(aws.presigner(), JobAudio.URL_VALIDITY),
                 rows == null ? JobAudio.Warnings.NONE : rows::addAudioWarnings);
         TaskHandler.Handlers handlers = new TaskHandler.Handlers(
-                new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxImagesPerPass(), audio),
-                new AnswerTaskHandler(stores, config.bucket(), answerer, json, config.maxImagesPerPass(), audio));
-        Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers, json,
+                new SegmentTaskHandler(stores, config.bucket(), summarizer, config.maxImagesPerPass(), audio),
+                new AnswerTaskHandler(stores, config.bucket(), answerer, config.maxImagesPerPass(), audio));
+        Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers,
                 TaskProtection.fromEnvironment(System.getenv()));
-        HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running, json);
+        HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running);
         worker.start();
         int gpus = Gpus.visible(System.getenv("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS);
-        LOG.info("worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
+        LOG.log(System.Logger.Level.INFO, "worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
                 + " GPU(s) visible), model " + answerer.modelId() + ", up to " + Math.min(config.maxImagesPerPass(), answerer.maxImages())
                 + " frame(s) per pass" + (answerer.readsStoredVideo() ? " (TDC context as input embeddings instead)" : "") + (health != null ? ", health on :" + health.port() : ""));
         return new WorkerApp(config, aws, worker, health, owned);
@@ -134,11 +116,11 @@ public final class WorkerApp implements AutoCloseable {
             try {
                 model.close();
             } catch (Exception e) {
-                LOG.warning("closing the model: " + e);
+                LOG.log(System.Logger.Level.WARNING, "closing the model: " + e);
             }
         });
         try {
-            if (!t.join(Duration.ofSeconds(5))) LOG.warning("model still closing after 5 s; leaving it");
+            if (!t.join(Duration.ofSeconds(5))) LOG.log(System.Logger.Level.WARNING, "model still closing after 5 s; leaving it");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.audio.SoundVideos;
 import dev.longvqa.contract.S3Layout;
-import dev.longvqa.contract.TranscriptSource;
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.WorkerEnv;
 import dev.longvqa.pipeline.JobId;
 import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.Part;
@@ -93,10 +94,11 @@ class TdcWorkerAudioTest {
     /** What one segment pass over the whole video gave the model, and the task's output. */
     private record Pass(EmbeddingBlock block, JsonNode output) {}
 
-    private Pass segmentPass(byte[] video, AudioSettings audio) throws Exception {
+    /** @param beats {@code LONGVQA_BEATS}: null for unset (the TDC directory's own file), {@code off}, or a path */
+    private Pass segmentPass(byte[] video, String beats) throws Exception {
         Path root = dir.resolve("blobs-" + UUID.randomUUID());
         String key = "videos/" + UUID.randomUUID() + ".mp4";
-        VideoRef ref = new VideoRef(BUCKET, key, null, "\"etag-1\"", video.length);
+        VideoRef ref = new VideoRef(BUCKET, key, null, "\"etag-1\"", (long) video.length);
         String jobId = JobId.of(BUCKET, key, null, "\"etag-1\"").value();
         Path bucket = root.resolve(BUCKET);
         Files.createDirectories(bucket.resolve(key).getParent());
@@ -116,12 +118,14 @@ class TdcWorkerAudioTest {
 
         var q = emu.queues("tdc-audio-" + UUID.randomUUID(), 30, 3);
         AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();
-        WorkerConfig config = WorkerConfig.builder().queueUrl(q.url()).llmSpec("runtime:" + llm24).tdcDir(tdcDir).tdcBudget(1024)
-                .device(WorkerConfig.Device.CPU).maxTokens(2).llmStartupWait(Duration.ZERO)
-                .waitTimeSeconds(1).heartbeatInterval(Duration.ofSeconds(5)).visibilityExtension(Duration.ofSeconds(30))
-                .shutdownGrace(Duration.ofSeconds(5)).healthPort(-1)
-                .sqsEndpoint(emu.sqsEndpoint).sfnEndpoint(sfn.endpoint()).dynamoEndpoint(emu.dynamoEndpoint).blobRoot(root).build();
-        apps.add(WorkerApp.start(config, audio, m -> {
+        WorkerEnvironment env = new WorkerEnvironment().set(WorkerEnv.TASK_QUEUE_URL, q.url()).set(WorkerEnv.LLM, "runtime:" + llm24)
+                .set(WorkerEnv.TDC, tdcDir).set(WorkerEnv.TDC_BUDGET, 1024).set(WorkerEnv.DEVICE, "cpu")
+                .set(WorkerEnv.LLM_MAX_TOKENS, 2).set(WorkerEnv.LLM_STARTUP_WAIT_SECONDS, 0).set(WorkerEnv.WAIT_SECONDS, 1)
+                .set(WorkerEnv.HEARTBEAT_SECONDS, 5).set(WorkerEnv.VISIBILITY_SECONDS, 30).set(WorkerEnv.SHUTDOWN_GRACE_SECONDS, 5)
+                .set(WorkerEnv.HEALTH_PORT, -1).set(WorkerEnv.SQS_ENDPOINT, emu.sqsEndpoint).set(WorkerEnv.SFN_ENDPOINT, sfn.endpoint())
+                .set(WorkerEnv.DYNAMODB_ENDPOINT, emu.dynamoEndpoint).set(WorkerEnv.BLOB_ROOT, root);
+        if (beats != null) env.set(WorkerEnv.BEATS, beats);
+        apps.add(WorkerApp.start(env.build(), m -> {
             model.set(new RecordingLanguageModel(m));
             return model.get();
         }, java.util.function.UnaryOperator.identity()));
@@ -147,11 +151,11 @@ class TdcWorkerAudioTest {
 
     @Test
     void framesOfAVideoWithSoundCarryFiftyAudioTokensEachAndTheTaskReportsThem() throws Exception {
-        AudioSettings fromTdcDir = AudioSettings.fromEnvironment(java.util.Map.of(), tdcDir);
-        assertThat(fromTdcDir.beats()).as("the TDC directory's own BEATs file, as ask --tdc finds it")
+        WorkerConfig unset = new WorkerEnvironment().set(WorkerEnv.TASK_QUEUE_URL, "http://q").build();
+        assertThat(AudioSettings.beats(unset, tdcDir)).as("the TDC directory's own BEATs file, as ask --tdc finds it")
                 .isEqualTo(tdcDir.resolve("audio/beats.safetensors"));
-        Pass heard = segmentPass(sound, fromTdcDir);
-        Pass deaf = segmentPass(sound, fromTdcDir.withBeats(null));
+        Pass heard = segmentPass(sound, null);
+        Pass deaf = segmentPass(sound, "off");
 
         long audioTokens = heard.output().path("audioTokens").asLong();
         assertThat(audioTokens).as("50 per static frame").isPositive().satisfies(n -> assertThat(n % 50).isZero());
@@ -164,9 +168,8 @@ class TdcWorkerAudioTest {
 
     @Test
     void aVideoWithoutSoundGetsTheContextAWorkerWithoutBeatsBuilds() throws Exception {
-        AudioSettings withBeats = new AudioSettings(TranscriptSource.OFF, "off", tdcDir.resolve("audio/beats.safetensors"));
-        Pass withBeatsMute = segmentPass(mute, withBeats);
-        Pass plain = segmentPass(mute, withBeats.withBeats(null));
+        Pass withBeatsMute = segmentPass(mute, tdcDir.resolve("audio/beats.safetensors").toString());
+        Pass plain = segmentPass(mute, "off");
         assertThat(withBeatsMute.output().path("audioTokens").asLong()).isZero();
         assertThat(withBeatsMute.block().tokens()).isEqualTo(plain.block().tokens());
         assertThat(Arrays.equals(withBeatsMute.block().values(), plain.block().values())).isTrue();

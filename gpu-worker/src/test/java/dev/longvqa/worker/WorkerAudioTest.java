@@ -10,7 +10,8 @@ import dev.longvqa.contract.JobRow;
 import dev.longvqa.contract.S3Layout;
 import dev.longvqa.contract.TranscriptSource;
 import dev.longvqa.pipeline.JobId;
-import dev.longvqa.worker.audio.AudioSettings;
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.WorkerEnv;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +45,8 @@ class WorkerAudioTest {
     private static final String TABLE = "jobs";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double SAID_FIRST = 3.0, SAID_SECOND = 14.0;
-    private static final AudioSettings POCKETSPHINX = new AudioSettings(TranscriptSource.WORKER, "pocketsphinx", null);
+    /** The stack's {@code worker} choice with PocketSphinx; {@code off}: as before audio support. */
+    private static final String POCKETSPHINX = "pocketsphinx", OFF = "off";
 
     private static Emulators emu;
     private static FakeStepFunctions sfn;
@@ -86,7 +88,7 @@ class WorkerAudioTest {
 
     private Job seed(byte[] videoBytes) throws Exception {
         String key = "videos/" + UUID.randomUUID() + ".mp4";
-        VideoRef video = new VideoRef(BUCKET, key, null, "\"" + UUID.randomUUID() + "\"", 1234);
+        VideoRef video = new VideoRef(BUCKET, key, null, "\"" + UUID.randomUUID() + "\"", 1234L);
         String id = JobId.of(BUCKET, key, null, video.etag()).value();
         Path bucket = root.resolve(BUCKET);
         Path upload = bucket.resolve(key);
@@ -163,7 +165,7 @@ class WorkerAudioTest {
         Job job = seed(Files.readAllBytes(SoundVideos.write(tmp.resolve("mute-" + UUID.randomUUID() + ".mp4"), 20, null)));
         llm.behaviour = r -> FakeLlm.Reply.ok("a summary");
         var off = emu.queues("mute-off-" + UUID.randomUUID(), 30, 3);
-        WorkerApp without = start(off, AudioSettings.OFF);
+        WorkerApp without = start(off, OFF);
         int before = llm.requests().size();
         JsonNode plain = run(off, segmentBody(job, 0, 0, 10));
         String plainPrompt = FakeLlm.userText(llm.requests().get(before));
@@ -241,14 +243,18 @@ class WorkerAudioTest {
         return emu.dynamo.getItem(b -> b.tableName(TABLE).consistentRead(true).key(Map.of("jobId", AttributeValue.fromS(job.id())))).item();
     }
 
-    private WorkerApp start(Emulators.Queues q, AudioSettings audio) throws Exception {
-        WorkerConfig c = WorkerConfig.builder().queueUrl(q.url()).jobsTable(TABLE).llmBaseUrl(llm.baseUrl()).llmModel("test-model")
-                .waitTimeSeconds(1).heartbeatInterval(Duration.ofMillis(500)).visibilityExtension(Duration.ofSeconds(30))
-                .shutdownGrace(Duration.ofSeconds(10)).healthPort(-1).concurrency(2).llmStartupWait(Duration.ZERO)
-                .maxImagesPerPass(0) // a text-only model: the transcript is all the final pass hears of the video
-                .sqsEndpoint(emu.sqsEndpoint).sfnEndpoint(sfn.endpoint()).dynamoEndpoint(emu.dynamoEndpoint)
-                .blobRoot(root).build();
-        WorkerApp app = WorkerApp.start(c, audio, java.util.function.UnaryOperator.identity(), java.util.function.UnaryOperator.identity());
+    private WorkerApp start(Emulators.Queues q, String asr) throws Exception {
+        WorkerEnvironment env = new WorkerEnvironment().set(WorkerEnv.TASK_QUEUE_URL, q.url()).set(WorkerEnv.TABLE, TABLE)
+                .set(WorkerEnv.LLM_BASE_URL, llm.baseUrl()).set(WorkerEnv.LLM_MODEL, "test-model")
+                .set(WorkerEnv.WAIT_SECONDS, 1).set(WorkerEnv.HEARTBEAT_SECONDS, 0.5).set(WorkerEnv.VISIBILITY_SECONDS, 30)
+                .set(WorkerEnv.SHUTDOWN_GRACE_SECONDS, 10).set(WorkerEnv.HEALTH_PORT, -1).set(WorkerEnv.CONCURRENCY, 2)
+                .set(WorkerEnv.LLM_STARTUP_WAIT_SECONDS, 0)
+                .set(WorkerEnv.MAX_FRAMES, 0) // a text-only model: the transcript is all the final pass hears of the video
+                .set(WorkerEnv.SQS_ENDPOINT, emu.sqsEndpoint).set(WorkerEnv.SFN_ENDPOINT, sfn.endpoint())
+                .set(WorkerEnv.DYNAMODB_ENDPOINT, emu.dynamoEndpoint).set(WorkerEnv.BLOB_ROOT, root);
+        // what the stack sets for --transcripts worker (and nothing for off: the pre-audio worker)
+        if (!asr.equals(OFF)) env.set(WorkerEnv.TRANSCRIPT, TranscriptSource.WORKER.value()).set(WorkerEnv.ASR, asr);
+        WorkerApp app = WorkerApp.start(env.build());
         apps.add(app);
         return app;
     }

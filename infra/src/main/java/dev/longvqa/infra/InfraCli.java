@@ -46,8 +46,13 @@ public final class InfraCli {
 
     @Option(names = "--model", defaultValue = "${env:LONGVQA_MODEL}",
         description = "The workers' model: bedrock:MODEL_ID (default " + ModelProvision.DEFAULT
-            + "), vllm:s3://BUCKET/PREFIX (vLLM sidecar, weights from S3) or openai:URL.")
+            + "), vllm:s3://BUCKET/PREFIX (vLLM sidecar, weights from S3), runtime:s3://BUCKET/PREFIX (the Java"
+            + " runtime in the worker, checkpoint from S3) or openai:URL.")
     String model;
+
+    @Option(names = "--tdc", defaultValue = "${env:LONGVQA_TDC_WEIGHTS}",
+        description = "TDC vision/Q-Former weights, s3://BUCKET/PREFIX/ (copied by the worker at start); needs a vllm: or runtime: model.")
+    String tdc;
 
     @Option(names = "--allow-placeholders",
         description = "Synthesize even when function.zip or the worker image is missing (placeholders that do nothing).")
@@ -78,6 +83,7 @@ public final class InfraCli {
           .functionCode(functionCode)
           .workerImage(workerImage)
           .model(model)
+          .tdc(tdc)
           .allowPlaceholders(allowPlaceholders)
           .gpuInstanceType(gpuInstanceType)
           .maxGpuInstances(maxGpuInstances)
@@ -124,7 +130,8 @@ public final class InfraCli {
         "  Lambda code:  " + code.path() + (code.placeholder() ? "  (PLACEHOLDER: build functions/ before deploying)" : ""),
         "  GPU worker:   " + describe(image),
         "  GPU fleet:    0.." + config.maxGpuInstances() + " x " + config.gpuInstanceType(),
-        "  Model:        " + config.model().workerSpec() + " (" + config.model().getClass().getSimpleName() + ")",
+        "  Model:        " + config.model().workerSpec(config.tdc().isPresent()) + " (" + config.model().getClass().getSimpleName() + ")"
+            + config.tdc().map(t -> ", TDC weights " + t).orElse(""),
         "  Transcripts:  " + config.transcripts().value(),
         "",
         "Deploy to the account and region of your AWS credentials (needs the AWS CDK CLI via npx; Docker",

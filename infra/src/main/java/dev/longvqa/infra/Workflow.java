@@ -106,9 +106,12 @@ public final class Workflow extends Construct {
             .detailType(List.of("Object Created"))
             .detail(Map.of(
                 "bucket", Map.of("name", List.of(bucketName)),
-                // events.Match (not the assertions one) already yields the list of matchers.
-                "object", Map.of("key",
-                    software.amazon.awscdk.services.events.Match.prefix(Storage.VIDEOS_PREFIX))))
+                // events.Match (not the assertions one) already yields the list of matchers. A
+                // pattern cannot AND a prefix with a not-suffix on one field, but it ANDs fields:
+                // folder markers (videos/x/) and other empty objects are 0 bytes, and no video is.
+                "object", Map.of(
+                    "key", software.amazon.awscdk.services.events.Match.prefix(Storage.VIDEOS_PREFIX),
+                    "size", software.amazon.awscdk.services.events.Match.greaterThan(0))))
             .build())
         .targets(List.of(new SfnStateMachine(stateMachine, SfnStateMachineProps.builder()
             .deadLetterQueue(eventsDlq)
@@ -228,6 +231,9 @@ public final class Workflow extends Construct {
 
     Function record = functions.get(StageFunction.RECORD);
     bucket.grantRead(record, jobs);
+    // the status rule's path resolves the execution's upload as register did (HeadObject), so a
+    // URL-encoded key finds its row (UploadIdentity)
+    bucket.grantRead(record, videos);
     bucket.grantPut(record, jobs); // result.json, answers too large for the row
     table.grant(record, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem");
   }

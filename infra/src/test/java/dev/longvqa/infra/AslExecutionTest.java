@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class AslExecutionTest {
 
   private static final Path REPO = InfraConfig.findRepoRoot(Path.of(""));
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
   private static final String EXECUTION_ID = "arn:aws:states:us-east-1:123456789012:execution:longvqa:run-1";
   private static JsonNode results;
   private static JsonNode asl;

@@ -3,7 +3,6 @@ package dev.longvqa.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ class AslStructureTest {
   @BeforeAll
   static void load() throws IOException {
     aslText = Files.readString(REPO.resolve(InfraConfig.ASL_FILE));
-    asl = new ObjectMapper().readTree(aslText);
+    asl = dev.longvqa.contract.Json.mapper().readTree(aslText);
     collect(asl.get("States"), false);
     errorKinds = errorKinds();
   }

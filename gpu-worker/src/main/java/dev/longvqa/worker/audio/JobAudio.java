@@ -13,7 +13,7 @@ import dev.longvqa.contract.Json;
 import dev.longvqa.contract.S3Layout;
 import dev.longvqa.contract.TranscriptSource;
 import dev.longvqa.worker.BlobStore;
-import dev.longvqa.worker.VideoRef;
+import dev.longvqa.contract.VideoRef;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -173,11 +173,12 @@ public final class JobAudio {
     }
 
     /**
-     * The job's decoded sound for audio tokens (BEATs), or {@link AudioResult.Off} when this worker
-     * has no BEATs file or the task no video. The caller closes it (the spooled samples).
+     * The job's decoded sound for audio tokens (BEATs; handlers ask only when their pass puts them
+     * into its context), or {@link AudioResult.Off} when the task has no video. The caller closes
+     * it (the spooled samples).
      */
     public AudioResult track(VideoRef video, String jobId) {
-        if (settings.beats() == null || video == null) return new AudioResult.Off();
+        if (video == null) return new AudioResult.Off();
         AudioResult r = decoder.decode(locator.locate(video.bucket(), video.key()));
         if (r.warning() != null) warnings.add(jobId, List.of(r.warning()));
         return r;

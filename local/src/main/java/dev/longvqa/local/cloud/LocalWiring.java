@@ -3,15 +3,17 @@ package dev.longvqa.local.cloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.functions.AwsFaults;
 import dev.longvqa.functions.DecodeRangeService;
-import dev.longvqa.functions.DecodeRequest;
+import dev.longvqa.contract.DecodeRequest;
+import dev.longvqa.contract.Json;
 import dev.longvqa.functions.JobStore;
 import dev.longvqa.functions.ObjectStore;
-import dev.longvqa.functions.PlanRequest;
+import dev.longvqa.contract.PlanRequest;
 import dev.longvqa.functions.PlanService;
-import dev.longvqa.functions.RecordRequest;
+import dev.longvqa.contract.RecordRequest;
 import dev.longvqa.functions.RecordService;
 import dev.longvqa.functions.RegisterService;
-import dev.longvqa.functions.SegmentRequest;
+import dev.longvqa.contract.SegmentRequest;
+import dev.longvqa.contract.WorkerEnv;
 import dev.longvqa.functions.SegmentService;
 import dev.longvqa.functions.Settings;
 import dev.longvqa.functions.VideoAccess;
@@ -27,6 +29,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -48,8 +51,8 @@ public final class LocalWiring {
     public static LocalCloud.HandlerFactory functions(Path tmpDir) {
         return (fn, clients) -> {
             try {
-                FunctionConfig config = FunctionConfig.of(fn.environment());
-                return handler(fn.name(), config.handler(), config.settings().withTmpDir(tmpDir), clients);
+                FunctionConfig config = FunctionConfig.of(fn.environment(), Map.of(Settings.TMP_DIR_PROPERTY, tmpDir.toString()));
+                return handler(fn.name(), config.handler(), config.settings(), clients);
             } catch (RuntimeException e) {
                 LOG.warning("function " + fn.name() + " cannot start: " + e.getMessage());
                 return in -> {
@@ -94,7 +97,7 @@ public final class LocalWiring {
 
     private static <T> T read(JsonNode in, Class<T> type) {
         try {
-            return ObjectStore.JSON.treeToValue(in, type);
+            return Json.mapper().treeToValue(in, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "malformed " + type.getSimpleName() + ": " + e.getOriginalMessage());
@@ -105,7 +108,7 @@ public final class LocalWiring {
     private static Function<JsonNode, JsonNode> guarded(String name, Function<JsonNode, ?> call) {
         return in -> {
             try {
-                return ObjectStore.JSON.valueToTree(call.apply(in));
+                return Json.mapper().valueToTree(call.apply(in));
             } catch (SdkException e) {
                 throw AwsFaults.classify(e, name);
             }
@@ -158,14 +161,12 @@ public final class LocalWiring {
      */
     public static LocalCloud.WorkerFactory worker(String llmSpec) {
         return (container, clients) -> {
-            WorkerConfig config = workerConfig(container, clients).build();
+            WorkerConfig config = WorkerConfig.of(workerConfig(container, clients));
             try {
                 dev.longvqa.reason.LanguageModel model = open(llmSpec);
                 dev.longvqa.worker.LvcotEngine engine = new dev.longvqa.worker.LvcotEngine(model,
                         dev.longvqa.reason.LvcotSettings.builder().segmentMaxTokens(config.maxTokens()).build());
-                // the transcript source the stack gives the container (worker: its local recogniser)
-                return WorkerApp.start(config, dev.longvqa.worker.audio.AudioSettings.fromEnvironment(container.environment(), null),
-                        engine, engine);
+                return WorkerApp.start(config, engine, engine);
             } catch (java.io.IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             }
@@ -185,9 +186,13 @@ public final class LocalWiring {
                     "--tdc needs a model that takes input embeddings: --llm runtime:DIR or openai-embeds:URL");
         }
         return (container, clients) -> {
-            WorkerConfig config = workerConfig(container, clients).llmSpec(llmSpec).tdcDir(tdcDir).tdcBudget(tdcBudget).build();
+            Map<WorkerEnv, String> env = workerConfig(container, clients);
+            env.put(WorkerEnv.LLM, llmSpec);
+            env.put(WorkerEnv.TDC, tdcDir.toString());
+            env.put(WorkerEnv.TDC_BUDGET, Integer.toString(tdcBudget));
+            WorkerConfig config = WorkerConfig.of(env);
             try {
-                return WorkerApp.start(config, dev.longvqa.worker.audio.AudioSettings.fromEnvironment(container.environment(), tdcDir));
+                return WorkerApp.start(config);
             } catch (java.io.IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             } catch (InterruptedException ex) {
@@ -199,14 +204,26 @@ public final class LocalWiring {
 
     /**
      * The local worker's settings: what the worker reads from the container environment the
-     * template gives it (queue, bucket, table), then the emulators' endpoints, one slot, short waits.
+     * template gives it (queue, bucket, table, transcript source), then the emulators' endpoints, one slot, short waits.
      */
-    private static WorkerConfig.Builder workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.Clients clients) {
+    private static Map<WorkerEnv, String> workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.Clients clients) {
         LocalCloud.Endpoints e = clients.endpoints();
         WorkerConfig stack = WorkerConfig.fromEnvironment(container.environment());
-        return WorkerConfig.builder().queueUrl(stack.queueUrl()).bucket(stack.bucket()).jobsTable(stack.jobsTable())
-                .sqsEndpoint(URI.create(e.sqs())).sfnEndpoint(URI.create(e.sfn())).dynamoEndpoint(URI.create(e.dynamodb()))
-                .s3Endpoint(URI.create(e.s3())).healthPort(0).concurrency(1).waitTimeSeconds(1)
-                .maxReceiveCount(stack.maxReceiveCount()).shutdownGrace(Duration.ofSeconds(5));
+        Map<WorkerEnv, String> env = WorkerConfig.values();
+        env.put(WorkerEnv.TASK_QUEUE_URL, stack.queueUrl());
+        stack.bucketName().ifPresent(b -> env.put(WorkerEnv.BUCKET, b));
+        stack.jobsTableName().ifPresent(t -> env.put(WorkerEnv.TABLE, t));
+        env.put(WorkerEnv.MAX_RECEIVE_COUNT, Integer.toString(stack.maxReceiveCount()));
+        // the stack's transcript source (the local stack's: worker, the recogniser here)
+        env.put(WorkerEnv.TRANSCRIPT, stack.transcriptSource().value());
+        env.put(WorkerEnv.SQS_ENDPOINT, e.sqs());
+        env.put(WorkerEnv.SFN_ENDPOINT, e.sfn());
+        env.put(WorkerEnv.DYNAMODB_ENDPOINT, e.dynamodb());
+        env.put(WorkerEnv.S3_ENDPOINT, e.s3());
+        env.put(WorkerEnv.HEALTH_PORT, "0");
+        env.put(WorkerEnv.CONCURRENCY, "1");
+        env.put(WorkerEnv.WAIT_SECONDS, "1");
+        env.put(WorkerEnv.SHUTDOWN_GRACE_SECONDS, "5");
+        return env;
     }
 }

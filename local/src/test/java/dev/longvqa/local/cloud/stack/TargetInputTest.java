@@ -2,7 +2,7 @@ package dev.longvqa.local.cloud.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.longvqa.functions.RecordRequest;
+import dev.longvqa.contract.RecordRequest;
 import dev.longvqa.local.asl.ExecutionResult;
 import dev.longvqa.local.asl.ExecutionStatus;
 import dev.longvqa.local.asl.ExecutionStatusChange;
