@@ -99,11 +99,11 @@ class InfraConfigTest {
 
   @Test
   void tdcWeightsComeFromS3ForModelsThatTakeEmbeddings(@TempDir Path tmp) {
-    InfraConfig c = InfraConfig.builder(tmp).model("runtime:s3://m/llm").tdc("s3://m/tdc").build();
-    assertThat(c.tdc()).contains("s3://m/tdc/");
-    assertThat(InfraConfig.builder(tmp).model("vllm:s3://m/llm").tdc("s3://m/tdc/").build().tdc()).contains("s3://m/tdc/");
-    assertThatThrownBy(() -> InfraConfig.builder(tmp).tdc("s3://m/tdc").build()).hasMessageContaining("input embeddings");
-    assertThatThrownBy(() -> InfraConfig.builder(tmp).model("runtime:s3://m/llm").tdc("/local/tdc").build())
+    InfraConfig c = InfraConfig.builder(tmp).model("runtime:s3://models/llm").tdc("s3://models/tdc").build();
+    assertThat(c.tdc()).contains("s3://models/tdc/");
+    assertThat(InfraConfig.builder(tmp).model("vllm:s3://models/llm").tdc("s3://models/tdc/").build().tdc()).contains("s3://models/tdc/");
+    assertThatThrownBy(() -> InfraConfig.builder(tmp).tdc("s3://models/tdc").build()).hasMessageContaining("input embeddings");
+    assertThatThrownBy(() -> InfraConfig.builder(tmp).model("runtime:s3://models/llm").tdc("/local/tdc").build())
         .hasMessageContaining("s3://");
   }
 

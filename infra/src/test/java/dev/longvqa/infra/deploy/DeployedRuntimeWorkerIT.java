@@ -45,11 +45,8 @@ class DeployedRuntimeWorkerIT {
     });
     SynthesizedAssembly assembly = SynthesizedAssembly.synth(WORK.resolve("cdk.out"), "--model", "runtime:s3://" + MODELS + "/" + PREFIX);
     emu = new CloudEmulators(WORK.resolve("logs"));
-    intrinsics = new Intrinsics().ref("AWS::Region", CloudEmulators.REGION);
-    assembly.resources("AWS::S3::Bucket").forEach((id, r) -> intrinsics.ref(id, "longvqa-deployed"));
-    assembly.resources("AWS::DynamoDB::Table").forEach((id, r) -> intrinsics.ref(id, "longvqa-jobs"));
-    assembly.resources("AWS::SQS::Queue").forEach((id, r) -> intrinsics.ref(id, emu.createQueue(id)));
-    worker = assembly.containers().stream().filter(c -> c.name().equals("worker")).findFirst().orElseThrow();
+    intrinsics = DeployedWorkerIT.wire(assembly, emu);
+    worker = DeployedWorkerIT.worker(assembly);
 
     // the core's golden Llama layout (config, tokenizer) at a tiny width, random weights
     Path checkpoint = TinyLlama.write(SynthesizedAssembly.REPO.resolve("src/test/resources/golden/llm/llama"),

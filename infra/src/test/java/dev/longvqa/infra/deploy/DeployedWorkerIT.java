@@ -60,11 +60,22 @@ class DeployedWorkerIT {
     String llmUrl = "http://127.0.0.1:" + fakeLlm.getAddress().getPort() + "/v1";
     SynthesizedAssembly assembly = SynthesizedAssembly.synth(WORK.resolve("cdk.out"), "--model", "openai:" + llmUrl);
     emu = new CloudEmulators(WORK.resolve("logs"));
-    intrinsics = new Intrinsics().ref("AWS::Region", CloudEmulators.REGION);
+    intrinsics = wire(assembly, emu);
+    worker = worker(assembly);
+  }
+
+  /** The template's references resolved to the emulators: region, bucket, table, and a queue per queue. */
+  static Intrinsics wire(SynthesizedAssembly assembly, CloudEmulators emu) {
+    Intrinsics intrinsics = new Intrinsics().ref("AWS::Region", CloudEmulators.REGION);
     assembly.resources("AWS::S3::Bucket").forEach((id, r) -> intrinsics.ref(id, "longvqa-deployed"));
     assembly.resources("AWS::DynamoDB::Table").forEach((id, r) -> intrinsics.ref(id, "longvqa-jobs"));
     assembly.resources("AWS::SQS::Queue").forEach((id, r) -> intrinsics.ref(id, emu.createQueue(id)));
-    worker = assembly.containers().stream().filter(c -> c.name().equals("worker")).findFirst().orElseThrow();
+    return intrinsics;
+  }
+
+  /** The task definition's worker container. */
+  static Container worker(SynthesizedAssembly assembly) {
+    return assembly.containers().stream().filter(c -> c.name().equals("worker")).findFirst().orElseThrow();
   }
 
   @AfterAll
