@@ -3,6 +3,7 @@ package dev.longvqa.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longvqa.audio.AudioProjectionShard;
 import dev.longvqa.audio.SoundVideos;
 import dev.longvqa.contract.S3Layout;
 import dev.longvqa.contract.VideoRef;
@@ -12,7 +13,6 @@ import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
 import dev.longvqa.reason.RecordingLanguageModel;
-import dev.longvqa.runtime.SafetensorsWriter;
 import dev.longvqa.runtime.llm.TinyLlama;
 import dev.longvqa.worker.audio.AudioSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -64,19 +63,11 @@ class TdcWorkerAudioTest {
         tdcDir = TinyTdcParts.tdcDir(dir.resolve("tdc"));
         // a stage-3 (audio-trained) checkpoint: one more shard with audio_proj (BEATs 64 -> LLM width)
         Files.move(tdcDir.resolve("model-00001-of-00001.safetensors"), tdcDir.resolve("model-00001-of-00002.safetensors"));
-        Random r = new Random(5);
-        float[] w = new float[TinyTdcParts.HIDDEN * 64], b = new float[TinyTdcParts.HIDDEN];
-        for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian() * 0.2f;
-        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian() * 0.1f;
-        new SafetensorsWriter().put("model.audio_proj.weight", new long[]{TinyTdcParts.HIDDEN, 64}, w)
-                .put("model.audio_proj.bias", new long[]{TinyTdcParts.HIDDEN}, b).write(tdcDir.resolve("model-00002-of-00002.safetensors"));
+        AudioProjectionShard.write(tdcDir.resolve("model-00002-of-00002.safetensors"), TinyTdcParts.HIDDEN, 64, 5);
         Files.createDirectories(tdcDir.resolve("audio"));
         Files.copy(TinyTdcParts.golden("audio").resolve("beats_tiny.safetensors"), tdcDir.resolve("audio/beats.safetensors"));
         llm24 = TinyLlama.write(TinyTdcParts.llama32(), dir.resolve("llm24"), TinyTdcParts.HIDDEN, 7);
-        float[] tone = new float[SECONDS * SoundVideos.RATE];
-        Random n = new Random(3);
-        for (int i = 0; i < tone.length; i++) tone[i] = (float) (0.3 * Math.sin(2 * Math.PI * 300 * i / SoundVideos.RATE) + 0.05 * n.nextGaussian());
-        sound = Files.readAllBytes(SoundVideos.write(dir.resolve("tone.mp4"), SECONDS, tone));
+        sound = Files.readAllBytes(SoundVideos.write(dir.resolve("tone.mp4"), SECONDS, SoundVideos.toneAndNoise(SECONDS)));
         mute = Files.readAllBytes(SoundVideos.write(dir.resolve("mute.mp4"), SECONDS, null));
     }
 
