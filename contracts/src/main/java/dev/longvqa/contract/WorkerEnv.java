@@ -67,11 +67,16 @@ public enum WorkerEnv {
     BEATS(Names.BEATS),
     /** One endpoint for every AWS client (tests, emulators). */
     AWS_ENDPOINT(Names.AWS_ENDPOINT),
-    /** The AWS SDK's own per-service endpoint variables, which the worker passes to each client explicitly. */
+    /** Per-service endpoints (tests, the local cloud), the worker's own; the SDK's AWS_ENDPOINT_URL_* work too. */
     SQS_ENDPOINT(Names.SQS_ENDPOINT),
     SFN_ENDPOINT(Names.SFN_ENDPOINT),
     DYNAMODB_ENDPOINT(Names.DYNAMODB_ENDPOINT),
     S3_ENDPOINT(Names.S3_ENDPOINT),
+    /**
+     * The SDK's own S3 endpoint variable, which the SDK honours itself; the worker reads it only to
+     * address an endpoint other than AWS's path-style (emulators serve nothing else).
+     */
+    SDK_S3_ENDPOINT(Names.SDK_S3_ENDPOINT),
     /** Set by the ECS agent itself (not the task definition): its endpoint for task scale-in protection. */
     ECS_AGENT_URI(Names.ECS_AGENT_URI);
 
@@ -111,10 +116,11 @@ public enum WorkerEnv {
         public static final String BEATS = "LONGVQA_BEATS";
         public static final String MODEL_DIR = "LONGVQA_MODEL_DIR";
         public static final String AWS_ENDPOINT = "WORKER_AWS_ENDPOINT";
-        public static final String SQS_ENDPOINT = "AWS_ENDPOINT_URL_SQS";
-        public static final String SFN_ENDPOINT = "AWS_ENDPOINT_URL_SFN";
-        public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
-        public static final String S3_ENDPOINT = "AWS_ENDPOINT_URL_S3";
+        public static final String SQS_ENDPOINT = "WORKER_SQS_ENDPOINT";
+        public static final String SFN_ENDPOINT = "WORKER_SFN_ENDPOINT";
+        public static final String DYNAMODB_ENDPOINT = "WORKER_DYNAMODB_ENDPOINT";
+        public static final String S3_ENDPOINT = "WORKER_S3_ENDPOINT";
+        public static final String SDK_S3_ENDPOINT = "AWS_ENDPOINT_URL_S3";
         public static final String ECS_AGENT_URI = "ECS_AGENT_URI";
 
         private Names() {}

@@ -66,7 +66,7 @@ public final class AwsClients implements AutoCloseable {
         if (s3 == null) {
             var b = configure(S3Client.builder(), "s3");
             // emulators serve path-style only
-            if (config.endpointFor("s3") != null) b.forcePathStyle(true);
+            if (config.s3PathStyle()) b.forcePathStyle(true);
             s3 = b.build();
         }
         return s3;

@@ -166,6 +166,10 @@ public interface WorkerConfig {
     @WithName(Names.S3_ENDPOINT)
     Optional<URI> s3Endpoint();
 
+    /** The SDK's {@code AWS_ENDPOINT_URL_S3} (the SDK uses it itself; see {@link #s3PathStyle()}). */
+    @WithName(Names.SDK_S3_ENDPOINT)
+    Optional<URI> sdkS3Endpoint();
+
     /** When set, artifacts are read and written under this directory instead of S3. */
     @WithName(Names.BLOB_ROOT)
     Optional<String> blobDirectory();
@@ -303,6 +307,15 @@ public interface WorkerConfig {
             default -> Optional.empty();
         };
         return specific.or(this::awsEndpoint).orElse(null);
+    }
+
+    /**
+     * S3 addressed path-style: any endpoint other than AWS's (ours or the SDK's variable) is an
+     * emulator, and emulators serve path-style only. Not a reason to assume a region: that takes the
+     * worker's own endpoints ({@code AwsClients.region}).
+     */
+    default boolean s3PathStyle() {
+        return endpointFor("s3") != null || sdkS3Endpoint().isPresent();
     }
 
     /** These settings, or an error naming the first one that cannot work. */
