@@ -17,8 +17,10 @@ const { StateMachine } = await import('aws-local-stepfunctions');
 
 const [aslFile, scenariosFile] = process.argv.slice(2);
 // Placeholders get recognisable stand-ins, as definition substitutions would at deploy time.
-const definition = JSON.parse(readFileSync(aslFile, 'utf8').replace(/\$\{([A-Za-z]+)\}/g, (_, name) =>
-  name.endsWith('FunctionArn') ? `arn:aws:lambda:us-east-1:123456789012:function:${name}` : `substituted:${name}`));
+// A scenario may name the stack's transcript source (scenario.transcriptSource, default 'worker').
+const definitionFor = (scenario) => JSON.parse(readFileSync(aslFile, 'utf8').replace(/\$\{([A-Za-z]+)\}/g, (_, name) =>
+  name.endsWith('FunctionArn') ? `arn:aws:lambda:us-east-1:123456789012:function:${name}`
+    : name === 'TranscriptSource' ? (scenario.transcriptSource ?? 'worker') : `substituted:${name}`));
 const scenarios = JSON.parse(readFileSync(scenariosFile, 'utf8'));
 
 const JOB = 'job-1';
@@ -29,6 +31,7 @@ const lambda = (payload) => ({ Payload: payload, StatusCode: 200, ExecutedVersio
 
 // The fakes answer from their input, so Map iterations may run in any order.
 function fakes(scenario) {
+  let transcribePolls = 0;
   return {
     RegisterJob: () => lambda({ jobId: JOB, action: scenario.registerAction ?? 'START', video: VIDEO,
       questions: [{ id: 'q1', text: 'What happens?' }] }),
@@ -37,11 +40,21 @@ function fakes(scenario) {
       embeddingsKey: `jobs/${JOB}/embeddings/${p.Payload.range.index}.json` }),
     Segment: () => lambda({ scenesKey: `jobs/${JOB}/scenes.json`, sceneCount: 4, frameCount: 30, segments: SEGMENTS }),
     ReasonSegment: (p) => ({ segmentKey: `jobs/${JOB}/segments/${p.MessageBody.segment.index}.json`,
-      tokens: { prompt: 100, completion: 20 }, visualTokens: 900, tdcMs: 40, elapsedMs: 700 }),
+      tokens: { prompt: 100, completion: 20 }, visualTokens: 900, tdcMs: 40, audioTokens: 500, audioMs: 30, elapsedMs: 700 }),
     Answer: (p) => ({ answers: p.MessageBody.questions.map((q) => ({ questionId: q.id,
       answerKey: `jobs/${JOB}/answers/${q.id}.json`, answer: 'A talk.' })), tokens: { prompt: 300, completion: 5 },
-      visualTokens: 2000, tdcMs: 90, elapsedMs: 1200 }),
+      visualTokens: 2000, tdcMs: 90, audioTokens: 1000, audioMs: 0, elapsedMs: 1200 }),
     RecordResult: (p) => lambda({ jobId: p.Payload.jobId, status: 'SUCCEEDED' }),
+    // Amazon Transcribe (SDK integration): IN_PROGRESS for scenario.transcribePolls polls, then COMPLETED
+    // (-1: never done); TranscriptSkipped notes why the audio was skipped in the job row
+    StartTranscription: () => ({ TranscriptionJob: { TranscriptionJobStatus: 'IN_PROGRESS' } }),
+    GetTranscription: (p) => {
+      transcribePolls++;
+      const done = scenario.transcribePolls >= 0 && transcribePolls > scenario.transcribePolls;
+      return { TranscriptionJob: { TranscriptionJobName: p.TranscriptionJobName,
+        TranscriptionJobStatus: done ? 'COMPLETED' : 'IN_PROGRESS' } };
+    },
+    TranscriptSkipped: () => ({}),
     RecordFailure: (p) => lambda({ jobId: p.Payload.jobId, status: 'FAILED' }),
   };
 }
@@ -69,8 +82,8 @@ async function run(scenario) {
     account: '123456789012', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [],
     detail: { version: '0', bucket: { name: VIDEO.bucket },
       object: { key: VIDEO.key, size: VIDEO.sizeBytes, etag: VIDEO.etag }, reason: 'PutObject' } };
-  const execution = new StateMachine(definition).run(event, {
-    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
+  const execution = new StateMachine(definitionFor(scenario)).run(event, {
+    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides, waitTimeOverrides: { WaitForTranscript: 0 } },
     context: { Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:longvqa:run-1', Input: event },
       Task: { Token: 'task-token-1' } },
   });

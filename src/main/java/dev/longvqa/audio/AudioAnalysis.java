@@ -60,6 +60,14 @@ public final class AudioAnalysis {
 
     /** @param videoHash content hash of the video (the transcript cache key) */
     public Result analyse(Path video, String videoHash) {
+        return analyse(video.toString(), videoHash);
+    }
+
+    /**
+     * The same for a file path or an http(s) URL, e.g. the GPU worker's presigned GET of a job's
+     * video ({@link AudioDecoder#decode(String)}).
+     */
+    public Result analyse(String video, String videoHash) {
         List<String> warnings = new ArrayList<>();
         long t0 = System.nanoTime();
         AudioResult audio = decoder.decode(video);

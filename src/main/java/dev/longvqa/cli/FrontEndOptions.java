@@ -19,10 +19,10 @@ public final class FrontEndOptions {
     @Option(names = "--max-scenes", defaultValue = "24", description = "S: at most this many scenes (default: ${DEFAULT-VALUE})")
     int maxScenes;
 
-    @Option(names = "--max-duration", defaultValue = "14400", description = "longest video accepted, seconds (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-duration", defaultValue = dev.longvqa.contract.Limits.MAX_VIDEO_SECONDS_TEXT, description = "longest video accepted, seconds (default: ${DEFAULT-VALUE})")
     double maxDurationSec;
 
-    @Option(names = "--max-bytes", defaultValue = "21474836480", description = "largest file accepted, bytes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-bytes", defaultValue = dev.longvqa.contract.Limits.MAX_VIDEO_BYTES_TEXT, description = "largest file accepted, bytes (default: ${DEFAULT-VALUE})")
     long maxBytes;
 
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")

@@ -6,7 +6,7 @@ import dev.longvqa.error.LongVqaException;
 /** One question about a video; {@code id} names its answer file and row entry. */
 public record Question(String id, String text) {
     /** Longer questions are almost certainly pasted documents, not questions. */
-    public static final int MAX_CHARS = 4000;
+    public static final int MAX_CHARS = dev.longvqa.contract.Limits.MAX_QUESTION_CHARS;
 
     public Question {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("question id is empty");

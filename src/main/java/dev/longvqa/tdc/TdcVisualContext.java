@@ -148,8 +148,17 @@ public final class TdcVisualContext implements AutoCloseable {
      */
     public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
                                       SegmentContextProvider base, AudioTrack track) {
+        return provider(frames, scenes, durationSec, base, newFrameCache(), track);
+    }
+
+    /**
+     * Frames from any source over the caller's projected-frame cache, with the video's sound
+     * track ({@code null}: none): the GPU worker's stored frames and its decoded job audio.
+     */
+    public TdcSegmentContext provider(TdcSegmentContext.FrameSource frames, List<Scene> scenes, double durationSec,
+                                      SegmentContextProvider base, ProjectedFrameCache cache, AudioTrack track) {
         AudioTokens tokens = audio == null || track == null ? null : new AudioTokens(audio.beats(), track, audio.manager());
-        return new TdcSegmentContext(this, frames, scenes, durationSec, base, newFrameCache(), tokens);
+        return new TdcSegmentContext(this, frames, scenes, durationSec, base, cache, tokens);
     }
 
     AudioProjection audioProjection() {

@@ -6,7 +6,10 @@ package dev.longvqa.video;
  */
 public record VideoLimits(long maxBytes, double maxDurationSec, long maxPixels, int maxFrames) {
     /** 20 GiB, 4 hours, 8K UHD (7680x4320), 100 000 sampled frames. */
-    public static final VideoLimits DEFAULT = new VideoLimits(20L << 30, 4 * 3600, 7680L * 4320, 100_000);
+    /** The limits every unit shares (dev.longvqa.contract.Limits). */
+    public static final VideoLimits DEFAULT = new VideoLimits(dev.longvqa.contract.Limits.MAX_VIDEO_BYTES,
+            dev.longvqa.contract.Limits.MAX_VIDEO_SECONDS, dev.longvqa.contract.Limits.MAX_VIDEO_PIXELS,
+            dev.longvqa.contract.Limits.MAX_SAMPLED_FRAMES);
 
     public VideoLimits {
         if (maxBytes <= 0 || maxDurationSec <= 0 || maxPixels <= 0 || maxFrames <= 0) {

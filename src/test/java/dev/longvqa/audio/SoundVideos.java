@@ -88,6 +88,14 @@ public final class SoundVideos {
         }
     }
 
+    /** A 300 Hz tone with a little noise over all {@code seconds}: sound that is neither silence nor speech. */
+    public static float[] toneAndNoise(double seconds) {
+        float[] a = new float[(int) (seconds * RATE)];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < a.length; i++) a[i] = (float) (0.3 * Math.sin(2 * Math.PI * 300 * i / RATE) + 0.05 * r.nextGaussian());
+        return a;
+    }
+
     /** A tone of {@code hz} from {@code fromSec} to {@code toSec}, silence elsewhere. */
     static float[] tone(double seconds, double fromSec, double toSec, double hz) {
         float[] out = new float[(int) (seconds * RATE)];

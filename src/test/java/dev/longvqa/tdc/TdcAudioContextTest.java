@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.longvqa.audio.AudioAnalysis;
 import dev.longvqa.audio.AudioDecoder;
 import dev.longvqa.audio.AudioProjection;
+import dev.longvqa.audio.AudioProjectionShard;
 import dev.longvqa.audio.AudioResult;
 import dev.longvqa.audio.AudioTokens;
 import dev.longvqa.audio.Beats;
@@ -23,7 +24,6 @@ import dev.longvqa.reason.SegmentRule;
 import dev.longvqa.reason.backend.BackendOptions;
 import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.runtime.Safetensors;
-import dev.longvqa.runtime.SafetensorsWriter;
 import dev.longvqa.runtime.llm.TinyLlama;
 import dev.longvqa.video.RgbImage;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +36,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,30 +57,18 @@ class TdcAudioContextTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        sound = SoundVideos.write(dir.resolve("tone.mp4"), 6, toneAndNoise(6));
+        sound = SoundVideos.write(dir.resolve("tone.mp4"), 6, SoundVideos.toneAndNoise(6));
         mute = SoundVideos.write(dir.resolve("mute.mp4"), 6, null);
         beatsFile = Path.of(TdcAudioContextTest.class.getResource("/golden/audio/beats_tiny.safetensors").toURI());
         // the tiny checkpoint as a directory with one more shard: audio_proj (BEATs 64 -> LLM 24)
         Path ckpt = Files.createDirectories(dir.resolve("ckpt"));
         Files.copy(TinyTdc.checkpoint(), ckpt.resolve("model-00001-of-00002.safetensors"));
-        Random r = new Random(5);
-        float[] w = new float[TinyTdc.HIDDEN * 64], b = new float[TinyTdc.HIDDEN];
-        for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian() * 0.2f;
-        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian() * 0.1f;
-        new SafetensorsWriter().put("model.audio_proj.weight", new long[]{TinyTdc.HIDDEN, 64}, w)
-                .put("model.audio_proj.bias", new long[]{TinyTdc.HIDDEN}, b).write(ckpt.resolve("model-00002-of-00002.safetensors"));
+        AudioProjectionShard.write(ckpt.resolve("model-00002-of-00002.safetensors"), TinyTdc.HIDDEN, 64, 5);
         TdcVision.Files tiny = TinyTdc.files();
         TdcVision.Files files = new TdcVision.Files(ckpt, tiny.towers(), tiny.bertTokenizer(), tiny.qformerHeads());
         runtime = LanguageModels.fromSpec("runtime:" + TinyLlama.write(dir.resolve("llm24"), TinyTdc.HIDDEN, 7), BackendOptions.builder().build());
         tdc = TdcVisualContext.builder(files).settings(TinyTdc.settings()).device("cpu").beats(beatsFile)
                 .listener(builds::add).loadFor(runtime);
-    }
-
-    static float[] toneAndNoise(double seconds) {
-        float[] a = new float[(int) (seconds * SoundVideos.RATE)];
-        Random r = new Random(3);
-        for (int i = 0; i < a.length; i++) a[i] = (float) (0.3 * Math.sin(2 * Math.PI * 300 * i / SoundVideos.RATE) + 0.05 * r.nextGaussian());
-        return a;
     }
 
     @AfterAll

@@ -16,7 +16,9 @@ public enum AslSubstitution {
     RECORD_FUNCTION_ARN("RecordFunctionArn"),
     TASK_QUEUE_URL("TaskQueueUrl"),
     BUCKET_NAME("BucketName"),
-    JOBS_TABLE_NAME("JobsTableName");
+    JOBS_TABLE_NAME("JobsTableName"),
+    /** The stack's transcript source, a {@link TranscriptSource} name: the workflow's Choice runs Amazon Transcribe only for {@code transcribe}. */
+    TRANSCRIPT_SOURCE("TranscriptSource");
 
     private final String placeholder;
 

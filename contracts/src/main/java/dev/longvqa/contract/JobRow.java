@@ -14,6 +14,12 @@ public final class JobRow {
     /** The execution that registered the row: a retried registration by the same execution continues. */
     public static final String EXECUTION_ARN = "executionArn";
     public static final String ERROR = "error";
+    /**
+     * A string set of user-facing audio warnings (corrupt or missing sound, a recogniser or Amazon
+     * Transcribe that failed or timed out): the audio part was skipped, the job went on. Added with
+     * {@code ADD} by the worker and by the workflow's Transcribe branch, so repeats collapse.
+     */
+    public static final String AUDIO_WARNINGS = "audioWarnings";
     /** Epoch seconds; rows carrying it expire (the table's TTL attribute), rows without it are kept. */
     public static final String EXPIRES_AT = "expiresAt";
     public static final String CREATED_AT = "createdAt";

@@ -71,6 +71,38 @@ public final class S3Layout {
         return jobPrefix(jobId) + "result.json";
     }
 
+    /**
+     * The job's timed transcript ({@code dev.longvqa.audio.Transcript} as JSON), whichever engine
+     * made it: the worker's local recogniser or Amazon Transcribe's output converted by the worker.
+     */
+    public static String transcript(String jobId) {
+        return jobPrefix(jobId) + TRANSCRIPT_NAME + ".json";
+    }
+
+    /**
+     * Where the workflow's Amazon Transcribe state has the service write its own output JSON
+     * ({@code OutputKey}); the worker converts it into {@link #transcript}. The ASL builds the
+     * same key ({@code States.Format('jobs/{}/transcript-aws.json', $.jobId)}).
+     */
+    public static String transcribeOutput(String jobId) {
+        return jobPrefix(jobId) + TRANSCRIPT_NAME + "-aws.json";
+    }
+
+    /**
+     * Objects the transcript writers (the worker, Amazon Transcribe on the workflow's behalf) may
+     * create: {@code jobs/*&#47;transcript*}, the pattern of the stack's grants.
+     */
+    public static final String TRANSCRIPT_NAME = "transcript";
+
+    public static String transcriptGrantPattern() {
+        return JOBS_PREFIX + "*/" + TRANSCRIPT_NAME + "*";
+    }
+
+    /** A video's transcript per recogniser, shared by every job on the same object (content + engine hash). */
+    public static String cachedTranscript(String cacheKey) {
+        return CACHE_PREFIX + "transcripts/" + cacheKey + ".json";
+    }
+
     public static String cachedSegment(String cacheKey) {
         return CACHE_PREFIX + "segments/" + cacheKey + ".json";
     }

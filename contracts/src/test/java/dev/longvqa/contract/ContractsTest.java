@@ -24,6 +24,9 @@ class ContractsTest {
         assertThat(WorkerEnv.CONCURRENCY.property()).isEqualTo("longvqa.worker.concurrency");
         assertThat(WorkerEnv.TDC.property()).isEqualTo("longvqa.tdc");
         assertThat(Arrays.stream(WorkerEnv.values()).map(WorkerEnv::variable).distinct()).hasSize(WorkerEnv.values().length);
+        // the constants the worker's mapping annotations use are the very names of the functions' rule
+        assertThat(WorkerEnv.Names.BUCKET).isEqualTo(FunctionEnv.BUCKET.variable());
+        assertThat(WorkerEnv.Names.TABLE).isEqualTo(FunctionEnv.TABLE.variable());
     }
 
     @Test

@@ -1,21 +1,36 @@
 package dev.longvqa.functions;
 
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+import dev.longvqa.contract.DecodeRequest;
+import dev.longvqa.contract.DecodeResult;
 import dev.longvqa.contract.Handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code decode-range}: frames and embeddings of one time range. */
 @Named(Handler.Names.DECODE_RANGE)
-public class DecodeRangeHandler implements RequestHandler<DecodeRequest, DecodeResult> {
+public class DecodeRangeHandler extends StageHandler<DecodeRequest, DecodeResult> {
     @Inject
     DecodeRangeService service;
 
+    public DecodeRangeHandler() {
+        super(Handler.Names.DECODE_RANGE, DecodeRequest.class);
+    }
+
     @Override
-    public DecodeResult handleRequest(DecodeRequest req, Context context) {
-        return Invocation.run(Handler.Names.DECODE_RANGE, req == null ? null : req.jobId(), () -> service.decode(req),
-                r -> new JobMetrics(Handler.Names.DECODE_RANGE, req.jobId()).put("Frames", r.frames(), "Count"));
+    protected DecodeResult handle(DecodeRequest req) {
+        return service.decode(req);
+    }
+
+    @Override
+    protected String jobId(DecodeRequest req) {
+        return req.jobId();
+    }
+
+    @Override
+    protected void metrics(DecodeRequest req, DecodeResult r, JobMetrics m) {
+        m.put("Frames", r.frames(), MetricUnit.COUNT);
     }
 }

@@ -1,8 +1,11 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.DecodeRequest;
+import dev.longvqa.contract.DecodeResult;
+import dev.longvqa.contract.VideoRef;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import dev.longvqa.pipeline.TimeRange;
+import dev.longvqa.contract.DecodeRange;
 import dev.longvqa.scenes.FrameEmbedder;
 import dev.longvqa.scenes.SignatureEmbedder;
 import dev.longvqa.video.FrameSampler;
@@ -43,15 +46,15 @@ public final class DecodeRangeService {
 
     public DecodeResult decode(DecodeRequest req) {
         Requests.present(req);
-        Video video = Requests.video(req.jobId(), req.video(), settings);
-        TimeRange range = req.range();
+        VideoRef video = Requests.video(req.jobId(), req.video(), settings);
+        DecodeRange range = req.range();
         if (range == null) throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "range is required");
         String bucket = settings.requireBucket();
         double tick = 1 / settings.fps();
         double from = range.index() == 0 ? range.startSec() : Math.max(0, range.startSec() - tick);
         SamplingStrategy strategy = SamplingStrategy.uniform(settings.fps());
         FrameSampler sampler = FrameSampler.builder().strategy(strategy).maxSide(settings.frameSide())
-                .limits(settings.limits()).range(from, range.endSec()).spoolDir(Requests.tmp(settings)).build();
+                .limits(settings.videoLimits()).range(from, range.endSec()).spoolDir(Requests.tmp(settings)).build();
 
         List<EmbeddingsDocument.Frame> frames = new ArrayList<>();
         ExecutorService uploads = Executors.newFixedThreadPool(settings.uploadThreads());

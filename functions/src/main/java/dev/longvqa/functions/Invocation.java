@@ -1,8 +1,10 @@
 package dev.longvqa.functions;
 
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import org.jboss.logging.Logger;
+// the log context of Quarkus' JSON log; the log lines themselves go through System.Logger
 import org.jboss.logging.MDC;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -15,19 +17,29 @@ import java.util.function.Supplier;
  * {@link LambdaError} so that Step Functions sees {@code LongVqa.<CODE>}.
  */
 final class Invocation {
-    private static final Logger LOG = Logger.getLogger(Invocation.class);
+    private static final System.Logger LOG = System.getLogger(Invocation.class.getName());
 
     private Invocation() {}
 
-    static <T> T run(String function, String jobId, Supplier<T> call, Function<T, JobMetrics> metrics) {
+    /**
+     * Reads the request, runs the stage on it and returns its result; a request that cannot be read
+     * fails like any other call (typed error, log line, metrics).
+     */
+    static <I, O> O run(String function, Supplier<I> read, Function<I, String> jobIdOf, Function<I, O> call,
+                        Metrics<I, O> metrics) {
         MDC.put("function", function);
-        if (jobId != null) MDC.put("jobId", jobId);
         long t0 = System.nanoTime();
-        JobMetrics m = null;
+        JobMetrics m = new JobMetrics(function);
         String error = null;
         try {
-            T out = call.get();
-            m = metrics.apply(out);
+            I request = read.get();
+            String jobId = jobIdOf.apply(request);
+            if (jobId != null) {
+                MDC.put("jobId", jobId);
+                m.jobId(jobId);
+            }
+            O out = call.apply(request);
+            if (out != null) metrics.add(request, out, m);
             return out;
         } catch (LongVqaException e) {
             error = e.code().name();
@@ -40,18 +52,23 @@ final class Invocation {
             error = ErrorCode.INTERNAL.name();
             throw log(LambdaError.of(new LongVqaException(ErrorCode.INTERNAL, e.toString(), e)));
         } finally {
-            if (m == null) m = new JobMetrics(function, jobId);
-            m.put("DurationMs", (System.nanoTime() - t0) / 1e6, "Milliseconds");
-            m.put("Errors", error == null ? 0 : 1, "Count");
-            m.emit(System.out);
+            m.put("DurationMs", (System.nanoTime() - t0) / 1e6, MetricUnit.MILLISECONDS);
+            m.put("Errors", error == null ? 0 : 1, MetricUnit.COUNT);
+            m.flush();
             MDC.remove("jobId");
             MDC.remove("function");
         }
     }
 
+    /** A stage's own metrics for a successful call. */
+    @FunctionalInterface
+    interface Metrics<I, O> {
+        void add(I request, O result, JobMetrics metrics);
+    }
+
     private static LambdaError log(LambdaError e) {
-        if (e.code().kind() == ErrorCode.Kind.BAD_INPUT) LOG.warnf("%s: %s", e.code().aslName(), e.getMessage());
-        else LOG.errorf(e, "%s: %s", e.code().aslName(), e.getMessage());
+        if (e.code().kind() == ErrorCode.Kind.BAD_INPUT) LOG.log(System.Logger.Level.WARNING, e.code().aslName() + ": " + e.getMessage());
+        else LOG.log(System.Logger.Level.ERROR, e.code().aslName() + ": " + e.getMessage(), e);
         return e;
     }
 }

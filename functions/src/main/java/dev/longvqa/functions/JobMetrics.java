@@ -1,56 +1,60 @@
 package dev.longvqa.functions;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Per-invocation metrics as one CloudWatch embedded-metric-format (EMF) line on stdout: CloudWatch
- * Logs extracts the metrics, and the line stays searchable by {@code jobId}. Written by hand
- * (a dozen lines) rather than through Powertools, whose metrics flush hooks into its own handler
- * wrapper and logger, neither of which runs under Quarkus' stream handler.
+ * Per-invocation metrics as one CloudWatch embedded-metric-format (EMF) line on stdout, written by
+ * Powertools' functional API ({@link Metrics#flushMetrics}: an isolated context flushed once,
+ * no handler annotation or aspect, which would not run under Quarkus' stream handler). CloudWatch
+ * Logs extracts the metrics, and the line stays searchable by {@code jobId}.
  *
- * <p>Dimension: {@code Function} only. {@code jobId} is a plain property: a dimension per job would
- * create a metric per job.
+ * <p>Dimension: {@code Function} only. {@code jobId} is metadata (a plain property of the line):
+ * a dimension per job would create a metric per job.
  */
 public final class JobMetrics {
     public static final String NAMESPACE = "LongVqa";
+    public static final String FUNCTION_DIMENSION = "Function";
+    public static final String JOB_ID = "jobId";
 
     private final String function;
-    private final String jobId;
+    private String jobId;
     private final Map<String, Double> values = new LinkedHashMap<>();
-    private final Map<String, String> units = new LinkedHashMap<>();
+    private final Map<String, MetricUnit> units = new LinkedHashMap<>();
+
+    public JobMetrics(String function) {
+        this.function = function;
+    }
 
     public JobMetrics(String function, String jobId) {
         this.function = function;
         this.jobId = jobId;
     }
 
-    public JobMetrics put(String name, double value, String unit) {
+    /** The job the line is about, once the request is read. */
+    public JobMetrics jobId(String jobId) {
+        this.jobId = jobId;
+        return this;
+    }
+
+    public JobMetrics put(String name, double value, MetricUnit unit) {
         values.put(name, value);
         units.put(name, unit);
         return this;
     }
 
-    public String toJson(long epochMillis) {
-        ObjectNode root = ObjectStore.JSON.createObjectNode();
-        ObjectNode aws = root.putObject("_aws");
-        aws.put("Timestamp", epochMillis);
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", NAMESPACE);
-        directive.putArray("Dimensions").addArray().add("Function");
-        ArrayNode metrics = directive.putArray("Metrics");
-        units.forEach((name, unit) -> metrics.addObject().put("Name", name).put("Unit", unit));
-        root.put("Function", function);
-        if (jobId != null) root.put("jobId", jobId);
-        values.forEach(root::put);
-        return root.toString();
-    }
-
-    public void emit(PrintStream out) {
-        out.println(toJson(System.currentTimeMillis()));
+    /** Writes the line (stdout, EMF) and forgets nothing else: each invocation builds its own. */
+    public void flush() {
+        MetricsFactory.getMetricsInstance().flushMetrics(m -> {
+            m.setNamespace(NAMESPACE);
+            m.setDefaultDimensions(DimensionSet.of(FUNCTION_DIMENSION, function));
+            if (jobId != null) m.addMetadata(JOB_ID, jobId);
+            values.forEach((name, value) -> m.addMetric(name, value, units.get(name)));
+        });
     }
 }

@@ -1,7 +1,8 @@
 package dev.longvqa.functions;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.VideoRef;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -23,10 +24,6 @@ import java.util.Optional;
 
 /** The few S3 operations the stages need, with SDK faults mapped to the error contract. */
 public final class ObjectStore {
-    /** Shared by every service: records, unknown fields ignored so payloads may grow. */
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     private final S3Client s3;
 
     public ObjectStore(S3Client s3) {
@@ -67,7 +64,7 @@ public final class ObjectStore {
         }
     }
 
-    public void download(Video video, Path target) {
+    public void download(VideoRef video, Path target) {
         GetObjectRequest.Builder b = GetObjectRequest.builder().bucket(video.bucket()).key(video.key());
         if (video.versionId() != null && !video.versionId().isBlank()) b.versionId(video.versionId());
         try (InputStream in = s3.getObject(b.build())) {
@@ -90,7 +87,7 @@ public final class ObjectStore {
 
     public void putJson(String bucket, String key, Object value) {
         try {
-            put(bucket, key, JSON.writeValueAsBytes(value), "application/json");
+            put(bucket, key, Json.mapper().writeValueAsBytes(value), "application/json");
         } catch (IOException e) {
             throw new LongVqaException(ErrorCode.INTERNAL, "cannot serialise " + key + ": " + e.getMessage(), e);
         }
@@ -104,7 +101,7 @@ public final class ObjectStore {
             throw AwsFaults.classify(e, "GET s3://" + bucket + "/" + key);
         }
         try {
-            return JSON.readValue(bytes, type);
+            return Json.mapper().readValue(bytes, type);
         } catch (IOException e) {
             throw new LongVqaException(ErrorCode.INTERNAL, key + " is not valid JSON: " + e.getMessage(), e);
         }

@@ -1,22 +1,36 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.contract.Handler;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.longvqa.contract.Handler;
+import dev.longvqa.contract.PlanRequest;
+import dev.longvqa.contract.PlanResult;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code plan}: probe once, enforce limits, split into time ranges. */
 @Named(Handler.Names.PLAN)
-public class PlanHandler implements RequestHandler<PlanRequest, PlanResult> {
+public class PlanHandler extends StageHandler<PlanRequest, PlanResult> {
     @Inject
     PlanService service;
 
+    public PlanHandler() {
+        super(Handler.Names.PLAN, PlanRequest.class);
+    }
+
     @Override
-    public PlanResult handleRequest(PlanRequest req, Context context) {
-        return Invocation.run(Handler.Names.PLAN, req == null ? null : req.jobId(), () -> service.plan(req),
-                r -> new JobMetrics(Handler.Names.PLAN, req.jobId()).put("Ranges", r.ranges().size(), "Count")
-                        .put("VideoSeconds", r.durationSec() == null ? 0 : r.durationSec(), "Seconds"));
+    protected PlanResult handle(PlanRequest req) {
+        return service.plan(req);
+    }
+
+    @Override
+    protected String jobId(PlanRequest req) {
+        return req.jobId();
+    }
+
+    @Override
+    protected void metrics(PlanRequest req, PlanResult r, JobMetrics m) {
+        m.put("Ranges", r.ranges().size(), MetricUnit.COUNT).put("VideoSeconds", r.durationSec() == null ? 0 : r.durationSec(), MetricUnit.SECONDS);
     }
 }

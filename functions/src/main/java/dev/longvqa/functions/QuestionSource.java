@@ -1,6 +1,8 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.reason.Question;
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.JobQuestion;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
@@ -33,7 +35,7 @@ public final class QuestionSource {
         this.maxChars = maxChars;
     }
 
-    public List<Question> resolve(Optional<byte[]> sidecar, Map<String, String> metadata) {
+    public List<JobQuestion> resolve(Optional<byte[]> sidecar, Map<String, String> metadata) {
         List<String> texts;
         if (sidecar.isPresent()) {
             texts = parseSidecar(sidecar.get());
@@ -51,7 +53,7 @@ public final class QuestionSource {
         }
         JsonNode root;
         try {
-            root = ObjectStore.JSON.readTree(bytes);
+            root = Json.mapper().readTree(bytes);
         } catch (IOException e) {
             throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, "the questions file is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -68,12 +70,12 @@ public final class QuestionSource {
     }
 
     /** Checks texts against the limits; ids {@code q1..qN} in order. BAD_QUESTION on the first that fails. */
-    public List<Question> validate(List<String> texts) {
+    public List<JobQuestion> validate(List<String> texts) {
         if (texts.isEmpty()) throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, "no questions given");
         if (texts.size() > maxQuestions) {
             throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, texts.size() + " questions, more than the limit of " + maxQuestions);
         }
-        List<Question> out = new ArrayList<>(texts.size());
+        List<JobQuestion> out = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             String t = texts.get(i).strip();
             if (t.isEmpty()) throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, "question " + (i + 1) + " is empty");
@@ -82,7 +84,7 @@ public final class QuestionSource {
                 throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, "question " + (i + 1) + " has " + chars
                         + " characters, more than the limit of " + maxChars);
             }
-            out.add(new Question("q" + (i + 1), t));
+            out.add(new JobQuestion("q" + (i + 1), t));
         }
         return List.copyOf(out);
     }

@@ -1,21 +1,37 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.contract.Handler;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.longvqa.contract.Handler;
+import dev.longvqa.contract.JobStatus;
+import dev.longvqa.contract.RecordRequest;
+import dev.longvqa.contract.RecordResult;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code record}: SUCCEEDED with answers and costs, or FAILED with the error the Catch saw. */
 @Named(Handler.Names.RECORD)
-public class RecordHandler implements RequestHandler<RecordRequest, RecordResult> {
+public class RecordHandler extends StageHandler<RecordRequest, RecordResult> {
     @Inject
     RecordService service;
 
+    public RecordHandler() {
+        super(Handler.Names.RECORD, RecordRequest.class);
+    }
+
     @Override
-    public RecordResult handleRequest(RecordRequest req, Context context) {
-        return Invocation.run(Handler.Names.RECORD, req == null ? null : req.jobId(), () -> service.record(req),
-                r -> new JobMetrics(Handler.Names.RECORD, req.jobId()).put("SUCCEEDED".equals(r.status()) ? "JobsSucceeded" : "JobsFailed", 1, "Count"));
+    protected RecordResult handle(RecordRequest req) {
+        return service.record(req);
+    }
+
+    @Override
+    protected String jobId(RecordRequest req) {
+        return req.jobId();
+    }
+
+    @Override
+    protected void metrics(RecordRequest req, RecordResult r, JobMetrics m) {
+        m.put(JobStatus.SUCCEEDED.name().equals(r.status()) ? "JobsSucceeded" : "JobsFailed", 1, MetricUnit.COUNT);
     }
 }

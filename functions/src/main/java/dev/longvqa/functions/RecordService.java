@@ -1,5 +1,10 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.RecordRequest;
+import dev.longvqa.contract.RecordResult;
+import dev.longvqa.contract.InlineAnswer;
 import dev.longvqa.contract.JobStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,11 +32,13 @@ public final class RecordService {
     private final ObjectStore store;
     private final JobStore jobs;
     private final Settings settings;
+    private final UploadIdentity identity;
 
     public RecordService(ObjectStore store, JobStore jobs, Settings settings) {
         this.store = store;
         this.jobs = jobs;
         this.settings = settings;
+        this.identity = new UploadIdentity(store);
     }
 
     public RecordResult record(RecordRequest req) {
@@ -51,7 +58,7 @@ public final class RecordService {
                 String jobId = Requests.jobId(req.jobId());
                 Failure f = Failure.of(req.error());
                 dev.longvqa.functions.api.FollowUps.recordAnswerFailed(jobs, jobId, req.answers() == null ? List.of()
-                        : req.answers().stream().map(RecordRequest.Answer::questionId).filter(java.util.Objects::nonNull).toList(), f.type(), f.message());
+                        : req.answers().stream().map(InlineAnswer::questionId).filter(java.util.Objects::nonNull).toList(), f.type(), f.message());
                 yield new RecordResult(jobId, JobStatus.SUCCEEDED.name());
             }
             default -> throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "outcome must be SUCCEEDED, FAILED, ANSWERED or ANSWER_FAILED, not " + req.outcome());
@@ -60,7 +67,7 @@ public final class RecordService {
 
     private RecordResult succeed(String jobId, RecordRequest req) {
         Map<String, AttributeValue> row = jobs.get(jobId).orElseThrow(() -> JobStore.missing(jobId));
-        List<RecordRequest.Answer> answers = req.answers() == null ? List.of() : req.answers();
+        List<InlineAnswer> answers = req.answers() == null ? List.of() : req.answers();
         AttributeValue answersValue = AttributeValue.fromL(answers.stream().map(RecordService::answer).toList());
         Map<String, AttributeValue> attrs = new LinkedHashMap<>();
         if (ItemSize.of(row) + ItemSize.of("answers", answersValue) > settings.inlineAnswersBytes()) {
@@ -78,7 +85,8 @@ public final class RecordService {
                 attrs.put("tokens", AttributeValue.fromM(Map.of(
                         "prompt", JobStore.n(totals.tokens().prompt()),
                         "completion", JobStore.n(totals.tokens().completion()),
-                        "visual", JobStore.n(totals.visualTokens()))));
+                        "visual", JobStore.n(totals.visualTokens()),
+                        "audio", JobStore.n(totals.audioTokens()))));
             }
             if (!totals.segments().l().isEmpty()) attrs.put("segments", totals.segments());
             timings = totals.timings().isEmpty() ? null : totals.timings();
@@ -94,7 +102,7 @@ public final class RecordService {
             // From the execution-status rule, which fires for every failed execution, also those
             // whose Catch already recorded the precise reason (the Catch's record runs before the
             // execution ends): a row already terminal keeps what it has.
-            String jobId = jobIdOfExecution(req.executionInput(), store);
+            String jobId = jobIdOf(req.executionInput());
             Optional<JobStatus> now = jobs.get(jobId).map(item -> JobStatus.valueOf(item.get("status").s()));
             if (now.isPresent() && now.get().terminal()) return new RecordResult(jobId, now.get().name());
             return fail(new RecordRequest(jobId, req.outcome(), req.answers(), req.costs(), req.error(), null));
@@ -119,31 +127,42 @@ public final class RecordService {
         return new RecordResult(jobId, after.orElse(JobStatus.FAILED).name());
     }
 
-    /** The job id RegisterJob gave this execution's S3 event (bucket, key, version id, else ETag). */
-    static String jobIdOfExecution(String executionInput) {
-        return jobIdOfExecution(executionInput, null);
+    /**
+     * The job id RegisterJob gave this execution's S3 event, derived as register derives it
+     * ({@link UploadIdentity}: a URL-encoded key resolved against the bucket, the version id or ETag);
+     * if the object is gone by now, from the event alone ({@link #jobIdOfExecution}).
+     */
+    private String jobIdOf(String executionInput) {
+        RegisterService.ObjectCreated e = event(executionInput);
+        if (e.bucket().equals(settings.bucket().orElse(null))) {
+            Optional<UploadIdentity.Identified> id = identity.of(e.bucket(), e);
+            if (id.isPresent()) return id.get().jobId();
+        }
+        return jobIdOfExecution(executionInput);
     }
 
-    /** With a store, an API upload's minted id is read from its sidecar, as register read it. */
-    static String jobIdOfExecution(String executionInput, ObjectStore store) {
+    /** The job id of this execution's S3 event as the event states it (bucket, key, version id, else ETag). */
+    static String jobIdOfExecution(String executionInput) {
+        RegisterService.ObjectCreated e = event(executionInput);
+        String etag = e.etag() == null ? null : e.etag().replace("\"", "");
+        return dev.longvqa.pipeline.JobId.of(e.bucket(), e.key(), e.versionId(), etag).value();
+    }
+
+    private static RegisterService.ObjectCreated event(String executionInput) {
         try {
-            RegisterService.ObjectCreated e = RegisterService.ObjectCreated.from(ObjectStore.JSON.readTree(executionInput));
-            String etag = e.etag() == null ? null : e.etag().replace("\"", "");
-            // an API upload's id is in its sidecar (RegisterService#jobId); a key that cannot have one is not read
-            java.util.Optional<byte[]> sidecar = store == null || !Keys.isVideoUpload(e.key()) ? java.util.Optional.empty()
-                    : store.getSmall(e.bucket(), Keys.sidecar(e.key()), QuestionSource.MAX_SIDECAR_BYTES);
-            return RegisterService.jobId(e.bucket(), e.key(), e.versionId(), etag, RegisterService.uploadSidecar(sidecar));
+            return RegisterService.ObjectCreated.from(Json.mapper().readTree(executionInput));
         } catch (java.io.IOException | RuntimeException ex) {
             throw new LongVqaException(ErrorCode.BAD_REQUEST, "execution input is not an S3 event: " + ex.getMessage());
         }
     }
 
-    private static AttributeValue answer(RecordRequest.Answer a) {
+    private static AttributeValue answer(InlineAnswer a) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
         if (a.questionId() != null) m.put("questionId", JobStore.s(a.questionId()));
         if (a.question() != null) m.put("question", JobStore.s(a.question()));
         if (a.answer() != null) m.put("answer", JobStore.s(a.answer()));
         if (a.answerKey() != null) m.put("answerKey", JobStore.s(a.answerKey()));
+        if (Boolean.TRUE.equals(a.truncated())) m.put("truncated", AttributeValue.fromBool(true));
         return AttributeValue.fromM(m);
     }
 
@@ -163,7 +182,7 @@ public final class RecordService {
             String trimmed = cause.strip();
             if (trimmed.startsWith("{")) {
                 try {
-                    JsonNode node = ObjectStore.JSON.readTree(trimmed);
+                    JsonNode node = Json.mapper().readTree(trimmed);
                     if (node.hasNonNull("errorMessage")) message = node.get("errorMessage").asText();
                 } catch (IOException notJson) {
                     // a Cause that only looks like JSON is kept verbatim

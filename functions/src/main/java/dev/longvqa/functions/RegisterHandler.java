@@ -1,26 +1,43 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.contract.Handler;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.longvqa.contract.Handler;
+import dev.longvqa.contract.RegisterResult;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-/** Lambda {@code register}: EventBridge "Object Created" event → job row (START / DUPLICATE / IGNORED). */
+/**
+ * Lambda {@code register}: EventBridge "Object Created" event → job row (START / DUPLICATE / IGNORED).
+ * The event is AWS's shape, read as a tree ({@code RegisterService.ObjectCreated}); the result is a contract record.
+ */
 @Named(Handler.Names.REGISTER)
-public class RegisterHandler implements RequestHandler<JsonNode, RegisterResult> {
+public class RegisterHandler extends StageHandler<JsonNode, RegisterResult> {
     @Inject
     RegisterService service;
 
+    public RegisterHandler() {
+        super(Handler.Names.REGISTER, JsonNode.class);
+    }
+
     @Override
-    public RegisterResult handleRequest(JsonNode event, Context context) {
-        return Invocation.run(Handler.Names.REGISTER, null, () -> service.register(event),
-                r -> new JobMetrics(Handler.Names.REGISTER, r.jobId()).put(switch (r.action()) {
-                    case START -> "JobsStarted";
-                    case DUPLICATE -> "DuplicateEvents";
-                    case IGNORED -> "IgnoredEvents";
-                }, 1, "Count"));
+    protected RegisterResult handle(JsonNode event) {
+        return service.register(event);
+    }
+
+    @Override
+    protected String jobId(JsonNode event) {
+        return null; // known only once registered
+    }
+
+    @Override
+    protected void metrics(JsonNode event, RegisterResult r, JobMetrics m) {
+        m.jobId(r.jobId()).put(switch (r.action()) {
+            case START -> "JobsStarted";
+            case DUPLICATE -> "DuplicateEvents";
+            case IGNORED -> "IgnoredEvents";
+        }, 1, MetricUnit.COUNT);
     }
 }

@@ -1,26 +1,25 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.reason.Question;
+import dev.longvqa.contract.RegisterResult;
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.JobRow;
+import dev.longvqa.contract.Json;
+import dev.longvqa.pipeline.JobId;
 
 import dev.longvqa.contract.JobStatus;
 import dev.longvqa.contract.api.UploadSidecar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.error.ErrorCode;
-import dev.longvqa.pipeline.JobId;
 import dev.longvqa.error.LongVqaException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code register}: turns an EventBridge "Object Created" event into a job row, exactly once per
@@ -35,12 +34,14 @@ public final class RegisterService {
     private final JobStore jobs;
     private final Settings settings;
     private final QuestionSource questions;
+    private final UploadIdentity identity;
 
     public RegisterService(ObjectStore store, JobStore jobs, Settings settings) {
         this.store = store;
         this.jobs = jobs;
         this.settings = settings;
-        this.questions = new QuestionSource(settings.maxQuestions(), settings.maxQuestionChars());
+        this.identity = new UploadIdentity(store);
+        this.questions = new QuestionSource(settings.questions().maxCount(), settings.questions().maxChars());
     }
 
     /** The parts of the event we use. The state machine passes the event (or {@code {event, executionArn}}). */
@@ -71,28 +72,25 @@ public final class RegisterService {
 
     public RegisterResult register(ObjectCreated e) {
         String bucket = settings.requireBucket();
-        Video seen = new Video(e.bucket(), e.key(), e.versionId(), e.etag(), e.size());
+        VideoRef seen = new VideoRef(e.bucket(), e.key(), e.versionId(), e.etag(), e.size());
         if (!bucket.equals(e.bucket()) || !Keys.isVideoUpload(e.key())) {
             LOG.log(System.Logger.Level.DEBUG, "ignoring s3://{0}/{1}", e.bucket(), e.key());
             return RegisterResult.ignored(seen);
         }
         // Resolve the key against the bucket: whether EventBridge delivers it decoded or URL-encoded,
-        // the job is about the object that exists.
-        Resolved r = resolve(bucket, e.key());
-        if (r == null) {
-            throw LongVqaException.badInput(ErrorCode.NOT_FOUND, "s3://" + bucket + "/" + e.key() + " no longer exists");
-        }
-        String key = r.key();
+        // the job is about the object that exists (record's status-rule path derives it the same way).
+        UploadIdentity.Identified id = identity.of(bucket, e).orElseThrow(() ->
+                LongVqaException.badInput(ErrorCode.NOT_FOUND, "s3://" + bucket + "/" + e.key() + " no longer exists"));
+        VideoRef video = id.video();
+        String key = video.key();
         if (!Keys.isVideoUpload(key)) return RegisterResult.ignored(seen);
-        HeadObjectResponse head = r.head();
-        String versionId = e.versionId() != null ? e.versionId() : head.versionId();
-        String etag = e.etag() != null ? e.etag() : head.eTag();
-        if (etag != null) etag = etag.replace("\"", "");
-        Long size = e.size() != null ? e.size() : head.contentLength();
-        Video video = new Video(bucket, key, versionId, etag, size);
-        Optional<byte[]> sidecar = store.getSmall(bucket, Keys.sidecar(key), QuestionSource.MAX_SIDECAR_BYTES);
+        HeadObjectResponse head = id.head();
+        String versionId = video.versionId();
+        String etag = video.etag();
+        Long size = video.sizeBytes();
+        Optional<byte[]> sidecar = id.sidecar();
         Optional<UploadSidecar> intent = uploadSidecar(sidecar);
-        String jobId = jobId(bucket, key, versionId, etag, intent);
+        String jobId = id.jobId();
 
         Map<String, AttributeValue> row = new HashMap<>();
         row.put("jobId", JobStore.s(jobId));
@@ -104,7 +102,7 @@ public final class RegisterService {
         if (e.executionArn() != null) row.put(JobRow.EXECUTION_ARN, JobStore.s(e.executionArn()));
         intent.map(UploadSidecar::owner).filter(o -> !o.isBlank()).ifPresent(o -> row.put(JobRow.OWNER, JobStore.s(o)));
 
-        List<Question> qs;
+        List<JobQuestion> qs;
         try {
             qs = questions.resolve(sidecar, head.metadata());
         } catch (LongVqaException bad) {
@@ -142,7 +140,7 @@ public final class RegisterService {
     public static Optional<UploadSidecar> uploadSidecar(Optional<byte[]> bytes) {
         if (bytes.isEmpty()) return Optional.empty();
         try {
-            JsonNode node = ObjectStore.JSON.readTree(bytes.get());
+            JsonNode node = Json.mapper().readTree(bytes.get());
             if (node == null || !node.isObject()) return Optional.empty();
             return Optional.of(new UploadSidecar(null, node.path("jobId").isTextual() ? node.get("jobId").asText() : null,
                     node.path("owner").isTextual() ? node.get("owner").asText() : null));
@@ -162,28 +160,4 @@ public final class RegisterService {
                 .map(arn -> executionArn.equals(arn.s())).orElse(false);
     }
 
-    record Resolved(String key, HeadObjectResponse head) {}
-
-    /**
-     * The key as delivered first; if no such object exists and the key looks URL-encoded, its
-     * percent-decoded form (EventBridge style, {@code +} kept) and its form-decoded form (S3
-     * notification style, {@code +} is a space). Keys are only ever used as S3 keys, never as paths.
-     */
-    Resolved resolve(String bucket, String key) {
-        Set<String> candidates = new LinkedHashSet<>();
-        candidates.add(key);
-        if (key.indexOf('%') >= 0 || key.indexOf('+') >= 0) {
-            try {
-                candidates.add(URLDecoder.decode(key.replace("+", "%2B"), StandardCharsets.UTF_8));
-                candidates.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException notEncoded) {
-                // a literal '%' not followed by hex digits: the key is not encoded
-            }
-        }
-        for (String k : candidates) {
-            Optional<HeadObjectResponse> h = store.head(bucket, k);
-            if (h.isPresent()) return new Resolved(k, h.get());
-        }
-        return null;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.VideoRef;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.pipeline.JobId;
 import dev.longvqa.error.LongVqaException;
@@ -18,7 +19,7 @@ final class Requests {
         return request;
     }
 
-    static Video video(String jobId, Video video, Settings settings) {
+    static VideoRef video(String jobId, VideoRef video, Settings settings) {
         jobId(jobId);
         if (video == null || video.key() == null || video.bucket() == null) {
             throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "video.bucket and video.key are required");

@@ -1,22 +1,36 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.contract.Handler;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.longvqa.contract.Handler;
+import dev.longvqa.contract.SegmentRequest;
+import dev.longvqa.contract.SegmentResult;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code segment}: scenes.json and the LVCoT segments. */
 @Named(Handler.Names.SEGMENT)
-public class SegmentHandler implements RequestHandler<SegmentRequest, SegmentResult> {
+public class SegmentHandler extends StageHandler<SegmentRequest, SegmentResult> {
     @Inject
     SegmentService service;
 
+    public SegmentHandler() {
+        super(Handler.Names.SEGMENT, SegmentRequest.class);
+    }
+
     @Override
-    public SegmentResult handleRequest(SegmentRequest req, Context context) {
-        return Invocation.run(Handler.Names.SEGMENT, req == null ? null : req.jobId(), () -> service.segment(req),
-                r -> new JobMetrics(Handler.Names.SEGMENT, req.jobId()).put("Scenes", r.sceneCount(), "Count")
-                        .put("Frames", r.frameCount(), "Count").put("Segments", r.segments().size(), "Count"));
+    protected SegmentResult handle(SegmentRequest req) {
+        return service.segment(req);
+    }
+
+    @Override
+    protected String jobId(SegmentRequest req) {
+        return req.jobId();
+    }
+
+    @Override
+    protected void metrics(SegmentRequest req, SegmentResult r, JobMetrics m) {
+        m.put("Scenes", r.sceneCount(), MetricUnit.COUNT).put("Frames", r.frameCount(), MetricUnit.COUNT).put("Segments", r.segments().size(), MetricUnit.COUNT);
     }
 }

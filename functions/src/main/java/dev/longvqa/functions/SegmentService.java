@@ -1,5 +1,10 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.DecodeResult;
+import dev.longvqa.contract.SegmentRequest;
+import dev.longvqa.contract.SegmentResult;
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.LvcotSegment;
 import dev.longvqa.contract.JobStatus;
 
 import dev.longvqa.error.ErrorCode;
@@ -44,7 +49,7 @@ public final class SegmentService {
 
     public SegmentResult segment(SegmentRequest req) {
         Requests.present(req);
-        Video video = Requests.video(req.jobId(), req.video(), settings);
+        VideoRef video = Requests.video(req.jobId(), req.video(), settings);
         if (req.ranges() == null || req.ranges().isEmpty()) {
             throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "ranges (the decode outputs) are required");
         }
@@ -90,8 +95,8 @@ public final class SegmentService {
         store.putJson(bucket, scenesKey, result.document(video.key()));
 
         List<TimeRange> parts = TimeRange.equalParts(duration, lvcot.segments(signals.size()));
-        List<SegmentResult.Segment> segments = parts.stream()
-                .map(r -> new SegmentResult.Segment(r.index(), parts.size(), r.startSec(), r.endSec())).toList();
+        List<LvcotSegment> segments = parts.stream()
+                .map(r -> new LvcotSegment(r.index(), parts.size(), r.startSec(), r.endSec())).toList();
         int sceneCount = seg.scenes().size();
         Progress.advance(jobs, req.jobId(), JobStatus.REASONING, "segment", Map.of(
                 "sceneCount", JobStore.n(sceneCount),

@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.VideoRef;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.video.VideoSource;
@@ -28,7 +29,7 @@ public final class VideoAccess {
     }
 
     /** A readable source for the video; close it to delete a downloaded copy. */
-    public Lease open(Video video) {
+    public Lease open(VideoRef video) {
         if (settings.presign() && presigner != null) {
             GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(video.bucket()).key(video.key());
             if (video.versionId() != null && !video.versionId().isBlank()) get.versionId(video.versionId());

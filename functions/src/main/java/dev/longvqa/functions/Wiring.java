@@ -25,13 +25,7 @@ public class Wiring {
 
     @Produces
     @Singleton
-    Settings settings(FunctionsConfig config) {
-        return config.settings();
-    }
-
-    @Produces
-    @Singleton
-    S3Client s3(FunctionsConfig config) {
+    S3Client s3(Settings config) {
         return Clients.s3(config.aws().s3Endpoint(), config.aws().pathStyle());
     }
 
@@ -41,7 +35,7 @@ public class Wiring {
 
     @Produces
     @Singleton
-    S3Presigner presigner(FunctionsConfig config) {
+    S3Presigner presigner(Settings config) {
         return Clients.presigner(config.aws().s3Endpoint(), config.aws().pathStyle());
     }
 
@@ -51,7 +45,7 @@ public class Wiring {
 
     @Produces
     @Singleton
-    DynamoDbClient dynamoDb(FunctionsConfig config) {
+    DynamoDbClient dynamoDb(Settings config) {
         return Clients.dynamoDb(config.aws().dynamodbEndpoint());
     }
 
@@ -68,42 +62,42 @@ public class Wiring {
     @Produces
     @Singleton
     JobStore jobStore(DynamoDbClient ddb, Settings settings) {
-        return new JobStore(ddb, settings.table(), Clock.systemUTC()); // checked on use: JobStore#table
+        return new JobStore(ddb, settings.table().orElse(null), Clock.systemUTC()); // checked on use: JobStore#table
     }
 
     @Produces
     @Singleton
     VideoAccess videoAccess(ObjectStore store, S3Presigner presigner, Settings settings) {
-        return new VideoAccess(store, presigner, settings);
+        return new VideoAccess(store, presigner, settings.validated());
     }
 
     @Produces
     @Singleton
     RegisterService register(ObjectStore store, JobStore jobs, Settings settings) {
-        return new RegisterService(store, jobs, settings);
+        return new RegisterService(store, jobs, settings.validated());
     }
 
     @Produces
     @Singleton
     PlanService plan(ObjectStore store, VideoAccess access, JobStore jobs, Settings settings) {
-        return new PlanService(store, access, jobs, settings);
+        return new PlanService(store, access, jobs, settings.validated());
     }
 
     @Produces
     @Singleton
     DecodeRangeService decodeRange(ObjectStore store, VideoAccess access, Settings settings) {
-        return new DecodeRangeService(store, access, settings);
+        return new DecodeRangeService(store, access, settings.validated());
     }
 
     @Produces
     @Singleton
     SegmentService segment(ObjectStore store, JobStore jobs, Settings settings) {
-        return new SegmentService(store, jobs, settings);
+        return new SegmentService(store, jobs, settings.validated());
     }
 
     @Produces
     @Singleton
     RecordService record(ObjectStore store, JobStore jobs, Settings settings) {
-        return new RecordService(store, jobs, settings);
+        return new RecordService(store, jobs, settings.validated());
     }
 }

@@ -1,5 +1,7 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -61,7 +63,7 @@ class DecodeRangeHandlerTest {
         String embeddingsKey = r.jsonPath().getString("embeddingsKey");
         assertThat(embeddingsKey).isEqualTo("jobs/" + jobId + "/embeddings/1.json");
 
-        JsonNode doc = ObjectStore.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET).key(embeddingsKey)).asByteArray());
+        JsonNode doc = Json.mapper().readTree(s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET).key(embeddingsKey)).asByteArray());
         assertThat(doc.get("frames")).hasSize(4);
         assertThat(doc.get("frames").get(0).get("timeSec").asDouble()).isEqualTo(3.0);
         assertThat(doc.get("frames").get(0).get("changeScore").asDouble()).isGreaterThan(0); // carried over the boundary

@@ -1,6 +1,9 @@
 package dev.longvqa.functions;
 
-import dev.longvqa.reason.Question;
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.JobQuestion;
+import dev.longvqa.contract.RecordRequest;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import org.junit.jupiter.api.Test;
@@ -20,8 +23,8 @@ class PayloadParsingTest {
     @Test
     void eventsArriveBareOrWrappedWithTheExecutionArn() throws Exception {
         String detail = "{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"videos/a.mp4\",\"size\":12,\"version-id\":\"v1\"},\"reason\":\"CompleteMultipartUpload\"}";
-        var bare = RegisterService.ObjectCreated.from(ObjectStore.JSON.readTree("{\"detail\":" + detail + "}"));
-        var wrapped = RegisterService.ObjectCreated.from(ObjectStore.JSON.readTree(
+        var bare = RegisterService.ObjectCreated.from(Json.mapper().readTree("{\"detail\":" + detail + "}"));
+        var wrapped = RegisterService.ObjectCreated.from(Json.mapper().readTree(
                 "{\"event\":{\"detail\":" + detail + "},\"executionArn\":\"arn:x\"}"));
         assertThat(bare.key()).isEqualTo("videos/a.mp4");
         assertThat(bare.size()).isEqualTo(12L);
@@ -36,11 +39,11 @@ class PayloadParsingTest {
     void sidecarObjectOrArrayElseMetadataElseDefault() {
         byte[] obj = "{\"questions\":[\"A?\",\"B?\"]}".getBytes(StandardCharsets.UTF_8);
         byte[] arr = "[\"C?\"]".getBytes(StandardCharsets.UTF_8);
-        assertThat(questions.resolve(Optional.of(obj), Map.of("question", "ignored"))).extracting(Question::text).containsExactly("A?", "B?");
-        assertThat(questions.resolve(Optional.of(arr), Map.of())).extracting(Question::id).containsExactly("q1");
-        assertThat(questions.resolve(Optional.empty(), Map.of("question", "Wer kommt zuerst?"))).extracting(Question::text)
+        assertThat(questions.resolve(Optional.of(obj), Map.of("question", "ignored"))).extracting(JobQuestion::text).containsExactly("A?", "B?");
+        assertThat(questions.resolve(Optional.of(arr), Map.of())).extracting(JobQuestion::id).containsExactly("q1");
+        assertThat(questions.resolve(Optional.empty(), Map.of("question", "Wer kommt zuerst?"))).extracting(JobQuestion::text)
                 .containsExactly("Wer kommt zuerst?");
-        assertThat(questions.resolve(Optional.empty(), Map.of())).extracting(Question::text).containsExactly(QuestionSource.DEFAULT);
+        assertThat(questions.resolve(Optional.empty(), Map.of())).extracting(JobQuestion::text).containsExactly(QuestionSource.DEFAULT);
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.RecordResult;
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.JobStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +48,9 @@ class RecordHandlerTest {
 
     @Inject
     S3Client s3;
+
+    @Inject
+    Settings settings;
 
     static Response invoke(Object body) {
         return given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body).when().post();
@@ -94,11 +101,11 @@ class RecordHandlerTest {
         String jobId = newJob(JobStatus.ANSWERING);
         List<Map<String, Object>> segments = List.of(
                 Map.of("segmentKey", "jobs/" + jobId + "/segments/0.json", "tokens", Map.of("prompt", 3000, "completion", 120),
-                        "visualTokens", 2900, "tdcMs", 800, "elapsedMs", 5000),
+                        "visualTokens", 2900, "tdcMs", 800, "audioTokens", 500, "audioMs", 2500, "elapsedMs", 5000),
                 Map.of("segmentKey", "jobs/" + jobId + "/segments/1.json", "tokens", Map.of("prompt", 0, "completion", 0),
-                        "visualTokens", 0, "tdcMs", 0, "elapsedMs", 40)); // a cache hit costs nothing
+                        "visualTokens", 0, "tdcMs", 0, "audioTokens", 0, "audioMs", 0, "elapsedMs", 40)); // a cache hit costs nothing
         Map<String, Object> answer = Map.of("tokens", Map.of("prompt", 8100, "completion", 60),
-                "visualTokens", 7900, "tdcMs", 1500, "elapsedMs", 9000);
+                "visualTokens", 7900, "tdcMs", 1500, "audioTokens", 1200, "audioMs", 30, "elapsedMs", 9000);
         Response r = invoke(Map.of("jobId", jobId, "outcome", "SUCCEEDED",
                 "answers", List.of(Map.of("questionId", "q1", "answer", "Red.")),
                 "costs", Map.of("segments", segments, "answer", answer)));
@@ -109,7 +116,9 @@ class RecordHandlerTest {
         assertThat(tokens.get("prompt").n()).isEqualTo("11100");
         assertThat(tokens.get("completion").n()).isEqualTo("180");
         assertThat(tokens.get("visual").n()).isEqualTo("10800");
+        assertThat(tokens.get("audio").n()).isEqualTo("1700"); // BEATs tokens beside the visual ones
         Map<String, AttributeValue> timings = row.get("timings").m();
+        assertThat(timings.get("audio").n()).isEqualTo("2530"); // sound decoding + recognition
         assertThat(timings.get("reason").n()).isEqualTo("5040");
         assertThat(timings.get("answer").n()).isEqualTo("9000");
         assertThat(timings.get("tdc").n()).isEqualTo("2300");
@@ -117,6 +126,7 @@ class RecordHandlerTest {
         assertThat(perSegment).hasSize(2);
         assertThat(perSegment.get(0).m().get("segmentKey").s()).endsWith("/segments/0.json");
         assertThat(perSegment.get(0).m().get("prompt").n()).isEqualTo("3000");
+        assertThat(perSegment.get(0).m().get("audioMs").n()).isEqualTo("2500");
         assertThat(perSegment.get(1).m().get("elapsedMs").n()).isEqualTo("40");
     }
 
@@ -154,7 +164,7 @@ class RecordHandlerTest {
         String jobId = newJob(JobStatus.ANSWERING);
         List<Map<String, Object>> answers = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
-            answers.add(Map.of("questionId", "q" + i, "question", "Question " + i, "answer", ("answer " + i + " ").repeat(2500)));
+            answers.add(Map.of("questionId", "q" + i, "question", "JobQuestion " + i, "answer", ("answer " + i + " ").repeat(2500)));
         }
         Response r = invoke(succeeded(jobId, answers));
         r.then().statusCode(200);
@@ -163,7 +173,7 @@ class RecordHandlerTest {
         assertThat(row).doesNotContainKey("answers");
         String key = row.get("answersKey").s();
         assertThat(key).isEqualTo("jobs/" + jobId + "/result.json");
-        JsonNode result = ObjectStore.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET).key(key)).asByteArray());
+        JsonNode result = Json.mapper().readTree(s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET).key(key)).asByteArray());
         assertThat(result.get("answers")).hasSize(20);
         assertThat(result.get("answers").get(19).get("answer").asText()).startsWith("answer 20 ");
     }
@@ -185,6 +195,35 @@ class RecordHandlerTest {
     }
 
     /**
+     * EventBridge delivers keys URL-encoded; register resolves them against the bucket before it
+     * derives the job id, and the status rule's record derives it the same way (UploadIdentity), so
+     * a stopped execution of such an upload still finds its row.
+     */
+    @Test
+    void theExecutionStatusRuleFindsTheRowOfAUrlEncodedKey() throws Exception {
+        String key = "videos/enc " + UUID.randomUUID() + "/a+b ü.mp4";
+        String etag = s3.putObject(b -> b.bucket(LocalAws.BUCKET).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("not decoded here")).eTag().replace("\"", "");
+        String encoded = java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8).replace("%2F", "/");
+        assertThat(encoded).isNotEqualTo(key).contains("+").contains("%C3%BC");
+        Map<String, Object> event = Map.of("source", "aws.s3", "detail-type", "Object Created", "detail",
+                Map.of("bucket", Map.of("name", LocalAws.BUCKET), "object", Map.of("key", encoded, "size", 16, "etag", etag)));
+        String executionArn = "arn:aws:states:us-east-1:000000000000:execution:longvqa:" + UUID.randomUUID();
+        var registered = new RegisterService(new ObjectStore(s3), jobs, settings)
+                .register(Json.mapper().valueToTree(Map.of("event", event, "executionArn", executionArn)));
+        assertThat(registered.action()).isEqualTo(dev.longvqa.contract.RegisterResult.Action.START);
+        assertThat(registered.video().key()).isEqualTo(key);
+        String executionInput = Json.mapper().writeValueAsString(event);
+        assertThat(RecordService.jobIdOfExecution(executionInput)).as("the event alone names another id")
+                .isNotEqualTo(registered.jobId());
+
+        invoke(Map.of("outcome", "FAILED", "executionInput", executionInput,
+                "error", Map.of("Error", "ABORTED", "Cause", "stopped by the operator"))).then().statusCode(200);
+        assertThat(row(registered.jobId()).get("status").s()).isEqualTo("FAILED");
+        assertThat(row(registered.jobId()).get("errorType").s()).isEqualTo("ABORTED");
+    }
+
+    /**
      * The stack's execution-status rule sends every failed execution, also one whose Catch already
      * recorded the precise reason: that row keeps it; a row still running (a stopped execution) is
      * marked FAILED with the execution's status and cause.
@@ -198,7 +237,7 @@ class RecordHandlerTest {
         created.put("jobId", JobStore.s(jobId));
         created.put("status", JobStore.s(JobStatus.REASONING.name()));
         assertThat(jobs.create(created)).isTrue();
-        String executionInput = ObjectStore.JSON.writeValueAsString(Map.of("source", "aws.s3", "detail-type", "Object Created",
+        String executionInput = Json.mapper().writeValueAsString(Map.of("source", "aws.s3", "detail-type", "Object Created",
                 "detail", Map.of("bucket", Map.of("name", LocalAws.BUCKET), "object", Map.of("key", key, "size", 10, "etag", etag))));
         Map<String, Object> fromRule = new HashMap<>();
         fromRule.put("outcome", "FAILED");
@@ -213,7 +252,7 @@ class RecordHandlerTest {
         String recorded = newJob(JobStatus.REASONING);
         invoke(Map.of("jobId", recorded, "outcome", "FAILED", "error", Map.of("Error", "LongVqa.NOT_A_VIDEO", "Cause", "no video stream")))
                 .then().statusCode(200);
-        String recordedInput = ObjectStore.JSON.writeValueAsString(Map.of("source", "aws.s3", "detail",
+        String recordedInput = Json.mapper().writeValueAsString(Map.of("source", "aws.s3", "detail",
                 Map.of("bucket", Map.of("name", LocalAws.BUCKET), "object", Map.of("key", row(recorded).get("key").s(), "size", 10, "etag", "e"))));
         String derived = RecordService.jobIdOfExecution(recordedInput);
         Map<String, AttributeValue> copy = new HashMap<>(row(recorded));

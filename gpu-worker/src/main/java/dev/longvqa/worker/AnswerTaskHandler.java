@@ -1,13 +1,21 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.InlineAnswer;
+import dev.longvqa.contract.Json;
+import dev.longvqa.contract.TaskMessage;
+import dev.longvqa.contract.TaskResult;
+import dev.longvqa.contract.JobQuestion;
+import dev.longvqa.contract.Tokens;
 import dev.longvqa.contract.S3Layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
+import dev.longvqa.audio.AudioResult;
+import dev.longvqa.worker.audio.AudioCost;
+import dev.longvqa.worker.audio.JobAudio;
+import dev.longvqa.worker.audio.TaskAudio;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,7 +31,7 @@ import java.util.regex.Pattern;
  * {@link #INLINE_CHARS}, then cut in UTF-8 bytes so that all answers together fit the 256 KiB task-output
  * limit: {@link #fitAnswers}).
  */
-public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTask> {
+public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTask, TaskResult.QuestionsAnswered> {
     static final int INLINE_CHARS = 8_000;
     /** Step Functions' limit on a task's output (SendTaskSuccess), in UTF-8 bytes of the JSON. */
     static final int OUTPUT_LIMIT_BYTES = 256 * 1024;
@@ -34,15 +42,20 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
     private final BlobStores stores;
     private final String bucket;
     private final Answerer answerer;
-    private final ObjectMapper json;
     private final int maxFrames;
+    private final JobAudio audio;
 
-    public AnswerTaskHandler(BlobStores stores, String bucket, Answerer answerer, ObjectMapper json, int maxFrames) {
+    public AnswerTaskHandler(BlobStores stores, String bucket, Answerer answerer, int maxFrames) {
+        this(stores, bucket, answerer, maxFrames, JobAudio.off());
+    }
+
+    /** @param audio the job's transcript (and sound for TDC audio tokens) for the final passes */
+    public AnswerTaskHandler(BlobStores stores, String bucket, Answerer answerer, int maxFrames, JobAudio audio) {
         this.stores = stores;
         this.bucket = bucket;
         this.answerer = answerer;
-        this.json = json;
         this.maxFrames = maxFrames;
+        this.audio = audio;
     }
 
     /** Frames per pass: the configured budget, lowered by what the model takes (0 for a text-only one). */
@@ -51,9 +64,9 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
     }
 
     @Override
-    public ObjectNode handle(TaskMessage.AnswerTask t) throws InterruptedException {
+    public TaskResult.QuestionsAnswered handle(TaskMessage.AnswerTask t) throws InterruptedException {
         long t0 = System.nanoTime();
-        for (TaskMessage.QuestionRef q : t.questions()) {
+        for (JobQuestion q : t.questions()) {
             if (!QUESTION_ID.matcher(q.id()).matches()) {
                 throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "question id '" + q.id() + "' cannot name an answer file");
             }
@@ -64,7 +77,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
             byte[] b = store.get(key).orElseThrow(() -> new LongVqaException(ErrorCode.INTERNAL, "segment summary " + key + " is missing"));
             JsonNode n;
             try {
-                n = json.readTree(b);
+                n = Json.mapper().readTree(b);
             } catch (IOException e) {
                 throw new LongVqaException(ErrorCode.INTERNAL, "segment summary " + key + " is not JSON", e);
             }
@@ -73,19 +86,29 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         }
         segments.sort(Comparator.comparingInt(Answerer.SegmentSummary::index));
         VideoView view = videoView(store, t, segments);
+        TaskAudio heard = audio.transcript(store, t.jobId(), t.video());
+        long d0 = System.nanoTime();
+        try (AudioResult sound = answerer.usesAudioTokens() ? audio.track(t.video(), t.jobId()) : new AudioResult.Off()) {
+            return answer(t, store, segments, view,
+                    heard.withTrack(sound.track(), answerer.usesAudioTokens() ? (System.nanoTime() - d0) / 1_000_000 : 0), t0);
+        }
+    }
 
-        ObjectNode result = json.createObjectNode();
-        ArrayNode answers = result.putArray("answers");
+    private TaskResult.QuestionsAnswered answer(TaskMessage.AnswerTask t, BlobStore store, List<Answerer.SegmentSummary> segments,
+                                                VideoView view, TaskAudio heard, long t0) throws InterruptedException {
+        List<InlineAnswer> answers = new ArrayList<>();
         Tokens total = Tokens.NONE;
         TdcCost tdcTotal = TdcCost.NONE;
-        for (TaskMessage.QuestionRef q : t.questions()) {
+        long audioTokens = 0;
+        for (JobQuestion q : t.questions()) {
             if (Thread.interrupted()) throw new InterruptedException();
             Answerer.AnswerResult r = answerer.answer(new Answerer.AnswerRequest(t.jobId(), t.video(), segments, q,
-                    view.durationSec(), view.scenes(), view.frames(), view.stored()));
+                    view.durationSec(), view.scenes(), view.frames(), view.stored(), heard));
             total = total.plus(r.tokens());
+            audioTokens += r.audioTokens();
             if (r.tdc() != null) tdcTotal = tdcTotal.plus(r.tdc());
             String key = S3Layout.answer(t.jobId(), q.id());
-            ObjectNode doc = json.createObjectNode();
+            ObjectNode doc = Json.mapper().createObjectNode();
             doc.put("jobId", t.jobId());
             doc.put("questionId", q.id());
             doc.put("question", q.text());
@@ -106,59 +129,48 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
                 doc.put("framesEncoded", r.tdc().framesEncoded());
             }
             try {
-                store.put(key, json.writeValueAsBytes(doc), "application/json");
+                store.put(key, Json.mapper().writeValueAsBytes(doc), "application/json");
             } catch (IOException e) {
                 throw new LongVqaException(ErrorCode.INTERNAL, "cannot serialise answer", e);
             }
-            ObjectNode a = answers.addObject();
-            a.put("questionId", q.id());
-            // The row shows what was asked; long questions stay whole in the answer file only (state limit).
-            a.put("question", q.text().length() > 500 ? q.text().substring(0, 500) : q.text());
-            a.put("answerKey", key);
             boolean cut = r.answer().length() > INLINE_CHARS;
-            a.put("answer", cut ? r.answer().substring(0, INLINE_CHARS) : r.answer());
-            if (cut) a.put("truncated", true);
+            // The row shows what was asked; long questions stay whole in the answer file only (state limit).
+            answers.add(new InlineAnswer(q.id(), q.text().length() > 500 ? q.text().substring(0, 500) : q.text(), key,
+                    cut ? r.answer().substring(0, INLINE_CHARS) : r.answer(), cut ? Boolean.TRUE : null));
         }
-        fitAnswers(answers, json, OUTPUT_LIMIT_BYTES - OUTPUT_RESERVE_BYTES);
-        ObjectNode tok = result.putObject("tokens");
-        tok.put("prompt", total.prompt());
-        tok.put("completion", total.completion());
         // always present, as for segments: the record Lambda puts them into the job row
-        result.put("visualTokens", tdcTotal.visualTokens());
-        result.put("tdcMs", tdcTotal.tdcMs());
-        result.put("elapsedMs", (System.nanoTime() - t0) / 1_000_000);
-        return result;
+        AudioCost audioCost = heard.cost().plus(new AudioCost(audioTokens, 0, 0));
+        return new TaskResult.QuestionsAnswered(fitAnswers(answers, OUTPUT_LIMIT_BYTES - OUTPUT_RESERVE_BYTES), total,
+                tdcTotal.visualTokens(), tdcTotal.tdcMs(), (System.nanoTime() - t0) / 1_000_000, audioCost.audioTokens(), audioCost.audioMs());
     }
 
     /**
-     * Cuts the inline answers until the serialized array fits {@code limitBytes} of UTF-8: characters
+     * The inline answers cut until the serialized list fits {@code limitBytes} of UTF-8: characters
      * are not bytes (20 answers of 8,000 CJK characters are 480 KB), so the budget is shared evenly
      * in bytes among the answers that need it, each cut on a code-point boundary and flagged
      * {@code truncated}; the whole answer stays in its answer file.
      */
-    static void fitAnswers(ArrayNode answers, ObjectMapper json, int limitBytes) {
-        int size = utf8Size(json, answers);
+    static List<InlineAnswer> fitAnswers(List<InlineAnswer> answers, int limitBytes) {
+        List<InlineAnswer> fitted = List.copyOf(answers);
+        int size = utf8Size(fitted);
         int each = Integer.MAX_VALUE;
-        while (size > limitBytes && answers.size() > 0) {
+        while (size > limitBytes && !fitted.isEmpty()) {
             int answerBytes = 0;
-            for (JsonNode a : answers) answerBytes += utf8Size(json, a.get("answer"));
-            int share = Math.max(0, (limitBytes - (size - answerBytes)) / answers.size());
+            for (InlineAnswer a : fitted) answerBytes += utf8Size(a.answer());
+            int share = Math.max(0, (limitBytes - (size - answerBytes)) / fitted.size());
             each = Math.min(share, each == Integer.MAX_VALUE ? share : each * 9 / 10); // escapes: shrink until it fits
-            for (JsonNode n : answers) {
-                ObjectNode a = (ObjectNode) n;
-                String text = a.get("answer").asText();
-                String cut = truncateUtf8(text, each);
-                if (!cut.equals(text)) {
-                    a.put("answer", cut);
-                    a.put("truncated", true);
-                }
-            }
-            int after = utf8Size(json, answers);
+            final int cutAt = each;
+            fitted = fitted.stream().map(a -> {
+                String cut = truncateUtf8(a.answer(), cutAt);
+                return cut.equals(a.answer()) ? a : new InlineAnswer(a.questionId(), a.question(), a.answerKey(), cut, true);
+            }).toList();
+            int after = utf8Size(fitted);
             if (after >= size && each == 0) {
                 throw new LongVqaException(ErrorCode.INTERNAL, "answers do not fit the task output even empty: " + after + " bytes");
             }
             size = after;
         }
+        return fitted;
     }
 
     /** The longest prefix of {@code s} whose UTF-8 encoding has at most {@code maxBytes} bytes. */
@@ -175,9 +187,9 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         return s.substring(0, i);
     }
 
-    private static int utf8Size(ObjectMapper json, JsonNode node) {
+    private static int utf8Size(Object value) {
         try {
-            return json.writeValueAsBytes(node).length;
+            return Json.mapper().writeValueAsBytes(value).length;
         } catch (IOException e) {
             throw new LongVqaException(ErrorCode.INTERNAL, "cannot serialise answers", e);
         }
@@ -192,10 +204,10 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         // a text-only model answers from the summaries: nothing to read
         if (budget == 0 && !answerer.readsStoredVideo()) return new VideoView(0, List.of(), List.of(), null);
         String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
-        JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
+        JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey);
         double duration = scenesDoc.path("durationSec").asDouble(0);
         if (!(duration > 0)) duration = segments.stream().mapToDouble(Answerer.SegmentSummary::endSec).max().orElse(0);
-        FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
+        FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration);
         if (!(duration > 0) && !catalog.entries().isEmpty()) duration = catalog.entries().getLast().timeSec();
         List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, 0, Math.max(duration, 1e-3));
         if (answerer.readsStoredVideo()) {

@@ -24,6 +24,7 @@ public final class AwsClients implements AutoCloseable {
     private SfnClient sfn;
     private DynamoDbClient dynamo;
     private S3Client s3;
+    private software.amazon.awssdk.services.s3.presigner.S3Presigner presigner;
 
     public AwsClients(WorkerConfig config) {
         this.config = config;
@@ -65,10 +66,24 @@ public final class AwsClients implements AutoCloseable {
         if (s3 == null) {
             var b = configure(S3Client.builder(), "s3");
             // emulators serve path-style only
-            if (config.endpointFor("s3") != null) b.forcePathStyle(true);
+            if (config.s3PathStyle()) b.forcePathStyle(true);
             s3 = b.build();
         }
         return s3;
+    }
+
+    /** Presigned GETs of job videos, for FFmpeg's ranged reads (the worker's audio). */
+    public synchronized software.amazon.awssdk.services.s3.presigner.S3Presigner presigner() {
+        if (presigner == null) {
+            var b = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder().region(region);
+            URI endpoint = config.endpointFor("s3");
+            if (endpoint != null) {
+                b.endpointOverride(endpoint)
+                        .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build());
+            }
+            presigner = b.build();
+        }
+        return presigner;
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String service) {
@@ -84,5 +99,6 @@ public final class AwsClients implements AutoCloseable {
         if (sfn != null) sfn.close();
         if (dynamo != null) dynamo.close();
         if (s3 != null) s3.close();
+        if (presigner != null) presigner.close();
     }
 }

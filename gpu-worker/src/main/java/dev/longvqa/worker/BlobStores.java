@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.TaskMessage;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 
@@ -13,6 +14,7 @@ public interface BlobStores {
 
     default BlobStore forTask(TaskMessage task, String configuredBucket) {
         if (configuredBucket != null) return bucket(configuredBucket);
+        if (task.bucket() != null && !task.bucket().isBlank()) return bucket(task.bucket());
         if (task.video() == null) {
             throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "task has no video and " + dev.longvqa.contract.WorkerEnv.BUCKET.variable() + " is not set: no bucket to use");
         }

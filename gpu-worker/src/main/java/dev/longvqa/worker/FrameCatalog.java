@@ -1,16 +1,16 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Json;
+
 import dev.longvqa.contract.S3Layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * reference sampling rate, when the duration is unknown).
  */
 public final class FrameCatalog {
-    private static final Logger LOG = Logger.getLogger(FrameCatalog.class.getName());
+    private static final System.Logger LOG = System.getLogger(FrameCatalog.class.getName());
     private static final Pattern RANGE_FILE = Pattern.compile(".*/(\\d+)\\.json$");
     private static final Pattern FRAME_FILE = Pattern.compile(".*/frames/(\\d+)/(\\d+)\\.[A-Za-z]+$");
 
@@ -42,24 +42,24 @@ public final class FrameCatalog {
         return entries;
     }
 
-    public static FrameCatalog load(BlobStore store, String jobId, double durationSec, ObjectMapper json) {
+    public static FrameCatalog load(BlobStore store, String jobId, double durationSec) {
         List<Entry> found = new ArrayList<>();
         for (String key : store.list(S3Layout.embeddingsPrefix(jobId), 10_000)) {
             if (!key.endsWith(".json")) continue;
             Matcher m = RANGE_FILE.matcher(key);
             int range = m.matches() ? Integer.parseInt(m.group(1)) : -1;
-            store.get(key).ifPresent(bytes -> found.addAll(parseEmbeddings(json, bytes, jobId, range, key)));
+            store.get(key).ifPresent(bytes -> found.addAll(parseEmbeddings(bytes, jobId, range, key)));
         }
         if (!found.isEmpty()) return new FrameCatalog(found);
         return fromListing(store.list(S3Layout.framesPrefix(jobId), 100_000), durationSec);
     }
 
-    static List<Entry> parseEmbeddings(ObjectMapper json, byte[] bytes, String jobId, int rangeFromName, String key) {
+    static List<Entry> parseEmbeddings(byte[] bytes, String jobId, int rangeFromName, String key) {
         JsonNode root;
         try {
-            root = json.readTree(bytes);
+            root = Json.mapper().readTree(bytes);
         } catch (IOException e) {
-            LOG.warning("ignoring unreadable " + key + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "ignoring unreadable " + key + ": " + e.getMessage());
             return List.of();
         }
         int range = rangeFromName >= 0 ? rangeFromName : root.path("rangeIndex").asInt(root.path("index").asInt(0));

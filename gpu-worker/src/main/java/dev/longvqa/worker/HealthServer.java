@@ -1,6 +1,7 @@
 package dev.longvqa.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longvqa.contract.Json;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -19,9 +20,9 @@ import java.util.function.Supplier;
 public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
-    public HealthServer(int port, Supplier<WorkerStats> stats, BooleanSupplier ready, ObjectMapper json) throws IOException {
+    public HealthServer(int port, Supplier<WorkerStats> stats, BooleanSupplier ready) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 16);
-        server.createContext("/health", ex -> respond(ex, 200, json.writeValueAsBytes(stats.get())));
+        server.createContext("/health", ex -> respond(ex, 200, Json.mapper().writeValueAsBytes(stats.get())));
         server.createContext("/ready", ex -> {
             boolean ok = ready.getAsBoolean();
             respond(ex, ok ? 200 : 503, ("{\"ready\":" + ok + "}").getBytes());

@@ -1,12 +1,12 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * What the decode and segment stages left for a job that a pass may show: {@code scenes.json}
@@ -14,21 +14,21 @@ import java.util.logging.Logger;
  * logged and the pass runs on what remains (text at least).
  */
 final class JobFrames {
-    private static final Logger LOG = Logger.getLogger(JobFrames.class.getName());
+    private static final System.Logger LOG = System.getLogger(JobFrames.class.getName());
 
     private JobFrames() {}
 
     /** {@code scenes.json} as a tree; an empty object when it is missing or not JSON. */
-    static JsonNode scenesDocument(BlobStore store, String scenesKey, ObjectMapper json) {
+    static JsonNode scenesDocument(BlobStore store, String scenesKey) {
         return store.get(scenesKey).map(b -> {
             try {
-                JsonNode n = json.readTree(b);
-                return n != null && n.isObject() ? n : json.createObjectNode();
+                JsonNode n = Json.mapper().readTree(b);
+                return n != null && n.isObject() ? n : Json.mapper().createObjectNode();
             } catch (IOException e) {
-                LOG.warning("ignoring unreadable " + scenesKey + ": " + e.getMessage());
-                return (JsonNode) json.createObjectNode();
+                LOG.log(System.Logger.Level.WARNING, "ignoring unreadable " + scenesKey + ": " + e.getMessage());
+                return (JsonNode) Json.mapper().createObjectNode();
             }
-        }).orElseGet(json::createObjectNode);
+        }).orElseGet(Json.mapper()::createObjectNode);
     }
 
     /** The scenes overlapping {@code [start, end]}, clipped to it. */
@@ -49,7 +49,7 @@ final class JobFrames {
             if (Thread.interrupted()) throw new InterruptedException();
             store.get(e.key()).ifPresentOrElse(
                     b -> frames.add(new FrameImage(e.timeSec(), e.key(), b)),
-                    () -> LOG.warning("frame " + e.key() + " listed but missing"));
+                    () -> LOG.log(System.Logger.Level.WARNING, "frame " + e.key() + " listed but missing"));
         }
         return frames;
     }

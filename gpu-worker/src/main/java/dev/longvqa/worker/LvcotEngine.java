@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.Tokens;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.tdc.TdcSegmentContext;
@@ -20,6 +22,7 @@ import dev.longvqa.reason.TimedFrame;
 import dev.longvqa.reason.VideoContext;
 import dev.longvqa.video.Images;
 import dev.longvqa.video.RgbImage;
+import dev.longvqa.worker.audio.TaskAudio;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -27,7 +30,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * The worker's passes run by the core's LVCoT over any {@link LanguageModel} — an
@@ -47,7 +49,7 @@ import java.util.logging.Logger;
  * (its summary stays question-independent and cacheable), the final pass's on each question.
  */
 public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LvcotEngine.class.getName());
+    private static final System.Logger LOG = System.getLogger(LvcotEngine.class.getName());
 
     private final LanguageModel model;
     private final Lvcot segments;
@@ -83,7 +85,8 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
      */
     @Override
     public String cacheId() {
-        return model.cacheId() + "|" + segments.settings().segmentFingerprint() + (tdc != null ? "|" + tdc.cacheId() : "");
+        return model.cacheId() + "|" + segments.settings().segmentFingerprint() + (tdc != null ? "|" + tdc.cacheId() : "")
+                + (usesAudioTokens() ? ":" + tdc.audioId() : "");
     }
 
     /** True with TDC: the passes read the stored video themselves. */
@@ -111,7 +114,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         List<Scene> scenes = r.scenes().stream().map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
         List<TimedFrame> frames = decode(r.frames());
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), r.endSec(), frames.size(), scenes,
-                (start, end) -> new SegmentInput(start, end, scenes, frames, null, ""));
+                (start, end) -> new SegmentInput(start, end, scenes, frames, null, notes(r.audio(), start, end)));
         // Older task messages do not say how many segments there are: "index + 1" is then a true lower bound.
         int count = r.count() > r.index() ? r.count() : r.index() + 1;
         SegmentOutput out = pass(() -> segments.segment(video, new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec())));
@@ -130,8 +133,11 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), Math.max(end, 1e-3), frames.size(), scenes,
                 (start, stop) -> new SegmentInput(start, stop,
                         scenes.stream().filter(s -> s.endSec() > start && s.startSec() < stop).toList(),
-                        frames.stream().filter(f -> f.timeSec() >= start && f.timeSec() <= stop).toList(), null, ""));
-        Lvcot lvcot = frames.isEmpty() ? answersFromText : answersWithVideo;
+                        frames.stream().filter(f -> f.timeSec() >= start && f.timeSec() <= stop).toList(), null,
+                        notes(r.audio(), start, stop)));
+        // what was said reaches every backend's final pass, a text-only one's too: with speech the
+        // pass gets the whole-video text part (times, scenes, transcript) even without frames
+        Lvcot lvcot = frames.isEmpty() && !r.audio().hasSpeech() ? answersFromText : answersWithVideo;
         Question q = new Question(r.question().id(), r.question().text());
         AnswerOutput a = pass(() -> lvcot.answerAll(video, summaries, List.of(q)).getFirst());
         return new AnswerResult(a.answer(), tokens(a.promptTokens(), a.completionTokens()));
@@ -139,14 +145,17 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
 
     private SegmentResult summarizeWithTdc(SegmentRequest r) throws InterruptedException {
         List<Scene> scenes = scenes(r.scenes());
-        MeasuredContext context = tdcContext(r.stored(), scenes);
+        MeasuredContext context = tdcContext(r.stored(), scenes, r.audio());
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), r.endSec(), r.stored().frames().size(), scenes, context);
         int count = r.count() > r.index() ? r.count() : r.index() + 1;
         Lvcot.SegmentPlan plan = referencePart(video, context, r.index(), count)
                 .orElse(new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec()));
         // Lvcot.segment asks the provider with the fixed segment prompt as conditioning
-        SegmentOutput out = pass(() -> segments.segment(video, plan));
-        return new SegmentResult(out.summary(), tokens(out.promptTokens(), out.completionTokens()), context.cost());
+        SegmentOutput out;
+        try (context) {
+            out = pass(() -> segments.segment(video, plan));
+        }
+        return new SegmentResult(out.summary(), tokens(out.promptTokens(), out.completionTokens()), context.cost(), context.audioTokens());
     }
 
     /**
@@ -165,25 +174,41 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         List<SegmentOutput> summaries = r.segments().stream()
                 .map(s -> new SegmentOutput(s.index(), s.startSec(), s.endSec(), s.summary(), 0, 0)).toList();
         List<Scene> scenes = scenes(r.scenes());
-        MeasuredContext context = tdcContext(r.stored(), scenes);
+        MeasuredContext context = tdcContext(r.stored(), scenes, r.audio());
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), Math.max(r.stored().durationSec(), 1e-3),
                 r.stored().frames().size(), scenes, context);
         Question q = new Question(r.question().id(), r.question().text());
         // the provider is text-conditioned: Lvcot builds the whole-video context for this question
-        AnswerOutput a = pass(() -> answersWithVideo.answerAll(video, summaries, List.of(q)).getFirst());
-        return new AnswerResult(a.answer(), tokens(a.promptTokens(), a.completionTokens()), context.cost());
+        AnswerOutput a;
+        try (context) {
+            a = pass(() -> answersWithVideo.answerAll(video, summaries, List.of(q)).getFirst());
+        }
+        return new AnswerResult(a.answer(), tokens(a.promptTokens(), a.completionTokens()), context.cost(), context.audioTokens());
     }
 
     /**
      * The TDC provider over the stored video; the base input under it carries the range's scenes
      * (for the times the pass lists) and no image frames.
      */
-    private MeasuredContext tdcContext(StoredVideo stored, List<Scene> scenes) {
+    private MeasuredContext tdcContext(StoredVideo stored, List<Scene> scenes, TaskAudio audio) {
         SegmentContextProvider base = (start, end) -> new SegmentInput(start, end,
-                scenes.stream().filter(s -> s.endSec() > start && s.startSec() < end).toList(), List.of(), null, "");
-        // one projected-frame cache per task: an answer task's questions share the final pass's frames
+                scenes.stream().filter(s -> s.endSec() > start && s.startSec() < end).toList(), List.of(), null,
+                notes(audio, start, end));
+        // one projected-frame cache per task: an answer task's questions share the final pass's frames;
+        // frames carry audio tokens when this worker has BEATs and the video a sound track (as ask --tdc)
         return new MeasuredContext(tdc.provider(stored.frames(), scenes(stored.scenes()), stored.durationSec(), base,
-                stored.frames().projectedFrames(tdc::newFrameCache)), stored.frames());
+                stored.frames().projectedFrames(tdc::newFrameCache), usesAudioTokens() ? audio.track() : null), stored.frames());
+    }
+
+    /** The transcript of a range, as {@code longvqa ask} gives it to its passes. */
+    private static String notes(TaskAudio audio, double start, double end) {
+        return audio.notes(start, end + 1e-6);
+    }
+
+    /** True with a TDC context whose frames carry BEATs audio tokens: the handlers then decode the sound. */
+    @Override
+    public boolean usesAudioTokens() {
+        return tdc != null && tdc.hasAudio();
     }
 
     private static List<Scene> scenes(List<SceneInfo> infos) {
@@ -191,16 +216,30 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
     }
 
     /**
+     * The audio tokens of the contexts built on this thread inside {@link MeasuredContext#range}:
+     * the TDC side's listener ({@link #countAudioTokens}) is told of every context on the thread
+     * that computes it, which is the task's own.
+     */
+    private static final ThreadLocal<long[]> BUILT_AUDIO_TOKENS = new ThreadLocal<>();
+
+    /** For the TDC builder's listener: adds a built context's audio tokens to the task computing it. */
+    static void countAudioTokens(TdcVisualContext.Built built) {
+        long[] counter = BUILT_AUDIO_TOKENS.get();
+        if (counter != null) counter[0] += built.audioTokens();
+    }
+
+    /**
      * The TDC provider of one task: before each context it fetches the frames the context will
      * read, concurrently; it times the whole (frame reads included) and counts the visual tokens
      * it returned.
      */
-    private static final class MeasuredContext implements SegmentContextProvider {
+    private static final class MeasuredContext implements SegmentContextProvider, AutoCloseable {
         private final TdcSegmentContext inner;
         private final StoredFrames frames;
         private long visualTokens;
         private long millis;
         private long encoded;
+        private long audioTokens;
 
         MeasuredContext(TdcSegmentContext inner, StoredFrames frames) {
             this.inner = inner;
@@ -230,7 +269,15 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
                 throw new LongVqaException(ErrorCode.TRANSIENT, "task abandoned while reading frames", e);
             }
             long missesBefore = inner.frameCacheStats().map(ProjectedFrameCache.Stats::misses).orElse(0L);
-            SegmentInput in = inner.range(startSec, endSec, conditioning, textTokens);
+            long[] heard = new long[1];
+            BUILT_AUDIO_TOKENS.set(heard);
+            SegmentInput in;
+            try {
+                in = inner.range(startSec, endSec, conditioning, textTokens);
+            } finally {
+                BUILT_AUDIO_TOKENS.remove();
+            }
+            audioTokens += heard[0];
             millis += (System.nanoTime() - t0) / 1_000_000;
             encoded += inner.frameCacheStats().map(st -> st.misses() - missesBefore).orElse((long) toRead.size());
             if (in.embeddings() != null) visualTokens += in.embeddings().tokens();
@@ -249,6 +296,17 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
 
         synchronized TdcCost cost() {
             return new TdcCost(visualTokens, millis, encoded);
+        }
+
+        /** BEATs tokens of the static frames in the contexts it built. */
+        synchronized long audioTokens() {
+            return audioTokens;
+        }
+
+        /** Frees the encoded audio windows (the track stays the handler's). */
+        @Override
+        public void close() {
+            inner.close();
         }
     }
 
@@ -310,10 +368,10 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(f.jpeg()));
             if (img != null) return Images.fromBufferedImage(img);
         } catch (IOException | RuntimeException e) {
-            LOG.warning("frame " + f.key() + " does not decode (" + e + "); the pass goes on without it");
+            LOG.log(System.Logger.Level.WARNING, "frame " + f.key() + " does not decode (" + e + "); the pass goes on without it");
             return null;
         }
-        LOG.warning("frame " + f.key() + " is not an image; the pass goes on without it");
+        LOG.log(System.Logger.Level.WARNING, "frame " + f.key() + " is not an image; the pass goes on without it");
         return null;
     }
 

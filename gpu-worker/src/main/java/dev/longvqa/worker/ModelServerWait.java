@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.logging.Logger;
 
 /**
  * Start-up gate for an HTTP model server next to the worker (a vLLM sidecar loads a 7B model for
@@ -20,7 +19,7 @@ import java.util.logging.Logger;
  * model checks are the backend's business); only "connection refused" is waited out.
  */
 final class ModelServerWait {
-    private static final Logger LOG = Logger.getLogger(ModelServerWait.class.getName());
+    private static final System.Logger LOG = System.getLogger(ModelServerWait.class.getName());
 
     private ModelServerWait() {}
 
@@ -49,7 +48,7 @@ final class ModelServerWait {
                 try {
                     client.send(HttpRequest.newBuilder(models).timeout(Duration.ofSeconds(30)).GET().build(),
                             HttpResponse.BodyHandlers.discarding());
-                    if (logged) LOG.info("model server at " + base + " is up");
+                    if (logged) LOG.log(System.Logger.Level.INFO, "model server at " + base + " is up");
                     return;
                 } catch (ConnectException e) {
                     // nothing listening yet: the case this gate exists for
@@ -61,7 +60,7 @@ final class ModelServerWait {
                             + " after " + wait.toSeconds() + " s (LLM_STARTUP_WAIT_SECONDS)");
                 }
                 if (!logged) {
-                    LOG.info("waiting up to " + wait.toSeconds() + " s for the model server at " + base);
+                    LOG.log(System.Logger.Level.INFO, "waiting up to " + wait.toSeconds() + " s for the model server at " + base);
                     logged = true;
                 }
                 Thread.sleep(poll.toMillis());

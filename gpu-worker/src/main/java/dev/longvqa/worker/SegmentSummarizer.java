@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.Tokens;
 import java.util.List;
 
 /**
@@ -37,10 +39,17 @@ public interface SegmentSummarizer {
      * the whole stored video, only for a summarizer that {@link #readsStoredVideo() reads it}; else null.
      */
     record SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
-                          List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {
+                          List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored,
+                          dev.longvqa.worker.audio.TaskAudio audio) {
         public SegmentRequest {
             scenes = List.copyOf(scenes);
             frames = List.copyOf(frames);
+            audio = audio == null ? dev.longvqa.worker.audio.TaskAudio.NONE : audio;
+        }
+
+        public SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
+                              List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {
+            this(jobId, video, index, count, startSec, endSec, scenes, frames, stored, null);
         }
 
         public SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
@@ -49,10 +58,22 @@ public interface SegmentSummarizer {
         }
     }
 
-    /** {@code tdc}: what the pass's TDC context cost, null when it showed no TDC context. */
-    record SegmentResult(String summary, Tokens tokens, TdcCost tdc) {
+    /**
+     * {@code tdc}: what the pass's TDC context cost, null when it showed no TDC context;
+     * {@code audioTokens}: the BEATs tokens in it.
+     */
+    record SegmentResult(String summary, Tokens tokens, TdcCost tdc, long audioTokens) {
+        public SegmentResult(String summary, Tokens tokens, TdcCost tdc) {
+            this(summary, tokens, tdc, 0);
+        }
+
         public SegmentResult(String summary, Tokens tokens) {
             this(summary, tokens, null);
         }
+    }
+
+    /** Whether the pass puts audio tokens into its TDC context, so the handler decodes the sound for it. */
+    default boolean usesAudioTokens() {
+        return false;
     }
 }

@@ -1,12 +1,20 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Json;
+
+import dev.longvqa.contract.TaskMessage;
+import dev.longvqa.contract.TaskResult;
+import dev.longvqa.contract.Tokens;
 import dev.longvqa.contract.S3Layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
+import dev.longvqa.audio.AudioResult;
+import dev.longvqa.worker.audio.AudioCost;
+import dev.longvqa.worker.audio.JobAudio;
+import dev.longvqa.worker.audio.TaskAudio;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,28 +24,32 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * A "segment" task: the question-independent summary of one LVCoT segment, written to
  * {@code jobs/{jobId}/segments/{i}.json} and cached under {@code cache/segments/{cacheKey}.json}
  * so every later question on the same video skips this pass.
  */
-public final class SegmentTaskHandler implements TaskHandler<TaskMessage.SegmentTask> {
-    private static final Logger LOG = Logger.getLogger(SegmentTaskHandler.class.getName());
+public final class SegmentTaskHandler implements TaskHandler<TaskMessage.SegmentTask, TaskResult.SegmentSummarized> {
+    private static final System.Logger LOG = System.getLogger(SegmentTaskHandler.class.getName());
 
     private final BlobStores stores;
     private final String bucket;
     private final SegmentSummarizer summarizer;
-    private final ObjectMapper json;
     private final int maxFrames;
+    private final JobAudio audio;
 
-    public SegmentTaskHandler(BlobStores stores, String bucket, SegmentSummarizer summarizer, ObjectMapper json, int maxFrames) {
+    public SegmentTaskHandler(BlobStores stores, String bucket, SegmentSummarizer summarizer, int maxFrames) {
+        this(stores, bucket, summarizer, maxFrames, JobAudio.off());
+    }
+
+    /** @param audio the job's transcript (and sound for TDC audio tokens) for every pass */
+    public SegmentTaskHandler(BlobStores stores, String bucket, SegmentSummarizer summarizer, int maxFrames, JobAudio audio) {
         this.stores = stores;
         this.bucket = bucket;
         this.summarizer = summarizer;
-        this.json = json;
         this.maxFrames = maxFrames;
+        this.audio = audio;
     }
 
     /**
@@ -46,7 +58,18 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
      * moves the boundaries).
      */
     public String cacheKey(TaskMessage.SegmentTask t) {
-        String s = String.join("\n", t.video().identity(), summarizer.cacheId(), "frames=" + imageBudget(),
+        return cacheKey(t, TaskAudio.NONE);
+    }
+
+    /**
+     * With the transcript's engine ({@link TaskAudio#cacheSuffix()}: {@code :asr=ENGINE} when the
+     * pass reads speech; the summarizer's {@code cacheId} names its BEATs side when its contexts
+     * carry audio tokens): a summary is never served for a pass that would have read other words.
+     * Without speech the key is the one from before audio support.
+     */
+    String cacheKey(TaskMessage.SegmentTask t, TaskAudio heard) {
+        String model = summarizer.cacheId() + heard.cacheSuffix();
+        String s = String.join("\n", t.video().identity(), model, "frames=" + imageBudget(),
                 Integer.toString(t.segment().index()), Double.toString(t.segment().startSec()),
                 Double.toString(t.segment().endSec()));
         try {
@@ -57,10 +80,11 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
     }
 
     @Override
-    public ObjectNode handle(TaskMessage.SegmentTask t) throws InterruptedException {
+    public TaskResult.SegmentSummarized handle(TaskMessage.SegmentTask t) throws InterruptedException {
         long t0 = System.nanoTime();
         BlobStore store = stores.forTask(t, bucket);
-        String cacheKey = cacheKey(t);
+        TaskAudio heard = audio.transcript(store, t.jobId(), t.video());
+        String cacheKey = cacheKey(t, heard);
         String segmentKey = S3Layout.segment(t.jobId(), t.segment().index());
 
         Optional<ObjectNode> cached = store.get(S3Layout.cachedSegment(cacheKey)).flatMap(this::readObject)
@@ -68,15 +92,24 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         ObjectNode doc;
         Tokens tokens;
         TdcCost tdc = null;
+        AudioCost audioCost = heard.cost();
         if (cached.isPresent()) {
             doc = cached.get();
             tokens = Tokens.NONE;
-            LOG.info("job " + t.jobId() + " segment " + t.segment().index() + ": cache hit " + cacheKey);
+            LOG.log(System.Logger.Level.INFO, "job " + t.jobId() + " segment " + t.segment().index() + ": cache hit " + cacheKey);
         } else {
-            SegmentSummarizer.SegmentRequest request = request(store, t);
-            SegmentSummarizer.SegmentResult r = summarizer.summarize(request);
+            SegmentSummarizer.SegmentResult r;
+            SegmentSummarizer.SegmentRequest request;
+            // the sound itself only for audio tokens, and only on a miss
+            long d0 = System.nanoTime();
+            try (AudioResult sound = summarizer.usesAudioTokens() ? audio.track(t.video(), t.jobId()) : new AudioResult.Off()) {
+                TaskAudio withSound = heard.withTrack(sound.track(), summarizer.usesAudioTokens() ? (System.nanoTime() - d0) / 1_000_000 : 0);
+                request = request(store, t, withSound);
+                r = summarizer.summarize(request);
+                audioCost = withSound.cost().plus(new AudioCost(r.audioTokens(), 0, 0));
+            }
             tokens = r.tokens();
-            doc = json.createObjectNode();
+            doc = Json.mapper().createObjectNode();
             doc.put("index", t.segment().index());
             doc.put("startSec", t.segment().startSec());
             doc.put("endSec", t.segment().endSec());
@@ -97,6 +130,11 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
                 doc.put("tdcMs", r.tdc().tdcMs());
                 doc.put("framesEncoded", r.tdc().framesEncoded());
             }
+            if (heard.transcript() != null) {
+                doc.put("transcriptEngine", heard.transcript().engine());
+                doc.put("speech", heard.notes(t.segment().startSec(), t.segment().endSec()));
+            }
+            if (r.audioTokens() > 0) doc.put("audioTokens", r.audioTokens());
             tdc = r.tdc();
             store.put(S3Layout.cachedSegment(cacheKey), bytes(doc), "application/json");
         }
@@ -105,26 +143,18 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         out.put("cached", cached.isPresent());
         store.put(segmentKey, bytes(out), "application/json");
 
-        ObjectNode result = json.createObjectNode();
-        result.put("segmentKey", segmentKey);
-        result.put("cached", cached.isPresent());
-        ObjectNode tok = result.putObject("tokens");
-        tok.put("prompt", tokens.prompt());
-        tok.put("completion", tokens.completion());
         // What this execution spent (nothing on a cache hit), always present: the state machine
         // selects these fields and the record Lambda sums them into the job row.
         TdcCost cost = tdc != null ? tdc : TdcCost.NONE;
-        result.put("visualTokens", cost.visualTokens());
-        result.put("tdcMs", cost.tdcMs());
-        result.put("elapsedMs", (System.nanoTime() - t0) / 1_000_000);
-        return result;
+        return new TaskResult.SegmentSummarized(segmentKey, cached.isPresent(), tokens, cost.visualTokens(), cost.tdcMs(),
+                (System.nanoTime() - t0) / 1_000_000, audioCost.audioTokens(), audioCost.audioMs());
     }
 
-    private SegmentSummarizer.SegmentRequest request(BlobStore store, TaskMessage.SegmentTask t) throws InterruptedException {
+    private SegmentSummarizer.SegmentRequest request(BlobStore store, TaskMessage.SegmentTask t, TaskAudio heard) throws InterruptedException {
         double start = t.segment().startSec();
         double end = t.segment().endSec();
         String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
-        JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey, json);
+        JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey);
         List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, start, end);
         // the frame nearest each scene's representative time (else its middle): one frame per shot
         List<Double> targets = new ArrayList<>();
@@ -141,17 +171,17 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
         double duration = scenesDoc.path("durationSec").asDouble(0);
         if (summarizer.readsStoredVideo()) {
             // TDC: the pass reads the segment's frames itself, only those its planner selects
-            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
+            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration);
             if (!(duration > 0)) {
                 duration = Math.max(end, catalog.entries().isEmpty() ? 0 : catalog.entries().getLast().timeSec());
             }
             stored = new StoredVideo(new StoredFrames(store, catalog), JobFrames.scenesIn(scenesDoc, 0, duration), duration);
         } else if (budget > 0) {
-            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration, json);
+            FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration);
             frames = JobFrames.fetch(store, catalog.pick(start, end, targets, budget));
         }
         return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), t.segment().count(), start, end,
-                scenes, frames, stored);
+                scenes, frames, stored, heard);
     }
 
     /** Frames per pass: the configured budget, lowered by what the model takes (0 for a text-only one). */
@@ -161,7 +191,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
 
     private Optional<ObjectNode> readObject(byte[] b) {
         try {
-            JsonNode n = json.readTree(b);
+            JsonNode n = Json.mapper().readTree(b);
             return n instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // a corrupt cache entry or scenes file is a miss, not a failure
@@ -170,7 +200,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
 
     private byte[] bytes(JsonNode n) {
         try {
-            return json.writeValueAsBytes(n);
+            return Json.mapper().writeValueAsBytes(n);
         } catch (IOException e) {
             throw new LongVqaException(ErrorCode.INTERNAL, "cannot serialise segment", e);
         }

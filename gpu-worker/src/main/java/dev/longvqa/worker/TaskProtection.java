@@ -9,8 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * ECS task scale-in protection while the worker has a task in flight: scaling the service in (the
@@ -20,7 +18,7 @@ import java.util.logging.Logger;
  * never thrown: protection is a safeguard, the heartbeat/redrive path still covers a stopped task.
  */
 final class TaskProtection {
-    private static final Logger LOG = Logger.getLogger(TaskProtection.class.getName());
+    private static final System.Logger LOG = System.getLogger(TaskProtection.class.getName());
     /** Longer than any task (the state's timeout); renewed by the next first task. */
     static final int EXPIRES_IN_MINUTES = 360;
 
@@ -54,9 +52,9 @@ final class TaskProtection {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(state).timeout(Duration.ofSeconds(5))
                     .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) LOG.warning("task protection " + body + ": HTTP " + r.statusCode() + " " + r.body());
+            if (r.statusCode() / 100 != 2) LOG.log(System.Logger.Level.WARNING, "task protection " + body + ": HTTP " + r.statusCode() + " " + r.body());
         } catch (java.io.IOException e) {
-            LOG.log(Level.WARNING, "task protection " + body + " failed", e);
+            LOG.log(System.Logger.Level.WARNING, "task protection " + body + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

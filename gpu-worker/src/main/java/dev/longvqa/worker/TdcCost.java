@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Tokens;
 /**
  * What the TDC contexts of a task cost: the visual tokens the model was given (the sum over the
  * task's passes), the time spent building them ({@code tdcMs}: frame reads, vision towers,

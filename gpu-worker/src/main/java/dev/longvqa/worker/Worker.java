@@ -1,8 +1,9 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Json;
+import dev.longvqa.contract.TaskMessage;
+import dev.longvqa.contract.TaskResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -23,10 +24,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The task loop: long-polls the GPU queue with at most {@code concurrency} tasks in flight, runs
@@ -39,8 +36,12 @@ import java.util.regex.Pattern;
  * policy moves them to the DLQ after {@code maxReceiveCount} receives.
  */
 public final class Worker implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Worker.class.getName());
-    private static final Pattern MAX_RECEIVE = Pattern.compile("\"maxReceiveCount\"\\s*:\\s*\"?(\\d+)");
+    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    /** SQS's RedrivePolicy attribute (AWS's JSON, read leniently: SQS may add fields); the count may be a string. */
+    record RedrivePolicy(Integer maxReceiveCount) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectReader REDRIVE_POLICY = Json.mapper().readerFor(RedrivePolicy.class)
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private enum Phase { NEW, RUNNING, STOPPING, STOPPED }
 
@@ -49,7 +50,6 @@ public final class Worker implements AutoCloseable {
     private final TaskCallbacks callbacks;
     private final JobRows rows;
     private final TaskHandler.Handlers handlers;
-    private final ObjectMapper json;
     private final TaskMessages parser;
     private final Semaphore slots;
     private final ExecutorService tasks;
@@ -66,21 +66,19 @@ public final class Worker implements AutoCloseable {
     private Thread poller;
 
     /** @param rows null when no job table is configured */
-    public Worker(WorkerConfig config, SqsClient sqs, TaskCallbacks callbacks, JobRows rows, TaskHandler.Handlers handlers,
-                  ObjectMapper json) {
-        this(config, sqs, callbacks, rows, handlers, json, TaskProtection.NONE);
+    public Worker(WorkerConfig config, SqsClient sqs, TaskCallbacks callbacks, JobRows rows, TaskHandler.Handlers handlers) {
+        this(config, sqs, callbacks, rows, handlers, TaskProtection.NONE);
     }
 
     Worker(WorkerConfig config, SqsClient sqs, TaskCallbacks callbacks, JobRows rows, TaskHandler.Handlers handlers,
-           ObjectMapper json, TaskProtection protection) {
+           TaskProtection protection) {
         this.protection = protection;
         this.config = config;
         this.sqs = sqs;
         this.callbacks = callbacks;
         this.rows = rows;
         this.handlers = handlers;
-        this.json = json;
-        this.parser = new TaskMessages(json);
+        this.parser = new TaskMessages();
         this.slots = new Semaphore(config.concurrency());
         AtomicInteger n = new AtomicInteger();
         this.tasks = Executors.newFixedThreadPool(config.concurrency(),
@@ -93,7 +91,7 @@ public final class Worker implements AutoCloseable {
         maxReceiveCount = config.maxReceiveCount() > 0 ? config.maxReceiveCount() : queueMaxReceiveCount();
         phase = Phase.RUNNING;
         poller = Thread.ofPlatform().name("sqs-poller").start(this::pollLoop);
-        LOG.info("polling " + config.queueUrl() + " with " + config.concurrency() + " slot(s), maxReceiveCount "
+        LOG.log(System.Logger.Level.INFO, "polling " + config.queueUrl() + " with " + config.concurrency() + " slot(s), maxReceiveCount "
                 + (maxReceiveCount > 0 ? maxReceiveCount : "unknown"));
     }
 
@@ -117,7 +115,7 @@ public final class Worker implements AutoCloseable {
             if (phase != Phase.RUNNING) return true;
             phase = Phase.STOPPING;
         }
-        LOG.info("stopping: " + inFlight.size() + " task(s) in flight, grace " + grace);
+        LOG.log(System.Logger.Level.INFO, "stopping: " + inFlight.size() + " task(s) in flight, grace " + grace);
         poller.interrupt();
         tasks.shutdown();
         boolean finished = await(grace);
@@ -136,7 +134,7 @@ public final class Worker implements AutoCloseable {
         ticker.shutdownNow();
         joinPoller();
         phase = Phase.STOPPED;
-        LOG.info("stopped: " + stats());
+        LOG.log(System.Logger.Level.INFO, "stopped: " + stats());
         return finished;
     }
 
@@ -180,7 +178,7 @@ public final class Worker implements AutoCloseable {
             } catch (RuntimeException e) {
                 slots.release(want);
                 if (phase != Phase.RUNNING) return;
-                LOG.log(Level.WARNING, "receive failed; retrying in 1 s", e);
+                LOG.log(System.Logger.Level.WARNING, "receive failed; retrying in 1 s", e);
                 try {
                     Thread.sleep(1000); // a dead endpoint must not become a tight loop
                 } catch (InterruptedException ie) {
@@ -215,7 +213,7 @@ public final class Worker implements AutoCloseable {
             if (f.bind(Thread.currentThread())) process(f);
         } catch (Throwable t) {
             // an Error (e.g. out of memory) is a crash: leave the message; redrive catches a repeat
-            LOG.log(Level.SEVERE, "task on message " + f.message.messageId() + " crashed; leaving it for redelivery", t);
+            LOG.log(System.Logger.Level.ERROR, "task on message " + f.message.messageId() + " crashed; leaving it for redelivery", t);
         } finally {
             f.stopTicker();
             f.unbind();
@@ -234,7 +232,7 @@ public final class Worker implements AutoCloseable {
             badMessage(f, e);
             return;
         }
-        LOG.info("task " + task.type() + " job " + task.jobId() + " (message " + f.message.messageId() + ", receive "
+        LOG.log(System.Logger.Level.INFO, "task " + task.type() + " job " + task.jobId() + " (message " + f.message.messageId() + ", receive "
                 + receiveCount(f.message) + ")");
         // a redelivered message whose execution already moved on (reported, timed out, stopped):
         // one cheap heartbeat finds out before any model time is spent on it
@@ -242,17 +240,17 @@ public final class Worker implements AutoCloseable {
             callbacks.heartbeat(task.taskToken());
         } catch (TaskCallbacks.TokenGoneException e) {
             tokenGone.incrementAndGet();
-            LOG.warning("task " + task.type() + " job " + task.jobId() + ": token already finished (" + e.getMessage() + "); dropping the message");
+            LOG.log(System.Logger.Level.WARNING, "task " + task.type() + " job " + task.jobId() + ": token already finished (" + e.getMessage() + "); dropping the message");
             delete(f.message);
             return;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "first heartbeat failed; working anyway", e);
+            LOG.log(System.Logger.Level.WARNING, "first heartbeat failed; working anyway", e);
         }
         if (f.state() != InFlight.State.RUNNING) return; // abandoned meanwhile (its interrupt may have been eaten by the SDK)
         long every = config.heartbeatInterval().toMillis();
         f.ticker(ticker.scheduleAtFixedRate(() -> tick(f, task), every, every, TimeUnit.MILLISECONDS));
         try {
-            ObjectNode output = handlers.dispatch(task);
+            TaskResult output = handlers.dispatch(task);
             report(f, task, output, null);
         } catch (LongVqaException e) {
             report(f, task, null, e);
@@ -262,33 +260,33 @@ public final class Worker implements AutoCloseable {
             if (f.state() != InFlight.State.RUNNING) {
                 settleUnreported(f); // e.g. an SDK call aborted by our own interrupt
             } else {
-                LOG.log(Level.WARNING, "task " + task.type() + " job " + task.jobId() + " failed unexpectedly", e);
+                LOG.log(System.Logger.Level.WARNING, "task " + task.type() + " job " + task.jobId() + " failed unexpectedly", e);
                 report(f, task, null, new LongVqaException(ErrorCode.INTERNAL, e.toString(), e));
             }
         }
     }
 
-    private void report(InFlight f, TaskMessage task, ObjectNode output, LongVqaException error) {
+    private void report(InFlight f, TaskMessage task, TaskResult output, LongVqaException error) {
         if (!f.beginCompleting()) {
             settleUnreported(f);
             return;
         }
         try {
             if (error == null) {
-                callbacks.success(task.taskToken(), json.writeValueAsString(output));
+                callbacks.success(task.taskToken(), Json.mapper().writeValueAsString(output));
                 succeeded.incrementAndGet();
-                LOG.info("task " + task.type() + " job " + task.jobId() + " succeeded: " + output);
+                LOG.log(System.Logger.Level.INFO, "task " + task.type() + " job " + task.jobId() + " succeeded: " + output);
             } else {
                 callbacks.failure(task.taskToken(), error.code().aslName(), error.getMessage());
                 failed.incrementAndGet();
-                LOG.warning("task " + task.type() + " job " + task.jobId() + " failed: " + error.oneLine());
+                LOG.log(System.Logger.Level.WARNING, "task " + task.type() + " job " + task.jobId() + " failed: " + error.oneLine());
             }
         } catch (TaskCallbacks.TokenGoneException e) {
             tokenGone.incrementAndGet();
-            LOG.warning("task " + task.type() + " job " + task.jobId() + ": token already finished (" + e.getMessage() + "); dropping the message");
+            LOG.log(System.Logger.Level.WARNING, "task " + task.type() + " job " + task.jobId() + ": token already finished (" + e.getMessage() + "); dropping the message");
         } catch (JsonProcessingException | RuntimeException e) {
             // Step Functions unreachable: keep the message; a redelivery redoes the task (segments are cached)
-            LOG.log(Level.WARNING, "could not report task " + task.type() + " job " + task.jobId() + "; leaving the message", e);
+            LOG.log(System.Logger.Level.WARNING, "could not report task " + task.type() + " job " + task.jobId() + "; leaving the message", e);
             return;
         }
         delete(f.message);
@@ -312,18 +310,18 @@ public final class Worker implements AutoCloseable {
         try {
             callbacks.heartbeat(task.taskToken());
         } catch (TaskCallbacks.TokenGoneException e) {
-            LOG.warning("job " + task.jobId() + ": token gone during the task (" + e.getMessage() + "); stopping it");
+            LOG.log(System.Logger.Level.WARNING, "job " + task.jobId() + ": token gone during the task (" + e.getMessage() + "); stopping it");
             f.tokenGone();
             return;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "heartbeat failed (will retry next tick)", e);
+            LOG.log(System.Logger.Level.WARNING, "heartbeat failed (will retry next tick)", e);
         }
         try {
             int seconds = (int) Math.min(43_200, Math.max(1, config.visibilityExtension().toSeconds()));
             sqs.changeMessageVisibility(b -> b.queueUrl(config.queueUrl()).receiptHandle(f.message.receiptHandle())
                     .visibilityTimeout(seconds));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "visibility extension failed (will retry next tick)", e);
+            LOG.log(System.Logger.Level.WARNING, "visibility extension failed (will retry next tick)", e);
         }
     }
 
@@ -337,11 +335,11 @@ public final class Worker implements AutoCloseable {
             } catch (TaskCallbacks.TokenGoneException gone) {
                 tokenGone.incrementAndGet();
             } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "could not report bad message " + m.messageId(), ex);
+                LOG.log(System.Logger.Level.WARNING, "could not report bad message " + m.messageId(), ex);
                 poisoned(m, e);
                 return;
             }
-            LOG.warning("bad message " + m.messageId() + " reported as " + ErrorCode.BAD_REQUEST.aslName() + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "bad message " + m.messageId() + " reported as " + ErrorCode.BAD_REQUEST.aslName() + ": " + e.getMessage());
             delete(m);
             return;
         }
@@ -352,18 +350,18 @@ public final class Worker implements AutoCloseable {
     private void poisoned(Message m, BadMessageException e) {
         poison.incrementAndGet();
         int received = receiveCount(m);
-        LOG.warning("unusable message " + m.messageId() + " (receive " + received + "): " + e.getMessage());
+        LOG.log(System.Logger.Level.WARNING, "unusable message " + m.messageId() + " (receive " + received + "): " + e.getMessage());
         try {
             int seconds = (int) Math.min(43_200, config.poisonBackoff().toSeconds());
             sqs.changeMessageVisibility(b -> b.queueUrl(config.queueUrl()).receiptHandle(m.receiptHandle()).visibilityTimeout(seconds));
         } catch (RuntimeException ex) {
-            LOG.log(Level.WARNING, "could not park message " + m.messageId(), ex);
+            LOG.log(System.Logger.Level.WARNING, "could not park message " + m.messageId(), ex);
         }
         if (rows != null && e.jobId() != null && maxReceiveCount > 0 && received >= maxReceiveCount) {
             try {
                 rows.markDeadLettered(e.jobId(), e.getMessage(), m.messageId(), received);
             } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "could not mark job " + e.jobId() + " dead-lettered", ex);
+                LOG.log(System.Logger.Level.WARNING, "could not mark job " + e.jobId() + " dead-lettered", ex);
             }
         }
     }
@@ -373,7 +371,7 @@ public final class Worker implements AutoCloseable {
             sqs.deleteMessage(b -> b.queueUrl(config.queueUrl()).receiptHandle(m.receiptHandle()));
         } catch (RuntimeException e) {
             // the outcome is reported; a redelivery finds the token finished and is dropped then
-            LOG.log(Level.WARNING, "could not delete message " + m.messageId(), e);
+            LOG.log(System.Logger.Level.WARNING, "could not delete message " + m.messageId(), e);
         }
     }
 
@@ -381,7 +379,7 @@ public final class Worker implements AutoCloseable {
         try {
             sqs.changeMessageVisibility(b -> b.queueUrl(config.queueUrl()).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not hand back message " + m.messageId(), e);
+            LOG.log(System.Logger.Level.WARNING, "could not hand back message " + m.messageId(), e);
         }
     }
 
@@ -391,10 +389,10 @@ public final class Worker implements AutoCloseable {
                     .attributeNames(QueueAttributeName.REDRIVE_POLICY)).attributes();
             String policy = attrs.get(QueueAttributeName.REDRIVE_POLICY);
             if (policy == null) return 0;
-            Matcher m = MAX_RECEIVE.matcher(policy);
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot read the queue's redrive policy", e);
+            RedrivePolicy p = REDRIVE_POLICY.readValue(policy);
+            return p.maxReceiveCount() == null ? 0 : p.maxReceiveCount();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read the queue's redrive policy", e);
             return 0;
         }
     }

@@ -1,14 +1,15 @@
 package dev.longvqa.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.reason.LanguageModel;
+import dev.longvqa.worker.audio.AudioSettings;
+import dev.longvqa.worker.audio.JobAudio;
+import dev.longvqa.worker.audio.VideoLocator;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 
 /**
  * The worker wired from config: clients, model, handlers, loop and health server. The model is
@@ -17,7 +18,7 @@ import java.util.logging.Logger;
  * with {@link #start(WorkerConfig, SegmentSummarizer, Answerer)}.
  */
 public final class WorkerApp implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(WorkerApp.class.getName());
+    private static final System.Logger LOG = System.getLogger(WorkerApp.class.getName());
 
     private final WorkerConfig config;
     private final AwsClients aws;
@@ -60,19 +61,22 @@ public final class WorkerApp implements AutoCloseable {
 
     private static WorkerApp start(WorkerConfig config, SegmentSummarizer summarizer, Answerer answerer, AutoCloseable owned,
                                    UnaryOperator<BlobStores> decorateStores) throws IOException {
-        ObjectMapper json = new ObjectMapper();
         AwsClients aws = new AwsClients(config);
         BlobStores stores = decorateStores.apply(blobStores(config, aws));
-        TaskHandler.Handlers handlers = new TaskHandler.Handlers(
-                new SegmentTaskHandler(stores, config.bucket(), summarizer, json, config.maxImagesPerPass()),
-                new AnswerTaskHandler(stores, config.bucket(), answerer, json, config.maxImagesPerPass()));
         JobRows rows = config.jobsTable() == null ? null : new JobRows(aws.dynamo(), config.jobsTable());
-        Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers, json,
+        // the job's sound: its transcript in every pass, its BEATs tokens in a TDC context (docs/WORKER.md "Sound")
+        JobAudio audio = new JobAudio(AudioSettings.of(config),
+                config.blobRoot() != null ? VideoLocator.files(config.blobRoot()) : VideoLocator.presigned(aws.presigner(), JobAudio.URL_VALIDITY),
+                rows == null ? JobAudio.Warnings.NONE : rows::addAudioWarnings);
+        TaskHandler.Handlers handlers = new TaskHandler.Handlers(
+                new SegmentTaskHandler(stores, config.bucket(), summarizer, config.maxImagesPerPass(), audio),
+                new AnswerTaskHandler(stores, config.bucket(), answerer, config.maxImagesPerPass(), audio));
+        Worker worker = new Worker(config, aws.sqs(), new SfnTaskCallbacks(aws.sfn()), rows, handlers,
                 TaskProtection.fromEnvironment(System.getenv()));
-        HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running, json);
+        HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthPort(), worker::stats, worker::running);
         worker.start();
         int gpus = Gpus.visible(System.getenv("NVIDIA_VISIBLE_DEVICES"), Gpus.PROC_GPUS);
-        LOG.info("worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
+        LOG.log(System.Logger.Level.INFO, "worker up: device " + Gpus.resolve(config.device(), gpus) + " (" + config.device() + ", " + gpus
                 + " GPU(s) visible), model " + answerer.modelId() + ", up to " + Math.min(config.maxImagesPerPass(), answerer.maxImages())
                 + " frame(s) per pass" + (answerer.readsStoredVideo() ? " (TDC context as input embeddings instead)" : "") + (health != null ? ", health on :" + health.port() : ""));
         return new WorkerApp(config, aws, worker, health, owned);
@@ -112,11 +116,11 @@ public final class WorkerApp implements AutoCloseable {
             try {
                 model.close();
             } catch (Exception e) {
-                LOG.warning("closing the model: " + e);
+                LOG.log(System.Logger.Level.WARNING, "closing the model: " + e);
             }
         });
         try {
-            if (!t.join(Duration.ofSeconds(5))) LOG.warning("model still closing after 5 s; leaving it");
+            if (!t.join(Duration.ofSeconds(5))) LOG.log(System.Logger.Level.WARNING, "model still closing after 5 s; leaving it");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,7 +2,6 @@ package dev.longvqa.worker;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
-import java.util.logging.Logger;
 
 /**
  * {@code java -jar longvqa-gpu-worker.jar}: config from the environment, run until SIGTERM. The
@@ -14,7 +13,8 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     /**
-     * JUL's own shutdown hook resets (closes) every handler, racing ours: the drain would then
+     * The worker logs through {@code System.Logger}, whose default backend is JUL; this configures
+     * that backend, it is no second logging API. JUL's own shutdown hook resets (closes) every handler, racing ours: the drain would then
      * log nothing. This manager ignores that one reset; handlers flush per record anyway.
      */
     public static final class KeepLogsManager extends LogManager {
@@ -25,10 +25,10 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        // both must be set before the first Logger exists
+        // both must be set before the first logger exists (System.Logger's backend is JUL)
         System.setProperty("java.util.logging.manager", KeepLogsManager.class.getName());
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
-        Logger log = Logger.getLogger(WorkerMain.class.getName());
+        System.Logger log = System.getLogger(WorkerMain.class.getName());
         WorkerConfig config;
         try {
             config = WorkerConfig.fromEnvironment();
@@ -43,15 +43,15 @@ public final class WorkerMain {
         } catch (Exception e) {
             // a LongVqaException's message says what to fix (e.g. an LLM whose width does not fit LONGVQA_TDC)
             String why = e instanceof dev.longvqa.error.LongVqaException l ? l.code() + ": " + l.getMessage() : e.toString();
-            log.severe("could not start: " + why);
+            log.log(System.Logger.Level.ERROR, "could not start: " + why);
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sigterm").unstarted(() -> {
-            log.info("SIGTERM: draining (grace " + config.shutdownGrace() + ")");
+            log.log(System.Logger.Level.INFO, "SIGTERM: draining (grace " + config.shutdownGrace() + ")");
             boolean clean = app.stop(config.shutdownGrace());
-            log.info(clean ? "drained; exiting" : "grace over; unfinished tasks handed back");
+            log.log(System.Logger.Level.INFO, clean ? "drained; exiting" : "grace over; unfinished tasks handed back");
             stopped.countDown();
         }));
         stopped.await();

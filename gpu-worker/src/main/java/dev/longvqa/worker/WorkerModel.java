@@ -9,6 +9,7 @@ import dev.longvqa.reason.backend.HfTokenEmbedder;
 import dev.longvqa.reason.backend.LanguageModels;
 import dev.longvqa.reason.backend.RetryPolicy;
 import dev.longvqa.tdc.TdcSettings;
+import dev.longvqa.worker.audio.AudioSettings;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
 import java.net.URI;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
-import java.util.logging.Logger;
 
 /**
  * Model loading for the worker: the config's spec opened by the core
@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  * embeddings of the checkpoint's width), so a wrong pairing stops the worker at start-up.
  */
 public final class WorkerModel implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(WorkerModel.class.getName());
+    private static final System.Logger LOG = System.getLogger(WorkerModel.class.getName());
     /** The core's own ceiling between attempts; a longer base is kept as is. */
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
@@ -59,10 +59,21 @@ public final class WorkerModel implements AutoCloseable {
 
     /** {@code decorate} wraps the opened model before anything uses it (tests record the prompts it gets). */
     static WorkerModel open(WorkerConfig config, UnaryOperator<LanguageModel> decorate) throws InterruptedException {
-        String spec = config.modelSpec().strip();
+        // weights kept in S3 (runtime:s3://…, LONGVQA_TDC=s3://…) are copied to instance storage first
+        ModelDownload.Sources sources;
+        AwsClients[] aws = new AwsClients[1]; // made only when a location is in S3 (it needs a region)
+        try {
+            sources = ModelDownload.resolve(config, () -> {
+                if (aws[0] == null) aws[0] = new AwsClients(config);
+                return aws[0].s3();
+            });
+        } finally {
+            if (aws[0] != null) aws[0].close();
+        }
+        String spec = sources.spec();
         // the TDC parts are checked first: a missing file should not cost a model load or a server wait
-        TdcModelFiles tdcFiles = config.tdcDir() == null ? null
-                : TdcModelFiles.inDirectory(config.tdcDir(), null, null, null, null).requireExisting();
+        TdcModelFiles tdcFiles = sources.tdcDir() == null ? null
+                : TdcModelFiles.inDirectory(sources.tdcDir(), null, null, null, null).requireExisting();
         URI server = ModelServerWait.httpBase(spec);
         if (server != null && !config.llmStartupWait().isZero()) {
             ModelServerWait.await(server, config.llmStartupWait(), Duration.ofSeconds(2));
@@ -87,7 +98,8 @@ public final class WorkerModel implements AutoCloseable {
             LanguageModel model = decorate.apply(LanguageModels.fromSpec(spec, options.build()));
             TdcVisualContext tdc;
             try {
-                tdc = tdcFiles == null ? null : loadTdc(config, tdcFiles, model);
+                tdc = tdcFiles == null ? null
+                        : loadTdc(config, sources.tdcDir(), tdcFiles, model, AudioSettings.beats(config, sources.tdcDir()));
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
@@ -104,15 +116,21 @@ public final class WorkerModel implements AutoCloseable {
      * {@code TDC_BUDGET}, towers on {@code DEVICE}. A model without input embeddings or of another
      * width is BAD_REQUEST before the towers load.
      */
-    static TdcVisualContext loadTdc(WorkerConfig config, TdcModelFiles files, LanguageModel model) {
+    static TdcVisualContext loadTdc(WorkerConfig config, java.nio.file.Path dir, TdcModelFiles files, LanguageModel model,
+                                    java.nio.file.Path beats) {
         TdcSettings settings = files.settings(TdcSettings.defaults().withBudget(config.tdcBudget()));
         long t0 = System.nanoTime();
         TdcVisualContext tdc = TdcVisualContext.builder(files.visionFiles()).settings(settings)
                 .device(config.device().name().toLowerCase(Locale.ROOT))
-                .listener(b -> LOG.fine(() -> "TDC context " + b.startSec() + "-" + b.endSec() + "s: " + b.plan().frames()
-                        + " frames, " + b.plan().visualTokens() + " visual tokens, " + b.millis() + " ms"))
+                .listener(b -> {
+                    LvcotEngine.countAudioTokens(b);
+                    LOG.log(System.Logger.Level.DEBUG, () -> "TDC context " + b.startSec() + "-" + b.endSec() + "s: " + b.plan().frames()
+                            + " frames, " + b.plan().visualTokens() + " visual tokens, " + b.audioTokens() + " audio tokens, " + b.millis() + " ms");
+                })
+                // BEATs + the checkpoint's audio_proj, as `longvqa ask --tdc` loads them (LONGVQA_BEATS or DIR/audio/)
+                .beats(beats)
                 .loadFor(model);
-        LOG.info("TDC vision side loaded from " + config.tdcDir() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms: budget "
+        LOG.log(System.Logger.Level.INFO, "TDC vision side loaded from " + dir + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms: budget "
                 + settings.budget() + ", width " + tdc.hiddenSize() + ", " + tdc.cacheId());
         return tdc;
     }

@@ -1,7 +1,6 @@
 package dev.longvqa.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
@@ -41,7 +40,7 @@ class BedrockSdkTransportTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
             paths.add(ex.getRequestURI().getRawPath());
-            bodies.add(new ObjectMapper().readTree(ex.getRequestBody()));
+            bodies.add(dev.longvqa.contract.Json.mapper().readTree(ex.getRequestBody()));
             boolean throttle = calls.incrementAndGet() <= throttleFirst;
             byte[] b = (throttle ? "{\"message\":\"slow down\"}"
                     : "{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"a red ball\"}]}},"

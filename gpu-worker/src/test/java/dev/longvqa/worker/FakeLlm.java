@@ -34,7 +34,7 @@ final class FakeLlm implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = dev.longvqa.contract.Json.mapper();
     private final List<JsonNode> requests = new ArrayList<>();
     volatile Function<JsonNode, Reply> behaviour = r -> Reply.ok("ok");
     volatile String lastAuthorization;

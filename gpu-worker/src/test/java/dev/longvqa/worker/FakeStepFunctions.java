@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.Tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -26,7 +27,7 @@ final class FakeStepFunctions implements AutoCloseable {
     record Call(String action, String token, String output, String error, String cause, long atMillis, boolean accepted) {}
 
     private final HttpServer server;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = dev.longvqa.contract.Json.mapper();
     private final List<Call> calls = new ArrayList<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     final Set<String> expire = ConcurrentHashMap.newKeySet();

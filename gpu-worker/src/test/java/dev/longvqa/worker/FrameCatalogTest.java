@@ -1,6 +1,5 @@
 package dev.longvqa.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +10,6 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FrameCatalogTest {
-    private final ObjectMapper json = new ObjectMapper();
 
     @Test
     void readsKeysOrIndicesFromTheEmbeddingsFiles(@TempDir Path dir) {
@@ -20,7 +18,7 @@ class FrameCatalogTest {
                 .getBytes(StandardCharsets.UTF_8), "application/json");
         store.put("jobs/j/embeddings/0.json", "[{\"timeSec\":0.0,\"key\":\"custom/a.jpg\"},{\"nothing\":1}]"
                 .getBytes(StandardCharsets.UTF_8), "application/json");
-        FrameCatalog c = FrameCatalog.load(store, "j", 0, json);
+        FrameCatalog c = FrameCatalog.load(store, "j", 0);
         assertThat(c.entries()).containsExactly(new FrameCatalog.Entry(0.0, "custom/a.jpg"),
                 new FrameCatalog.Entry(60.0, "jobs/j/frames/1/0.jpg"), new FrameCatalog.Entry(61.0, "jobs/j/frames/1/1.jpg"));
     }
@@ -31,7 +29,7 @@ class FrameCatalogTest {
         for (String k : List.of("jobs/j/frames/1/0.jpg", "jobs/j/frames/0/10.jpg", "jobs/j/frames/0/2.jpg", "jobs/j/frames/0/notes.txt")) {
             store.put(k, new byte[]{1}, "image/jpeg");
         }
-        FrameCatalog c = FrameCatalog.load(store, "j", 30.0, json);
+        FrameCatalog c = FrameCatalog.load(store, "j", 30.0);
         // numeric order within and across ranges, not lexical
         assertThat(c.entries()).extracting(FrameCatalog.Entry::key)
                 .containsExactly("jobs/j/frames/0/2.jpg", "jobs/j/frames/0/10.jpg", "jobs/j/frames/1/0.jpg");

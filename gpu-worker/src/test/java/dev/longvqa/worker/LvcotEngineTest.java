@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.backend.BackendOptions;
 import dev.longvqa.reason.backend.LanguageModels;
@@ -28,7 +30,7 @@ class LvcotEngineTest {
     @Test
     void segmentAndAnswerPassesRunOnTheRuntime() throws Exception {
         byte[] jpeg = Images.toJpeg(new RgbImage(32, 24, new byte[32 * 24 * 3]));
-        VideoRef video = new VideoRef("b", "videos/v.mp4", null, "etag", 10);
+        VideoRef video = new VideoRef("b", "videos/v.mp4", null, "etag", 10L);
         try (LvcotEngine engine = new LvcotEngine(LanguageModels.fromSpec("runtime:" + MODEL, BackendOptions.builder().build()),
                 LvcotSettings.builder().segmentMaxTokens(6).answerMaxTokens(6).build())) {
             SegmentSummarizer.SegmentResult seg = engine.summarize(new SegmentSummarizer.SegmentRequest("job", video, 0, 2, 0, 10,
@@ -37,11 +39,11 @@ class LvcotEngineTest {
             assertThat(seg.tokens().prompt()).isGreaterThan(0);
             assertThat(seg.tokens().completion()).isBetween(1L, 6L);
             Answerer.AnswerResult answer = engine.answer(new Answerer.AnswerRequest("job", video,
-                    List.of(new Answerer.SegmentSummary(0, 0, 10, "a red ball rolls")), new TaskMessage.QuestionRef("q0", "What rolls?")));
+                    List.of(new Answerer.SegmentSummary(0, 0, 10, "a red ball rolls")), new JobQuestion("q0", "What rolls?")));
             assertThat(answer.tokens().prompt()).isGreaterThan(0);
             // with frames of the whole video, the final pass shows them to a model that sees images
             Answerer.AnswerResult withFrames = engine.answer(new Answerer.AnswerRequest("job", video,
-                    List.of(new Answerer.SegmentSummary(0, 0, 10, "a red ball rolls")), new TaskMessage.QuestionRef("q0", "What rolls?"),
+                    List.of(new Answerer.SegmentSummary(0, 0, 10, "a red ball rolls")), new JobQuestion("q0", "What rolls?"),
                     10, List.of(new SceneInfo(0, 0, 10)), List.of(new FrameImage(1, "k1", jpeg), new FrameImage(9, "k9", jpeg))));
             assertThat(engine.maxImages()).as("the checkpoint has a vision tower; the runtime takes 8 images").isEqualTo(8);
             assertThat(withFrames.tokens().prompt()).as("two images' tokens more").isGreaterThan(answer.tokens().prompt() + 2);

@@ -1,5 +1,9 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.TaskMessage;
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.JobQuestion;
+import dev.longvqa.contract.LvcotSegment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
@@ -7,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class TaskMessagesTest {
-    private final TaskMessages parser = new TaskMessages(new ObjectMapper());
+    private final TaskMessages parser = new TaskMessages();
     private static final String VIDEO = "\"video\":{\"bucket\":\"b\",\"key\":\"videos/a.mp4\",\"etag\":\"\\\"e1\\\"\",\"sizeBytes\":42}";
 
     @Test
@@ -16,7 +20,7 @@ class TaskMessagesTest {
                 + ",\"scenesKey\":\"jobs/j/scenes.json\",\"segment\":{\"index\":2,\"count\":3,\"startSec\":10.5,\"endSec\":20}}");
         assertThat(m).isInstanceOf(TaskMessage.SegmentTask.class);
         var s = (TaskMessage.SegmentTask) m;
-        assertThat(s.segment()).isEqualTo(new TaskMessage.Span(2, 3, 10.5, 20.0));
+        assertThat(s.segment()).isEqualTo(new LvcotSegment(2, 3, 10.5, 20.0));
         assertThat(s.video().sizeBytes()).isEqualTo(42);
         assertThat(s.video().identity()).isEqualTo("b\nvideos/a.mp4\ne:e1");
         assertThat(s.scenesKey()).isEqualTo("jobs/j/scenes.json");
@@ -28,7 +32,7 @@ class TaskMessagesTest {
                 + ",\"segmentKeys\":[\"k0\",\"k1\"],\"questions\":[{\"id\":\"q0\",\"text\":\"Why?\"}]}");
         var a = (TaskMessage.AnswerTask) m;
         assertThat(a.segmentKeys()).containsExactly("k0", "k1");
-        assertThat(a.questions()).containsExactly(new TaskMessage.QuestionRef("q0", "Why?"));
+        assertThat(a.questions()).containsExactly(new JobQuestion("q0", "Why?"));
     }
 
     @Test
@@ -46,8 +50,8 @@ class TaskMessagesTest {
 
     @Test
     void versionIdWinsOverEtagInTheIdentity() {
-        assertThat(new VideoRef("b", "k", "v7", "e", 0).identity()).isEqualTo("b\nk\nv:v7");
-        assertThat(new VideoRef("b", "k", "null", "\"e\"", 0).identity()).isEqualTo("b\nk\ne:e");
+        assertThat(new VideoRef("b", "k", "v7", "e", 0L).identity()).isEqualTo("b\nk\nv:v7");
+        assertThat(new VideoRef("b", "k", "null", "\"e\"", 0L).identity()).isEqualTo("b\nk\ne:e");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.TaskMessage;
+import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.WorkerEnv;
 
 import dev.longvqa.contract.S3Layout;
@@ -58,7 +60,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TdcWorkerTest {
     private static final String BUCKET = "media";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
     private static final int FRAMES = 90;
     private static final int BUDGET = 1024;
 
@@ -127,9 +129,9 @@ class TdcWorkerTest {
         assertThat(segment.path("promptTokens").asLong()).isEqualTo(model.get().completions.getFirst().promptTokens());
 
         // the summary is keyed apart from one an image pass of the same model would make
-        TaskMessage.SegmentTask task = (TaskMessage.SegmentTask) new TaskMessages(JSON).parse(body);
+        TaskMessage.SegmentTask task = (TaskMessage.SegmentTask) new TaskMessages().parse(body);
         String imageKey = new SegmentTaskHandler(name -> null, BUCKET,
-                new LvcotEngine(model.get().inner, WorkerModel.settings(config(q, root).build())), JSON, 8).cacheKey(task);
+                new LvcotEngine(model.get().inner, WorkerModel.settings(config(q, root).build())), 8).cacheKey(task);
         assertThat(segment.path("cacheKey").asText()).isNotEqualTo(imageKey);
 
         // the same segment again: served from the cache, no TDC context, no frame read, no model pass
@@ -182,7 +184,7 @@ class TdcWorkerTest {
 
     /** A TDC worker on the tiny runtime model whose passes {@code model} records and whose blob reads land in {@code reads}. */
     private WorkerApp startRecording(Emulators.Queues q, Path root, AtomicReference<RecordingLanguageModel> model, List<String> reads) throws Exception {
-        WorkerApp app = WorkerApp.start(config(q, root).llmSpec("runtime:" + llm24).build(),
+        WorkerApp app = WorkerApp.start(config(q, root).set(WorkerEnv.LLM, "runtime:" + llm24).build(),
                 m -> {
                     model.set(new RecordingLanguageModel(m));
                     return model.get();
@@ -225,8 +227,8 @@ class TdcWorkerTest {
         AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();
         try (FakeLlm server = new FakeLlm()) {
             server.behaviour = r -> FakeLlm.Reply.ok("a summary");
-            apps.add(WorkerApp.start(config(q, root).llmSpec("openai-embeds:" + server.baseUrl()).llmModel("tdc-qwen2")
-                    .tdcDir(full).build(), m -> {
+            apps.add(WorkerApp.start(config(q, root).set(WorkerEnv.LLM, "openai-embeds:" + server.baseUrl()).set(WorkerEnv.LLM_MODEL, "tdc-qwen2")
+                    .set(WorkerEnv.TDC, full).build(), m -> {
                         model.set(new RecordingLanguageModel(m));
                         return model.get();
                     }, stores -> stores));
@@ -255,14 +257,14 @@ class TdcWorkerTest {
     void aModelOfAnotherWidthOrMissingTdcPartsStopStartUp() throws Exception {
         Path root = dir.resolve("blobs-" + UUID.randomUUID());
         var q = emu.queues("tdc-bad-" + UUID.randomUUID(), 30, 3);
-        assertThatThrownBy(() -> apps.add(WorkerApp.start(config(q, root).llmSpec("runtime:" + TinyTdcParts.llama32()).build())))
+        assertThatThrownBy(() -> apps.add(WorkerApp.start(config(q, root).set(WorkerEnv.LLM, "runtime:" + TinyTdcParts.llama32()).build())))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
                 .hasMessageContaining("width 24").hasMessageContaining("hidden size 32");
 
         Path partial = dir.resolve("tdc-partial");
         Files.createDirectories(partial);
         Files.copy(tdcDir.resolve("model-00001-of-00001.safetensors"), partial.resolve("model.safetensors"));
-        assertThatThrownBy(() -> apps.add(WorkerApp.start(config(q, root).llmSpec("runtime:" + llm24).tdcDir(partial).build())))
+        assertThatThrownBy(() -> apps.add(WorkerApp.start(config(q, root).set(WorkerEnv.LLM, "runtime:" + llm24).set(WorkerEnv.TDC, partial).build())))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
                 .hasMessageContaining("SigLIP").hasMessageContaining("DINOv2").hasMessageContaining("bert/tokenizer.json");
         assertThat(apps).isEmpty();
@@ -304,7 +306,7 @@ class TdcWorkerTest {
     /** 90 frames at 1 fps in range 0 (16 px JPEGs, colour by time), three 30 s scenes, as the decode and segment steps leave them. */
     private static Job seedJob(Path root) throws Exception {
         String key = "videos/" + UUID.randomUUID() + ".mp4";
-        VideoRef video = new VideoRef(BUCKET, key, null, "\"etag-1\"", 1234);
+        VideoRef video = new VideoRef(BUCKET, key, null, "\"etag-1\"", 1234L);
         String jobId = JobId.of(BUCKET, key, null, "\"etag-1\"").value();
         Path job = root.resolve(BUCKET).resolve("jobs").resolve(jobId);
         Files.createDirectories(job.resolve("frames/0"));
@@ -325,12 +327,14 @@ class TdcWorkerTest {
         return new Job(jobId, video);
     }
 
-    private WorkerConfig.Builder config(Emulators.Queues q, Path root) {
-        return WorkerConfig.builder().queueUrl(q.url()).llmSpec("runtime:" + llm24).tdcDir(tdcDir).tdcBudget(BUDGET)
-                .device(WorkerConfig.Device.CPU).maxTokens(3).llmStartupWait(Duration.ZERO)
-                .waitTimeSeconds(1).heartbeatInterval(Duration.ofSeconds(5)).visibilityExtension(Duration.ofSeconds(30))
-                .poisonBackoff(Duration.ofSeconds(1)).shutdownGrace(Duration.ofSeconds(5)).healthPort(-1)
-                .sqsEndpoint(emu.sqsEndpoint).sfnEndpoint(sfn.endpoint()).dynamoEndpoint(emu.dynamoEndpoint).blobRoot(root);
+    private WorkerEnvironment config(Emulators.Queues q, Path root) {
+        return new WorkerEnvironment().set(WorkerEnv.TASK_QUEUE_URL, q.url()).set(WorkerEnv.LLM, "runtime:" + llm24)
+                .set(WorkerEnv.TDC, tdcDir).set(WorkerEnv.TDC_BUDGET, BUDGET).set(WorkerEnv.DEVICE, "cpu")
+                .set(WorkerEnv.LLM_MAX_TOKENS, 3).set(WorkerEnv.LLM_STARTUP_WAIT_SECONDS, 0).set(WorkerEnv.WAIT_SECONDS, 1)
+                .set(WorkerEnv.HEARTBEAT_SECONDS, 5).set(WorkerEnv.VISIBILITY_SECONDS, 30).set(WorkerEnv.POISON_BACKOFF_SECONDS, 1)
+                .set(WorkerEnv.SHUTDOWN_GRACE_SECONDS, 5).set(WorkerEnv.HEALTH_PORT, -1)
+                .set(WorkerEnv.SQS_ENDPOINT, emu.sqsEndpoint).set(WorkerEnv.SFN_ENDPOINT, sfn.endpoint())
+                .set(WorkerEnv.DYNAMODB_ENDPOINT, emu.dynamoEndpoint).set(WorkerEnv.BLOB_ROOT, root);
     }
 
     /** The text tokens the reference profile plans with: the model's count of "<video>\n" + text under the reference system turn. */

@@ -48,7 +48,6 @@ class WorkerConfigTest {
                 "LONGVQA_LLM", "runtime:/models/qwen2"), new Properties());
         assertThat(tdc.tdcDir()).isEqualTo(Path.of("/models/tdc"));
         assertThat(tdc.tdcBudget()).isEqualTo(16384);
-        assertThat(tdc.toBuilder().build()).isEqualTo(tdc);
         Properties props = new Properties();
         props.setProperty("longvqa.tdc.budget", "6000");
         assertThat(WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "TDC_BUDGET", "16K"), props).tdcBudget()).isEqualTo(6000);
@@ -91,7 +90,8 @@ class WorkerConfigTest {
                 "LLM_BASE_URL", "http://ignored/v1"), new Properties()).modelSpec()).isEqualTo("runtime:smolvlm-256m");
         assertThat(WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "LONGVQA_LLM", "runtime:x"), props).modelSpec())
                 .isEqualTo("bedrock:anthropic.claude-3-haiku");
-        assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").maxImagesPerPass(-1).build()).hasMessageContaining("maxImagesPerPass");
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of(WorkerEnv.TASK_QUEUE_URL, "q", WorkerEnv.MAX_FRAMES, "-1")))
+                .hasMessageContaining("maxImagesPerPass");
     }
 
     @Test
@@ -116,15 +116,16 @@ class WorkerConfigTest {
     @Test
     void rejectsSettingsThatWouldBreakTheTaskLoop() {
         assertThatThrownBy(() -> WorkerConfig.from(Map.of(), new Properties())).hasMessageContaining(WorkerEnv.TASK_QUEUE_URL.variable());
-        assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").heartbeatInterval(Duration.ofSeconds(30))
-                .visibilityExtension(Duration.ofSeconds(30)).build()).hasMessageContaining("visibilityExtension");
-        assertThatThrownBy(() -> WorkerConfig.builder().queueUrl("q").waitTimeSeconds(21).build()).hasMessageContaining("waitTimeSeconds");
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of(WorkerEnv.TASK_QUEUE_URL, "q", WorkerEnv.HEARTBEAT_SECONDS, "30",
+                WorkerEnv.VISIBILITY_SECONDS, "30"))).hasMessageContaining("visibilityExtension");
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of(WorkerEnv.TASK_QUEUE_URL, "q", WorkerEnv.WAIT_SECONDS, "21")))
+                .hasMessageContaining("waitTimeSeconds");
     }
 
     @Test
     void explicitEndpointsOverrideTheSharedOne() {
-        WorkerConfig c = WorkerConfig.builder().queueUrl("q").awsEndpoint(URI.create("http://all"))
-                .sfnEndpoint(URI.create("http://sfn")).build();
+        WorkerConfig c = WorkerConfig.of(Map.of(WorkerEnv.TASK_QUEUE_URL, "q", WorkerEnv.AWS_ENDPOINT, "http://all",
+                WorkerEnv.SFN_ENDPOINT, "http://sfn"));
         assertThat(c.endpointFor("sfn")).isEqualTo(URI.create("http://sfn"));
         assertThat(c.endpointFor("sqs")).isEqualTo(URI.create("http://all"));
     }

@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.WorkerEnv;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerIntegrationTest {
     private static final String BUCKET = "media";
     private static final String TABLE = "jobs";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
 
     private static Emulators emu;
     private static FakeStepFunctions sfn;
@@ -74,7 +75,7 @@ class WorkerIntegrationTest {
     @BeforeEach
     void seedVideo() throws Exception {
         String key = "videos/" + UUID.randomUUID() + ".mp4";
-        video = new VideoRef(BUCKET, key, null, "\"etag-1\"", 1234);
+        video = new VideoRef(BUCKET, key, null, "\"etag-1\"", 1234L);
         jobId = JobId.of(BUCKET, key, null, "\"etag-1\"").value();
         Path job = root.resolve(BUCKET).resolve("jobs").resolve(jobId);
         // three 10 s scenes; the decode step sampled 1 fps into range 0
@@ -105,7 +106,7 @@ class WorkerIntegrationTest {
     void segmentTaskHeartbeatsDuringSlowLlmThenReportsAndCaches() throws Exception {
         var q = emu.queues("seg-" + UUID.randomUUID(), 5, 3);
         llm.behaviour = r -> FakeLlm.Reply.ok("A person walks in, then sits down.").after(1500);
-        WorkerApp app = start(config(q).build());
+        WorkerApp app = start(WorkerConfig.of(config(q)));
         int before = llm.requests().size();
 
         String token = "tok-" + UUID.randomUUID();
@@ -164,7 +165,7 @@ class WorkerIntegrationTest {
     void answerTaskAnswersEveryQuestionFromTheSummariesAndFramesOfTheWholeVideo() throws Exception {
         var q = emu.queues("ans-" + UUID.randomUUID(), 5, 3);
         writeSummaries();
-        start(config(q).build());
+        start(WorkerConfig.of(config(q)));
         int before = llm.requests().size();
 
         String token = "tok-" + UUID.randomUUID();
@@ -201,7 +202,7 @@ class WorkerIntegrationTest {
     void aZeroFrameBudgetMakesBothPassesTextOnly() throws Exception {
         var q = emu.queues("text-" + UUID.randomUUID(), 5, 3);
         writeSummaries();
-        start(config(q).maxImagesPerPass(0).build());
+        start(with(config(q), WorkerEnv.MAX_FRAMES, "0"));
         int before = llm.requests().size();
         String seg = "tok-" + UUID.randomUUID();
         send(q.url(), segmentBody(seg, 0, 0.0, 20.0));
@@ -227,7 +228,7 @@ class WorkerIntegrationTest {
             calls.incrementAndGet();
             return new FakeLlm.Reply(500, "boom", 0, 0, 0);
         };
-        WorkerApp app = start(config(q).build());
+        WorkerApp app = start(WorkerConfig.of(config(q)));
         String token = "tok-" + UUID.randomUUID();
         send(q.url(), segmentBody(token, 1, 20.0, 30.0));
         await(Duration.ofSeconds(15), () -> !sfn.accepted("SendTaskFailure", token).isEmpty(), "SendTaskFailure");
@@ -259,7 +260,7 @@ class WorkerIntegrationTest {
         var q = emu.queues("poison-" + UUID.randomUUID(), 1, 2);
         emu.dynamo.putItem(b -> b.tableName(TABLE).item(Map.of("jobId", AttributeValue.fromS(jobId),
                 "status", AttributeValue.fromS("REASONING"))));
-        WorkerApp app = start(config(q).build()); // maxReceiveCount comes from the queue's redrive policy
+        WorkerApp app = start(WorkerConfig.of(config(q))); // maxReceiveCount comes from the queue's redrive policy
         String body = "{\"type\":\"segment\",\"jobId\":\"" + jobId + "\"}"; // no task token: nobody to report to
         send(q.url(), body);
 
@@ -280,7 +281,7 @@ class WorkerIntegrationTest {
     @Test
     void badMessageWithATokenFailsTheTaskAtOnce() throws Exception {
         var q = emu.queues("badreq-" + UUID.randomUUID(), 5, 3);
-        start(config(q).build());
+        start(WorkerConfig.of(config(q)));
         String token = "tok-" + UUID.randomUUID();
         ObjectNode body = base(token, "segment"); // segment task without its segment
         send(q.url(), JSON.writeValueAsString(body));
@@ -296,7 +297,7 @@ class WorkerIntegrationTest {
         llm.behaviour = r -> n.incrementAndGet() == 1
                 ? FakeLlm.Reply.ok("from the killed worker").after(4000)
                 : FakeLlm.Reply.ok("from the second worker");
-        WorkerApp first = start(config(q).build());
+        WorkerApp first = start(WorkerConfig.of(config(q)));
         String token = "tok-" + UUID.randomUUID();
         send(q.url(), segmentBody(token, 0, 0.0, 20.0));
         await(Duration.ofSeconds(10), () -> n.get() == 1, "first LLM request");
@@ -305,7 +306,7 @@ class WorkerIntegrationTest {
         assertThat(sfn.calls("SendTaskSuccess", token)).isEmpty();
         assertThat(sfn.calls("SendTaskFailure", token)).isEmpty();
 
-        start(config(q).build());
+        start(WorkerConfig.of(config(q)));
         await(Duration.ofSeconds(15), () -> !sfn.accepted("SendTaskSuccess", token).isEmpty(), "SendTaskSuccess from the second worker");
         // past the first worker's slow reply and another visibility timeout: still exactly one report
         Thread.sleep(Math.max(0, killedAt + 5000 - System.currentTimeMillis()));
@@ -324,7 +325,7 @@ class WorkerIntegrationTest {
             n.incrementAndGet();
             return FakeLlm.Reply.ok("drained").after(1500);
         };
-        WorkerApp app = start(config(q).build());
+        WorkerApp app = start(WorkerConfig.of(config(q)));
         String token = "tok-" + UUID.randomUUID();
         send(q.url(), segmentBody(token, 0, 0.0, 20.0));
         await(Duration.ofSeconds(10), () -> n.get() == 1, "LLM request");
@@ -386,7 +387,7 @@ class WorkerIntegrationTest {
         var q = emu.queues("handback-" + UUID.randomUUID(), 30, 3);
         AtomicInteger n = new AtomicInteger();
         llm.behaviour = r -> n.incrementAndGet() == 1 ? FakeLlm.Reply.ok("too slow").after(5000) : FakeLlm.Reply.ok("second try");
-        WorkerApp first = start(config(q).visibilityExtension(Duration.ofSeconds(30)).build());
+        WorkerApp first = start(with(config(q), WorkerEnv.VISIBILITY_SECONDS, "30"));
         String token = "tok-" + UUID.randomUUID();
         send(q.url(), segmentBody(token, 0, 0.0, 20.0));
         await(Duration.ofSeconds(10), () -> n.get() == 1, "LLM request");
@@ -395,7 +396,7 @@ class WorkerIntegrationTest {
         assertThat(first.worker().stats().handedBack()).isEqualTo(1);
         assertThat(sfn.calls("SendTaskSuccess", token)).isEmpty();
 
-        start(config(q).build());
+        start(WorkerConfig.of(config(q)));
         await(Duration.ofSeconds(10), () -> !sfn.accepted("SendTaskSuccess", token).isEmpty(), "SendTaskSuccess from the second worker");
         assertThat(sfn.calls("SendTaskSuccess", token)).hasSize(1);
     }
@@ -408,7 +409,7 @@ class WorkerIntegrationTest {
             n.incrementAndGet();
             return FakeLlm.Reply.ok("wasted");
         };
-        WorkerApp app = start(config(q).build());
+        WorkerApp app = start(WorkerConfig.of(config(q)));
         String token = "tok-" + UUID.randomUUID();
         sfn.expire.add(token); // e.g. a redelivery after the execution timed out
         send(q.url(), segmentBody(token, 0, 0.0, 20.0));
@@ -430,7 +431,7 @@ class WorkerIntegrationTest {
             n.incrementAndGet();
             return FakeLlm.Reply.ok("too late").after(6000);
         };
-        WorkerApp app = start(config(q).build());
+        WorkerApp app = start(WorkerConfig.of(config(q)));
         String token = "tok-" + UUID.randomUUID();
         send(q.url(), segmentBody(token, 0, 0.0, 20.0));
         await(Duration.ofSeconds(10), () -> n.get() == 1, "LLM request");
@@ -443,7 +444,8 @@ class WorkerIntegrationTest {
         await(Duration.ofSeconds(5), () -> emu.messagesIn(q.url()) == 0, "message deleted");
         assertThat(sfn.calls("SendTaskSuccess", token)).isEmpty();
         assertThat(sfn.calls("SendTaskFailure", token)).isEmpty();
-        assertThat(app.worker().stats().inFlight()).isZero();
+        // the slot is freed after the delete (the task's finally), so wait for it rather than race it
+        await(Duration.ofSeconds(5), () -> app.worker().stats().inFlight() == 0, "slot freed");
     }
 
     @Test
@@ -461,7 +463,7 @@ class WorkerIntegrationTest {
             running.decrementAndGet();
             return FakeLlm.Reply.ok("s");
         };
-        start(config(q).concurrency(2).build());
+        start(with(config(q), WorkerEnv.CONCURRENCY, "2"));
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String token = "tok-" + UUID.randomUUID();
@@ -475,13 +477,32 @@ class WorkerIntegrationTest {
 
     // --- helpers ---
 
-    private WorkerConfig.Builder config(Emulators.Queues q) {
-        return WorkerConfig.builder().queueUrl(q.url()).jobsTable(TABLE).llmBaseUrl(llm.baseUrl()).llmModel("test-model")
-                .waitTimeSeconds(1).heartbeatInterval(Duration.ofMillis(300)).visibilityExtension(Duration.ofSeconds(2))
-                .poisonBackoff(Duration.ofSeconds(1)).shutdownGrace(Duration.ofSeconds(10)).healthPort(0)
-                .llmRetries(3).llmRetryBase(Duration.ofMillis(50)).llmTimeout(Duration.ofSeconds(30))
-                .sqsEndpoint(emu.sqsEndpoint).sfnEndpoint(sfn.endpoint()).dynamoEndpoint(emu.dynamoEndpoint)
-                .blobRoot(root);
+    /** The worker's environment for these tests: the emulators, short timings. */
+    private Map<WorkerEnv, String> config(Emulators.Queues q) {
+        Map<WorkerEnv, String> c = WorkerConfig.values();
+        c.put(WorkerEnv.TASK_QUEUE_URL, q.url());
+        c.put(WorkerEnv.TABLE, TABLE);
+        c.put(WorkerEnv.LLM_BASE_URL, llm.baseUrl().toString());
+        c.put(WorkerEnv.LLM_MODEL, "test-model");
+        c.put(WorkerEnv.WAIT_SECONDS, "1");
+        c.put(WorkerEnv.HEARTBEAT_SECONDS, "0.3");
+        c.put(WorkerEnv.VISIBILITY_SECONDS, "2");
+        c.put(WorkerEnv.POISON_BACKOFF_SECONDS, "1");
+        c.put(WorkerEnv.SHUTDOWN_GRACE_SECONDS, "10");
+        c.put(WorkerEnv.HEALTH_PORT, "0");
+        c.put(WorkerEnv.LLM_RETRIES, "3");
+        c.put(WorkerEnv.LLM_RETRY_BASE_MS, "50");
+        c.put(WorkerEnv.LLM_TIMEOUT_SECONDS, "30");
+        c.put(WorkerEnv.SQS_ENDPOINT, emu.sqsEndpoint.toString());
+        c.put(WorkerEnv.SFN_ENDPOINT, sfn.endpoint().toString());
+        c.put(WorkerEnv.DYNAMODB_ENDPOINT, emu.dynamoEndpoint.toString());
+        c.put(WorkerEnv.BLOB_ROOT, root.toString());
+        return c;
+    }
+
+    private static WorkerConfig with(Map<WorkerEnv, String> base, WorkerEnv name, String value) {
+        base.put(name, value);
+        return WorkerConfig.of(base);
     }
 
     private WorkerApp start(WorkerConfig c) throws Exception {

@@ -1,5 +1,10 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.WorkerEnv;
+
+import dev.longvqa.contract.VideoRef;
+import dev.longvqa.contract.JobQuestion;
+import dev.longvqa.contract.Tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
@@ -42,14 +47,15 @@ class WorkerModelTest {
         llm.behaviour = r -> FakeLlm.Reply.ok("ok");
     }
 
-    private static WorkerConfig.Builder config(URI base) {
-        return WorkerConfig.builder().queueUrl("q").llmBaseUrl(base).llmModel("m1").llmApiKey("sk-test")
-                .llmRetries(3).llmRetryBase(Duration.ofMillis(10)).llmTimeout(Duration.ofSeconds(10)).maxTokens(64)
-                .llmStartupWait(Duration.ZERO); // the start-up gate has tests of its own below
+    private static WorkerEnvironment config(URI base) {
+        return new WorkerEnvironment().set(WorkerEnv.TASK_QUEUE_URL, "q").set(WorkerEnv.LLM_BASE_URL, base)
+                .set(WorkerEnv.LLM_MODEL, "m1").set(WorkerEnv.LLM_API_KEY, "sk-test").set(WorkerEnv.LLM_RETRIES, 3)
+                .set(WorkerEnv.LLM_RETRY_BASE_MS, 10).set(WorkerEnv.LLM_TIMEOUT_SECONDS, 10).set(WorkerEnv.LLM_MAX_TOKENS, 64)
+                .set(WorkerEnv.LLM_STARTUP_WAIT_SECONDS, 0); // the start-up gate has tests of its own below
     }
 
     private static SegmentSummarizer.SegmentRequest segment(List<FrameImage> frames) {
-        return new SegmentSummarizer.SegmentRequest("job", new VideoRef("b", "v.mp4", null, "e", 1), 0, 2, 0, 10,
+        return new SegmentSummarizer.SegmentRequest("job", new VideoRef("b", "v.mp4", null, "e", 1L), 0, 2, 0, 10,
                 List.of(new SceneInfo(0, 0, 10)), frames);
     }
 
@@ -76,10 +82,10 @@ class WorkerModelTest {
     void withoutAModelNameTheServersFirstModelIsAskedForOnce() throws Exception {
         int listings = llm.modelListings.get();
         int before = llm.requests().size();
-        try (WorkerModel model = WorkerModel.open(config(llm.baseUrl()).llmModel(null).build())) {
+        try (WorkerModel model = WorkerModel.open(config(llm.baseUrl()).unset(WorkerEnv.LLM_MODEL).build())) {
             model.engine().summarize(segment(List.of()));
             model.engine().answer(new Answerer.AnswerRequest("job", null, List.of(new Answerer.SegmentSummary(0, 0, 10, "s")),
-                    new TaskMessage.QuestionRef("q", "What?")));
+                    new JobQuestion("q", "What?")));
         }
         assertThat(llm.requests().subList(before, before + 2)).allSatisfy(r -> assertThat(r.path("model").asText()).isEqualTo(FakeLlm.SERVED_MODEL));
         assertThat(llm.modelListings.get() - listings).isEqualTo(1);
@@ -128,7 +134,7 @@ class WorkerModelTest {
     @Test
     void aSidecarThatStopsListeningFailsTheTaskTransientForTheWorkflowsRetry() throws Exception {
         URI closed = URI.create("http://127.0.0.1:" + Emulators.freePort() + "/v1");
-        try (WorkerModel model = WorkerModel.open(config(closed).llmStartupWait(Duration.ZERO).llmRetryBase(Duration.ofSeconds(2)).build())) {
+        try (WorkerModel model = WorkerModel.open(config(closed).set(WorkerEnv.LLM_STARTUP_WAIT_SECONDS, 0).set(WorkerEnv.LLM_RETRY_BASE_MS, 2000).build())) {
             LongVqaException e = failure(model);
             assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
             assertThat(e.getMessage()).contains(closed.toString()).contains("stopped listening");
@@ -142,7 +148,7 @@ class WorkerModelTest {
         int port = Emulators.freePort();
         URI base = URI.create("http://127.0.0.1:" + port + "/v1");
         CompletableFuture<Long> opened = CompletableFuture.supplyAsync(() -> {
-            try (WorkerModel ignored = WorkerModel.open(config(base).llmStartupWait(Duration.ofSeconds(30)).build())) {
+            try (WorkerModel ignored = WorkerModel.open(config(base).set(WorkerEnv.LLM_STARTUP_WAIT_SECONDS, 30).build())) {
                 return System.nanoTime();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -169,7 +175,7 @@ class WorkerModelTest {
         URI closed = URI.create("http://127.0.0.1:" + Emulators.freePort() + "/v1");
         long t0 = System.nanoTime();
         LongVqaException e = catchThrowableOfType(LongVqaException.class,
-                () -> WorkerModel.open(config(closed).llmStartupWait(Duration.ofSeconds(1)).build()));
+                () -> WorkerModel.open(config(closed).set(WorkerEnv.LLM_STARTUP_WAIT_SECONDS, 1).build()));
         assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
         assertThat(e.getMessage()).contains(closed.toString()).contains("LLM_STARTUP_WAIT_SECONDS");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("it waited out the start-up wait").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
@@ -203,12 +209,12 @@ class WorkerModelTest {
 
     @Test
     void aSpecWinsOverTheBaseUrlAndABadOneFailsAtStartUp() throws Exception {
-        WorkerConfig c = config(URI.create("http://unused:1/v1")).llmSpec("openai:" + llm.baseUrl()).build();
+        WorkerConfig c = config(URI.create("http://unused:1/v1")).set(WorkerEnv.LLM, "openai:" + llm.baseUrl()).build();
         assertThat(c.modelSpec()).isEqualTo("openai:" + llm.baseUrl());
         try (WorkerModel model = WorkerModel.open(c)) {
             assertThat(model.engine().modelId()).contains(llm.baseUrl().toString());
         }
-        var e = catchThrowableOfType(LongVqaException.class, () -> WorkerModel.open(config(llm.baseUrl()).llmSpec("nosuch:thing").build()));
+        var e = catchThrowableOfType(LongVqaException.class, () -> WorkerModel.open(config(llm.baseUrl()).set(WorkerEnv.LLM, "nosuch:thing").build()));
         assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     }
 

@@ -187,6 +187,13 @@ public final class GpuWorkers extends Construct {
         .build());
 
     provisionModel(config.model(), worker);
+    config.tdc().ifPresent(t -> {
+      String[] p = ModelProvision.s3Prefix(t, "--tdc");
+      Bucket.fromBucketName(this, "TdcWeights", p[0]).grantRead(taskDefinition.getTaskRole(), p[1] + "*");
+      Nag.acceptOnly(taskDefinition.getTaskRole(), "AwsSolutions-IAM5",
+          "The worker reads the TDC vision/Q-Former weights under the one configured prefix.",
+          "Resource::arn:<AWS::Partition>:s3:::" + p[0] + "/" + p[1] + "*");
+    });
 
     taskQueue.grantConsumeMessages(taskDefinition.getTaskRole());
     // task scale-in protection while a task is in flight (the worker asks its ECS agent)
@@ -294,7 +301,11 @@ public final class GpuWorkers extends Construct {
     env.put(WorkerEnv.BUCKET.variable(), storage.bucket().getBucketName());
     env.put(WorkerEnv.TABLE.variable(), storage.jobsTable().getTableName());
     env.put(WorkerEnv.AWS_REGION.variable(), Stack.of(this).getRegion());
-    env.put(WorkerEnv.LLM.variable(), config.model().workerSpec());
+    env.put(WorkerEnv.LLM.variable(), config.model().workerSpec(config.tdc().isPresent()));
+    // TDC weights stay in S3; the worker copies them to instance storage at start (ModelDownload)
+    config.tdc().ifPresent(t -> env.put(WorkerEnv.TDC.variable(), t));
+    // who makes the transcript: the worker converts Transcribe's output, runs its own recogniser, or neither
+    env.put(WorkerEnv.TRANSCRIPT.variable(), config.transcripts().value());
     if (config.model() instanceof ModelProvision.VllmSidecar) {
       // the sidecar holds the task's one GPU; the NVIDIA runtime shows it to the worker as well
       env.put(WorkerEnv.NVIDIA_VISIBLE_DEVICES.variable(), "all");
@@ -336,6 +347,13 @@ public final class GpuWorkers extends Construct {
         Nag.acceptOnly(taskDefinition.getTaskRole(), "AwsSolutions-IAM5",
             "The model sidecar reads the weights under the one configured prefix (every object of the checkpoint).",
             "Resource::arn:<AWS::Partition>:s3:::" + v.bucket() + "/" + v.prefix() + "*");
+      }
+      case ModelProvision.JavaRuntime r -> {
+        // the worker copies the checkpoint to instance storage at start and runs it in-process
+        Bucket.fromBucketName(this, "ModelWeights", r.bucket()).grantRead(taskDefinition.getTaskRole(), r.prefix() + "*");
+        Nag.acceptOnly(taskDefinition.getTaskRole(), "AwsSolutions-IAM5",
+            "The worker reads the checkpoint under the one configured prefix (every object of it).",
+            "Resource::arn:<AWS::Partition>:s3:::" + r.bucket() + "/" + r.prefix() + "*");
       }
       case ModelProvision.OpenAiServer o -> {
         // run elsewhere by the user: nothing to provision

@@ -1,6 +1,7 @@
 package dev.longvqa.infra;
 
 import dev.longvqa.contract.S3Layout;
+import dev.longvqa.contract.TranscriptSource;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -45,8 +46,13 @@ public final class InfraCli {
 
     @Option(names = "--model", defaultValue = "${env:LONGVQA_MODEL}",
         description = "The workers' model: bedrock:MODEL_ID (default " + ModelProvision.DEFAULT
-            + "), vllm:s3://BUCKET/PREFIX (vLLM sidecar, weights from S3) or openai:URL.")
+            + "), vllm:s3://BUCKET/PREFIX (vLLM sidecar, weights from S3), runtime:s3://BUCKET/PREFIX (the Java"
+            + " runtime in the worker, checkpoint from S3) or openai:URL.")
     String model;
+
+    @Option(names = "--tdc", defaultValue = "${env:LONGVQA_TDC_WEIGHTS}",
+        description = "TDC vision/Q-Former weights, s3://BUCKET/PREFIX/ (copied by the worker at start); needs a vllm: or runtime: model.")
+    String tdc;
 
     @Option(names = "--allow-placeholders",
         description = "Synthesize even when function.zip or the worker image is missing (placeholders that do nothing).")
@@ -61,6 +67,11 @@ public final class InfraCli {
     @Option(names = "--job-artifact-days", defaultValue = "30", description = "Days before jobs/ artifacts expire (default: ${DEFAULT-VALUE}).")
     int jobArtifactDays;
 
+    @Option(names = "--transcripts", defaultValue = "${env:LONGVQA_TRANSCRIPTS:-transcribe}", paramLabel = "SOURCE",
+        description = "Who makes each job's timed transcript: transcribe (Amazon Transcribe, a workflow state), "
+            + "worker (the GPU worker's local recogniser, PocketSphinx offline) or off (default: ${DEFAULT-VALUE}).")
+    String transcripts;
+
     @Option(names = "--destroy-data", description = "Let `cdk destroy` delete the bucket (once empty) and the jobs table.")
     boolean destroyData;
 
@@ -72,11 +83,13 @@ public final class InfraCli {
           .functionCode(functionCode)
           .workerImage(workerImage)
           .model(model)
+          .tdc(tdc)
           .allowPlaceholders(allowPlaceholders)
           .gpuInstanceType(gpuInstanceType)
           .maxGpuInstances(maxGpuInstances)
           .jobArtifactDays(jobArtifactDays)
           .retainData(!destroyData)
+          .transcripts(TranscriptSource.parse(transcripts))
           .build();
       LongVqaApp app = LongVqaApp.create(config);
       CloudAssembly assembly = app.synth();
@@ -117,7 +130,9 @@ public final class InfraCli {
         "  Lambda code:  " + code.path() + (code.placeholder() ? "  (PLACEHOLDER: build functions/ before deploying)" : ""),
         "  GPU worker:   " + describe(image),
         "  GPU fleet:    0.." + config.maxGpuInstances() + " x " + config.gpuInstanceType(),
-        "  Model:        " + config.model().workerSpec() + " (" + config.model().getClass().getSimpleName() + ")",
+        "  Model:        " + config.model().workerSpec(config.tdc().isPresent()) + " (" + config.model().getClass().getSimpleName() + ")"
+            + config.tdc().map(t -> ", TDC weights " + t).orElse(""),
+        "  Transcripts:  " + config.transcripts().value(),
         "",
         "Deploy to the account and region of your AWS credentials (needs the AWS CDK CLI via npx; Docker",
         "only when the worker image is built from gpu-worker/):",

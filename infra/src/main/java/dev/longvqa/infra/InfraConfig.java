@@ -1,5 +1,6 @@
 package dev.longvqa.infra;
 
+import dev.longvqa.contract.TranscriptSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -21,8 +22,12 @@ import java.util.Optional;
  * @param jobArtifactDays days after which {@code jobs/} artifacts expire
  * @param retainData     keep the bucket and the jobs table when the stack is destroyed
  * @param model          the workers' language model and how the stack provisions it ({@link ModelProvision})
+ * @param tdc            where the TDC vision/Q-Former weights are ({@code s3://BUCKET/PREFIX/}, copied by the
+ *                       worker at start), or empty: no TDC, frames go to the model as images
  * @param allowPlaceholders synthesize with placeholder code or image when the real ones are not built;
  *                       without it, synth refuses (a stack whose Lambdas cannot run is no deployment)
+ * @param transcripts    who makes each job's timed transcript: Amazon Transcribe as a workflow state
+ *                       (default), the worker's local recogniser, or nobody ({@link TranscriptSource})
  */
 public record InfraConfig(
     Path repoRoot,
@@ -34,7 +39,9 @@ public record InfraConfig(
     int jobArtifactDays,
     boolean retainData,
     ModelProvision model,
-    boolean allowPlaceholders) {
+    Optional<String> tdc,
+    boolean allowPlaceholders,
+    TranscriptSource transcripts) {
 
   /** The workflow definition, relative to the repository root. */
   public static final String ASL_FILE = "statemachine/longvqa.asl.json";
@@ -46,6 +53,13 @@ public record InfraConfig(
     Objects.requireNonNull(workerImage, "workerImage");
     Objects.requireNonNull(gpuInstanceType, "gpuInstanceType");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(tdc, "tdc");
+    tdc.ifPresent(t -> ModelProvision.s3Prefix(t, "--tdc"));
+    if (tdc.isPresent() && !model.takesEmbeddings()) {
+      throw new IllegalArgumentException("--tdc needs a model that takes input embeddings (vllm:s3://… or runtime:s3://…), not "
+          + model.workerSpec(false));
+    }
+    Objects.requireNonNull(transcripts, "transcripts");
     if (maxGpuInstances < 1) throw new IllegalArgumentException("maxGpuInstances must be >= 1: " + maxGpuInstances);
     if (jobArtifactDays < 1) throw new IllegalArgumentException("jobArtifactDays must be >= 1: " + jobArtifactDays);
   }
@@ -79,7 +93,9 @@ public record InfraConfig(
     private int jobArtifactDays = 30;
     private boolean retainData = true;
     private String model;
+    private String tdc;
     private boolean allowPlaceholders;
+    private TranscriptSource transcripts = TranscriptSource.TRANSCRIBE;
 
     private Builder(Path repoRoot) {
       this.repoRoot = repoRoot.toAbsolutePath().normalize();
@@ -93,7 +109,9 @@ public record InfraConfig(
     public Builder jobArtifactDays(int v) { this.jobArtifactDays = v; return this; }
     public Builder retainData(boolean v) { this.retainData = v; return this; }
     public Builder model(String spec) { this.model = spec; return this; }
+    public Builder tdc(String s3Uri) { this.tdc = s3Uri == null || s3Uri.isBlank() ? null : s3Uri.strip(); return this; }
     public Builder allowPlaceholders(boolean v) { this.allowPlaceholders = v; return this; }
+    public Builder transcripts(TranscriptSource v) { this.transcripts = Objects.requireNonNull(v); return this; }
 
     public InfraConfig build() {
       return new InfraConfig(
@@ -106,7 +124,12 @@ public record InfraConfig(
           jobArtifactDays,
           retainData,
           ModelProvision.parse(model),
-          allowPlaceholders);
+          Optional.ofNullable(tdc).map(t -> {
+            String[] p = ModelProvision.s3Prefix(t, "--tdc");
+            return "s3://" + p[0] + "/" + p[1];
+          }),
+          allowPlaceholders,
+          transcripts);
     }
   }
 }

@@ -14,8 +14,14 @@ import java.util.regex.Pattern;
  *       task, streaming the weights from S3 at start ({@code --load-format runai_streamer}), serving
  *       prompt embeddings ({@code --enable-prompt-embeds}, TDC); the worker starts once the sidecar is
  *       HEALTHY (ECS container dependency) and waits for it besides. The task role may read that prefix.
+ *   <li>{@code runtime:s3://BUCKET/PREFIX}: the Java runtime inside the worker (no sidecar), the
+ *       checkpoint copied from S3 to instance storage at start ({@code LONGVQA_LLM=runtime:s3://…},
+ *       the worker's {@code ModelDownload}); input embeddings, so TDC contexts too. The task role may
+ *       read that prefix.
  *   <li>{@code openai:URL}: an OpenAI-compatible server the user runs elsewhere (nothing provisioned).
  * </ul>
+ * The TDC vision/Q-Former weights come from S3 likewise ({@code --tdc s3://…}, {@link InfraConfig#tdc()}),
+ * for the modes whose model takes input embeddings (vLLM, Java runtime).
  */
 public sealed interface ModelProvision {
 
@@ -32,7 +38,21 @@ public sealed interface ModelProvision {
     }
   }
 
+  /** The Java runtime in the worker, its checkpoint copied from S3 at start. */
+  record JavaRuntime(String bucket, String prefix) implements ModelProvision {
+    String s3Uri() {
+      return "s3://" + bucket + "/" + prefix;
+    }
+  }
+
   record OpenAiServer(String baseUrl) implements ModelProvision {}
+
+  /** {@code s3://BUCKET/PREFIX} as (bucket, prefix ending in {@code /}), or an error naming {@code what}. */
+  static String[] s3Prefix(String uri, String what) {
+    Matcher m = S3.matcher(uri);
+    if (!m.matches()) throw new IllegalArgumentException(what + ": s3://BUCKET/PREFIX expected, got " + uri);
+    return new String[] {m.group(1), m.group(2).endsWith("/") ? m.group(2) : m.group(2) + "/"};
+  }
 
   Pattern S3 = Pattern.compile("s3://([a-z0-9.-]{3,63})/(.+)");
 
@@ -47,10 +67,12 @@ public sealed interface ModelProvision {
         yield new Bedrock(rest);
       }
       case "vllm" -> {
-        Matcher m = S3.matcher(rest);
-        if (!m.matches()) throw new IllegalArgumentException("vllm:s3://BUCKET/PREFIX expected (the weights), got " + s);
-        String prefix = m.group(2).endsWith("/") ? m.group(2) : m.group(2) + "/";
-        yield new VllmSidecar(m.group(1), prefix);
+        String[] p = s3Prefix(rest, "vllm: the weights");
+        yield new VllmSidecar(p[0], p[1]);
+      }
+      case "runtime" -> {
+        String[] p = s3Prefix(rest, "runtime: the checkpoint");
+        yield new JavaRuntime(p[0], p[1]);
       }
       case "openai" -> {
         if (!rest.startsWith("http://") && !rest.startsWith("https://")) {
@@ -58,17 +80,23 @@ public sealed interface ModelProvision {
         }
         yield new OpenAiServer(rest);
       }
-      default -> throw new IllegalArgumentException("--model: bedrock:ID, vllm:s3://BUCKET/PREFIX or openai:URL, got " + s);
+      default -> throw new IllegalArgumentException("--model: bedrock:ID, vllm:s3://BUCKET/PREFIX, runtime:s3://BUCKET/PREFIX or openai:URL, got " + s);
     };
   }
 
-  /** The worker's {@code LONGVQA_LLM} for this provision. */
-  default String workerSpec() {
+  /** The worker's {@code LONGVQA_LLM} for this provision; {@code tdc}: the worker sends TDC contexts as input embeddings. */
+  default String workerSpec(boolean tdc) {
     return switch (this) {
       case Bedrock b -> "bedrock:" + b.modelId();
-      // prompt embeddings (TDC) and images both go to the sidecar on the task's own host network
-      case VllmSidecar v -> "openai:http://localhost:" + VLLM_PORT + "/v1";
+      // images, or with TDC prompt embeddings, go to the sidecar on the task's own host network
+      case VllmSidecar v -> (tdc ? "openai-embeds" : "openai") + ":http://localhost:" + VLLM_PORT + "/v1";
+      case JavaRuntime r -> "runtime:" + r.s3Uri();
       case OpenAiServer o -> "openai:" + o.baseUrl();
     };
+  }
+
+  /** Whether the model takes input embeddings, which TDC contexts are. */
+  default boolean takesEmbeddings() {
+    return this instanceof VllmSidecar || this instanceof JavaRuntime;
   }
 }

@@ -61,7 +61,7 @@ public final class Workflow extends Construct {
     grantStageAccess(storage);
 
     AslDefinition asl = AslDefinition.read(config.aslFile());
-    substitutions = substitutions(bucketName, tableName, taskQueue.getQueueUrl());
+    substitutions = substitutions(bucketName, tableName, taskQueue.getQueueUrl(), config);
     Set<String> unfilled = new TreeSet<>(asl.placeholders());
     unfilled.removeAll(substitutions.keySet());
     if (!unfilled.isEmpty()) {
@@ -84,6 +84,7 @@ public final class Workflow extends Construct {
     // The definition is opaque text to CDK, so it cannot infer what the workflow calls: grant it.
     functions.values().forEach(fn -> fn.grantInvoke(stateMachine));
     taskQueue.grantSendMessages(stateMachine);
+    Transcription.grant(stateMachine, storage, config.transcripts());
     Nag.acceptOnly(stateMachine.getRole(), "AwsSolutions-IAM5",
         "lambda:InvokeFunction on <function ARN>:* comes from grantInvoke and covers the function's "
             + "versions and aliases only; Resource * is what X-Ray tracing and CloudWatch Logs delivery "
@@ -106,9 +107,12 @@ public final class Workflow extends Construct {
             .detailType(List.of("Object Created"))
             .detail(Map.of(
                 "bucket", Map.of("name", List.of(bucketName)),
-                // events.Match (not the assertions one) already yields the list of matchers.
-                "object", Map.of("key",
-                    software.amazon.awscdk.services.events.Match.prefix(Storage.VIDEOS_PREFIX))))
+                // events.Match (not the assertions one) already yields the list of matchers. A
+                // pattern cannot AND a prefix with a not-suffix on one field, but it ANDs fields:
+                // folder markers (videos/x/) and other empty objects are 0 bytes, and no video is.
+                "object", Map.of(
+                    "key", software.amazon.awscdk.services.events.Match.prefix(Storage.VIDEOS_PREFIX),
+                    "size", software.amazon.awscdk.services.events.Match.greaterThan(0))))
             .build())
         .targets(List.of(new SfnStateMachine(stateMachine, SfnStateMachineProps.builder()
             .deadLetterQueue(eventsDlq)
@@ -151,12 +155,14 @@ public final class Workflow extends Construct {
   }
 
   /** Values for every documented placeholder; the ASL may use a subset. */
-  private Map<String, String> substitutions(String bucketName, String tableName, String queueUrl) {
+  private Map<String, String> substitutions(String bucketName, String tableName, String queueUrl, InfraConfig config) {
     Map<String, String> values = new HashMap<>();
     functions.forEach((stage, fn) -> values.put(stage.placeholder, fn.getFunctionArn()));
     values.put(AslSubstitution.TASK_QUEUE_URL.placeholder(), queueUrl);
     values.put(AslSubstitution.BUCKET_NAME.placeholder(), bucketName);
     values.put(AslSubstitution.JOBS_TABLE_NAME.placeholder(), tableName);
+    // the workflow's Choice runs Amazon Transcribe only for "transcribe" (the worker reads the same choice)
+    values.put(AslSubstitution.TRANSCRIPT_SOURCE.placeholder(), config.transcripts().value());
     if (!values.keySet().equals(AslDefinition.SUBSTITUTIONS)) {
       throw new IllegalStateException("substitutions drifted from the documented set: " + values.keySet());
     }
@@ -226,6 +232,9 @@ public final class Workflow extends Construct {
 
     Function record = functions.get(StageFunction.RECORD);
     bucket.grantRead(record, jobs);
+    // the status rule's path resolves the execution's upload as register did (HeadObject), so a
+    // URL-encoded key finds its row (UploadIdentity)
+    bucket.grantRead(record, videos);
     bucket.grantPut(record, jobs); // result.json, answers too large for the row
     bucket.grantRead(record, Storage.QUESTIONS_PREFIX + "*"); // an API upload's minted job id, for the execution-status rule
     table.grant(record, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem");

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class AslExecutionTest {
 
   private static final Path REPO = InfraConfig.findRepoRoot(Path.of(""));
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
   private static final String EXECUTION_ID = "arn:aws:states:us-east-1:123456789012:execution:longvqa:run-1";
   private static JsonNode results;
   private static JsonNode asl;
@@ -50,6 +50,10 @@ class AslExecutionTest {
     ObjectNode both = fault("PlanRanges", "LongVqa.TOO_LONG", -1);
     both.setAll(fault("RecordFailure", "LongVqa.INTERNAL", -1));
     scenario(scenarios, "recordingTheFailureFails", both);
+    scenario(scenarios, "transcribed", null).put("transcriptSource", "transcribe").put("transcribePolls", 2);
+    scenario(scenarios, "transcribeNeverFinishes", null).put("transcriptSource", "transcribe").put("transcribePolls", -1);
+    scenario(scenarios, "transcribeRefused", fault("StartTranscription", "Transcribe.BadRequestException", -1))
+        .put("transcriptSource", "transcribe");
 
     Path file = Files.createTempFile("longvqa-scenarios", ".json");
     try {
@@ -191,7 +195,7 @@ class AslExecutionTest {
   void theExecutionCarriesPointersNotTheEventOrContents() throws Exception {
     JsonNode output = result("happy").get("output");
     assertThat(keys(output)).containsExactlyInAnyOrder(
-        "jobId", "action", "video", "questions", "plan", "ranges", "segment", "reasoning", "answer", "record");
+        "jobId", "action", "video", "questions", "plan", "ranges", "segment", "speech", "reasoning", "answer", "record");
     assertThat(output.at("/record/status").asText()).isEqualTo("SUCCEEDED");
     assertThat(JSON.writeValueAsBytes(output).length).as("far below the 256 KB state limit").isLessThan(4096);
   }
@@ -254,5 +258,31 @@ class AslExecutionTest {
     assertThat(states("recordingTheFailureFails")).containsExactly("RegisterJob", "PlanRanges", "RecordFailure");
     assertThat(result("recordingTheFailureFails").get("status").asText()).isEqualTo("FAILED");
     assertThat(result("recordingTheFailureFails").get("error").asText()).isEqualTo("LongVqa.TOO_LONG");
+  }
+
+  @Test
+  void transcribeRunsBeforeTheSegmentPassesOnlyWhenTheStackChoseIt() {
+    assertThat(states("happy")).doesNotContain("StartTranscription", "GetTranscription", "TranscriptSkipped");
+    assertThat(result("transcribed").get("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(states("transcribed")).containsSubsequence("Segment", "StartTranscription", "GetTranscription",
+        "GetTranscription", "GetTranscription", "ReasonSegment").doesNotContain("TranscriptSkipped");
+    JsonNode start = inputs("transcribed", "StartTranscription").getFirst();
+    assertThat(start.get("TranscriptionJobName").asText()).isEqualTo("longvqa-job-1");
+    assertThat(start.at("/Media/MediaFileUri").asText()).isEqualTo("s3://uploads/videos/talk.mp4");
+    assertThat(start.get("OutputKey").asText()).isEqualTo(dev.longvqa.contract.S3Layout.transcribeOutput("job-1"));
+  }
+
+  @Test
+  void aTranscribeFailureOrTimeoutIsNotedAndTheJobGoesOn() {
+    for (String scenario : List.of("transcribeNeverFinishes", "transcribeRefused")) {
+      assertThat(result(scenario).get("status").asText()).as(scenario).isEqualTo("SUCCEEDED");
+      assertThat(states(scenario)).as(scenario).containsSubsequence("TranscriptSkipped", "ReasonSegment", "Answer", "RecordResult")
+          .doesNotContain("RecordFailure");
+    }
+    assertThat(states("transcribeNeverFinishes").stream().filter("GetTranscription"::equals)).hasSize(180);
+    assertThat(inputs("transcribeNeverFinishes", "TranscriptSkipped").getFirst().at("/ExpressionAttributeValues/:w/SS/0").asText())
+        .contains("did not finish");
+    assertThat(inputs("transcribeRefused", "TranscriptSkipped").getFirst().at("/ExpressionAttributeValues/:w/SS/0").asText())
+        .isEqualTo("speech skipped: Amazon Transcribe could not be used (Transcribe.BadRequestException)");
   }
 }

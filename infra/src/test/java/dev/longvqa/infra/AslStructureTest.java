@@ -3,7 +3,6 @@ package dev.longvqa.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +32,19 @@ class AslStructureTest {
       "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
       "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException");
   private static final Set<String> WORKER_LOST = Set.of("States.HeartbeatTimeout", "States.Timeout");
-  private static final Set<String> SUPPORTED_TYPES = Set.of("Task", "Map", "Choice", "Pass", "Succeed", "Fail");
+  private static final Set<String> SUPPORTED_TYPES = Set.of("Task", "Map", "Choice", "Pass", "Wait", "Succeed", "Fail");
   private static final String LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
   private static final String SQS_WAIT = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
+  /** The Amazon Transcribe branch's SDK integrations and the note it leaves in the job row. */
+  private static final Map<String, String> AUDIO_TASKS = Map.of(
+      "StartTranscription", "arn:aws:states:::aws-sdk:transcribe:startTranscriptionJob",
+      "GetTranscription", "arn:aws:states:::aws-sdk:transcribe:getTranscriptionJob",
+      "TranscriptSkipped", "arn:aws:states:::dynamodb:updateItem");
+  /** Their service-side transient errors: the only ones they retry. */
+  private static final Set<String> SDK_TRANSIENT = Set.of(
+      "Transcribe.LimitExceededException", "Transcribe.InternalFailureException",
+      "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException",
+      "DynamoDB.InternalServerErrorException", "DynamoDB.RequestLimitExceededException");
 
   private static JsonNode asl;
   private static String aslText;
@@ -48,7 +57,7 @@ class AslStructureTest {
   @BeforeAll
   static void load() throws IOException {
     aslText = Files.readString(REPO.resolve(InfraConfig.ASL_FILE));
-    asl = new ObjectMapper().readTree(aslText);
+    asl = dev.longvqa.contract.Json.mapper().readTree(aslText);
     collect(asl.get("States"), false);
     errorKinds = errorKinds();
   }
@@ -87,7 +96,7 @@ class AslStructureTest {
       assertThat(path).as("no cycle on the happy path").hasSizeLessThan(states.size() + 1);
       JsonNode state = states.get(s);
       if (state.path("Type").asText().equals("Choice")) {
-        s = null;
+        s = state.path("Default").asText(null); // the transcript source's Choice: worker/off go straight on
         for (JsonNode c : state.get("Choices")) {
           if (c.path("StringEquals").asText().equals("START")) s = c.get("Next").asText();
         }
@@ -96,7 +105,7 @@ class AslStructureTest {
       }
     }
     assertThat(path).containsExactly("RegisterJob", "StartOrSkip", "PlanRanges", "DecodeRanges", "Segment",
-        "Reason", "Answer", "RecordResult", "Done");
+        "Speech", "ChooseTranscriptSource", "Reason", "Answer", "RecordResult", "Done");
   }
 
   @Test
@@ -120,6 +129,7 @@ class AslStructureTest {
     states.properties().forEach(e -> {
       String type = e.getValue().path("Type").asText();
       if (!type.equals("Task") && !type.equals("Map")) return;
+      if (AUDIO_TASKS.containsKey(e.getKey())) return; // the audio never fails a job: transcribeFailuresNeverFailTheJob
       JsonNode catchAll = null;
       for (JsonNode c : e.getValue().path("Catch")) {
         if (c.get("ErrorEquals").toString().contains("\"States.ALL\"")) catchAll = c;
@@ -152,10 +162,13 @@ class AslStructureTest {
       JsonNode retry = task.path("Retry");
       assertThat(retry.size()).as(name + " has a Retry").isPositive();
       boolean sqs = task.get("Resource").asText().equals(SQS_WAIT);
+      boolean sdk = AUDIO_TASKS.containsKey(name);
       for (JsonNode r : retry) {
         for (JsonNode err : r.get("ErrorEquals")) {
           String e = err.asText();
-          if (e.startsWith("LongVqa.")) {
+          if (sdk) {
+            assertThat(SDK_TRANSIENT).as(name + " retries " + e).contains(e);
+          } else if (e.startsWith("LongVqa.")) {
             assertThat(errorKinds).as(name + ": " + e + " is an ErrorCode").containsKey(e);
             assertThat(errorKinds.get(e)).as(name + " retries " + e).isEqualTo("TRANSIENT");
           } else if (sqs) {
@@ -195,6 +208,10 @@ class AslStructureTest {
     for (String name : tasks()) {
       JsonNode task = allStates.get(name);
       String resource = task.get("Resource").asText();
+      if (AUDIO_TASKS.containsKey(name)) {
+        assertThat(resource).as(name).isEqualTo(AUDIO_TASKS.get(name));
+        continue;
+      }
       assertThat(resource).as(name).isIn(LAMBDA_INVOKE, SQS_WAIT);
       if (resource.equals(LAMBDA_INVOKE)) {
         functionByTask.put(name, task.at("/Parameters/FunctionName").asText());
@@ -275,5 +292,73 @@ class AslStructureTest {
     // Every function and the queue must be substituted; the table name is for consumers that need it.
     assertThat(used).containsAll(Set.of("RegisterFunctionArn", "PlanFunctionArn", "DecodeRangeFunctionArn",
         "SegmentFunctionArn", "RecordFunctionArn", "TaskQueueUrl"));
+  }
+
+  /** Every state reachable from {@code from} (Next, Choice targets, Default, Catch). */
+  private static Set<String> reachable(String from) {
+    Set<String> seen = new TreeSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(from));
+    while (!todo.isEmpty()) {
+      String n = todo.pop();
+      if (!seen.add(n) || n.equals("Reason")) continue; // from Reason on it is the job's own path
+      JsonNode st = asl.get("States").get(n);
+      if (st.hasNonNull("Next")) todo.push(st.get("Next").asText());
+      if (st.hasNonNull("Default")) todo.push(st.get("Default").asText());
+      st.path("Choices").forEach(c -> todo.push(c.get("Next").asText()));
+      st.path("Catch").forEach(c -> todo.push(c.get("Next").asText()));
+    }
+    return seen;
+  }
+
+  @Test
+  void transcribeRunsOnlyForTheTranscribeSourceAndItsFailuresNeverFailTheJob() {
+    JsonNode states = asl.get("States");
+    assertThat(states.at("/Segment/Next").asText()).isEqualTo("Speech");
+    assertThat(states.at("/Speech/Parameters/source").asText()).isEqualTo("${TranscriptSource}");
+    JsonNode choice = states.get("ChooseTranscriptSource");
+    assertThat(choice.get("Default").asText()).isEqualTo("Reason");
+    assertThat(choice.get("Choices")).singleElement().satisfies(c -> {
+      assertThat(c.get("StringEquals").asText()).isEqualTo(dev.longvqa.contract.TranscriptSource.TRANSCRIBE.value());
+      assertThat(c.get("Next").asText()).isEqualTo("StartTranscription");
+    });
+    // whatever Transcribe does, the branch ends in Reason: no Fail, no RecordFailure, no Succeed
+    Set<String> branch = reachable("StartTranscription");
+    assertThat(branch).contains("GetTranscription", "TranscribeFailed", "TranscribeTimedOut", "TranscribeUnavailable",
+        "TranscriptSkipped", "Reason").doesNotContain("RecordFailure", "JobFailed", "Done");
+    for (String task : AUDIO_TASKS.keySet()) {
+      JsonNode catchAll = null;
+      for (JsonNode c : allStates.get(task).path("Catch")) {
+        if (c.get("ErrorEquals").toString().contains("\"States.ALL\"")) catchAll = c;
+      }
+      assertThat(catchAll).as(task + " catches everything").isNotNull();
+      assertThat(catchAll.get("Next").asText()).as(task).isIn("TranscribeUnavailable", "Reason");
+      assertThat(catchAll.get("ResultPath").asText()).as(task).startsWith("$.speech.");
+    }
+    // the output lands under the job's prefix, where the stack's grant and the worker look
+    assertThat(states.at("/StartTranscription/Parameters/OutputKey.$").asText())
+        .isEqualTo("States.Format('jobs/{}/transcript-aws.json', $.jobId)");
+    assertThat(dev.longvqa.contract.S3Layout.transcribeOutput("J")).isEqualTo("jobs/J/transcript-aws.json");
+    assertThat(states.at("/TranscriptSkipped/Parameters/UpdateExpression").asText())
+        .startsWith("ADD " + dev.longvqa.contract.JobRow.AUDIO_WARNINGS + " ");
+  }
+
+  @Test
+  void transcribePollingIsBounded() {
+    JsonNode states = asl.get("States");
+    // the loop Wait -> Get -> Count -> Ready -> Wait has exactly one exit that does not depend on Transcribe
+    assertThat(states.at("/WaitForTranscript/Next").asText()).isEqualTo("GetTranscription");
+    assertThat(states.at("/GetTranscription/Next").asText()).isEqualTo("CountTranscriptPoll");
+    assertThat(states.at("/CountTranscriptPoll/Parameters/polls.$").asText()).isEqualTo("States.MathAdd($.speech.polls, 1)");
+    assertThat(states.at("/Speech/Parameters/polls").asInt()).isZero();
+    JsonNode bound = null;
+    for (JsonNode c : states.at("/TranscriptReady/Choices")) {
+      if (c.path("Variable").asText().equals("$.speech.polls")) bound = c;
+    }
+    assertThat(bound).as("a poll bound").isNotNull();
+    assertThat(bound.get("Next").asText()).isEqualTo("TranscribeTimedOut");
+    int polls = bound.get("NumericGreaterThanEquals").asInt();
+    int waitSeconds = states.at("/WaitForTranscript/Seconds").asInt();
+    assertThat(polls * waitSeconds).as("at most an hour of polling").isBetween(600, 3600);
+    assertThat(polls * waitSeconds).isLessThan(asl.get("TimeoutSeconds").asInt());
   }
 }

@@ -3,7 +3,6 @@ package dev.longvqa.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -39,7 +38,7 @@ class InfraCliTest {
         "--gpu-instance-type", "g6.2xlarge", "--max-gpu-instances", "6", "--job-artifact-days", "7",
         "--destroy-data", "--model", "vllm:s3://my-models/qwen2-vl-7b");
     stdout = out.toString();
-    template = new ObjectMapper().readTree(OUT.resolve(LongVqaApp.STACK_NAME + ".template.json").toFile());
+    template = dev.longvqa.contract.Json.mapper().readTree(OUT.resolve(LongVqaApp.STACK_NAME + ".template.json").toFile());
   }
 
   private static List<JsonNode> ofType(String type) {
@@ -115,7 +114,7 @@ class InfraCliTest {
   @Test
   void nagFindsNothingUnsuppressedWithTheseOptionsEither() throws Exception {
     // Synth writes each construct's annotations (cdk-nag findings included) to this file.
-    JsonNode metadata = new ObjectMapper().readTree(OUT.resolve(LongVqaApp.STACK_NAME + ".metadata.json").toFile());
+    JsonNode metadata = dev.longvqa.contract.Json.mapper().readTree(OUT.resolve(LongVqaApp.STACK_NAME + ".metadata.json").toFile());
     assertThat(metadata.size()).as("metadata per construct").isGreaterThan(50);
     List<String> errors = new ArrayList<>();
     metadata.properties().forEach(e -> e.getValue().forEach(entry -> {

@@ -81,14 +81,30 @@ class InfraConfigTest {
   @Test
   void modelSpecsParseIntoTheirProvisionAndTheWorkersSpec() {
     assertThat(ModelProvision.parse(null)).isEqualTo(ModelProvision.parse(ModelProvision.DEFAULT));
-    assertThat(ModelProvision.parse("bedrock:anthropic.claude-3-haiku-20240307-v1:0").workerSpec())
+    assertThat(ModelProvision.parse("bedrock:anthropic.claude-3-haiku-20240307-v1:0").workerSpec(false))
         .isEqualTo("bedrock:anthropic.claude-3-haiku-20240307-v1:0");
     ModelProvision vllm = ModelProvision.parse("vllm:s3://my-models/qwen2-vl-7b");
     assertThat(vllm).isEqualTo(new ModelProvision.VllmSidecar("my-models", "qwen2-vl-7b/"));
-    assertThat(vllm.workerSpec()).isEqualTo("openai:http://localhost:8000/v1");
-    assertThat(ModelProvision.parse("openai:https://llm.example/v1").workerSpec()).isEqualTo("openai:https://llm.example/v1");
+    assertThat(vllm.workerSpec(false)).isEqualTo("openai:http://localhost:8000/v1");
+    assertThat(ModelProvision.parse("openai:https://llm.example/v1").workerSpec(false)).isEqualTo("openai:https://llm.example/v1");
     assertThatThrownBy(() -> ModelProvision.parse("vllm:Qwen/Qwen2-VL-7B")).hasMessageContaining("s3://");
     assertThatThrownBy(() -> ModelProvision.parse("gpt:4")).hasMessageContaining("bedrock:ID");
+    // the Java runtime in the worker, checkpoint from S3; with TDC, vLLM gets prompt embeddings
+    ModelProvision runtime = ModelProvision.parse("runtime:s3://my-models/qwen2-vl-7b");
+    assertThat(runtime).isEqualTo(new ModelProvision.JavaRuntime("my-models", "qwen2-vl-7b/"));
+    assertThat(runtime.workerSpec(true)).isEqualTo("runtime:s3://my-models/qwen2-vl-7b/");
+    assertThat(vllm.workerSpec(true)).isEqualTo("openai-embeds:http://localhost:8000/v1");
+    assertThatThrownBy(() -> ModelProvision.parse("runtime:/models/x")).hasMessageContaining("s3://");
+  }
+
+  @Test
+  void tdcWeightsComeFromS3ForModelsThatTakeEmbeddings(@TempDir Path tmp) {
+    InfraConfig c = InfraConfig.builder(tmp).model("runtime:s3://models/llm").tdc("s3://models/tdc").build();
+    assertThat(c.tdc()).contains("s3://models/tdc/");
+    assertThat(InfraConfig.builder(tmp).model("vllm:s3://models/llm").tdc("s3://models/tdc/").build().tdc()).contains("s3://models/tdc/");
+    assertThatThrownBy(() -> InfraConfig.builder(tmp).tdc("s3://models/tdc").build()).hasMessageContaining("input embeddings");
+    assertThatThrownBy(() -> InfraConfig.builder(tmp).model("runtime:s3://models/llm").tdc("/local/tdc").build())
+        .hasMessageContaining("s3://");
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.longvqa.contract.FunctionEnv;
 import dev.longvqa.contract.Handler;
 import dev.longvqa.contract.S3Layout;
 import dev.longvqa.contract.WorkerEnv;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ class LongVqaStackTest {
   static void synth() {
     app = LongVqaApp.create(placeholderConfig("default"));
     template = Template.fromStack(app.stack());
-    resources = new ObjectMapper().valueToTree(template.toJSON()).get("Resources");
+    resources = dev.longvqa.contract.Json.mapper().valueToTree(template.toJSON()).get("Resources");
   }
 
   private static List<JsonNode> ofType(String type) {
@@ -115,7 +114,9 @@ class LongVqaStackTest {
             "detail-type", List.of("Object Created"),
             "detail", Map.of(
                 "bucket", Map.of("name", List.of(Map.of("Ref", bucket))),
-                "object", Map.of("key", List.of(Map.of("prefix", "videos/"))))),
+                // folder markers and other empty objects are 0 bytes: they start nothing
+                "object", Map.of("key", List.of(Map.of("prefix", "videos/")),
+                    "size", List.of(Map.of("numeric", List.of(">", 0)))))),
         "Targets", List.of(Match.objectLike(Map.of(
             "Arn", Map.of("Ref", stateMachine),
             "DeadLetterConfig", Match.objectLike(Map.of())))),
@@ -199,6 +200,7 @@ class LongVqaStackTest {
     assertThat(subs.at("/TaskQueueUrl/Ref").asText()).isEqualTo(logicalId("AWS::SQS::Queue", "GpuWorkersTaskQueue"));
     assertThat(subs.at("/BucketName/Ref").asText()).isEqualTo(logicalId("AWS::S3::Bucket", "StorageBucket"));
     assertThat(subs.at("/JobsTableName/Ref").asText()).isEqualTo(logicalId("AWS::DynamoDB::Table", "StorageJobs"));
+    assertThat(subs.at("/TranscriptSource").asText()).as("the default stack transcribes with Amazon Transcribe").isEqualTo("transcribe");
   }
 
   @Test
@@ -256,7 +258,7 @@ class LongVqaStackTest {
         "InstanceType", "g5.xlarge",
         "MetadataOptions", Match.objectLike(Map.of("HttpTokens", "required"))))));
     // The ECS-optimized GPU AMI, resolved from its public SSM parameter at deploy time.
-    JsonNode parameters = new ObjectMapper().valueToTree(template.toJSON()).get("Parameters");
+    JsonNode parameters = dev.longvqa.contract.Json.mapper().valueToTree(template.toJSON()).get("Parameters");
     assertThat(parameters.toString()).contains("/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id");
     template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of("MinCapacity", 0, "MaxCapacity", 2));
     template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(

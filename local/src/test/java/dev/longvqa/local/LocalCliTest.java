@@ -51,9 +51,9 @@ class LocalCliTest {
     }
 
     @Test
-    void anIntrinsicFunctionIsRefusedAtLoad() throws Exception {
+    void anIntrinsicFunctionTheInterpreterLacksIsRefusedAtLoad() throws Exception {
         Path def = file("i.json", """
-            {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"a": {"msg.$": "States.Format('x {}', $.y)"}}, "End": true}}}""");
+            {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"a": {"msg.$": "States.UUID()"}}, "End": true}}}""");
         assertThat(run("run-asl", def.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("msg.$").contains("intrinsic function");
     }

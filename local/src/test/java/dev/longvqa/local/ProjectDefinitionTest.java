@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longvqa.local.asl.AslExecutor;
+import dev.longvqa.local.asl.HistoryEvent;
+import dev.longvqa.local.asl.StatesError;
+import dev.longvqa.local.asl.TaskRequest;
 import dev.longvqa.local.asl.Execution;
 import dev.longvqa.local.asl.ExecutionResult;
 import dev.longvqa.local.asl.ExecutionStatus;
@@ -50,11 +53,17 @@ class ProjectDefinitionTest {
 
     @BeforeEach
     void start() throws Exception {
-        executor = AslExecutor.builder().definition(Files.readString(DEFINITION))
+        executor = executor("worker").build();
+        worker = Thread.ofVirtual().start(this::work);
+    }
+
+    /** The project's definition over fake stage functions, with the stack's transcript source. */
+    AslExecutor.Builder executor(String transcriptSource) throws Exception {
+        return AslExecutor.builder().definition(Files.readString(DEFINITION))
                 .substitutions(Map.of("RegisterFunctionArn", "arn:aws:lambda:us-east-1:000000000000:function:register",
                         "PlanFunctionArn", "plan", "DecodeRangeFunctionArn", "decode-range", "SegmentFunctionArn", "segment",
                         "RecordFunctionArn", "record", "TaskQueueUrl", QUEUE, "BucketName", "longvqa-local",
-                        "JobsTableName", "longvqa-jobs"))
+                        "JobsTableName", "longvqa-jobs", "TranscriptSource", transcriptSource))
                 .lambda("register", in -> {
                     ObjectNode out = JSON.createObjectNode().put("jobId", "j-" + in.get("detail").get("object").get("key").asText().hashCode())
                             .put("action", "START");
@@ -88,9 +97,7 @@ class ProjectDefinitionTest {
                     return JSON.createObjectNode().put("jobId", in.get("jobId").asText()).put("status", in.get("outcome").asText());
                 })
                 .resource(SqsSendMessageResource.ARN, new SqsSendMessageResource(queues))
-                .timeScale(0.001)
-                .build();
-        worker = Thread.ofVirtual().start(this::work);
+                .timeScale(0.001);
     }
 
     @AfterEach
@@ -104,7 +111,7 @@ class ProjectDefinitionTest {
     /** The cost fields every GPU task output carries (the worker's SendTaskSuccess contract). */
     static ObjectNode costs(ObjectNode out, int prompt) {
         out.putObject("tokens").put("prompt", prompt).put("completion", 8);
-        return out.put("visualTokens", 0).put("tdcMs", 0).put("elapsedMs", 5);
+        return out.put("visualTokens", 0).put("tdcMs", 0).put("audioTokens", 0).put("audioMs", 0).put("elapsedMs", 5);
     }
 
     void work() {
@@ -163,5 +170,98 @@ class ProjectDefinitionTest {
             assertThat(rec.get("outcome").asText()).isEqualTo("FAILED");
             assertThat(rec.get("error").get("Error").asText()).isEqualTo("LongVqa.TOO_LONG");
         });
+    }
+
+    /** Fake Amazon Transcribe and DynamoDB integrations: what the transcribe branch calls, recorded. */
+    final List<TaskRequest> sdkCalls = new CopyOnWriteArrayList<>();
+
+    /** Replaces the executor with one whose stack chose {@code transcribe}; {@code statuses}: what each poll sees. */
+    void transcribeStack(java.util.function.Supplier<JsonNode> start, List<String> statuses) throws Exception {
+        executor.close();
+        AtomicInteger polls = new AtomicInteger();
+        executor = executor("transcribe")
+                .resource("arn:aws:states:::aws-sdk:transcribe:startTranscriptionJob", req -> {
+                    sdkCalls.add(req);
+                    return start.get();
+                })
+                .resource("arn:aws:states:::aws-sdk:transcribe:getTranscriptionJob", req -> {
+                    sdkCalls.add(req);
+                    String status = statuses.get(Math.min(polls.getAndIncrement(), statuses.size() - 1));
+                    ObjectNode job = JSON.createObjectNode();
+                    job.putObject("TranscriptionJob").put("TranscriptionJobName", req.parameters().get("TranscriptionJobName").asText())
+                            .put("TranscriptionJobStatus", status).put("FailureReason", "Unsupported media format");
+                    if (!status.equals("FAILED")) ((ObjectNode) job.get("TranscriptionJob")).remove("FailureReason");
+                    return job;
+                })
+                .resource("arn:aws:states:::dynamodb:updateItem", req -> {
+                    sdkCalls.add(req);
+                    return JSON.createObjectNode();
+                })
+                .build();
+    }
+
+    static JsonNode started() {
+        ObjectNode out = JSON.createObjectNode();
+        out.putObject("TranscriptionJob").put("TranscriptionJobStatus", "IN_PROGRESS");
+        return out;
+    }
+
+    List<String> sdkStates() {
+        return sdkCalls.stream().map(TaskRequest::stateName).toList();
+    }
+
+    @Test
+    void theWorkerSourceSkipsTheTranscribeStatesLocally() throws Exception {
+        Execution ex = executor.start("job-w", event("videos/talk.mp4"));
+        assertThat(ex.await(Duration.ofSeconds(30)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        List<String> entered = ex.history().stream().filter(h -> h.type().endsWith("StateEntered"))
+                .map(HistoryEvent::stateName).toList();
+        assertThat(entered).contains("Speech", "ChooseTranscriptSource", "Reason").doesNotContain("StartTranscription");
+    }
+
+    @Test
+    void transcribeRunsBeforeTheSegmentPassesWritingUnderTheJobsPrefix() throws Exception {
+        transcribeStack(ProjectDefinitionTest::started, List.of("IN_PROGRESS", "IN_PROGRESS", "COMPLETED"));
+        ExecutionResult r = executor.start("job-t", event("videos/talk.mp4")).await(Duration.ofSeconds(30));
+        assertThat(r.status()).as(r.error() + ": " + r.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(sdkStates()).containsExactly("StartTranscription", "GetTranscription", "GetTranscription", "GetTranscription");
+        JsonNode start = sdkCalls.getFirst().parameters();
+        String jobId = recorded.getFirst().get("jobId").asText();
+        assertThat(start.get("TranscriptionJobName").asText()).isEqualTo("longvqa-" + jobId);
+        assertThat(start.at("/Media/MediaFileUri").asText()).isEqualTo("s3://longvqa-local/videos/talk.mp4");
+        assertThat(start.get("OutputBucketName").asText()).isEqualTo("longvqa-local");
+        assertThat(start.get("OutputKey").asText()).isEqualTo(dev.longvqa.contract.S3Layout.transcribeOutput(jobId));
+        assertThat(recorded.getFirst().get("outcome").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void transcribeFailingOrNeverFinishingIsNotedAndTheJobStillSucceeds() throws Exception {
+        transcribeStack(ProjectDefinitionTest::started, List.of("IN_PROGRESS", "FAILED"));
+        ExecutionResult failed = executor.start("job-f", event("videos/talk.mkv")).await(Duration.ofSeconds(30));
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode note = sdkCalls.getLast().parameters();
+        assertThat(sdkCalls.getLast().stateName()).isEqualTo("TranscriptSkipped");
+        assertThat(note.get("TableName").asText()).isEqualTo("longvqa-jobs");
+        assertThat(note.at("/ExpressionAttributeValues/:w/SS").get(0).asText())
+                .isEqualTo("speech skipped: Amazon Transcribe failed (Unsupported media format)");
+
+        sdkCalls.clear();
+        recorded.clear();
+        transcribeStack(ProjectDefinitionTest::started, List.of("IN_PROGRESS")); // never done
+        ExecutionResult slow = executor.start("job-s", event("videos/talk.mp4")).await(Duration.ofSeconds(60));
+        assertThat(slow.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(sdkStates().stream().filter("GetTranscription"::equals).count()).isEqualTo(180); // bounded
+        assertThat(sdkCalls.getLast().parameters().at("/ExpressionAttributeValues/:w/SS").get(0).asText()).contains("did not finish");
+        assertThat(recorded).singleElement().satisfies(rec -> assertThat(rec.get("outcome").asText()).isEqualTo("SUCCEEDED"));
+
+        sdkCalls.clear();
+        transcribeStack(() -> {
+            throw new StatesError("Transcribe.BadRequestException", "The media format is not supported");
+        }, List.of("COMPLETED"));
+        ExecutionResult refused = executor.start("job-r", event("videos/talk.avi")).await(Duration.ofSeconds(30));
+        assertThat(refused.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(sdkStates()).containsExactly("StartTranscription", "TranscriptSkipped");
+        assertThat(sdkCalls.getLast().parameters().at("/ExpressionAttributeValues/:w/SS").get(0).asText())
+                .isEqualTo("speech skipped: Amazon Transcribe could not be used (Transcribe.BadRequestException)");
     }
 }

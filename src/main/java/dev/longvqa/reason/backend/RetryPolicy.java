@@ -18,7 +18,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     }
 
     public static RetryPolicy defaults() {
-        return new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(8), 2.0);
+        return new RetryPolicy(dev.longvqa.contract.Limits.LLM_ATTEMPTS, Duration.ofMillis(dev.longvqa.contract.Limits.LLM_RETRY_BASE_MS),
+                Duration.ofMillis(dev.longvqa.contract.Limits.LLM_RETRY_MAX_MS), 2.0);
     }
 
     public static RetryPolicy none() {

@@ -5,25 +5,25 @@ import dev.longvqa.emulators.Dynalite;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.functions.Clients;
 import dev.longvqa.functions.DecodeRangeService;
-import dev.longvqa.functions.DecodeRequest;
-import dev.longvqa.functions.DecodeResult;
+import dev.longvqa.contract.DecodeRequest;
+import dev.longvqa.contract.DecodeResult;
 import dev.longvqa.functions.JobStore;
 import dev.longvqa.functions.Keys;
 import dev.longvqa.functions.LambdaError;
 import dev.longvqa.functions.ObjectStore;
-import dev.longvqa.functions.PlanRequest;
-import dev.longvqa.functions.PlanResult;
+import dev.longvqa.contract.PlanRequest;
+import dev.longvqa.contract.PlanResult;
 import dev.longvqa.functions.PlanService;
-import dev.longvqa.functions.RegisterResult;
+import dev.longvqa.contract.RegisterResult;
 import dev.longvqa.functions.RegisterService;
-import dev.longvqa.functions.SegmentRequest;
-import dev.longvqa.functions.SegmentResult;
+import dev.longvqa.contract.SegmentRequest;
+import dev.longvqa.contract.SegmentResult;
 import dev.longvqa.functions.SegmentService;
 import dev.longvqa.functions.Settings;
 import dev.longvqa.functions.VideoAccess;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import dev.longvqa.pipeline.TimeRange;
+import dev.longvqa.contract.DecodeRange;
 import dev.longvqa.scenes.CutScore;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import org.junit.jupiter.api.AfterAll;
@@ -130,7 +130,15 @@ class PipelineOnS3Test {
     }
 
     static Settings settings() {
-        return Settings.defaults(BUCKET, TABLE).withRangeSec(15);
+        return settings(Map.of());
+    }
+
+    /** The defaults, this bucket and table, 15-s ranges, and what a test changes ({@code longvqa.*} properties). */
+    static Settings settings(Map<String, String> changes) {
+        Map<String, String> p = new java.util.HashMap<>(Map.of("longvqa.bucket", BUCKET, "longvqa.table", TABLE,
+                "longvqa.range-seconds", "15"));
+        p.putAll(changes);
+        return Settings.of(p);
     }
 
     static String put(String key, byte[] bytes) {
@@ -138,7 +146,7 @@ class PipelineOnS3Test {
     }
 
     static JsonNode event(String key, String etag) throws Exception {
-        return ObjectStore.JSON.readTree("""
+        return dev.longvqa.contract.Json.mapper().readTree("""
                 {"detail-type":"Object Created","source":"aws.s3",
                  "detail":{"bucket":{"name":"%s"},"object":{"key":"%s","size":1,"etag":"%s"},"reason":"PutObject"},
                  "executionArn":"arn:aws:states:us-east-1:111122223333:execution:longvqa:it"}
@@ -170,11 +178,11 @@ class PipelineOnS3Test {
         PlanResult plan = stages.plan().plan(new PlanRequest(jobId, reg.video()));
         assertThat(plan.durationSec()).isCloseTo(40.0, within(0.2));
         assertThat(plan.width()).isEqualTo(320);
-        assertThat(plan.ranges()).extracting(TimeRange::startSec).containsExactly(0.0, 14.0, 28.0);
+        assertThat(plan.ranges()).extracting(DecodeRange::startSec).containsExactly(0.0, 14.0, 28.0);
         assertThat(row(jobId).get("status").s()).isEqualTo("DECODING");
 
         List<DecodeResult> decoded = new ArrayList<>();
-        for (TimeRange r : plan.ranges()) decoded.add(stages.decode().decode(new DecodeRequest(jobId, reg.video(), r)));
+        for (DecodeRange r : plan.ranges()) decoded.add(stages.decode().decode(new DecodeRequest(jobId, reg.video(), r)));
         assertThat(decoded).extracting(DecodeResult::frames).containsExactly(14, 14, 12);
         int total = decoded.stream().mapToInt(DecodeResult::frames).sum();
 
@@ -194,7 +202,7 @@ class PipelineOnS3Test {
         assertThat(seg.segments()).hasSize(1); // 40 frames: one LVCoT part
         assertThat(seg.segments().get(0).endSec()).isCloseTo(40.0, within(0.5));
 
-        JsonNode scenes = ObjectStore.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(seg.scenesKey())).asByteArray());
+        JsonNode scenes = dev.longvqa.contract.Json.mapper().readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(seg.scenesKey())).asByteArray());
         List<Double> cuts = new ArrayList<>();
         scenes.get("cutsSec").forEach(c -> cuts.add(c.asDouble()));
         CutScore score = CutScore.of(video.cutsSec(), cuts, 1.0);
@@ -216,7 +224,7 @@ class PipelineOnS3Test {
         for (boolean presign : new boolean[]{true, false}) {
             String key = "videos/bad/" + UUID.randomUUID() + ".mp4";
             String etag = put(key, noise);
-            Stages stages = Stages.with(settings().withPresign(presign));
+            Stages stages = Stages.with(settings(Map.of("longvqa.presign", Boolean.toString(presign))));
             RegisterResult reg = stages.register().register(event(key, etag));
             assertThatThrownBy(() -> stages.plan().plan(new PlanRequest(reg.jobId(), reg.video())))
                     .isInstanceOfSatisfying(LongVqaException.class, e -> {
@@ -253,15 +261,15 @@ class PipelineOnS3Test {
         RegisterResult reg = Stages.with(base).register().register(event(key, etag));
         PlanRequest req = new PlanRequest(reg.jobId(), reg.video());
 
-        assertThatThrownBy(() -> Stages.with(base.withLimits(base.limits().withMaxDurationSec(5))).plan().plan(req))
+        assertThatThrownBy(() -> Stages.with(settings(Map.of("longvqa.limits.max-duration-sec", "5"))).plan().plan(req))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LONG));
-        assertThatThrownBy(() -> Stages.with(base.withLimits(base.limits().withMaxBytes(1000))).plan().plan(req))
+        assertThatThrownBy(() -> Stages.with(settings(Map.of("longvqa.limits.max-bytes", "1000"))).plan().plan(req))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
         assertThatThrownBy(() -> Stages.with(base).plan().plan(null))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
         // A payload pointing outside the upload prefix is refused before anything is read.
         assertThatThrownBy(() -> Stages.with(base).plan().plan(new PlanRequest(reg.jobId(),
-                new dev.longvqa.functions.Video(BUCKET, "jobs/" + reg.jobId() + "/scenes.json", null, "x", 1L))))
+                new dev.longvqa.contract.VideoRef(BUCKET, "jobs/" + reg.jobId() + "/scenes.json", null, "x", 1L))))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
     }
 }

@@ -12,9 +12,9 @@ import dev.longvqa.contract.api.QuestionsRequest;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.functions.JobStore;
-import dev.longvqa.reason.Question;
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.functions.QuestionSource;
-import dev.longvqa.functions.Video;
+import dev.longvqa.contract.VideoRef;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -42,7 +42,7 @@ public final class FollowUps {
     QuestionsAccepted ask(String caller, String jobId, QuestionsRequest req) {
         if (req.questions() == null || req.questions().isEmpty()) throw ApiException.badQuestion("no questions given");
         if (req.questions().stream().anyMatch(java.util.Objects::isNull)) throw ApiException.badQuestion("a question is null");
-        QuestionSource source = new QuestionSource(deps.settings().maxQuestions(), deps.settings().maxQuestionChars());
+        QuestionSource source = new QuestionSource(deps.settings().questions().maxCount(), deps.settings().questions().maxChars());
         validated(source, req.questions(), 0); // bad input answers 400 before anything is looked up
         String arn = deps.api().answerStateMachineArn();
         if (arn == null || arn.isBlank()) {
@@ -81,7 +81,7 @@ public final class FollowUps {
 
     /** The register step's rules and limits; ids continue after {@code offset} questions. */
     static List<QuestionRef> validated(QuestionSource source, List<String> texts, int offset) {
-        List<Question> checked;
+        List<JobQuestion> checked;
         try {
             checked = source.validate(texts);
         } catch (LongVqaException e) {
@@ -92,8 +92,8 @@ public final class FollowUps {
         return out;
     }
 
-    private static Video video(Map<String, AttributeValue> row) {
-        return new Video(Rows.str(row, "bucket"), Rows.str(row, "key"), Rows.str(row, "versionId"), Rows.str(row, "etag"),
+    private static VideoRef video(Map<String, AttributeValue> row) {
+        return new VideoRef(Rows.str(row, "bucket"), Rows.str(row, "key"), Rows.str(row, "versionId"), Rows.str(row, "etag"),
                 Rows.num(row, "sizeBytes"));
     }
 

@@ -118,7 +118,7 @@ final class Uploads {
 
     /** Checked with the register step's own rules and limits ({@link QuestionSource}), so what is accepted here registers. */
     List<QuestionRef> questions(List<String> texts) {
-        QuestionSource source = new QuestionSource(deps.settings().maxQuestions(), deps.settings().maxQuestionChars());
+        QuestionSource source = new QuestionSource(deps.settings().questions().maxCount(), deps.settings().questions().maxChars());
         List<String> given = texts == null || texts.isEmpty() ? List.of(QuestionSource.DEFAULT) : texts;
         if (given.stream().anyMatch(java.util.Objects::isNull)) throw ApiException.badQuestion("a question is null");
         return FollowUps.validated(source, given, 0);

@@ -19,9 +19,12 @@ import dev.longvqa.contract.api.UploadSidecar;
 import dev.longvqa.functions.JobStore;
 import dev.longvqa.functions.LocalAws;
 import dev.longvqa.functions.ObjectStore;
-import dev.longvqa.functions.RecordRequest;
+import dev.longvqa.contract.RecordRequest;
+import dev.longvqa.contract.InlineAnswer;
+import dev.longvqa.contract.TaskCost;
+import dev.longvqa.contract.Tokens;
 import dev.longvqa.functions.RecordService;
-import dev.longvqa.functions.RegisterResult;
+import dev.longvqa.contract.RegisterResult;
 import dev.longvqa.functions.RegisterService;
 import dev.longvqa.functions.Settings;
 import dev.longvqa.contract.ScenesDocument;
@@ -103,7 +106,7 @@ class ApiServiceTest {
                 .credentialsProvider(creds).build();
         store = new ObjectStore(s3);
         jobs = new JobStore(ddb, LocalAws.TABLE, Clock.systemUTC());
-        settings = Settings.defaults(LocalAws.BUCKET, LocalAws.TABLE);
+        settings = Settings.of(Map.of("longvqa.bucket", LocalAws.BUCKET, "longvqa.table", LocalAws.TABLE));
         api = service(ApiSettings.defaults(ANSWER_MACHINE).withMultipart(ApiSettings.MIN_PART_BYTES, ApiSettings.MIN_PART_BYTES));
     }
 
@@ -174,10 +177,10 @@ class ApiServiceTest {
         store.putJson(LocalAws.BUCKET, S3Layout.answer(jobId, "q1"), Map.of("jobId", jobId, "questionId", "q1", "answer", "a red ball", "model", "m"));
         assertThat(jobs.advance(jobId, JobStatus.REASONING, "segment", Map.of("scenesKey", JobStore.s(scenesKey),
                 "sceneCount", JobStore.n(2), "frameCount", JobStore.n(20)), 12L)).isTrue();
-        var tasks = List.of(new RecordRequest.TaskCost(S3Layout.segment(jobId, 0), new RecordRequest.Tokens(10, 2), 0, 0, 5),
-                new RecordRequest.TaskCost(S3Layout.segment(jobId, 1), new RecordRequest.Tokens(10, 2), 0, 0, 5));
+        var tasks = List.of(new TaskCost(S3Layout.segment(jobId, 0), new Tokens(10, 2), 0, 0, 5, 0, 0),
+                new TaskCost(S3Layout.segment(jobId, 1), new Tokens(10, 2), 0, 0, 5, 0, 0));
         new RecordService(store, jobs, settings).record(new RecordRequest(jobId, "SUCCEEDED",
-                List.of(new RecordRequest.Answer("q1", "What is shown?", "a red ball", S3Layout.answer(jobId, "q1"))),
+                List.of(new InlineAnswer("q1", "What is shown?", S3Layout.answer(jobId, "q1"), "a red ball", null)),
                 new RecordRequest.Costs(null, null, tasks, null), null, null));
     }
 
@@ -289,10 +292,10 @@ class ApiServiceTest {
         assertThat(read(call(ALICE, "GET", ApiPaths.answer(jobId, "q2"), null), AnswerView.class).state()).isEqualTo(AnswerView.State.PENDING);
         // the answer workflow's record step, then its answer file
         RecordService record = new RecordService(store, jobs, settings);
-        record.record(new RecordRequest(jobId, "ANSWERED", List.of(new RecordRequest.Answer("q2", "What colour?", "red", S3Layout.answer(jobId, "q2"))),
+        record.record(new RecordRequest(jobId, "ANSWERED", List.of(new InlineAnswer("q2", "What colour?", S3Layout.answer(jobId, "q2"), "red", null)),
                 null, null, null));
         store.putJson(LocalAws.BUCKET, S3Layout.answer(jobId, "q2"), Map.of("questionId", "q2", "answer", "red, all of it", "model", "m"));
-        record.record(new RecordRequest(jobId, "ANSWER_FAILED", List.of(new RecordRequest.Answer("q3", "How many?", null, null)), null,
+        record.record(new RecordRequest(jobId, "ANSWER_FAILED", List.of(new InlineAnswer("q3", "How many?", null, null, null)), null,
                 new RecordRequest.AslError("LongVqa.MODEL_UNAVAILABLE", "{\"errorMessage\":\"no model\"}"), null));
         AnswerView q2 = read(call(ALICE, "GET", ApiPaths.answer(jobId, "q2"), null), AnswerView.class);
         assertThat(q2.state()).isEqualTo(AnswerView.State.ANSWERED);

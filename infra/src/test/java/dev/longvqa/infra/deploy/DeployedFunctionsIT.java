@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class DeployedFunctionsIT {
 
   private static final Path WORK = SynthesizedAssembly.REPO.resolve("infra/target/deploy-it/functions");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
   private static final String BUCKET = "longvqa-deployed";
   private static final String TABLE = "longvqa-jobs";
 

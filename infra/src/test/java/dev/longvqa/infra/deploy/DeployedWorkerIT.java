@@ -60,11 +60,22 @@ class DeployedWorkerIT {
     String llmUrl = "http://127.0.0.1:" + fakeLlm.getAddress().getPort() + "/v1";
     SynthesizedAssembly assembly = SynthesizedAssembly.synth(WORK.resolve("cdk.out"), "--model", "openai:" + llmUrl);
     emu = new CloudEmulators(WORK.resolve("logs"));
-    intrinsics = new Intrinsics().ref("AWS::Region", CloudEmulators.REGION);
+    intrinsics = wire(assembly, emu);
+    worker = worker(assembly);
+  }
+
+  /** The template's references resolved to the emulators: region, bucket, table, and a queue per queue. */
+  static Intrinsics wire(SynthesizedAssembly assembly, CloudEmulators emu) {
+    Intrinsics intrinsics = new Intrinsics().ref("AWS::Region", CloudEmulators.REGION);
     assembly.resources("AWS::S3::Bucket").forEach((id, r) -> intrinsics.ref(id, "longvqa-deployed"));
     assembly.resources("AWS::DynamoDB::Table").forEach((id, r) -> intrinsics.ref(id, "longvqa-jobs"));
     assembly.resources("AWS::SQS::Queue").forEach((id, r) -> intrinsics.ref(id, emu.createQueue(id)));
-    worker = assembly.containers().stream().filter(c -> c.name().equals("worker")).findFirst().orElseThrow();
+    return intrinsics;
+  }
+
+  /** The task definition's worker container. */
+  static Container worker(SynthesizedAssembly assembly) {
+    return assembly.containers().stream().filter(c -> c.name().equals("worker")).findFirst().orElseThrow();
   }
 
   @AfterAll
@@ -78,7 +89,7 @@ class DeployedWorkerIT {
     String answer(String pathOrTarget, String body);
   }
 
-  private static HttpServer server(Handler h) throws IOException {
+  static HttpServer server(Handler h) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     s.createContext("/", x -> {
       try (x) {
@@ -95,7 +106,7 @@ class DeployedWorkerIT {
   }
 
   /** The image's {@code ENV} settings that the worker reads (the Dockerfile is what the image is built from). */
-  private static Map<String, String> imageEnvironment() throws IOException {
+  static Map<String, String> imageEnvironment() throws IOException {
     String dockerfile = Files.readString(SynthesizedAssembly.REPO.resolve("gpu-worker/Dockerfile"));
     Map<String, String> env = new LinkedHashMap<>();
     Matcher m = Pattern.compile("(?m)^\\s*(?:ENV\\s+)?([A-Z_]+)=(\\S+)\\s*\\\\?$").matcher(dockerfile);
@@ -108,6 +119,15 @@ class DeployedWorkerIT {
   }
 
   private static Process start(Map<String, String> containerEnv, int healthPort, Path log) throws IOException {
+    return start(emu, "http://127.0.0.1:" + fakeSfn.getAddress().getPort(), WORK, containerEnv, healthPort, log);
+  }
+
+  /**
+   * The packaged worker jar as its container runs it: the image's ENV lines, what ECS gives a task
+   * (credentials, here the emulators' endpoints), then exactly {@code containerEnv}.
+   */
+  static Process start(CloudEmulators emu, String sfnEndpoint, Path work, Map<String, String> containerEnv, int healthPort,
+      Path log) throws IOException {
     Path target = SynthesizedAssembly.REPO.resolve("gpu-worker/target");
     String jar;
     try (var files = Files.list(target)) {
@@ -121,16 +141,34 @@ class DeployedWorkerIT {
     Map<String, String> env = pb.environment();
     env.clear();
     env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-    env.put("HOME", WORK.toString());
-    env.put("DJL_CACHE_DIR", WORK.resolve("djl").toString());
+    env.put("HOME", work.toString());
+    env.put("DJL_CACHE_DIR", work.resolve("djl").toString());
     env.putAll(imageEnvironment());
     env.putAll(emu.platformEnvironment());
-    env.put("AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:" + fakeSfn.getAddress().getPort());
+    env.put("AWS_ENDPOINT_URL_SFN", sfnEndpoint);
     env.remove("AWS_REGION"); // the task definition must set it: the worker refuses to guess
     env.remove("AWS_DEFAULT_REGION");
     env.putAll(containerEnv);
     env.put(WorkerEnv.HEALTH_PORT.variable(), Integer.toString(healthPort));
     return pb.start();
+  }
+
+  /** The status of {@code /ready} once it is 200, or the last one seen when the process ends or time runs out. */
+  static int awaitReady(Process p, int port, Duration max) throws InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + max.toMillis();
+    int status = 0;
+    while (System.currentTimeMillis() < deadline && p.isAlive()) {
+      try {
+        status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 200) break;
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(250);
+    }
+    return status;
   }
 
   @Test
@@ -140,19 +178,8 @@ class DeployedWorkerIT {
     int port = CloudEmulators.freePort();
     Process p = start(env, port, Files.createDirectories(WORK).resolve("worker.log"));
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      long deadline = System.currentTimeMillis() + 120_000;
-      int status = 0;
-      while (System.currentTimeMillis() < deadline && p.isAlive()) {
-        try {
-          status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
-              HttpResponse.BodyHandlers.discarding()).statusCode();
-          if (status == 200) break;
-        } catch (IOException notYet) {
-          // still starting
-        }
-        Thread.sleep(250);
-      }
+      int status = awaitReady(p, port, Duration.ofMinutes(2));
+      long deadline;
       assertThat(status).as("worker ready; log:\n" + Files.readString(WORK.resolve("worker.log"))).isEqualTo(200);
       assertThat(llmCalls).as("the worker asked the provisioned model").anyMatch(c -> c.endsWith("/v1/models"));
 

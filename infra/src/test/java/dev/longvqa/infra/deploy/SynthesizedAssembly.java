@@ -26,7 +26,7 @@ public record SynthesizedAssembly(Path outdir, JsonNode template, JsonNode asset
 
   public static final Path REPO = InfraConfig.findRepoRoot(Path.of(""));
   static final String STACK = "LongVqa";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
 
   /** One {@code AWS::Lambda::Function}, with its staged code asset. */
   public record LambdaFunction(String logicalId, String handler, String runtime, String architecture, int memoryMb,

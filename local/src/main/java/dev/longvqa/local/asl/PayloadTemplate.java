@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Parameters / ItemSelector / ResultSelector: a JSON template whose fields ending in {@code .$}
  * take their value from a path ($ on the data, $$ on the context object), with the suffix
- * dropped from the key (intrinsic functions are refused when the definition loads). Static values are copied as they are.
+ * dropped from the key, or from an intrinsic function ({@link Intrinsics}). Static values are copied as they are.
  */
 public final class PayloadTemplate {
     private PayloadTemplate() {}
@@ -41,6 +41,7 @@ public final class PayloadTemplate {
             throw StatesError.runtime("The value of field '" + key + "' must be a path, got " + value);
         }
         String text = value.asText();
+        if (Intrinsics.isCall(text)) return Intrinsics.evaluate(text, data, context);
         JsonPath path = JsonPath.parse(text);
         if (path.isReference() && !path.exists(path.context() ? context : data)) {
             // same wording as the service, so a failing local run reads like the AWS console

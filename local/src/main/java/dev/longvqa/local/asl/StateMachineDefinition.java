@@ -107,18 +107,27 @@ public record StateMachineDefinition(String startAt, Map<String, StateSpec> stat
     }
 
     /**
-     * Intrinsic functions ({@code States.Format(...)} and the rest) are not implemented: the
-     * project's definition uses none, so a definition that does is refused here, at load, rather
-     * than failing at the state that reaches one. Nested state machines are checked on their own.
+     * Intrinsic functions are parsed here, at load: one the interpreter does not implement
+     * ({@link Intrinsics#SUPPORTED}), in a field that takes none (a {@code …Path}), or with bad
+     * syntax refuses the definition rather than failing at the state that reaches it. Nested state
+     * machines are checked on their own.
      */
     private static void rejectIntrinsics(JsonNode node, String at, List<String> problems) {
         node.properties().forEach(e -> {
             String key = e.getKey();
             JsonNode v = e.getValue();
             if (key.equals("ItemProcessor") || key.equals("Iterator")) return;
-            if ((key.endsWith(".$") || key.endsWith("Path")) && v.isTextual() && v.asText().strip().startsWith("States.")) {
-                problems.add(at + "field '" + key + "' uses an intrinsic function (" + v.asText()
-                        + "), which the local interpreter does not implement");
+            if ((key.endsWith(".$") || key.endsWith("Path")) && v.isTextual() && Intrinsics.isCall(v.asText())) {
+                if (!key.endsWith(".$")) {
+                    problems.add(at + "field '" + key + "' takes a path, not an intrinsic function (" + v.asText() + ")");
+                } else {
+                    try {
+                        Intrinsics.parse(v.asText());
+                    } catch (IllegalArgumentException ex) {
+                        problems.add(at + "field '" + key + "' uses an intrinsic function the local interpreter cannot run ("
+                                + v.asText() + "): " + ex.getMessage());
+                    }
+                }
             } else if (v.isObject()) {
                 rejectIntrinsics(v, at, problems);
             } else if (v.isArray()) {

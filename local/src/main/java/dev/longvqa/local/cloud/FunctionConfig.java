@@ -1,6 +1,5 @@
 package dev.longvqa.local.cloud;
 
-import dev.longvqa.functions.FunctionsConfig;
 import dev.longvqa.functions.Settings;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
@@ -28,21 +27,27 @@ record FunctionConfig(String handler, Settings settings) {
     private static final int ENVIRONMENT_ORDINAL = 300; // above application.properties (250), as in Quarkus
 
     static FunctionConfig of(Map<String, String> environment) {
-        SmallRyeConfig config = config(environment, FunctionsConfig.class);
+        return of(environment, Map.of());
+    }
+
+    /** @param overrides properties above the environment (the local cloud's own scratch directory) */
+    static FunctionConfig of(Map<String, String> environment, Map<String, String> overrides) {
+        SmallRyeConfig config = config(environment, overrides, Settings.class);
         return new FunctionConfig(config.getValue("quarkus.lambda.handler", String.class),
-                config.getConfigMapping(FunctionsConfig.class).settings());
+                config.getConfigMapping(Settings.class).validated());
     }
 
     /** The API function's own settings ({@code longvqa.api.*}), read the same way. */
     static dev.longvqa.functions.api.ApiSettings api(Map<String, String> environment) {
-        return config(environment, dev.longvqa.functions.api.ApiConfig.class)
+        return config(environment, Map.of(), dev.longvqa.functions.api.ApiConfig.class)
                 .getConfigMapping(dev.longvqa.functions.api.ApiConfig.class).settings();
     }
 
-    private static SmallRyeConfig config(Map<String, String> environment, Class<?> mapping) {
+    private static SmallRyeConfig config(Map<String, String> environment, Map<String, String> overrides, Class<?> mapping) {
         return new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withProfile("prod")
+                .withSources(new PropertiesConfigSource(overrides, "local cloud", ENVIRONMENT_ORDINAL + 100))
                 .withSources(new EnvConfigSource(environment, ENVIRONMENT_ORDINAL))
                 .withSources(new PropertiesConfigSource(applicationProperties(), "functions application.properties", 250))
                 .withConverter(Path.class, 100, Path::of)
@@ -54,8 +59,8 @@ record FunctionConfig(String handler, Settings settings) {
     /** The functions jar's own file (other modules on this class path may carry one too). */
     private static Map<String, String> applicationProperties() {
         try {
-            URL home = FunctionsConfig.class.getProtectionDomain().getCodeSource().getLocation();
-            for (URL url : Collections.list(FunctionsConfig.class.getClassLoader().getResources("application.properties"))) {
+            URL home = Settings.class.getProtectionDomain().getCodeSource().getLocation();
+            for (URL url : Collections.list(Settings.class.getClassLoader().getResources("application.properties"))) {
                 if (url.toString().contains(home.getPath())) {
                     java.util.Properties p = new java.util.Properties();
                     try (var in = url.openStream()) {

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * A job as the user sees it: its DynamoDB row, with the pointers it holds (scenes, large answer
- * sets) followed into S3. What {@code local upload --json}, {@code status} and {@code answer} print.
+ * sets) followed into S3, and its transcript. What {@code local upload --json}, {@code status} and {@code answer} print.
  */
 public final class JobView {
     private static final ObjectMapper JSON = Json.mapper();
@@ -51,6 +51,9 @@ public final class JobView {
         if (!out.has("answers")) {
             s3Json(c, text(row, "answersKey")).ifPresent(doc -> out.set("answers", doc.path("answers")));
         }
+        // the timed transcript the passes read (the worker's recogniser or Amazon Transcribe), when there is one
+        String jobId = text(row, "jobId");
+        if (jobId != null) s3Json(c, dev.longvqa.contract.S3Layout.transcript(jobId)).ifPresent(t -> out.set("transcript", t));
         JsonNode answers = out.path("answers");
         if (answers.isArray() && !answers.isEmpty()) out.put("answer", answers.get(0).path("answer").asText());
         return out;

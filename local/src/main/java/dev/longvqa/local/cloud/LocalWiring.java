@@ -4,15 +4,17 @@ import dev.longvqa.contract.Handler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.functions.AwsFaults;
 import dev.longvqa.functions.DecodeRangeService;
-import dev.longvqa.functions.DecodeRequest;
+import dev.longvqa.contract.DecodeRequest;
+import dev.longvqa.contract.Json;
 import dev.longvqa.functions.JobStore;
 import dev.longvqa.functions.ObjectStore;
-import dev.longvqa.functions.PlanRequest;
+import dev.longvqa.contract.PlanRequest;
 import dev.longvqa.functions.PlanService;
-import dev.longvqa.functions.RecordRequest;
+import dev.longvqa.contract.RecordRequest;
 import dev.longvqa.functions.RecordService;
 import dev.longvqa.functions.RegisterService;
-import dev.longvqa.functions.SegmentRequest;
+import dev.longvqa.contract.SegmentRequest;
+import dev.longvqa.contract.WorkerEnv;
 import dev.longvqa.functions.SegmentService;
 import dev.longvqa.functions.Settings;
 import dev.longvqa.functions.VideoAccess;
@@ -28,6 +30,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -49,9 +52,8 @@ public final class LocalWiring {
     public static LocalCloud.HandlerFactory functions(Path tmpDir) {
         return (fn, clients) -> {
             try {
-                FunctionConfig config = FunctionConfig.of(fn.environment());
-                return handler(fn.name(), config.handler(), config.settings().withTmpDir(tmpDir),
-                        () -> FunctionConfig.api(fn.environment()), clients);
+                FunctionConfig config = FunctionConfig.of(fn.environment(), Map.of(Settings.TMP_DIR_PROPERTY, tmpDir.toString()));
+                return handler(fn.name(), config.handler(), config.settings(), () -> FunctionConfig.api(fn.environment()), clients);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "function " + fn.name() + " cannot start: " + e.getMessage());
                 return in -> {
@@ -83,7 +85,7 @@ public final class LocalWiring {
                 clients.dynamo(), presigner(clients), clients.sfn(), settings, api, Clock.systemUTC()));
         return in -> {
             try {
-                return ObjectStore.JSON.valueToTree(service.handle(ObjectStore.JSON.treeToValue(in, dev.longvqa.contract.api.HttpEvent.class)));
+                return Json.mapper().valueToTree(service.handle(Json.mapper().treeToValue(in, dev.longvqa.contract.api.HttpEvent.class)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                         "not an API Gateway payload v2 event: " + e.getOriginalMessage());
@@ -125,7 +127,7 @@ public final class LocalWiring {
 
     private static <T> T read(JsonNode in, Class<T> type) {
         try {
-            return ObjectStore.JSON.treeToValue(in, type);
+            return Json.mapper().treeToValue(in, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new dev.longvqa.error.LongVqaException(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "malformed " + type.getSimpleName() + ": " + e.getOriginalMessage());
@@ -136,7 +138,7 @@ public final class LocalWiring {
     private static Function<JsonNode, JsonNode> guarded(String name, Function<JsonNode, ?> call) {
         return in -> {
             try {
-                return ObjectStore.JSON.valueToTree(call.apply(in));
+                return Json.mapper().valueToTree(call.apply(in));
             } catch (SdkException e) {
                 throw AwsFaults.classify(e, name);
             }
@@ -200,7 +202,7 @@ public final class LocalWiring {
     /** As {@link #worker(String)}; {@code unavailable} hears once, at start, why the model cannot be used. */
     public static LocalCloud.WorkerFactory worker(String llmSpec, java.util.function.Consumer<String> unavailable) {
         return (container, clients) -> {
-            WorkerConfig config = workerConfig(container, clients).build();
+            WorkerConfig config = WorkerConfig.of(workerConfig(container, clients));
             try {
                 dev.longvqa.reason.LanguageModel model = open(llmSpec, unavailable);
                 dev.longvqa.worker.LvcotEngine engine = new dev.longvqa.worker.LvcotEngine(model,
@@ -230,7 +232,11 @@ public final class LocalWiring {
                     "--tdc needs a model that takes input embeddings: --llm runtime:DIR or openai-embeds:URL");
         }
         return (container, clients) -> {
-            WorkerConfig config = workerConfig(container, clients).llmSpec(llmSpec).tdcDir(tdcDir).tdcBudget(tdcBudget).build();
+            Map<WorkerEnv, String> env = workerConfig(container, clients);
+            env.put(WorkerEnv.LLM, llmSpec);
+            env.put(WorkerEnv.TDC, tdcDir.toString());
+            env.put(WorkerEnv.TDC_BUDGET, Integer.toString(tdcBudget));
+            WorkerConfig config = WorkerConfig.of(env);
             try {
                 return WorkerApp.start(config);
             } catch (java.io.IOException ex) {
@@ -244,14 +250,26 @@ public final class LocalWiring {
 
     /**
      * The local worker's settings: what the worker reads from the container environment the
-     * template gives it (queue, bucket, table), then the emulators' endpoints, one slot, short waits.
+     * template gives it (queue, bucket, table, transcript source), then the emulators' endpoints, one slot, short waits.
      */
-    private static WorkerConfig.Builder workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.Clients clients) {
+    private static Map<WorkerEnv, String> workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.Clients clients) {
         LocalCloud.Endpoints e = clients.endpoints();
         WorkerConfig stack = WorkerConfig.fromEnvironment(container.environment());
-        return WorkerConfig.builder().queueUrl(stack.queueUrl()).bucket(stack.bucket()).jobsTable(stack.jobsTable())
-                .sqsEndpoint(URI.create(e.sqs())).sfnEndpoint(URI.create(e.sfn())).dynamoEndpoint(URI.create(e.dynamodb()))
-                .s3Endpoint(URI.create(e.s3())).healthPort(0).concurrency(1).waitTimeSeconds(1)
-                .maxReceiveCount(stack.maxReceiveCount()).shutdownGrace(Duration.ofSeconds(5));
+        Map<WorkerEnv, String> env = WorkerConfig.values();
+        env.put(WorkerEnv.TASK_QUEUE_URL, stack.queueUrl());
+        stack.bucketName().ifPresent(b -> env.put(WorkerEnv.BUCKET, b));
+        stack.jobsTableName().ifPresent(t -> env.put(WorkerEnv.TABLE, t));
+        env.put(WorkerEnv.MAX_RECEIVE_COUNT, Integer.toString(stack.maxReceiveCount()));
+        // the stack's transcript source (the local stack's: worker, the recogniser here)
+        env.put(WorkerEnv.TRANSCRIPT, stack.transcriptSource().value());
+        env.put(WorkerEnv.SQS_ENDPOINT, e.sqs());
+        env.put(WorkerEnv.SFN_ENDPOINT, e.sfn());
+        env.put(WorkerEnv.DYNAMODB_ENDPOINT, e.dynamodb());
+        env.put(WorkerEnv.S3_ENDPOINT, e.s3());
+        env.put(WorkerEnv.HEALTH_PORT, "0");
+        env.put(WorkerEnv.CONCURRENCY, "1");
+        env.put(WorkerEnv.WAIT_SECONDS, "1");
+        env.put(WorkerEnv.SHUTDOWN_GRACE_SECONDS, "5");
+        return env;
     }
 }

@@ -40,14 +40,36 @@ class PayloadTemplateTest {
     }
 
     @Test
-    void intrinsicFunctionsAreRefusedWhenTheDefinitionLoads() throws Exception {
-        for (String field : new String[] {"\"Parameters\": {\"a\": [{\"m.$\": \"States.Format('{}', $.x)\"}]}",
-                "\"ResultSelector\": {\"u.$\": \"States.UUID()\"}", "\"OutputPath\": \"States.ArrayLength($.l)\""}) {
+    void unsupportedOrMisplacedIntrinsicFunctionsAreRefusedWhenTheDefinitionLoads() throws Exception {
+        for (String field : new String[] {"\"Parameters\": {\"a\": [{\"m.$\": \"States.Hash($.x, 'MD5')\"}]}",
+                "\"ResultSelector\": {\"u.$\": \"States.UUID()\"}", "\"OutputPath\": \"States.ArrayLength($.l)\"",
+                "\"Parameters\": {\"m.$\": \"States.Format('{}', $.x\"}"}) {
             JsonNode def = json("{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": \"arn:x\", "
                     + field + ", \"End\": true}}}");
             assertThatThrownBy(() -> StateMachineDefinition.parse(def)).as(field)
                     .isInstanceOf(StateMachineDefinition.InvalidDefinitionException.class)
                     .hasMessageContaining("intrinsic function");
         }
+    }
+
+    @Test
+    void theIntrinsicFunctionsTheWorkflowUsesEvaluateAsTheServiceDoes() throws Exception {
+        // the Transcribe branch: the job's output key, its poll counter, a warning set for DynamoDB
+        JsonNode template = json("""
+                {"key.$": "States.Format('jobs/{}/transcript-aws.json', $.jobId)",
+                 "uri.$": "States.Format('s3://{}/{}', $.video.bucket, $.video.key)",
+                 "n.$": "States.MathAdd($.polls.n, 1)",
+                 "ss.$": "States.Array(States.Format('speech skipped: {} ({})', $.err.Error, $.exec))",
+                 "esc.$": "States.Format('a \\\\{\\\\} b \\\\'{}\\\\'', $.polls.n)",
+                 "obj.$": "States.StringToJson($.raw)", "txt.$": "States.JsonToString($.polls)"}""");
+        JsonNode data = json("""
+                {"jobId": "abc", "video": {"bucket": "b", "key": "videos/x y.mp4"}, "polls": {"n": 41},
+                 "err": {"Error": "Transcribe.BadRequestException"}, "exec": "e-1", "raw": "{\\"a\\": [1]}"}""");
+        assertThat(PayloadTemplate.apply(template, data, ctx)).isEqualTo(json("""
+                {"key": "jobs/abc/transcript-aws.json", "uri": "s3://b/videos/x y.mp4", "n": 42,
+                 "ss": ["speech skipped: Transcribe.BadRequestException (e-1)"], "esc": "a {} b '41'",
+                 "obj": {"a": [1]}, "txt": "{\\"n\\":41}"}"""));
+        assertThatThrownBy(() -> PayloadTemplate.apply(json("{\"n.$\": \"States.MathAdd($.s, 1)\"}"), json("{\"s\": \"x\"}"), ctx))
+                .isInstanceOfSatisfying(StatesError.class, e -> assertThat(e.error()).isEqualTo("States.Runtime"));
     }
 }

@@ -247,4 +247,48 @@ class LocalCloudEndToEndTest {
             llm.gate = null;
         }
     }
+
+    /**
+     * Sound through the local stack, which chose the worker's recogniser (no Transcribe emulator):
+     * the workflow's transcript Choice goes straight on, the worker reads the upload from S3 through
+     * a presigned URL, PocketSphinx hears espeak-ng's "three" at 3 s and 14 s, and the words reach
+     * the final prompt at their times; the transcript is stored with the job and shown with it. A
+     * silent track is only a warning in the row: the job still succeeds.
+     */
+    @Test
+    @Order(6)
+    void speechReachesTheFinalPromptAndSilenceIsOnlyAWarning() throws Exception {
+        dev.longvqa.RequiredTool.require(dev.longvqa.audio.SoundVideos.espeakAvailable(), "espeak-ng");
+        dev.longvqa.RequiredTool.require(new dev.longvqa.audio.PocketSphinx().available(), "pocketsphinx with pocketsphinx-en-us");
+        Path video = dev.longvqa.audio.SoundVideos.write(dir.resolve("speech.mp4"), 20, dev.longvqa.audio.SoundVideos.speech(20,
+                List.of(new dev.longvqa.audio.SoundVideos.Say(3, "three"), new dev.longvqa.audio.SoundVideos.Say(14, "three")), dir));
+        int before = llm.prompts.size();
+        CliRun r = local("upload", video.toString(), "--question", "What number is said?", "--wait", "--json", "--timeout", "300");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode job = Json.mapper().readTree(r.out());
+        assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(job.has("audioWarnings")).as(job.toString()).isFalse();
+        List<Double> threes = new java.util.ArrayList<>();
+        job.at("/transcript/words").forEach(w -> { if (w.path("text").asText().equals("three")) threes.add(w.path("startSec").asDouble()); });
+        assertThat(threes).hasSize(2);
+        assertThat(Math.abs(threes.get(0) - 3)).isLessThanOrEqualTo(1);
+        assertThat(Math.abs(threes.get(1) - 14)).isLessThanOrEqualTo(1);
+        assertThat(job.at("/timings/audio").asLong()).as("recognition time in the row").isPositive();
+        // the final pass (the last request) reads what was said, on the video's clock
+        String last = Json.mapper().readTree(llm.prompts.get(llm.prompts.size() - 1)).toString();
+        assertThat(llm.prompts.size()).isGreaterThan(before);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(\\d+)s\\] three").matcher(last);
+        List<Integer> heard = new java.util.ArrayList<>();
+        while (m.find()) heard.add(Integer.parseInt(m.group(1)));
+        assertThat(last).contains("What number is said?");
+        assertThat(heard).hasSize(2);
+        assertThat(Math.abs(heard.get(0) - 3)).isLessThanOrEqualTo(1);
+        assertThat(Math.abs(heard.get(1) - 14)).isLessThanOrEqualTo(1);
+
+        Path quiet = dev.longvqa.audio.SoundVideos.write(dir.resolve("quiet.mp4"), 6, new float[6 * dev.longvqa.audio.SoundVideos.RATE]);
+        CliRun q = local("upload", quiet.toString(), "--wait", "--json", "--timeout", "240");
+        JsonNode silent = Json.mapper().readTree(q.out());
+        assertThat(silent.get("status").asText()).as(q.err()).isEqualTo("SUCCEEDED");
+        assertThat(silent.get("audioWarnings")).singleElement().satisfies(w -> assertThat(w.asText()).contains("silent"));
+    }
 }

@@ -24,21 +24,25 @@ class UploadRuleLayoutTest {
     @Test
     void aVideoStartsTheWorkflowAndItsQuestionsSidecarDoesNot() throws Exception {
         JsonNode template = StackTemplate.read(SynthesizedStack.template());
-        List<JsonNode> keyFilters = new ArrayList<>();
+        List<JsonNode> objectFilters = new ArrayList<>();
         template.get("Resources").forEach(r -> {
             JsonNode p = r.at("/Properties/EventPattern");
             if (r.path("Type").asText().equals("AWS::Events::Rule") && p.at("/source/0").asText().equals("aws.s3")) {
-                keyFilters.add(p.at("/detail/object/key"));
+                objectFilters.add(p.at("/detail/object"));
             }
         });
-        assertThat(keyFilters).hasSize(1);
-        // only the key part: the bucket name is a reference a deployment resolves
-        ObjectNode keyOnly = Json.mapper().createObjectNode();
-        keyOnly.putObject("detail").putObject("object").set("key", keyFilters.getFirst());
-        EventPattern rule = new EventPattern(keyOnly);
+        assertThat(objectFilters).hasSize(1);
+        // only the object part: the bucket name is a reference a deployment resolves
+        ObjectNode objectOnly = dev.longvqa.contract.Json.mapper().createObjectNode();
+        objectOnly.putObject("detail").set("object", objectFilters.getFirst());
+        EventPattern rule = new EventPattern(objectOnly);
 
         String video = S3Layout.VIDEOS_PREFIX + "talk.mp4";
         assertThat(rule.matches(S3ObjectCreated.put("b", video, 10, "e", null).toEventBridgeJson())).isTrue();
         assertThat(rule.matches(S3ObjectCreated.put("b", S3Layout.sidecar(video), 10, "e", null).toEventBridgeJson())).isFalse();
+        // a folder marker (the console's "Create folder") and any other empty object start nothing
+        assertThat(rule.matches(S3ObjectCreated.put("b", S3Layout.VIDEOS_PREFIX + "talks/", 0, "e", null).toEventBridgeJson())).isFalse();
+        assertThat(rule.matches(S3ObjectCreated.put("b", S3Layout.VIDEOS_PREFIX + "empty.mp4", 0, "e", null).toEventBridgeJson())).isFalse();
+        assertThat(rule.matches(S3ObjectCreated.put("b", S3Layout.VIDEOS_PREFIX + "one-byte.mp4", 1, "e", null).toEventBridgeJson())).isTrue();
     }
 }

@@ -10,11 +10,11 @@ import java.util.Set;
  * An EventBridge event pattern, matched as EventBridge matches it: every field the pattern names
  * must be present in the event and match one of the listed values; nested objects match
  * recursively; fields the pattern does not name are ignored. Content filters supported:
- * {@code prefix}, {@code suffix}, {@code equals-ignore-case}, {@code exists}, {@code anything-but}
+ * {@code prefix}, {@code suffix}, {@code equals-ignore-case}, {@code exists}, {@code anything-but}, {@code numeric}
  * (a value or a list). Any other filter is rejected when the pattern is loaded, never half-applied.
  */
 public record EventPattern(JsonNode pattern) {
-    private static final Set<String> FILTERS = Set.of("prefix", "suffix", "equals-ignore-case", "exists", "anything-but");
+    private static final Set<String> FILTERS = Set.of("prefix", "suffix", "equals-ignore-case", "exists", "anything-but", "numeric");
 
     public EventPattern {
         if (pattern == null || !pattern.isObject()) throw new IllegalArgumentException("an event pattern is a JSON object: " + pattern);
@@ -75,6 +75,23 @@ public record EventPattern(JsonNode pattern) {
         return false;
     }
 
+    /** {@code [">", 0]}, {@code [">=", 1, "<", 5]}: every comparison holds (the user guide's numeric matching). */
+    private static boolean numeric(JsonNode comparisons, java.math.BigDecimal v) {
+        for (int i = 0; i + 1 < comparisons.size(); i += 2) {
+            int c = v.compareTo(comparisons.get(i + 1).decimalValue());
+            boolean holds = switch (comparisons.get(i).asText()) {
+                case ">" -> c > 0;
+                case ">=" -> c >= 0;
+                case "<" -> c < 0;
+                case "<=" -> c <= 0;
+                case "=" -> c == 0;
+                default -> throw new IllegalArgumentException("numeric operator " + comparisons.get(i) + " is not EventBridge's");
+            };
+            if (!holds) return false;
+        }
+        return true;
+    }
+
     private static boolean one(JsonNode m, JsonNode v) {
         if (!m.isObject()) return m.isNumber() && v.isNumber() ? m.decimalValue().compareTo(v.decimalValue()) == 0 : m.equals(v);
         Map.Entry<String, JsonNode> filter = m.fields().next();
@@ -90,6 +107,7 @@ public record EventPattern(JsonNode pattern) {
                 }
                 yield !arg.equals(v);
             }
+            case "numeric" -> v.isNumber() && numeric(arg, v.decimalValue());
             default -> throw new IllegalStateException("unchecked filter " + filter.getKey());
         };
     }

@@ -22,13 +22,19 @@ public final class StackTemplate {
         return Deployment.readTree(Files.readString(file));
     }
 
-    /** Runs {@code infra synth --out outDir} in this JVM and returns the template it wrote. */
+    /**
+     * Runs {@code infra synth --out outDir --transcripts worker} in this JVM and returns the template
+     * it wrote. No Transcribe emulator exists, so the local stack has its transcripts made by the
+     * worker's own recogniser (PocketSphinx offline): the workflow's transcript Choice runs and goes
+     * straight on, the worker gets {@code LONGVQA_TRANSCRIPT=worker} from the template.
+     */
     public static Path synthesize(Path outDir) throws IOException {
         Files.createDirectories(outDir);
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new dev.longvqa.infra.InfraCli());
         cli.setOut(new PrintWriter(out)).setErr(new PrintWriter(out));
-        int rc = cli.execute("synth", "--out", outDir.toAbsolutePath().toString());
+        int rc = cli.execute("synth", "--out", outDir.toAbsolutePath().toString(),
+                "--transcripts", dev.longvqa.contract.TranscriptSource.WORKER.value());
         if (rc != 0) throw new IOException("infra synth failed (exit " + rc + "):\n" + out);
         try (Stream<Path> files = Files.list(outDir)) {
             List<Path> templates = files.filter(p -> p.getFileName().toString().endsWith(".template.json")).toList();

@@ -3,7 +3,7 @@ package dev.longvqa.local.cloud.stack;
 import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.longvqa.functions.RecordRequest;
+import dev.longvqa.contract.RecordRequest;
 import dev.longvqa.local.asl.ExecutionResult;
 import dev.longvqa.local.asl.ExecutionStatus;
 import dev.longvqa.local.asl.ExecutionStatusChange;

@@ -1,4 +1,4 @@
-package dev.longvqa.functions;
+package dev.longvqa.contract;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -12,11 +12,8 @@ import java.util.Map;
  * {@code executionInput}: the execution's input (the S3 event) as JSON text, from which the job id
  * is derived as RegisterJob derived it.
  */
-public record RecordRequest(String jobId, String outcome, List<Answer> answers, Costs costs, AslError error,
+public record RecordRequest(String jobId, String outcome, List<InlineAnswer> answers, Costs costs, AslError error,
                             String executionInput) {
-
-    /** One answer as the GPU worker reports it; {@code answerKey} points at the full answer object. */
-    public record Answer(String questionId, String question, String answer, String answerKey) {}
 
     /**
      * Token and time costs. The state machine sends what the GPU tasks reported: {@code segments}
@@ -24,19 +21,6 @@ public record RecordRequest(String jobId, String outcome, List<Answer> answers, 
      * (milliseconds per stage) are totals a caller may give directly instead.
      */
     public record Costs(Tokens tokens, Map<String, Long> timings, List<TaskCost> segments, TaskCost answer) {}
-
-    public record Tokens(long prompt, long completion) {
-        Tokens plus(Tokens o) {
-            return o == null ? this : new Tokens(prompt + o.prompt, completion + o.completion);
-        }
-    }
-
-    /**
-     * What one GPU task spent: LLM tokens, TDC visual tokens and time, and the task's own time.
-     *
-     * @param segmentKey where the segment summary is (segment tasks only)
-     */
-    public record TaskCost(String segmentKey, Tokens tokens, long visualTokens, long tdcMs, long elapsedMs) {}
 
     /** What a Catch puts at its ResultPath: ASL capitalises both names. */
     public record AslError(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}

@@ -1,0 +1,5 @@
+package dev.longvqa.contract;
+
+/** Input of {@code plan}. */
+public record PlanRequest(String jobId, VideoRef video) {
+}

@@ -1,7 +1,0 @@
-package dev.longvqa.functions;
-
-import java.util.List;
-
-/** Input of {@code segment}: the plan and every range's decode output (any order). */
-public record SegmentRequest(String jobId, Video video, PlanResult plan, List<DecodeResult> ranges) {
-}
