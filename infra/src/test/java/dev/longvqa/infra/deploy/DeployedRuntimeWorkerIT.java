@@ -59,7 +59,11 @@ class DeployedRuntimeWorkerIT {
     // the core's golden Llama layout (config, tokenizer) at a tiny width, random weights
     Path checkpoint = TinyLlama.write(SynthesizedAssembly.REPO.resolve("src/test/resources/golden/llm/llama"),
         Files.createDirectories(WORK).resolve("checkpoint"), 32, 1);
-    emu.s3Client.createBucket(b -> b.bucket(MODELS));
+    try {
+      emu.s3Client.createBucket(b -> b.bucket(MODELS));
+    } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException again) {
+      // S3Mock keeps its buckets between runs in this directory; the objects are written anew below
+    }
     try (Stream<Path> files = Files.walk(checkpoint)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         String key = PREFIX + checkpoint.relativize(f).toString().replace('\\', '/');
