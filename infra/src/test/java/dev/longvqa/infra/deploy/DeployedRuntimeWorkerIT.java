@@ -48,10 +48,22 @@ class DeployedRuntimeWorkerIT {
     intrinsics = DeployedWorkerIT.wire(assembly, emu);
     worker = DeployedWorkerIT.worker(assembly);
 
+    // a fresh checkpoint and an empty model directory each run, so the copy really happens
+    for (Path stale : List.of(WORK.resolve("checkpoint"), WORK.resolve("instance-storage"))) {
+      if (Files.exists(stale)) {
+        try (Stream<Path> walk = Files.walk(stale)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+      }
+    }
     // the core's golden Llama layout (config, tokenizer) at a tiny width, random weights
     Path checkpoint = TinyLlama.write(SynthesizedAssembly.REPO.resolve("src/test/resources/golden/llm/llama"),
         Files.createDirectories(WORK).resolve("checkpoint"), 32, 1);
-    emu.s3Client.createBucket(b -> b.bucket(MODELS));
+    try {
+      emu.s3Client.createBucket(b -> b.bucket(MODELS));
+    } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException again) {
+      // S3Mock keeps its buckets between runs in this directory; the objects are written anew below
+    }
     try (Stream<Path> files = Files.walk(checkpoint)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         String key = PREFIX + checkpoint.relativize(f).toString().replace('\\', '/');
