@@ -1,7 +1,10 @@
 package dev.longvqa.functions.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.longvqa.contract.Json;
+import dev.longvqa.error.ErrorCode;
 import dev.longvqa.contract.Handler;
 import dev.longvqa.contract.api.HttpEvent;
 import dev.longvqa.contract.api.HttpResponse;
@@ -18,21 +21,33 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 
 /**
  * Lambda {@code api}: API Gateway HTTP API payload v2 event → response, over {@link ApiService}
  * (the same code {@code local up} serves). Errors are answers ({@code {"error": ...}}), never a
- * failed invocation.
+ * failed invocation. Like the stage handlers, it reads and writes the raw stream with the one mapper
+ * ({@link Json#mapper()}), not the Lambda runtime's own.
  */
 @Named(Handler.Names.API)
-public class ApiHandler implements RequestHandler<HttpEvent, HttpResponse> {
+public class ApiHandler implements RequestStreamHandler {
     @Inject
     ApiService service;
 
     @Override
-    public HttpResponse handleRequest(HttpEvent event, Context context) {
-        return service.handle(event);
+    public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+        HttpResponse response;
+        try {
+            HttpEvent event = Json.mapper().readValue(in, HttpEvent.class);
+            response = event == null ? ApiService.error(400, ErrorCode.BAD_REQUEST.name(), "no event", null) : service.handle(event);
+        } catch (JsonProcessingException e) {
+            response = ApiService.error(400, ErrorCode.BAD_REQUEST.name(), "not an HTTP API payload v2 event: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), null);
+        }
+        Json.mapper().writeValue(out, response);
     }
 
     /** The API's beans: built on first use, so the stage functions never create a Step Functions client. */
