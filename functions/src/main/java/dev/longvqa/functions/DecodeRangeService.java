@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.EmbeddingsDocument;
 import dev.longvqa.contract.DecodeRequest;
 import dev.longvqa.contract.DecodeResult;
 import dev.longvqa.contract.VideoRef;
@@ -93,7 +94,7 @@ public final class DecodeRangeService {
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         String key = Keys.embeddings(req.jobId(), range.index());
-        EmbeddingsDocument.StreamInfo stream = summary == null ? null : EmbeddingsDocument.StreamInfo.of(summary.info());
+        EmbeddingsDocument.StreamInfo stream = summary == null ? null : StreamInfos.of(summary.info());
         store.putJson(bucket, key, new EmbeddingsDocument(req.jobId(), range.index(), range.startSec(), range.endSec(),
                 strategy.id(), embedder.id(), stream, summary == null ? 0 : summary.decodedFrames(), millis, frames));
         return new DecodeResult(range.index(), frames.size(), key);

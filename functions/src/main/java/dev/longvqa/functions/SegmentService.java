@@ -1,5 +1,6 @@
 package dev.longvqa.functions;
 
+import dev.longvqa.contract.EmbeddingsDocument;
 import dev.longvqa.contract.DecodeResult;
 import dev.longvqa.contract.SegmentRequest;
 import dev.longvqa.contract.SegmentResult;
@@ -68,7 +69,7 @@ public final class SegmentService {
             // Read by the key we derive, not the one in the payload: a payload cannot redirect reads.
             EmbeddingsDocument doc = store.getJson(bucket, Keys.embeddings(req.jobId(), r.index()), EmbeddingsDocument.class);
             if (!req.jobId().equals(doc.jobId())) throw new LongVqaException(ErrorCode.INTERNAL, "embeddings of another job under " + req.jobId());
-            if (info == null && doc.stream() != null) info = doc.stream().toVideoInfo(video.key());
+            if (info == null && doc.stream() != null) info = StreamInfos.toVideoInfo(doc.stream(), video.key());
             if (sampling == null) sampling = doc.sampling();
             if (embedder == null) embedder = doc.embedder();
             decoded += doc.decodedFrames();

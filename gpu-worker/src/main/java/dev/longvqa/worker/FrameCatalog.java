@@ -2,27 +2,24 @@ package dev.longvqa.worker;
 
 import dev.longvqa.contract.Json;
 
+import dev.longvqa.contract.EmbeddingsDocument;
 import dev.longvqa.contract.S3Layout;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Which sampled frame (S3 key) was taken at which video time, for one job. Read from the decode
- * step's {@code embeddings/{range}.json}; the worker only relies on the documented layout, so the
- * reader is tolerant: it takes a {@code frames} array (or the document itself when it is an
- * array) whose entries carry a time ({@code timeSec}/{@code time}/{@code t}) and either a key
- * ({@code key}/{@code frameKey}/{@code jpegKey}) or an index ({@code index}/{@code frameIndex}),
- * from which the documented {@code frames/{range}/{index}.jpg} key follows. Without any such
- * file it lists {@code frames/} and spreads the frames evenly over the video (or 1 fps, the
- * reference sampling rate, when the duration is unknown).
+ * step's {@code embeddings/{range}.json} with the record decode-range writes it with
+ * ({@link EmbeddingsDocument}); a frame without a key has the documented
+ * {@code frames/{range}/{index}.jpg} ({@link S3Layout#frame}). Without any such file it lists
+ * {@code frames/} and spreads the frames evenly over the video (or 1 fps, the reference sampling
+ * rate, when the duration is unknown).
  */
 public final class FrameCatalog {
     private static final System.Logger LOG = System.getLogger(FrameCatalog.class.getName());
@@ -55,27 +52,19 @@ public final class FrameCatalog {
     }
 
     static List<Entry> parseEmbeddings(byte[] bytes, String jobId, int rangeFromName, String key) {
-        JsonNode root;
+        EmbeddingsDocument doc;
         try {
-            root = Json.mapper().readTree(bytes);
+            doc = Json.mapper().readValue(bytes, EmbeddingsDocument.class);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "ignoring unreadable " + key + ": " + e.getMessage());
             return List.of();
         }
-        int range = rangeFromName >= 0 ? rangeFromName : root.path("rangeIndex").asInt(root.path("index").asInt(0));
-        JsonNode frames = root.isArray() ? root : root.path("frames");
+        if (doc == null || doc.frames() == null) return List.of();
+        int range = rangeFromName >= 0 ? rangeFromName : doc.index();
         List<Entry> out = new ArrayList<>();
-        int ordinal = 0;
-        for (JsonNode f : frames) {
-            Optional<Double> t = number(f, "timeSec", "time", "t", "sec");
-            if (t.isEmpty()) continue;
-            String k = text(f, "key", "frameKey", "jpegKey", "frame");
-            if (k == null) {
-                int idx = number(f, "index", "frameIndex").map(Double::intValue).orElse(ordinal);
-                k = S3Layout.frame(jobId, range, idx);
-            }
-            out.add(new Entry(t.get(), k));
-            ordinal++;
+        for (EmbeddingsDocument.Frame f : doc.frames()) {
+            String k = f.key() != null && !f.key().isBlank() ? f.key() : S3Layout.frame(jobId, range, f.frameIndex());
+            out.add(new Entry(f.timeSec(), k));
         }
         return out;
     }
@@ -136,21 +125,5 @@ public final class FrameCatalog {
         List<Double> out = new ArrayList<>(max);
         for (int i = 0; i < max; i++) out.add(targets.get((int) ((long) i * targets.size() / max)));
         return out;
-    }
-
-    private static Optional<Double> number(JsonNode n, String... fields) {
-        for (String f : fields) {
-            JsonNode v = n.get(f);
-            if (v != null && v.isNumber()) return Optional.of(v.asDouble());
-        }
-        return Optional.empty();
-    }
-
-    private static String text(JsonNode n, String... fields) {
-        for (String f : fields) {
-            JsonNode v = n.get(f);
-            if (v != null && v.isTextual() && !v.asText().isBlank()) return v.asText();
-        }
-        return null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.EmbeddingsDocument;
+import dev.longvqa.contract.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,12 +14,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FrameCatalogTest {
 
     @Test
-    void readsKeysOrIndicesFromTheEmbeddingsFiles(@TempDir Path dir) {
+    void readsKeysOrIndicesFromTheEmbeddingsDocumentsDecodeRangeWrites(@TempDir Path dir) throws Exception {
         FileBlobStore store = new FileBlobStore(dir);
-        store.put("jobs/j/embeddings/1.json", "{\"frames\":[{\"time\":60.0,\"index\":0},{\"time\":61.0,\"index\":1}]}"
-                .getBytes(StandardCharsets.UTF_8), "application/json");
-        store.put("jobs/j/embeddings/0.json", "[{\"timeSec\":0.0,\"key\":\"custom/a.jpg\"},{\"nothing\":1}]"
-                .getBytes(StandardCharsets.UTF_8), "application/json");
+        // the record decode-range writes (contract.EmbeddingsDocument), with the one mapper
+        var range1 = new EmbeddingsDocument("j", 1, 60, 62, "fps=1", "signature", null, 2, 5, List.of(
+                new EmbeddingsDocument.Frame(0, 60.0, 60.0, 0f, null, new float[]{1}),
+                new EmbeddingsDocument.Frame(1, 61.0, 61.0, 0f, null, new float[]{1})));
+        var range0 = new EmbeddingsDocument("j", 0, 0, 60, "fps=1", "signature", null, 1, 5, List.of(
+                new EmbeddingsDocument.Frame(0, 0.0, 0.0, 0f, "custom/a.jpg", new float[]{1})));
+        store.put("jobs/j/embeddings/1.json", Json.mapper().writeValueAsBytes(range1), "application/json");
+        store.put("jobs/j/embeddings/0.json", Json.mapper().writeValueAsBytes(range0), "application/json");
+        // a document of another shape is skipped with a warning, not guessed at
+        store.put("jobs/j/embeddings/2.json", "[{\"time\":5}]".getBytes(StandardCharsets.UTF_8), "application/json");
         FrameCatalog c = FrameCatalog.load(store, "j", 0);
         assertThat(c.entries()).containsExactly(new FrameCatalog.Entry(0.0, "custom/a.jpg"),
                 new FrameCatalog.Entry(60.0, "jobs/j/frames/1/0.jpg"), new FrameCatalog.Entry(61.0, "jobs/j/frames/1/1.jpg"));

@@ -99,13 +99,7 @@ class TdcWorkerAudioTest {
         Files.createDirectories(job.resolve("embeddings"));
         Files.writeString(job.resolve("scenes.json"), "{\"durationSec\": " + SECONDS + ".0, \"scenes\": ["
                 + "{\"index\": 0, \"startSec\": 0.0, \"endSec\": 6.0}, {\"index\": 1, \"startSec\": 6.0, \"endSec\": " + SECONDS + ".0}]}");
-        ObjectNode emb = JSON.createObjectNode();
-        var frames = emb.putArray("frames");
-        for (int t = 0; t < SECONDS; t++) {
-            frames.addObject().put("index", t).put("timeSec", (double) t);
-            Files.write(job.resolve("frames/0/" + t + ".jpg"), WorkerIntegrationTest.jpeg(t));
-        }
-        Files.write(job.resolve("embeddings/0.json"), JSON.writeValueAsBytes(emb));
+        WorkerIntegrationTest.writeFrames(job, SECONDS);
 
         var q = emu.queues("tdc-audio-" + UUID.randomUUID(), 30, 3);
         AtomicReference<RecordingLanguageModel> model = new AtomicReference<>();

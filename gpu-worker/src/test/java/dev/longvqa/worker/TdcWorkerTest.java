@@ -317,13 +317,7 @@ class TdcWorkerTest {
                   {"index": 0, "startSec": 0.0, "endSec": 30.0, "representativeSec": 15.0},
                   {"index": 1, "startSec": 30.0, "endSec": 60.0, "representativeSec": 45.0},
                   {"index": 2, "startSec": 60.0, "endSec": 90.0, "representativeSec": 75.0}]}""");
-        ObjectNode emb = JSON.createObjectNode();
-        var frames = emb.putArray("frames");
-        for (int t = 0; t < FRAMES; t++) {
-            frames.addObject().put("index", t).put("timeSec", (double) t);
-            Files.write(job.resolve("frames/0/" + t + ".jpg"), WorkerIntegrationTest.jpeg(t));
-        }
-        Files.write(job.resolve("embeddings/0.json"), JSON.writeValueAsBytes(emb));
+        WorkerIntegrationTest.writeFrames(job, FRAMES);
         return new Job(jobId, video);
     }
 

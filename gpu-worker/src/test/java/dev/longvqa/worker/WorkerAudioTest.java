@@ -101,13 +101,7 @@ class WorkerAudioTest {
                 {"durationSec": 20.0, "scenes": [
                   {"index": 0, "startSec": 0.0, "endSec": 10.0, "representativeSec": 5.0},
                   {"index": 1, "startSec": 10.0, "endSec": 20.0, "representativeSec": 15.0}]}""");
-        ObjectNode emb = JSON.createObjectNode();
-        var frames = emb.putArray("frames");
-        for (int t = 0; t < 20; t++) {
-            frames.addObject().put("index", t).put("timeSec", (double) t);
-            Files.write(job.resolve("frames/0/" + t + ".jpg"), WorkerIntegrationTest.jpeg(t));
-        }
-        Files.write(job.resolve("embeddings/0.json"), JSON.writeValueAsBytes(emb));
+        WorkerIntegrationTest.writeFrames(job, 20);
         emu.dynamo.putItem(b -> b.tableName(TABLE).item(Map.of("jobId", AttributeValue.fromS(id),
                 "status", AttributeValue.fromS("REASONING"))));
         return new Job(id, video);

@@ -85,15 +85,7 @@ class WorkerIntegrationTest {
                   {"index": 0, "startSec": 0.0, "endSec": 10.0, "representativeSec": 5.0},
                   {"index": 1, "startSec": 10.0, "endSec": 20.0, "representativeSec": 15.0},
                   {"index": 2, "startSec": 20.0, "endSec": 30.0, "representativeSec": 25.0}]}""");
-        ObjectNode emb = JSON.createObjectNode();
-        var frames = emb.putArray("frames");
-        Files.createDirectories(job.resolve("frames/0"));
-        Files.createDirectories(job.resolve("embeddings"));
-        for (int t = 0; t < 30; t++) {
-            frames.addObject().put("index", t).put("timeSec", (double) t);
-            Files.write(job.resolve("frames/0/" + t + ".jpg"), jpeg(t));
-        }
-        Files.write(job.resolve("embeddings/0.json"), JSON.writeValueAsBytes(emb));
+        writeFrames(job, 30);
         llm.behaviour = r -> FakeLlm.Reply.ok("ok");
     }
 
@@ -573,6 +565,24 @@ class WorkerIntegrationTest {
     }
 
     /** A small real JPEG whose colour encodes {@code t}, so the test can tell frames apart. */
+    /**
+     * {@code embeddings/0.json} of a job directory as decode-range writes it (the contract's
+     * {@link dev.longvqa.contract.EmbeddingsDocument}), one frame per second, each at
+     * {@code frames/0/{t}.jpg}.
+     */
+    static void writeFrames(Path job, int seconds) throws Exception {
+        Files.createDirectories(job.resolve("frames/0"));
+        Files.createDirectories(job.resolve("embeddings"));
+        List<dev.longvqa.contract.EmbeddingsDocument.Frame> frames = new java.util.ArrayList<>();
+        for (int t = 0; t < seconds; t++) {
+            frames.add(new dev.longvqa.contract.EmbeddingsDocument.Frame(t, t, t, 0f, null, new float[0]));
+            Files.write(job.resolve("frames/0/" + t + ".jpg"), jpeg(t));
+        }
+        Files.write(job.resolve("embeddings/0.json"), dev.longvqa.contract.Json.mapper().writeValueAsBytes(
+                new dev.longvqa.contract.EmbeddingsDocument(job.getFileName().toString(), 0, 0, seconds, "fps=1", "signature",
+                        null, seconds, 0, frames)));
+    }
+
     static byte[] jpeg(int t) throws Exception {
         BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
         var g = img.createGraphics();
