@@ -11,7 +11,6 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -113,10 +112,7 @@ final class SigV4CheckingUpstream implements AutoCloseable {
     private static void respond(HttpExchange ex, int status, String type, byte[] body) throws IOException {
         ex.getResponseHeaders().set("content-type", type);
         ex.getResponseHeaders().set("x-amzn-requestid", "stand-in");
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
+        GatewayExchanges.write(ex, status, body);
     }
 
     @Override
