@@ -5,6 +5,7 @@ import dev.longvqa.contract.TranscriptSource;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,6 +73,11 @@ public final class InfraCli {
             + "worker (the GPU worker's local recogniser, PocketSphinx offline) or off (default: ${DEFAULT-VALUE}).")
     String transcripts;
 
+    @Option(names = "--web-origin", split = ",", paramLabel = "ORIGIN",
+        description = "Browser origin allowed to use the bucket's presigned upload URLs (CORS), repeatable or comma-separated; "
+            + "--web-origin= for none (default: the page of `longvqa local web`, http://127.0.0.1:8788 and http://localhost:8788).")
+    List<String> webOrigins;
+
     @Option(names = "--destroy-data", description = "Let `cdk destroy` delete the bucket (once empty) and the jobs table.")
     boolean destroyData;
 
@@ -90,6 +96,7 @@ public final class InfraCli {
           .jobArtifactDays(jobArtifactDays)
           .retainData(!destroyData)
           .transcripts(TranscriptSource.parse(transcripts))
+          .webOrigins(webOrigins)
           .build();
       LongVqaApp app = LongVqaApp.create(config);
       CloudAssembly assembly = app.synth();

@@ -1,8 +1,11 @@
 package dev.longvqa.infra;
 
 import dev.longvqa.contract.TranscriptSource;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,6 +31,8 @@ import java.util.Optional;
  *                       without it, synth refuses (a stack whose Lambdas cannot run is no deployment)
  * @param transcripts    who makes each job's timed transcript: Amazon Transcribe as a workflow state
  *                       (default), the worker's local recogniser, or nobody ({@link TranscriptSource})
+ * @param webOrigins     browser origins (scheme://host[:port]) allowed to PUT/GET/HEAD the bucket's presigned
+ *                       URLs: where the web page runs ({@code longvqa local web}); empty: no CORS rule
  */
 public record InfraConfig(
     Path repoRoot,
@@ -41,7 +46,11 @@ public record InfraConfig(
     ModelProvision model,
     Optional<String> tdc,
     boolean allowPlaceholders,
-    TranscriptSource transcripts) {
+    TranscriptSource transcripts,
+    List<String> webOrigins) {
+
+  /** {@code longvqa local web}'s page on its default port, by both names a browser may use. */
+  public static final List<String> DEFAULT_WEB_ORIGINS = List.of("http://127.0.0.1:8788", "http://localhost:8788");
 
   /** The workflow definition, relative to the repository root. */
   public static final String ASL_FILE = "statemachine/longvqa.asl.json";
@@ -60,8 +69,23 @@ public record InfraConfig(
           + model.workerSpec(false));
     }
     Objects.requireNonNull(transcripts, "transcripts");
+    webOrigins = List.copyOf(webOrigins);
+    webOrigins.forEach(InfraConfig::checkOrigin);
     if (maxGpuInstances < 1) throw new IllegalArgumentException("maxGpuInstances must be >= 1: " + maxGpuInstances);
     if (jobArtifactDays < 1) throw new IllegalArgumentException("jobArtifactDays must be >= 1: " + jobArtifactDays);
+  }
+
+  /** An origin as a browser sends it: http(s)://host[:port], nothing after (S3 compares it literally). */
+  static void checkOrigin(String origin) {
+    URI u;
+    try {
+      u = new URI(origin);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a web origin: " + origin);
+    }
+    boolean plain = ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+        && u.getRawPath().isEmpty() && u.getRawQuery() == null && u.getRawFragment() == null && u.getRawUserInfo() == null;
+    if (!plain) throw new IllegalArgumentException("not a web origin (http(s)://host[:port], no path): " + origin);
   }
 
   public Path aslFile() {
@@ -96,6 +120,7 @@ public record InfraConfig(
     private String tdc;
     private boolean allowPlaceholders;
     private TranscriptSource transcripts = TranscriptSource.TRANSCRIBE;
+    private List<String> webOrigins = DEFAULT_WEB_ORIGINS;
 
     private Builder(Path repoRoot) {
       this.repoRoot = repoRoot.toAbsolutePath().normalize();
@@ -112,6 +137,11 @@ public record InfraConfig(
     public Builder tdc(String s3Uri) { this.tdc = s3Uri == null || s3Uri.isBlank() ? null : s3Uri.strip(); return this; }
     public Builder allowPlaceholders(boolean v) { this.allowPlaceholders = v; return this; }
     public Builder transcripts(TranscriptSource v) { this.transcripts = Objects.requireNonNull(v); return this; }
+    /** null: the default ({@link #DEFAULT_WEB_ORIGINS}); blank entries are dropped, so {@code [""]} means no CORS. */
+    public Builder webOrigins(List<String> v) {
+      this.webOrigins = v == null ? DEFAULT_WEB_ORIGINS : v.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();
+      return this;
+    }
 
     public InfraConfig build() {
       return new InfraConfig(
@@ -129,7 +159,8 @@ public record InfraConfig(
             return "s3://" + p[0] + "/" + p[1];
           }),
           allowPlaceholders,
-          transcripts);
+          transcripts,
+          webOrigins);
     }
   }
 }

@@ -17,6 +17,8 @@ import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.CfnBucket;
+import software.amazon.awscdk.services.s3.CorsRule;
+import software.amazon.awscdk.services.s3.HttpMethods;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
@@ -59,6 +61,7 @@ public final class Storage extends Construct {
                 .abortIncompleteMultipartUploadAfter(Duration.days(7))
                 .expiredObjectDeleteMarker(true).build()))
         .removalPolicy(removal)
+        .cors(webCors(config.webOrigins()))
         .build();
     Nag.accept(bucket, "AwsSolutions-S1",
         "Server access logs would need a second bucket for little gain here: every upload is already "
@@ -84,6 +87,22 @@ public final class Storage extends Construct {
         .partitionKey(Attribute.builder().name(JobRow.OWNER).type(AttributeType.STRING).build())
         .sortKey(Attribute.builder().name(JobRow.CREATED_AT).type(AttributeType.STRING).build())
         .projectionType(ProjectionType.ALL)
+        .build());
+  }
+
+  /**
+   * The web page uploads straight to presigned URLs from its own origin ({@code longvqa local web}):
+   * PUT the parts, GET/HEAD to check, and read each part's ETag to complete the multipart upload.
+   * None when no origin is configured.
+   */
+  static List<CorsRule> webCors(List<String> origins) {
+    if (origins.isEmpty()) return null;
+    return List.of(CorsRule.builder().id("web-page")
+        .allowedOrigins(origins)
+        .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD))
+        .allowedHeaders(List.of("*"))
+        .exposedHeaders(List.of("ETag"))
+        .maxAge(3000)
         .build());
   }
 

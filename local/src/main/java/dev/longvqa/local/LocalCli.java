@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         description = "The workflow on this machine: ASL executor, Step Functions API, emulators.",
         subcommands = {dev.longvqa.local.cloud.UpCommand.class, dev.longvqa.local.cloud.CloudCommands.Upload.class,
                 dev.longvqa.local.cloud.CloudCommands.Status.class, dev.longvqa.local.cloud.CloudCommands.Answer.class,
-                dev.longvqa.local.cloud.LocalAskCommand.class, LocalCli.RunAsl.class})
+                dev.longvqa.local.cloud.LocalAskCommand.class, dev.longvqa.local.web.WebCommand.class, LocalCli.RunAsl.class})
 public final class LocalCli implements Runnable {
     static final ObjectMapper JSON = Json.mapper();
 
@@ -39,21 +39,38 @@ public final class LocalCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLineForTests().execute(args));
+        System.exit(configured().execute(args));
     }
 
-    /** The command line as {@code main} configures it (also for in-process tests). */
+    /**
+     * The command line as {@code main} configures it, with the emulators' stand-in credentials and
+     * region already set (in-process tests build SDK clients for the emulators before running a command).
+     */
     public static CommandLine commandLineForTests() {
+        emulatorCredentials();
+        return configured();
+    }
+
+    private static CommandLine configured() {
         // The function services bring the URL-connection HTTP client, the SDK modules Apache HttpClient 5 (SDK >= 2.3x): pick one.
         System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache5.Apache5SdkHttpService");
-        // Every service here is an emulator: the in-process worker's default credential chain and
-        // region must resolve without an AWS account.
+        return commandLine().setExecutionStrategy(parsed -> {
+            // `local web` signs for the real AWS account with the caller's own credentials: no stand-ins there
+            if (!(parsed.asCommandLineList().getLast().getCommand() instanceof dev.longvqa.local.web.WebCommand)) emulatorCredentials();
+            return new CommandLine.RunLast().execute(parsed);
+        });
+    }
+
+    /**
+     * Every other service here is an emulator: the in-process worker's default credential chain and
+     * region must resolve without an AWS account.
+     */
+    private static void emulatorCredentials() {
         if (System.getProperty("aws.accessKeyId") == null) {
             System.setProperty("aws.accessKeyId", "local");
             System.setProperty("aws.secretAccessKey", "local");
         }
         if (System.getProperty("aws.region") == null) System.setProperty("aws.region", "us-east-1");
-        return commandLine();
     }
 
     static CommandLine commandLine() {

@@ -3,7 +3,6 @@ package dev.longvqa.functions.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.longvqa.contract.Json;
 import dev.longvqa.contract.api.ApiError;
-import dev.longvqa.contract.api.ApiPaths;
 import dev.longvqa.contract.api.CompleteUploadRequest;
 import dev.longvqa.contract.api.HttpEvent;
 import dev.longvqa.contract.api.HttpResponse;
@@ -70,11 +69,9 @@ public final class ApiService {
         String method = e.method();
         String path = e.path();
         if (method == null || path == null) throw ApiException.badRequest("not an HTTP API payload v2 event");
-        List<String> parts = segments(path);
         // the page and its files: no identity needed to read them (the stack still signs every route)
-        if (method.equals("GET") && (parts.isEmpty() || path.startsWith(ApiPaths.STATIC_PREFIX))) {
-            return files.get(parts.isEmpty() ? "index.html" : path.substring(ApiPaths.STATIC_PREFIX.length()));
-        }
+        if (StaticFiles.isPage(method, path)) return files.forPath(path);
+        List<String> parts = segments(path);
         String caller = e.caller();
         if (caller == null) {
             return error(403, ErrorCode.BAD_REQUEST.name(), "the request carries no caller identity (IAM or JWT authorizer)", null);

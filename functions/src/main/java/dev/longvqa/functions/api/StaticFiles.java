@@ -11,14 +11,28 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The web page (module web/, class path {@link ApiPaths#STATIC_RESOURCES}); text as is, anything else base64. */
-final class StaticFiles {
+/**
+ * The web page (module web/, class path {@link ApiPaths#STATIC_RESOURCES}); text as is, anything else base64.
+ * The API function serves it, and so does {@code local web}, the signing proxy in front of the deployed API.
+ */
+public final class StaticFiles {
     /** Path segments of plain names only: no {@code ..}, no empty segment, no backslash. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8", "mjs", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "json", "application/json", "svg", "image/svg+xml", "png", "image/png",
             "ico", "image/x-icon", "txt", "text/plain; charset=utf-8", "woff2", "font/woff2");
+
+    /** {@code GET /} and {@code GET /static/...}: the page, readable without an identity. */
+    public static boolean isPage(String method, String path) {
+        return "GET".equals(method) && path != null
+                && (path.chars().allMatch(c -> c == '/') || path.startsWith(ApiPaths.STATIC_PREFIX));
+    }
+
+    /** The file a page path ({@link #isPage}) names: {@code /} is {@code index.html}. */
+    public HttpResponse forPath(String path) {
+        return get(path.startsWith(ApiPaths.STATIC_PREFIX) ? path.substring(ApiPaths.STATIC_PREFIX.length()) : "index.html");
+    }
 
     HttpResponse get(String name) {
         if (!NAME.matcher(name).matches()) return ApiService.error(404, ErrorCode.NOT_FOUND.name(), "no file " + name, null);

@@ -7,9 +7,9 @@ import dev.longvqa.contract.Json;
 import dev.longvqa.contract.api.HttpEvent;
 import dev.longvqa.contract.api.HttpResponse;
 import dev.longvqa.local.cloud.stack.Deployment;
+import dev.longvqa.local.web.GatewayExchanges;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +31,7 @@ import java.util.function.Function;
 public final class LocalApiServer implements AutoCloseable {
     /** The identity every local request carries, as an IAM authorizer would fill it. */
     public static final String LOCAL_CALLER = "arn:aws:iam::" + Deployment.ACCOUNT + ":user/local";
-    /** API Gateway's payload limit; a larger body is refused as it would be there. */
-    static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+    static final int MAX_BODY_BYTES = GatewayExchanges.MAX_BODY_BYTES;
 
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -71,16 +70,7 @@ public final class LocalApiServer implements AutoCloseable {
                 response = new HttpResponse(500, Map.of("content-type", "application/json"),
                         "{\"error\":{\"type\":\"INTERNAL\",\"message\":\"the API function failed\"}}", false);
             }
-            byte[] body = response.body() == null ? new byte[0]
-                    : response.isBase64Encoded() ? Base64.getDecoder().decode(response.body()) : response.body().getBytes(StandardCharsets.UTF_8);
-            if (response.headers() != null) response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(response.statusCode(), head || body.length == 0 ? -1 : body.length);
-            if (!head && body.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
+            GatewayExchanges.write(exchange, response);
         }
     }
 
