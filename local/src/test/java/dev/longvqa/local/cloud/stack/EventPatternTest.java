@@ -42,8 +42,9 @@ class EventPatternTest {
 
     @Test
     void aFilterItCannotApplyIsRejectedAtLoad() {
-        assertThatThrownBy(() -> new EventPattern(json("{\"size\": [{\"numeric\": [\">\", 0]}]}")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numeric");
+        // EventBridge's cidr filter: the local bus does not implement it, so a rule using it stops the load
+        assertThatThrownBy(() -> new EventPattern(json("{\"sourceIPAddress\": [{\"cidr\": \"10.0.0.0/24\"}]}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cidr");
         assertThatThrownBy(() -> new EventPattern(json("{\"source\": \"aws.s3\"}")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
