@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class AwsTranscribeJson {
     public static final String ENGINE = "aws-transcribe";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
 
     private AwsTranscribeJson() {}
 

@@ -10,7 +10,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.runtime.NdArrays;
 import dev.longvqa.runtime.Safetensors;
 
@@ -97,7 +96,7 @@ public final class Beats implements AutoCloseable {
             if (json == null) {
                 throw new IOException(safetensors + " has no beats_cfg metadata: convert the official .pt with tools/beats_to_safetensors.py");
             }
-            Config cfg = new ObjectMapper().readValue(json, Config.class);
+            Config cfg = dev.longvqa.contract.Json.mapper().readValue(json, Config.class);
             NDManager m = parent.newSubManager();
             try {
                 return new Beats(cfg, m, file);

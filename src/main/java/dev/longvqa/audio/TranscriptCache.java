@@ -18,7 +18,7 @@ import java.util.Optional;
  * are misses; failed writes are ignored (a transcript can always be recomputed).
  */
 public final class TranscriptCache {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
 
     private final Path dir;
 

@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TdcWorkerAudioTest {
     private static final String BUCKET = "media";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
     private static final int SECONDS = 12;
 
     @TempDir

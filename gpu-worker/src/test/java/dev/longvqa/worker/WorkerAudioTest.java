@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerAudioTest {
     private static final String BUCKET = "media";
     private static final String TABLE = "jobs";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.longvqa.contract.Json.mapper();
     private static final double SAID_FIRST = 3.0, SAID_SECOND = 14.0;
     /** The stack's {@code worker} choice with PocketSphinx; {@code off}: as before audio support. */
     private static final String POCKETSPHINX = "pocketsphinx", OFF = "off";

@@ -3,7 +3,6 @@ package dev.longvqa.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.contract.FunctionEnv;
 import dev.longvqa.contract.Handler;
 import dev.longvqa.contract.JobRow;
@@ -22,7 +21,7 @@ class ApiStackTest {
   @BeforeAll
   static void synth() {
     Template template = Template.fromStack(LongVqaApp.create(LongVqaStackTest.placeholderConfig("api")).stack());
-    resources = new ObjectMapper().valueToTree(template.toJSON()).get("Resources");
+    resources = dev.longvqa.contract.Json.mapper().valueToTree(template.toJSON()).get("Resources");
   }
 
   private static List<Map.Entry<String, JsonNode>> ofType(String type) {
@@ -80,7 +79,7 @@ class ApiStackTest {
     assertThat(machine.path("Type").asText()).isEqualTo("AWS::StepFunctions::StateMachine");
     JsonNode definition;
     try {
-      definition = new ObjectMapper().readTree(machine.at("/Properties/DefinitionString").asText());
+      definition = dev.longvqa.contract.Json.mapper().readTree(machine.at("/Properties/DefinitionString").asText());
     } catch (java.io.IOException e) {
       throw new AssertionError("the answer state machine's definition is not JSON", e);
     }

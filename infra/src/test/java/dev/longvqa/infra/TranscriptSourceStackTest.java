@@ -3,7 +3,6 @@ package dev.longvqa.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longvqa.contract.AslSubstitution;
 import dev.longvqa.contract.TranscriptSource;
 import dev.longvqa.contract.WorkerEnv;
@@ -38,7 +37,7 @@ class TranscriptSourceStackTest {
           .transcripts(source)
           .build();
       Template template = Template.fromStack(LongVqaApp.create(config).stack());
-      RESOURCES.put(source, new ObjectMapper().valueToTree(template.toJSON()).get("Resources"));
+      RESOURCES.put(source, dev.longvqa.contract.Json.mapper().valueToTree(template.toJSON()).get("Resources"));
     }
   }
 
