@@ -49,7 +49,7 @@ public final class RecordService {
             // the answer-only workflow (statemachine/answer.asl.json): the job stays SUCCEEDED either way
             case "ANSWERED" -> {
                 String jobId = Requests.jobId(req.jobId());
-                dev.longvqa.functions.api.FollowUps.recordAnswered(jobs, jobId, req.answers() == null ? List.of() : req.answers().stream()
+                FollowUpAnswers.recordAnswered(jobs, jobId, req.answers() == null ? List.of() : req.answers().stream()
                         .map(a -> { Map<String, String> m = new LinkedHashMap<>(); m.put("questionId", a.questionId());
                             m.put("question", a.question()); m.put("answer", a.answer()); m.put("answerKey", a.answerKey()); return m; }).toList());
                 yield new RecordResult(jobId, JobStatus.SUCCEEDED.name());
@@ -57,7 +57,7 @@ public final class RecordService {
             case "ANSWER_FAILED" -> {
                 String jobId = Requests.jobId(req.jobId());
                 Failure f = Failure.of(req.error());
-                dev.longvqa.functions.api.FollowUps.recordAnswerFailed(jobs, jobId, req.answers() == null ? List.of()
+                FollowUpAnswers.recordAnswerFailed(jobs, jobId, req.answers() == null ? List.of()
                         : req.answers().stream().map(InlineAnswer::questionId).filter(java.util.Objects::nonNull).toList(), f.type(), f.message());
                 yield new RecordResult(jobId, JobStatus.SUCCEEDED.name());
             }

@@ -1,5 +1,8 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.worker.store.BlobStore;
+import dev.longvqa.worker.store.BlobStores;
+
 import dev.longvqa.contract.InlineAnswer;
 import dev.longvqa.contract.Json;
 import dev.longvqa.contract.TaskMessage;

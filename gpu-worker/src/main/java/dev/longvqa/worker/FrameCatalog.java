@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.worker.store.BlobStore;
+
 import dev.longvqa.contract.Json;
 
 import dev.longvqa.contract.EmbeddingsDocument;

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.worker.store.BlobStore;
+
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.tdc.TdcSegmentContext;

@@ -1,5 +1,10 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.worker.store.BlobStore;
+import dev.longvqa.worker.store.BlobStores;
+import dev.longvqa.worker.store.FileBlobStore;
+import dev.longvqa.worker.store.S3BlobStore;
+
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.worker.audio.AudioSettings;
 import dev.longvqa.worker.audio.JobAudio;
@@ -65,7 +70,7 @@ public final class WorkerApp implements AutoCloseable {
         BlobStores stores = decorateStores.apply(blobStores(config, aws));
         JobRows rows = config.jobsTable() == null ? null : new JobRows(aws.dynamo(), config.jobsTable());
         // the job's sound: its transcript in every pass, its BEATs tokens in a TDC context (docs/WORKER.md "Sound")
-        JobAudio audio = new JobAudio(AudioSettings.of(config),
+        JobAudio audio = new JobAudio(new AudioSettings(config.transcriptSource(), config.asrSpec()),
                 config.blobRoot() != null ? VideoLocator.files(config.blobRoot()) : VideoLocator.presigned(aws.presigner(), JobAudio.URL_VALIDITY),
                 rows == null ? JobAudio.Warnings.NONE : rows::addAudioWarnings);
         TaskHandler.Handlers handlers = new TaskHandler.Handlers(

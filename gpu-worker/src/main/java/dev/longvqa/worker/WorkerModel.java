@@ -99,7 +99,7 @@ public final class WorkerModel implements AutoCloseable {
             TdcVisualContext tdc;
             try {
                 tdc = tdcFiles == null ? null
-                        : loadTdc(config, sources.tdcDir(), tdcFiles, model, AudioSettings.beats(config, sources.tdcDir()));
+                        : loadTdc(config, sources.tdcDir(), tdcFiles, model, AudioSettings.beats(config.beatsValue(), sources.tdcDir()));
             } catch (RuntimeException e) {
                 model.close();
                 throw e;

@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.worker.store.FileBlobStore;
+
 import dev.longvqa.contract.EmbeddingsDocument;
 import dev.longvqa.contract.Json;
 import org.junit.jupiter.api.Test;

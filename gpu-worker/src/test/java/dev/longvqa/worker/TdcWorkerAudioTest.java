@@ -137,7 +137,7 @@ class TdcWorkerAudioTest {
     @Test
     void framesOfAVideoWithSoundCarryFiftyAudioTokensEachAndTheTaskReportsThem() throws Exception {
         WorkerConfig unset = new WorkerEnvironment().set(WorkerEnv.TASK_QUEUE_URL, "http://q").build();
-        assertThat(AudioSettings.beats(unset, tdcDir)).as("the TDC directory's own BEATs file, as ask --tdc finds it")
+        assertThat(AudioSettings.beats(unset.beatsValue(), tdcDir)).as("the TDC directory's own BEATs file, as ask --tdc finds it")
                 .isEqualTo(tdcDir.resolve("audio/beats.safetensors"));
         Pass heard = segmentPass(sound, null);
         Pass deaf = segmentPass(sound, "off");

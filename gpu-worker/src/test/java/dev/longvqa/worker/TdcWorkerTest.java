@@ -1,5 +1,7 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.worker.store.BlobStore;
+
 import dev.longvqa.contract.TaskMessage;
 import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.WorkerEnv;

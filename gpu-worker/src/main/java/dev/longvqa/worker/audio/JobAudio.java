@@ -12,7 +12,7 @@ import dev.longvqa.audio.TranscriptCache;
 import dev.longvqa.contract.Json;
 import dev.longvqa.contract.S3Layout;
 import dev.longvqa.contract.TranscriptSource;
-import dev.longvqa.worker.BlobStore;
+import dev.longvqa.worker.store.BlobStore;
 import dev.longvqa.contract.VideoRef;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.longvqa.worker;
+package dev.longvqa.worker.store;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;

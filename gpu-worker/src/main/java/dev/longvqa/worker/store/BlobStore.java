@@ -1,4 +1,4 @@
-package dev.longvqa.worker;
+package dev.longvqa.worker.store;
 
 import java.util.List;
 import java.util.Optional;

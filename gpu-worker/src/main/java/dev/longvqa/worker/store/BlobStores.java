@@ -1,4 +1,4 @@
-package dev.longvqa.worker;
+package dev.longvqa.worker.store;
 
 import dev.longvqa.contract.TaskMessage;
 import dev.longvqa.error.ErrorCode;
