@@ -1,6 +1,7 @@
 package dev.longvqa.tdc;
 
-import java.util.List;
+import dev.longvqa.reason.LvcotRule;
+
 import java.util.Locale;
 
 /**
@@ -136,24 +137,5 @@ public record TdcSettings(int budget, int generationReserve, int chunkSize, int 
             cols = cols - 2 * padding;
         }
         return withGrid(rows, cols);
-    }
-
-    /** LVCoT segment count by sampled-frame count: the first threshold reached wins. */
-    public record LvcotRule(List<Threshold> thresholds) {
-        /** eval/eval_videomme.py: 3 parts at >= 900 frames, 2 at >= 600, otherwise a single pass. */
-        public static final LvcotRule REFERENCE = new LvcotRule(List.of(new Threshold(900, 3), new Threshold(600, 2)));
-
-        public record Threshold(int minFrames, int segments) {}
-
-        public LvcotRule {
-            thresholds = List.copyOf(thresholds);
-        }
-
-        public int segments(int sampledFrames) {
-            for (Threshold t : thresholds) {
-                if (sampledFrames >= t.minFrames()) return t.segments();
-            }
-            return 1;
-        }
     }
 }

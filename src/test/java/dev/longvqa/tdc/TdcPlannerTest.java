@@ -204,9 +204,9 @@ class TdcPlannerTest {
 
     @Test
     void lvcotRuleAndBudgetParsing() {
-        assertThat(TdcSettings.LvcotRule.REFERENCE.segments(899)).isEqualTo(2);
-        assertThat(TdcSettings.LvcotRule.REFERENCE.segments(900)).isEqualTo(3);
-        assertThat(TdcSettings.LvcotRule.REFERENCE.segments(599)).isEqualTo(1);
+        assertThat(dev.longvqa.reason.LvcotRule.REFERENCE.segments(899)).isEqualTo(2);
+        assertThat(dev.longvqa.reason.LvcotRule.REFERENCE.segments(900)).isEqualTo(3);
+        assertThat(dev.longvqa.reason.LvcotRule.REFERENCE.segments(599)).isEqualTo(1);
         assertThat(TdcSettings.parseBudget("8k")).isEqualTo(8192);
         assertThatThrownBy(() -> DEF.withBudget(200_000)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -37,7 +37,7 @@ public final class PlanService {
         Requests.present(req);
         VideoRef video = Requests.video(req.jobId(), req.video(), settings);
         long t0 = System.nanoTime();
-        Progress.advance(jobs, req.jobId(), JobStatus.DECODING, "plan", Map.of(), null);
+        JobProgress.advance(jobs, req.jobId(), JobStatus.DECODING, "plan", Map.of(), null);
         HeadObjectResponse head = store.head(video.bucket(), video.key())
                 .orElseThrow(() -> LongVqaException.badInput(ErrorCode.NOT_FOUND, video.key() + " no longer exists"));
         long size = head.contentLength();
@@ -58,7 +58,7 @@ public final class PlanService {
                 : List.of(new TimeRange(0, 0, settings.videoLimits().maxDurationSec() + 1)))
                 .stream().map(r -> new DecodeRange(r.index(), r.startSec(), r.endSec())).toList();
         Double declared = Double.isFinite(duration) ? duration : null;
-        Progress.advance(jobs, req.jobId(), JobStatus.DECODING, "plan",
+        JobProgress.advance(jobs, req.jobId(), JobStatus.DECODING, "plan",
                 declared == null ? Map.of() : Map.of("durationSec", JobStore.n(declared)),
                 (System.nanoTime() - t0) / 1_000_000);
         return new PlanResult(declared, info.displayWidth(), info.displayHeight(), ranges);

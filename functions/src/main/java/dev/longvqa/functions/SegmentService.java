@@ -10,7 +10,7 @@ import dev.longvqa.contract.JobStatus;
 
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-import dev.longvqa.pipeline.LvcotRule;
+import dev.longvqa.reason.LvcotRule;
 import dev.longvqa.pipeline.ScenesResult;
 import dev.longvqa.pipeline.TimeRange;
 import dev.longvqa.scenes.FrameSignal;
@@ -56,7 +56,7 @@ public final class SegmentService {
         }
         String bucket = settings.requireBucket();
         long t0 = System.nanoTime();
-        Progress.advance(jobs, req.jobId(), JobStatus.SEGMENTING, "segment", Map.of(), null);
+        JobProgress.advance(jobs, req.jobId(), JobStatus.SEGMENTING, "segment", Map.of(), null);
 
         List<DecodeResult> ranges = new ArrayList<>(req.ranges());
         ranges.sort(Comparator.comparingInt(DecodeResult::index));
@@ -99,7 +99,7 @@ public final class SegmentService {
         List<LvcotSegment> segments = parts.stream()
                 .map(r -> new LvcotSegment(r.index(), parts.size(), r.startSec(), r.endSec())).toList();
         int sceneCount = seg.scenes().size();
-        Progress.advance(jobs, req.jobId(), JobStatus.REASONING, "segment", Map.of(
+        JobProgress.advance(jobs, req.jobId(), JobStatus.REASONING, "segment", Map.of(
                 "sceneCount", JobStore.n(sceneCount),
                 "scenesKey", JobStore.s(scenesKey),
                 "durationSec", JobStore.n(duration),

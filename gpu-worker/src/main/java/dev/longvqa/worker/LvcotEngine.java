@@ -109,7 +109,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
     }
 
     @Override
-    public SegmentResult summarize(SegmentRequest r) throws InterruptedException {
+    public Summarized summarize(SegmentWork r) throws InterruptedException {
         if (tdc != null && r.stored() != null) return summarizeWithTdc(r);
         List<Scene> scenes = r.scenes().stream().map(s -> new Scene(s.index(), s.startSec(), s.endSec())).toList();
         List<TimedFrame> frames = decode(r.frames());
@@ -118,7 +118,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         // Older task messages do not say how many segments there are: "index + 1" is then a true lower bound.
         int count = r.count() > r.index() ? r.count() : r.index() + 1;
         SegmentOutput out = pass(() -> segments.segment(video, new Lvcot.SegmentPlan(r.index(), count, r.startSec(), r.endSec())));
-        return new SegmentResult(out.summary(), tokens(out.promptTokens(), out.completionTokens()));
+        return new Summarized(out.summary(), tokens(out.promptTokens(), out.completionTokens()));
     }
 
     @Override
@@ -143,7 +143,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         return new AnswerResult(a.answer(), tokens(a.promptTokens(), a.completionTokens()));
     }
 
-    private SegmentResult summarizeWithTdc(SegmentRequest r) throws InterruptedException {
+    private Summarized summarizeWithTdc(SegmentWork r) throws InterruptedException {
         List<Scene> scenes = scenes(r.scenes());
         MeasuredContext context = tdcContext(r.stored(), scenes, r.audio());
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), r.endSec(), r.stored().frames().size(), scenes, context);
@@ -155,7 +155,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         try (context) {
             out = pass(() -> segments.segment(video, plan));
         }
-        return new SegmentResult(out.summary(), tokens(out.promptTokens(), out.completionTokens()), context.cost(), context.audioTokens());
+        return new Summarized(out.summary(), tokens(out.promptTokens(), out.completionTokens()), context.cost(), context.audioTokens());
     }
 
     /**

@@ -26,33 +26,33 @@ public interface SegmentSummarizer {
 
     /**
      * True when the pass builds its own visual context from the video's stored frames (TDC): the
-     * handler then gives it {@link SegmentRequest#stored()} and fetches no image frames.
+     * handler then gives it {@link SegmentWork#stored()} and fetches no image frames.
      */
     default boolean readsStoredVideo() {
         return false;
     }
 
-    SegmentResult summarize(SegmentRequest request) throws InterruptedException;
+    Summarized summarize(SegmentWork request) throws InterruptedException;
 
     /**
      * {@code count}: how many segments the video has, 0 when the task did not say. {@code stored}:
      * the whole stored video, only for a summarizer that {@link #readsStoredVideo() reads it}; else null.
      */
-    record SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
+    record SegmentWork(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
                           List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored,
                           dev.longvqa.worker.audio.TaskAudio audio) {
-        public SegmentRequest {
+        public SegmentWork {
             scenes = List.copyOf(scenes);
             frames = List.copyOf(frames);
             audio = audio == null ? dev.longvqa.worker.audio.TaskAudio.NONE : audio;
         }
 
-        public SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
+        public SegmentWork(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
                               List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {
             this(jobId, video, index, count, startSec, endSec, scenes, frames, stored, null);
         }
 
-        public SegmentRequest(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
+        public SegmentWork(String jobId, VideoRef video, int index, int count, double startSec, double endSec,
                               List<SceneInfo> scenes, List<FrameImage> frames) {
             this(jobId, video, index, count, startSec, endSec, scenes, frames, null);
         }
@@ -62,12 +62,12 @@ public interface SegmentSummarizer {
      * {@code tdc}: what the pass's TDC context cost, null when it showed no TDC context;
      * {@code audioTokens}: the BEATs tokens in it.
      */
-    record SegmentResult(String summary, Tokens tokens, TdcCost tdc, long audioTokens) {
-        public SegmentResult(String summary, Tokens tokens, TdcCost tdc) {
+    record Summarized(String summary, Tokens tokens, TdcCost tdc, long audioTokens) {
+        public Summarized(String summary, Tokens tokens, TdcCost tdc) {
             this(summary, tokens, tdc, 0);
         }
 
-        public SegmentResult(String summary, Tokens tokens) {
+        public Summarized(String summary, Tokens tokens) {
             this(summary, tokens, null);
         }
     }

@@ -101,8 +101,8 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
             tokens = Tokens.NONE;
             LOG.log(System.Logger.Level.INFO, "job " + t.jobId() + " segment " + t.segment().index() + ": cache hit " + cacheKey);
         } else {
-            SegmentSummarizer.SegmentResult r;
-            SegmentSummarizer.SegmentRequest request;
+            SegmentSummarizer.Summarized r;
+            SegmentSummarizer.SegmentWork request;
             // the sound itself only for audio tokens, and only on a miss
             long d0 = System.nanoTime();
             try (AudioResult sound = summarizer.usesAudioTokens() ? audio.track(t.video(), t.jobId()) : new AudioResult.Off()) {
@@ -153,7 +153,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
                 (System.nanoTime() - t0) / 1_000_000, audioCost.audioTokens(), audioCost.audioMs());
     }
 
-    private SegmentSummarizer.SegmentRequest request(BlobStore store, TaskMessage.SegmentTask t, TaskAudio heard) throws InterruptedException {
+    private SegmentSummarizer.SegmentWork request(BlobStore store, TaskMessage.SegmentTask t, TaskAudio heard) throws InterruptedException {
         double start = t.segment().startSec();
         double end = t.segment().endSec();
         String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
@@ -183,7 +183,7 @@ public final class SegmentTaskHandler implements TaskHandler<TaskMessage.Segment
             FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration);
             frames = JobFrames.fetch(store, catalog.pick(start, end, targets, budget));
         }
-        return new SegmentSummarizer.SegmentRequest(t.jobId(), t.video(), t.segment().index(), t.segment().count(), start, end,
+        return new SegmentSummarizer.SegmentWork(t.jobId(), t.video(), t.segment().index(), t.segment().count(), start, end,
                 scenes, frames, stored, heard);
     }
 

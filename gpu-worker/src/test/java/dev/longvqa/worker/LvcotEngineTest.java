@@ -33,7 +33,7 @@ class LvcotEngineTest {
         VideoRef video = new VideoRef("b", "videos/v.mp4", null, "etag", 10L);
         try (LvcotEngine engine = new LvcotEngine(LanguageModels.fromSpec("runtime:" + MODEL, BackendOptions.builder().build()),
                 LvcotSettings.builder().segmentMaxTokens(6).answerMaxTokens(6).build())) {
-            SegmentSummarizer.SegmentResult seg = engine.summarize(new SegmentSummarizer.SegmentRequest("job", video, 0, 2, 0, 10,
+            SegmentSummarizer.Summarized seg = engine.summarize(new SegmentSummarizer.SegmentWork("job", video, 0, 2, 0, 10,
                     List.of(new SceneInfo(0, 0, 10)),
                     List.of(new FrameImage(2, "k2", jpeg), new FrameImage(7, "k7", jpeg))));
             assertThat(seg.tokens().prompt()).isGreaterThan(0);

@@ -54,8 +54,8 @@ class WorkerModelTest {
                 .set(WorkerEnv.LLM_STARTUP_WAIT_SECONDS, 0); // the start-up gate has tests of its own below
     }
 
-    private static SegmentSummarizer.SegmentRequest segment(List<FrameImage> frames) {
-        return new SegmentSummarizer.SegmentRequest("job", new VideoRef("b", "v.mp4", null, "e", 1L), 0, 2, 0, 10,
+    private static SegmentSummarizer.SegmentWork segment(List<FrameImage> frames) {
+        return new SegmentSummarizer.SegmentWork("job", new VideoRef("b", "v.mp4", null, "e", 1L), 0, 2, 0, 10,
                 List.of(new SceneInfo(0, 0, 10)), frames);
     }
 

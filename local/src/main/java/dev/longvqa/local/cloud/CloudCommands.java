@@ -120,7 +120,7 @@ public final class CloudCommands {
         @Override
         public final Integer call() throws Exception {
             try (LocalCloud.Clients c = connect(dataDir())) {
-                Optional<Map<String, AttributeValue>> row = JobView.row(c, jobId);
+                Optional<Map<String, AttributeValue>> row = StatusView.row(c, jobId);
                 if (row.isEmpty()) {
                     spec.commandLine().getErr().println("error: no job " + jobId);
                     return 2;
@@ -144,8 +144,8 @@ public final class CloudCommands {
     public static final class Answer extends JobCommand {
         @Override
         int show(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row) {
-            ObjectNode view = JobView.render(c, row);
-            String status = JobView.status(row);
+            ObjectNode view = StatusView.render(c, row);
+            String status = StatusView.status(row);
             if (json) {
                 out.println(JSON.createObjectNode().put("jobId", jobId).put("status", status).set("answers", view.path("answers")));
             } else if (view.path("answers").isArray() && !view.path("answers").isEmpty()) {
@@ -161,20 +161,20 @@ public final class CloudCommands {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, AttributeValue> last = null;
         while (System.nanoTime() < deadline) {
-            Optional<Map<String, AttributeValue>> row = JobView.row(c, jobId);
+            Optional<Map<String, AttributeValue>> row = StatusView.row(c, jobId);
             if (row.isPresent()) {
                 last = row.get();
-                if (JobView.terminal(last)) return last;
+                if (StatusView.terminal(last)) return last;
             }
             Thread.sleep(500);
         }
         throw new IllegalStateException("job " + jobId + " did not finish within " + timeout.toSeconds() + " s (status "
-                + (last == null ? "not registered" : JobView.status(last)) + ")");
+                + (last == null ? "not registered" : StatusView.status(last)) + ")");
     }
 
     static int print(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row, boolean json) throws Exception {
-        ObjectNode view = JobView.render(c, row);
-        String status = JobView.status(row);
+        ObjectNode view = StatusView.render(c, row);
+        String status = StatusView.status(row);
         if (json) {
             out.println(JSON.writeValueAsString(view));
         } else {

@@ -183,10 +183,10 @@ class LocalCloudEndToEndTest {
 
         for (java.util.Map.Entry<String, String> job : jobs.entrySet()) {
             var row = CloudCommands.waitFor(cloud.clients(), job.getValue(), java.time.Duration.ofSeconds(480));
-            String status = JobView.status(row);
+            String status = StatusView.status(row);
             assertThat(status).as(job.getKey()).isIn("SUCCEEDED", "FAILED");
             if (status.equals("FAILED")) {
-                assertThat(JobView.render(cloud.clients(), row).path("errorType").asText()).as(job.getKey()).isNotBlank();
+                assertThat(StatusView.render(cloud.clients(), row).path("errorType").asText()).as(job.getKey()).isNotBlank();
             }
         }
         List<Execution> started = cloud.executor().executions().subList(0, cloud.executor().executions().size() - before);
@@ -238,8 +238,8 @@ class LocalCloudEndToEndTest {
             assertThat(running.await(java.time.Duration.ofSeconds(10)).status()).isEqualTo(ExecutionStatus.ABORTED);
 
             var row = CloudCommands.waitFor(cloud.clients(), jobId, java.time.Duration.ofSeconds(60));
-            JsonNode job = JobView.render(cloud.clients(), row);
-            assertThat(JobView.status(row)).isEqualTo("FAILED");
+            JsonNode job = StatusView.render(cloud.clients(), row);
+            assertThat(StatusView.status(row)).isEqualTo("FAILED");
             assertThat(job.path("errorType").asText()).as("the rule sends the execution's status as the error").isEqualTo("ABORTED");
             assertThat(job.path("errorMessage").asText()).isEqualTo("stopped by the operator");
         } finally {

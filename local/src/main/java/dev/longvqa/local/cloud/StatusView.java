@@ -19,10 +19,10 @@ import java.util.Optional;
  * A job as the user sees it: its DynamoDB row, with the pointers it holds (scenes, large answer
  * sets) followed into S3, and its transcript. What {@code local upload --json}, {@code status} and {@code answer} print.
  */
-public final class JobView {
+public final class StatusView {
     private static final ObjectMapper JSON = Json.mapper();
 
-    private JobView() {}
+    private StatusView() {}
 
     public static Optional<Map<String, AttributeValue>> row(LocalCloud.Clients c, String jobId) {
         Map<String, AttributeValue> item = c.dynamo().getItem(r -> r.tableName(c.endpoints().table())

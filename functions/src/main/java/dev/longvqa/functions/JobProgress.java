@@ -7,10 +7,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.util.Map;
 
 /** Moves the job row along; a missing row is a request error, a finished one is left as it is. */
-final class Progress {
-    private static final System.Logger LOG = System.getLogger(Progress.class.getName());
+final class JobProgress {
+    private static final System.Logger LOG = System.getLogger(JobProgress.class.getName());
 
-    private Progress() {}
+    private JobProgress() {}
 
     static void advance(JobStore jobs, String jobId, JobStatus status, String stage, Map<String, AttributeValue> attrs,
                         Long millis) {
