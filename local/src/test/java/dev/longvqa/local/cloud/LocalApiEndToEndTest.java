@@ -48,12 +48,7 @@ class LocalApiEndToEndTest {
     static void up() throws Exception {
         dev.longvqa.local.LocalCli.commandLineForTests();
         llm = StandInOpenAi.start();
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
-        cloud = LocalCloud.builder().dataDir(dir.resolve("cloud"))
-                .template(dev.longvqa.local.cloud.stack.SynthesizedStack.template())
-                .s3MockJar(root.resolve("local/target/s3mock/s3mock-exec.jar"))
-                .handlers(LocalWiring.functions(dir.resolve("tmp")))
+        cloud = TestClouds.builder(dir)
                 .worker(LocalWiring.worker(llm.spec()))
                 .api(0)
                 .build();

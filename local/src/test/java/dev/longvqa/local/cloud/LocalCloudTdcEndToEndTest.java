@@ -35,12 +35,7 @@ class LocalCloudTdcEndToEndTest {
         dev.longvqa.local.LocalCli.commandLineForTests();
         Path llm = TinyLlama.write(GoldenFiles.find("llm/llama"), dir.resolve("llm24"), TinyTdc.HIDDEN, 7);
         Path tdc = TinyTdc.directory(GoldenFiles.find("tdc"), dir.resolve("tdc"));
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
-        cloud = LocalCloud.builder().dataDir(dir.resolve("cloud"))
-                .template(dev.longvqa.local.cloud.stack.SynthesizedStack.template())
-                .s3MockJar(root.resolve("local/target/s3mock/s3mock-exec.jar"))
-                .handlers(LocalWiring.functions(dir.resolve("tmp")))
+        cloud = TestClouds.builder(dir)
                 .worker(LocalWiring.worker("runtime:" + llm, tdc, 8192))
                 .build();
     }

@@ -27,14 +27,13 @@ class LocalUpProcessTest {
     @Test
     void ctrlCEndsEveryEmulatorAndChildProcess() throws Exception {
         Path template = SynthesizedStack.template();
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
+        Path root = TestClouds.repoRoot();
         Path data = dir.resolve("state");
         Path log = dir.resolve("up.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.longvqa.local.LocalCli", "up", "--data", data.toString(), "--template", template.toString(),
-                "--s3mock-jar", root.resolve("local/target/s3mock/s3mock-exec.jar").toString(), "--port", "0");
+                "--s3mock-jar", TestClouds.s3MockJar().toString(), "--port", "0");
         // no --llm: the embedded default; offline and not cached here, which up must say once
         builder.environment().remove("LONGVQA_LLM");
         builder.environment().put("LONGVQA_OFFLINE", "1");

@@ -1,5 +1,7 @@
 package dev.longvqa.local.web;
 
+import dev.longvqa.local.cloud.TestClouds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.RequiredTool;
 import dev.longvqa.cli.FakeOpenAiServer;
@@ -45,14 +47,13 @@ class WebPageLocalUpTest {
         llm = new FakeOpenAiServer();
         video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
                 .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("three shots.mp4"));
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
+        Path root = TestClouds.repoRoot();
         Path data = dir.resolve("state");
         log = dir.resolve("up.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         up = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.longvqa.local.LocalCli", "up", "--data", data.toString(), "--template", SynthesizedStack.template().toString(),
-                "--s3mock-jar", root.resolve("local/target/s3mock/s3mock-exec.jar").toString(), "--llm", "openai:" + llm.base(),
+                "--s3mock-jar", TestClouds.s3MockJar().toString(), "--llm", "openai:" + llm.base(),
                 "--port", "0")
                 .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path endpoints = data.resolve("endpoints.json");

@@ -1,5 +1,7 @@
 package dev.longvqa.local.cloud.stack;
 
+import dev.longvqa.local.cloud.TestClouds;
+
 import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,9 +46,7 @@ class DeploymentTest {
         template = StackTemplate.read(SynthesizedStack.template());
         dynamo = Emulators.dynamoDb();
         sqs = Emulators.sqs();
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(root.resolve("statemachine"))) root = root.getParent();
-        s3 = S3Mock.start(root.resolve("local/target/s3mock/s3mock-exec.jar"), dir.resolve("s3"), Duration.ofSeconds(120));
+        s3 = S3Mock.start(TestClouds.s3MockJar(), dir.resolve("s3"), Duration.ofSeconds(120));
         clients = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(),
                 null, null, null, null, null, null, null));
     }
