@@ -1,6 +1,11 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.error.ErrorCode;
+import io.smallrye.config.SmallRyeConfig;
 import picocli.CommandLine;
+
+import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine.Command;
 
 /** The {@code longvqa} command line: one subcommand per job. */
@@ -17,10 +22,28 @@ public final class LongVqaCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cmd;
+        try {
+            cmd = commandLine();
+        } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+            // a configured value that does not convert (SmallRye names the property and its source)
+            System.err.println("error: " + ErrorCode.BAD_REQUEST.name() + ": configuration: " + e.getMessage().replace('\n', ' '));
+            System.exit(ErrorCode.Kind.BAD_INPUT.exitCode());
+            return;
+        }
+        System.exit(cmd.execute(args));
     }
 
+    /** The command line with this process's configuration: its environment, system properties and user file. */
     public static CommandLine commandLine() {
-        return new CommandLine(new LongVqaCli()).setExecutionExceptionHandler(new Errors());
+        return commandLine(System.getenv(), System.getProperties());
+    }
+
+    /** The command line as a process with this environment and these system properties has it. */
+    static CommandLine commandLine(Map<String, String> env, Properties system) {
+        SmallRyeConfig config = CliConfig.config(env, system);
+        return new CommandLine(new LongVqaCli())
+                .setDefaultValueProvider(new ConfigDefaults(config))
+                .setExecutionExceptionHandler(new Errors(config.getConfigMapping(CliConfig.class).debugEnabled()));
     }
 }
