@@ -62,6 +62,18 @@ public final class ConfigTable {
         return out;
     }
 
+    /**
+     * The part of {@code markdown} under the level-2 heading that starts with {@code heading}, up to
+     * the next level-2 heading: docs/CONFIGURATION.md documents several mappings, and the same
+     * property name (e.g. {@code longvqa.fps}) may mean a different setting in each.
+     */
+    public static String section(String markdown, String heading) {
+        int start = markdown.startsWith("## " + heading) ? 0 : markdown.indexOf("\n## " + heading);
+        if (start < 0) throw new IllegalArgumentException("no section '## " + heading + "'");
+        int end = markdown.indexOf("\n## ", start + 1);
+        return markdown.substring(start, end < 0 ? markdown.length() : end);
+    }
+
     private static Optional<String> annotation(Method m, String type) {
         for (Annotation a : m.getAnnotations()) {
             if (a.annotationType().getName().equals(type)) {

@@ -11,12 +11,13 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** docs/WORKER.md's configuration table names every {@link WorkerEnv} and states {@link WorkerConfig}'s defaults. */
+/** docs/CONFIGURATION.md's "GPU worker" table names every {@link WorkerEnv} and states {@link WorkerConfig}'s defaults. */
 class WorkerDocTest {
 
     @Test
     void everyVariableIsDocumentedWithTheMappingsDefault() throws Exception {
-        Map<String, String> documented = ConfigTable.documented(Files.readString(docs().resolve("WORKER.md")));
+        Map<String, String> documented = ConfigTable.documented(
+                ConfigTable.section(Files.readString(docs().resolve("CONFIGURATION.md")), "GPU worker"));
         assertThat(documented.keySet()).containsAll(Arrays.stream(WorkerEnv.values()).map(WorkerEnv::variable).toList());
         var entries = ConfigTable.entries(WorkerConfig.class, "");
         // the mapping reads WorkerEnv names only (AWS_REGION and ECS_AGENT_URI are the SDK's and the agent's)
