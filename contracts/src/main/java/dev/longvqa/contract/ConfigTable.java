@@ -74,6 +74,22 @@ public final class ConfigTable {
         return markdown.substring(start, end < 0 ? markdown.length() : end);
     }
 
+    /** Where every unit's settings are documented, relative to the repository root. */
+    public static final String DOC = "docs/CONFIGURATION.md";
+
+    /**
+     * The rows of one section of {@link #DOC}, found in the first directory above the working
+     * directory that has it: the modules' tests run in their own directories.
+     */
+    public static Map<String, String> documentedSection(String heading) throws java.io.IOException {
+        for (java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.isRegularFile(p.resolve(DOC))) {
+                return documented(section(java.nio.file.Files.readString(p.resolve(DOC)), heading));
+            }
+        }
+        throw new IllegalStateException("no " + DOC + " above " + java.nio.file.Path.of("").toAbsolutePath());
+    }
+
     private static Optional<String> annotation(Method m, String type) {
         for (Annotation a : m.getAnnotations()) {
             if (a.annotationType().getName().equals(type)) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +12,7 @@ class LimitsDocTest {
 
     @Test
     void everyLimitIsDocumentedWithItsValue() throws Exception {
-        Path docs = null;
-        for (Path p = Path.of("").toAbsolutePath(); p != null && docs == null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("docs/CONFIGURATION.md"))) docs = p.resolve("docs/CONFIGURATION.md");
-        }
-        assertThat(docs).as("docs/CONFIGURATION.md above the module").isNotNull();
-        Map<String, String> documented = ConfigTable.documented(ConfigTable.section(Files.readString(docs), "Shared limits"));
+        Map<String, String> documented = ConfigTable.documentedSection("Shared limits");
         int numbers = 0;
         for (Field f : Limits.class.getFields()) {
             if (!Modifier.isStatic(f.getModifiers()) || f.getName().endsWith("_TEXT")) continue;

@@ -4,8 +4,6 @@ import dev.longvqa.contract.ConfigTable;
 import dev.longvqa.functions.api.ApiConfig;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +16,7 @@ class SettingsDocTest {
 
     @Test
     void everySettingIsDocumentedWithItsDefault() throws Exception {
-        Map<String, String> documented = ConfigTable.documented(
-                ConfigTable.section(Files.readString(docs().resolve("CONFIGURATION.md")), "Functions"));
+        Map<String, String> documented = ConfigTable.documentedSection("Functions");
         var entries = new java.util.ArrayList<>(ConfigTable.entries(Settings.class, Settings.PREFIX));
         entries.addAll(ConfigTable.entries(ApiConfig.class, "longvqa.api"));
         assertThat(entries).extracting(ConfigTable.Entry::name).contains("longvqa.bucket", "longvqa.limits.max-bytes",
@@ -47,12 +44,5 @@ class SettingsDocTest {
         assertThat(s.videoLimits()).isEqualTo(dev.longvqa.video.VideoLimits.DEFAULT);
         assertThat(Settings.of(Map.of("longvqa.range-seconds", "15")).rangeSec()).isEqualTo(15.0);
         assertThat(ApiConfig.of(Map.of()).settings().urlTtl()).isEqualTo(java.time.Duration.ofHours(1));
-    }
-
-    static Path docs() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("docs")) && Files.exists(p.resolve("pom.xml"))) return p.resolve("docs");
-        }
-        throw new IllegalStateException("no docs/ above " + Path.of("").toAbsolutePath());
     }
 }
