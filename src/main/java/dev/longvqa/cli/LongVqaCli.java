@@ -1,6 +1,7 @@
 package dev.longvqa.cli;
 
 import dev.longvqa.error.ErrorCode;
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.SmallRyeConfig;
 import picocli.CommandLine;
 
@@ -22,16 +23,31 @@ public final class LongVqaCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(run(System.getenv(), System.getProperties(), System.err, args));
+    }
+
+    /** Runs one command with this configuration; a configured value that does not convert is bad input (exit 2). */
+    static int run(Map<String, String> env, Properties system, java.io.PrintStream err, String... args) {
         CommandLine cmd;
         try {
-            cmd = commandLine();
-        } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
-            // a configured value that does not convert (SmallRye names the property and its source)
-            System.err.println("error: " + ErrorCode.BAD_REQUEST.name() + ": configuration: " + e.getMessage().replace('\n', ' '));
-            System.exit(ErrorCode.Kind.BAD_INPUT.exitCode());
-            return;
+            cmd = commandLine(env, system);
+        } catch (RuntimeException e) {
+            err.println("error: " + ErrorCode.BAD_REQUEST.name() + ": configuration: " + describe(e));
+            return ErrorCode.Kind.BAD_INPUT.exitCode();
         }
-        System.exit(cmd.execute(args));
+        return cmd.execute(args);
+    }
+
+    /** SmallRye's own words for each value it could not take (they name the property and the value), one line. */
+    private static String describe(RuntimeException e) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        if (e instanceof ConfigValidationException v) {
+            for (int i = 0; i < v.getProblemCount(); i++) problems.add(v.getProblem(i).getMessage());
+        } else {
+            problems.add(String.valueOf(e.getMessage()));
+        }
+        return problems.stream().map(m -> m.replaceFirst("^[\\w.$]+(Exception|Error): ", "").replaceAll("SRCFG\\d+: ", "").replace('\n', ' '))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     /** The command line with this process's configuration: its environment, system properties and user file. */

@@ -140,9 +140,12 @@ class CliConfigTest {
     }
 
     @Test
-    void aValueThatDoesNotConvertNamesItsProperty() {
-        assertThatThrownBy(() -> LongVqaCli.commandLine(env("LONGVQA_MAX_SCENES", "many"), props()))
-                .hasMessageContaining("longvqa.max-scenes");
+    void aValueThatDoesNotConvertIsOneLineNamingItsProperty() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = LongVqaCli.run(env("LONGVQA_MAX_SCENES", "many"), props(), new java.io.PrintStream(err, true), "scenes", "v.mp4");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: BAD_REQUEST: configuration: ").contains("longvqa.max-scenes").contains("many")
+                .doesNotContain("java.").doesNotContain("SRCFG").hasLineCount(1);
     }
 
     @Test
