@@ -35,7 +35,7 @@ public final class FrontEndOptions {
 
     @Option(names = "--embedder", paramLabel = "builtin|vit:FILE[@SIZE]",
             description = "frame embedder for cuts: the built-in one (no weights), or a ViT such as DINOv2 exported "
-                    + "as TorchScript or .onnx, CLS token, input SIZE px (default 224) (default: ${DEFAULT-VALUE})")
+                    + "as TorchScript or .onnx, CLS token, input SIZE px (default " + VIT_SIZE + ") (default: ${DEFAULT-VALUE})")
     String embedder;
 
     /** How decode progress is shown: none with {@code --quiet}. */
@@ -48,6 +48,9 @@ public final class FrontEndOptions {
         }
     }
 
+    /** A ViT embedder's input side without {@code @SIZE}: DINOv2's training resolution. */
+    static final int VIT_SIZE = 224;
+
     /** The embedder named by {@code --embedder}; a ViT is loaded once here and closed by the caller. */
     dev.longvqa.scenes.FrameEmbedder frameEmbedder() {
         if (embedder.equals("builtin")) return new dev.longvqa.scenes.SignatureEmbedder();
@@ -56,7 +59,7 @@ public final class FrontEndOptions {
         }
         String spec = embedder.substring(4);
         int at = spec.lastIndexOf('@');
-        int size = at > 0 ? Integer.parseInt(spec.substring(at + 1)) : 224;
+        int size = at > 0 ? Integer.parseInt(spec.substring(at + 1)) : VIT_SIZE;
         java.nio.file.Path file = java.nio.file.Path.of(at > 0 ? spec.substring(0, at) : spec);
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw dev.longvqa.error.LongVqaException.badInput(dev.longvqa.error.ErrorCode.NOT_FOUND, "embedder model " + file + " does not exist");
