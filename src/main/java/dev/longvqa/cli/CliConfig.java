@@ -1,5 +1,6 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.ConfigTable;
 import dev.longvqa.contract.Limits;
 import dev.longvqa.reason.SegmentRule;
 import dev.longvqa.scenes.SegmenterSettings;
@@ -20,6 +21,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Every default of the {@code longvqa} command line, read once per process by SmallRye Config (the
@@ -49,6 +53,10 @@ public interface CliConfig {
     Map<String, String> CORE_DEFAULTS = Map.of(
             PREFIX + ".max-scenes", String.valueOf(SegmenterSettings.DEFAULT.maxScenes()),
             PREFIX + ".lvcot", SegmentRule.REFERENCE.toString());
+
+    /** Every property of this mapping, by full name (groups included). */
+    Set<String> PROPERTIES = ConfigTable.entries(CliConfig.class, PREFIX).stream()
+            .map(ConfigTable.Entry::name).collect(Collectors.toUnmodifiableSet());
 
     // --- decoding and cuts (scenes, plan, ask) ---
 
@@ -222,8 +230,16 @@ public interface CliConfig {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the configuration file " + file + ": " + e.getMessage(), e);
         }
+        Set<String> unknown = new TreeSet<>();
         for (String k : p.stringPropertyNames()) {
-            out.put(k.startsWith(PREFIX + ".") ? k : PREFIX + "." + k, p.getProperty(k).strip());
+            String name = k.startsWith(PREFIX + ".") ? k : PREFIX + "." + k;
+            if (!PROPERTIES.contains(name)) unknown.add(k);
+            out.put(name, p.getProperty(k).strip());
+        }
+        // a misspelt key would otherwise be ignored without a word; the file holds this mapping's keys only
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown setting " + String.join(", ", unknown) + " in " + file
+                    + " (docs/CONFIGURATION.md lists the command line's)");
         }
         return out;
     }

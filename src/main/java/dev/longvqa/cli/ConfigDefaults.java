@@ -5,27 +5,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-import dev.longvqa.contract.ConfigTable;
-
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The options' defaults from {@link CliConfig}: option {@code --NAME} takes property
  * {@code longvqa.NAME} (or {@code longvqa.KEY} when the option names a {@code descriptionKey}, as
- * {@code --cache-dir} does for {@code longvqa.cache}). An option given on the command line wins over
+ * {@code --cache-dir} does for {@code longvqa.cache}), and only for the mapping's properties, so that an
+ * unrelated variable such as the worker's {@code LONGVQA_TDC} never fills {@code --tdc}. An option given on the command line wins over
  * it; picocli's {@code ${DEFAULT-VALUE}} in {@code --help} shows it, so help states the default this
  * user's configuration gives, not a constant.
  */
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
-    /**
-     * The properties of the mapping: only these become defaults, so that an unrelated variable such
-     * as the worker's {@code LONGVQA_TDC} never fills {@code --tdc}.
-     */
-    static final Set<String> PROPERTIES = ConfigTable.entries(CliConfig.class, CliConfig.PREFIX).stream()
-            .map(ConfigTable.Entry::name).collect(Collectors.toUnmodifiableSet());
-
     private final SmallRyeConfig config;
 
     ConfigDefaults(SmallRyeConfig config) {
@@ -34,7 +24,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option) || !PROPERTIES.contains(property(option))) return null;
+        if (!(arg instanceof OptionSpec option) || !CliConfig.PROPERTIES.contains(property(option))) return null;
         return config.getOptionalValue(property(option), String.class).orElse(null);
     }
 

@@ -117,7 +117,7 @@ class CliConfigTest {
         assertThat(a.tdcDir).isNull();
         assertThat(a.json).isFalse();
         assertThat(a.noCache).isFalse();
-        assertThat(ConfigDefaults.PROPERTIES).contains("longvqa.fps", "longvqa.cache", "longvqa.synth.cuts").doesNotContain("longvqa.tdc");
+        assertThat(CliConfig.PROPERTIES).contains("longvqa.fps", "longvqa.cache", "longvqa.synth.cuts").doesNotContain("longvqa.tdc");
     }
 
     @Test
@@ -146,6 +146,16 @@ class CliConfigTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).startsWith("error: BAD_REQUEST: configuration: ").contains("longvqa.max-scenes").contains("many")
                 .doesNotContain("java.").doesNotContain("SRCFG").hasLineCount(1);
+    }
+
+    @Test
+    void aMisspeltKeyInTheUserFileIsAnErrorNotIgnored() throws Exception {
+        Files.writeString(dir.resolve("config.properties"), "max-images=8\nmax-image=4\n");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = LongVqaCli.run(env(), props(), new java.io.PrintStream(err, true), "scenes", "v.mp4");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: BAD_REQUEST: configuration: unknown setting max-image in ")
+                .contains("config.properties").hasLineCount(1);
     }
 
     @Test
