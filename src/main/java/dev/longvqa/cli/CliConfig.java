@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  * here and one {@code @Option} without {@code defaultValue}: {@link ConfigDefaults} pairs them by name.
  */
 @ConfigMapping(prefix = CliConfig.PREFIX)
-public interface CliConfig {
+interface CliConfig {
     String PREFIX = "longvqa";
 
     /**
