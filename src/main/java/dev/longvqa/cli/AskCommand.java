@@ -44,13 +44,13 @@ import java.util.concurrent.Callable;
 @Command(name = "ask", mixinStandardHelpOptions = true,
         description = "Answer questions about a video: scenes, LVCoT segment passes, a final answer.")
 public final class AskCommand implements Callable<Integer> {
-    /** Where the embedded default would come from once pulled; named in the "no model" message. */
-    public static final String DEFAULT_MODEL = "HuggingFaceTB/SmolVLM-256M-Instruct";
-
-    /** The model `ask` uses without --llm or LONGVQA_LLM; `local up` uses the same. */
+    /** The model `ask` uses with nothing configured ({@link CliConfig#llm()}'s default); `local up` uses the same. */
     public static String defaultSpec() {
-        return "runtime:" + DEFAULT_MODEL;
+        return CliConfig.defaults().llm();
     }
+
+    /** The embedded default's hub repository, once pulled; named in the "no model" message. */
+    public static final String DEFAULT_MODEL = defaultSpec().substring("runtime:".length());
 
     @Parameters(index = "0", paramLabel = "VIDEO", description = "video file")
     Path video;
@@ -64,20 +64,21 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object on stdout")
     boolean json;
 
+    // No defaultValue here: each option's default is the property of the same name in CliConfig (ConfigDefaults).
     @Option(names = "--llm", paramLabel = "SPEC", description = "language model: " + LanguageModels.HELP
-            + " (default: $LONGVQA_LLM, else the embedded runtime model)")
+            + " (default: ${DEFAULT-VALUE}, the embedded runtime model unless configured)")
     String llm;
 
     @Option(names = "--model-name", paramLabel = "NAME", description = "model name to request from an OpenAI-compatible server (default: its first model)")
     String modelName;
 
-    @Option(names = "--lvcot", paramLabel = "RULE", description = "LVCoT segments by sampled frames, e.g. '900:3,600:2' (the reference)")
+    @Option(names = "--lvcot", paramLabel = "RULE", description = "LVCoT segments by sampled frames, MINFRAMES:SEGMENTS,...,else:N (default: ${DEFAULT-VALUE}, the reference's)")
     String lvcotRule;
 
-    @Option(names = "--max-images", defaultValue = "16", description = "frames shown per pass to image-capable models (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-images", description = "frames shown per pass to image-capable models (default: ${DEFAULT-VALUE})")
     int maxImages;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "segment summary cache (default: $LONGVQA_CACHE or ~/.cache/longvqa/segments)")
+    @Option(names = "--cache-dir", descriptionKey = "cache", paramLabel = "DIR", description = "segment summary and transcript cache (default: ${DEFAULT-VALUE})")
     Path cacheDir;
 
     @Option(names = "--report", paramLabel = "FILE", description = "also write a self-contained HTML report (scenes, curve, segment summaries, answer, costs)")
@@ -103,21 +104,21 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--bert-tokenizer", paramLabel = "FILE", description = "bert-base-uncased tokenizer.json (overrides --tdc's)")
     Path bertTokenizer;
 
-    @Option(names = "--budget", defaultValue = "8K", description = "TDC: LLM context budget in tokens, 8K (the reference) up to 128K (default: ${DEFAULT-VALUE})")
+    @Option(names = "--budget", description = "TDC: LLM context budget in tokens, 8K (the reference) up to 128K (default: ${DEFAULT-VALUE})")
     String budget;
 
-    @Option(names = "--device", defaultValue = "auto", description = "TDC: where the towers and Q-Former run: cpu, gpu or auto (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", description = "TDC: where the towers and Q-Former run: cpu, gpu or auto (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--asr", paramLabel = "SPEC", description = "speech recogniser for timed transcripts in every pass: "
-            + SpeechToTexts.HELP + " (default: $LONGVQA_ASR, else auto)")
+            + SpeechToTexts.HELP + " (default: ${DEFAULT-VALUE})")
     String asr;
 
-    @Option(names = "--profile", defaultValue = "auto", converter = ProfileConverter.class,
+    @Option(names = "--profile", converter = ProfileConverter.class,
             description = "LVCoT prompts: auto (the reference's with a TDC context, timestamped otherwise), reference, annotated (default: ${DEFAULT-VALUE}; docs/TDC.md lists the deviations)")
     LvcotSettings.Profile profile;
 
-    @Option(names = "--scene-split", defaultValue = "reference", converter = SceneSplitConverter.class,
+    @Option(names = "--scene-split", converter = SceneSplitConverter.class,
             description = "TDC: scenes inside a context from the reference's adapt_segment (reference) or the cut detector (segmenter) (default: ${DEFAULT-VALUE})")
     TdcVisualContext.SceneSplit sceneSplit;
 
@@ -160,8 +161,8 @@ public final class AskCommand implements Callable<Integer> {
                      .settings(tdcSettings).device(device).listener(tdcStats).beats(beatsFile()).sceneSplit(sceneSplit).loadFor(model)) {
             VideoInfo info = front.sampler().probe(VideoSource.of(video));
             LvcotSettings.Builder settings = LvcotSettings.builder().maxImagesPerPass(maxImages).profile(profile);
-            if (lvcotRule != null) settings.rule(SegmentRule.parse(lvcotRule));
-            try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
+            settings.rule(lvcotRule());
+            try (Progress progress = new Progress("decode", info.durationSec(), front.progressMode())) {
                 AskPipeline pipeline = new AskPipeline(front.detector().frameSide(384).progress(progress).build(),
                         front.detectorId(), model, cache(), settings.build());
                 if (tdc != null) pipeline = pipeline.withTdc(tdc);
@@ -188,10 +189,9 @@ public final class AskCommand implements Callable<Integer> {
 
     /** Decoding plus the configured recogniser; transcripts cached beside the segment summaries. */
     private AudioAnalysis audioAnalysis() {
-        String specString = asr != null ? asr : System.getenv("LONGVQA_ASR");
         java.util.Optional<dev.longvqa.audio.SpeechToText> engine;
         try {
-            engine = SpeechToTexts.fromSpec(specString);
+            engine = SpeechToTexts.fromSpec(asr);
         } catch (IllegalArgumentException e) {
             throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, e.getMessage());
         }
@@ -241,8 +241,15 @@ public final class AskCommand implements Callable<Integer> {
     }
 
     private String llmSpec() {
-        String specString = llm != null ? llm : System.getenv("LONGVQA_LLM");
-        return specString == null || specString.isBlank() ? defaultSpec() : specString;
+        return llm == null || llm.isBlank() ? defaultSpec() : llm;
+    }
+
+    private SegmentRule lvcotRule() {
+        try {
+            return SegmentRule.parse(lvcotRule);
+        } catch (IllegalArgumentException e) {
+            throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "bad --lvcot '" + lvcotRule + "': " + e.getMessage());
+        }
     }
 
     /**
@@ -282,10 +289,7 @@ public final class AskCommand implements Callable<Integer> {
     }
 
     private Path cacheDirectory() {
-        Path dir = cacheDir;
-        if (dir == null && System.getenv("LONGVQA_CACHE") != null) dir = Path.of(System.getenv("LONGVQA_CACHE"));
-        if (dir == null) dir = Path.of(System.getProperty("user.home"), ".cache", "longvqa", "segments");
-        return dir;
+        return cacheDir;
     }
 
     private void print(PrintWriter out, AskPipeline.Outcome o, LanguageModel model, TdcVisualContext tdc) throws Exception {

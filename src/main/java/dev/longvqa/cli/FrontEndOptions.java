@@ -9,29 +9,47 @@ import picocli.CommandLine.Option;
 
 /** Options shared by every command that decodes and segments a video. */
 public final class FrontEndOptions {
-    @Option(names = "--fps", defaultValue = "1.0", description = "frames sampled per second (default: ${DEFAULT-VALUE})")
+    // No defaultValue here: each option's default is the property of the same name in CliConfig (ConfigDefaults).
+    @Option(names = "--fps", description = "frames sampled per second (default: ${DEFAULT-VALUE})")
     double fps;
 
-    @Option(names = "--sampling", defaultValue = "uniform",
+    @Option(names = "--sampling",
             description = "uniform | keyframes | adaptive (denser where the picture changes) (default: ${DEFAULT-VALUE})")
     String sampling;
 
-    @Option(names = "--max-scenes", defaultValue = "24", description = "S: at most this many scenes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-scenes", description = "S: at most this many scenes (default: ${DEFAULT-VALUE})")
     int maxScenes;
 
-    @Option(names = "--max-duration", defaultValue = dev.longvqa.contract.Limits.MAX_VIDEO_SECONDS_TEXT, description = "longest video accepted, seconds (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-duration", description = "longest video accepted, seconds (default: ${DEFAULT-VALUE})")
     double maxDurationSec;
 
-    @Option(names = "--max-bytes", defaultValue = dev.longvqa.contract.Limits.MAX_VIDEO_BYTES_TEXT, description = "largest file accepted, bytes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-bytes", description = "largest file accepted, bytes (default: ${DEFAULT-VALUE})")
     long maxBytes;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    @Option(names = {"-q", "--quiet"}, description = "no progress (as --progress none)")
     boolean quiet;
 
-    @Option(names = "--embedder", defaultValue = "builtin", paramLabel = "builtin|vit:FILE[@SIZE]",
+    @Option(names = "--progress", paramLabel = "auto|bar|plain|none",
+            description = "progress on stderr: a bar on a terminal and plain lines elsewhere (auto), or always one kind (default: ${DEFAULT-VALUE})")
+    String progress;
+
+    @Option(names = "--embedder", paramLabel = "builtin|vit:FILE[@SIZE]",
             description = "frame embedder for cuts: the built-in one (no weights), or a ViT such as DINOv2 exported "
-                    + "as TorchScript or .onnx, CLS token, input SIZE px (default 224) (default: ${DEFAULT-VALUE})")
+                    + "as TorchScript or .onnx, CLS token, input SIZE px (default " + VIT_SIZE + ") (default: ${DEFAULT-VALUE})")
     String embedder;
+
+    /** How decode progress is shown: none with {@code --quiet}. */
+    Terminal.Mode progressMode() {
+        if (quiet) return Terminal.Mode.NONE;
+        try {
+            return Terminal.progressMode(progress);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
+    }
+
+    /** A ViT embedder's input side without {@code @SIZE}: DINOv2's training resolution. */
+    static final int VIT_SIZE = 224;
 
     /** The embedder named by {@code --embedder}; a ViT is loaded once here and closed by the caller. */
     dev.longvqa.scenes.FrameEmbedder frameEmbedder() {
@@ -41,7 +59,7 @@ public final class FrontEndOptions {
         }
         String spec = embedder.substring(4);
         int at = spec.lastIndexOf('@');
-        int size = at > 0 ? Integer.parseInt(spec.substring(at + 1)) : 224;
+        int size = at > 0 ? Integer.parseInt(spec.substring(at + 1)) : VIT_SIZE;
         java.nio.file.Path file = java.nio.file.Path.of(at > 0 ? spec.substring(0, at) : spec);
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw dev.longvqa.error.LongVqaException.badInput(dev.longvqa.error.ErrorCode.NOT_FOUND, "embedder model " + file + " does not exist");

@@ -81,11 +81,14 @@ public final class ModelsCommand implements Callable<Integer> {
     int pull(@Parameters(paramLabel = "MODEL", description = "owner/name[@revision] or a short name (see list)") String model,
              @Option(names = "--all-files", description = "every file of the repository, not only configs, tokenizer and *.safetensors")
              boolean all,
-             @Option(names = "--quiet", description = "no progress bar") boolean quiet) {
+             @Option(names = "--quiet", description = "no progress (as --progress none)") boolean quiet,
+             @Option(names = "--progress", paramLabel = "auto|bar|plain|none", description = "progress on stderr (default: ${DEFAULT-VALUE})")
+             String progress) {
         return guarded(() -> {
             ModelRef ref = ModelRef.parse(model);
             Predicate<String> include = all ? p -> true : ModelStore.RUNTIME_FILES;
-            DownloadListener listener = quiet ? DownloadListener.NONE : new ProgressBarListener(err, Terminal.progressMode() == Terminal.Mode.BAR);
+            Terminal.Mode mode = quiet ? Terminal.Mode.NONE : Terminal.progressMode(progress);
+            DownloadListener listener = mode == Terminal.Mode.NONE ? DownloadListener.NONE : new ProgressBarListener(err, mode == Terminal.Mode.BAR);
             if (store().settings().offline()) {
                 // resolve() explains where to put the files by hand.
                 out.println(store().resolve(model));

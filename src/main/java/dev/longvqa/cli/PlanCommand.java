@@ -33,10 +33,10 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object on stdout")
     boolean json;
 
-    @Option(names = "--budget", defaultValue = "8K", description = "LLM context budget in tokens, e.g. 8K (the reference) up to 128K (default: ${DEFAULT-VALUE})")
+    @Option(names = "--budget", description = "LLM context budget in tokens, e.g. 8K (the reference) up to 128K (default: ${DEFAULT-VALUE})")
     String budget;
 
-    @Option(names = "--text-tokens", defaultValue = "64", description = "tokens of the question and prompt text (default: ${DEFAULT-VALUE})")
+    @Option(names = "--text-tokens", description = "tokens of the question and prompt text (default: ${DEFAULT-VALUE})")
     int textTokens;
 
     @Option(names = "--no-audio", description = "plan without audio tokens even when the video has sound (a TDC checkpoint not trained with audio)")
@@ -54,7 +54,7 @@ public final class PlanCommand implements Callable<Integer> {
         VideoSource source = VideoSource.of(video);
         VideoInfo info = front.sampler().probe(source);
         ScenesResult scenes;
-        try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
+        try (Progress progress = new Progress("decode", info.durationSec(), front.progressMode())) {
             scenes = front.detector().progress(progress).build().detect(source);
         }
         List<Integer> perScene = scenes.segmentation().scenes().stream().map(Scene::frameCount).toList();

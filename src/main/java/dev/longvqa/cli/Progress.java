@@ -29,8 +29,8 @@ final class Progress implements FrameSampler.ProgressListener, AutoCloseable {
     private long lastLine = Long.MIN_VALUE;
     private long lastSec = -1;
 
-    Progress(String task, double totalSeconds, boolean enabled) {
-        this(task, totalSeconds, enabled ? Terminal.progressMode() : Terminal.Mode.NONE, System.err, System::nanoTime);
+    Progress(String task, double totalSeconds, Terminal.Mode mode) {
+        this(task, totalSeconds, mode, System.err, System::nanoTime);
     }
 
     Progress(String task, double totalSeconds, Terminal.Mode mode, PrintStream err, LongSupplier clock) {

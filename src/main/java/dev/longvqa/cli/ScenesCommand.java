@@ -43,7 +43,7 @@ public final class ScenesCommand implements Callable<Integer> {
         VideoInfo info = front.sampler().probe(source);
         ScenesResult result;
         dev.longvqa.report.ThumbnailCollector thumbs = report == null ? null : new dev.longvqa.report.ThumbnailCollector();
-        try (Progress progress = new Progress("decode", info.durationSec(), !front.quiet)) {
+        try (Progress progress = new Progress("decode", info.durationSec(), front.progressMode())) {
             result = builder.progress(progress).build().detect(source, thumbs);
         }
         if (report != null) {

@@ -18,13 +18,13 @@ public final class SynthCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OUT", description = "output file; the extension picks the container (mp4, mkv, webm, avi, mov)")
     Path out;
 
-    @Option(names = "--cuts", defaultValue = "5", description = "number of cuts (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cuts", descriptionKey = "synth.cuts", description = "number of cuts (default: ${DEFAULT-VALUE})")
     int cuts;
 
-    @Option(names = "--seconds", defaultValue = "60", description = "approximate length (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", descriptionKey = "synth.seconds", description = "approximate length (default: ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", descriptionKey = "synth.seed", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Spec

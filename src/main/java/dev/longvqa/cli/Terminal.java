@@ -9,24 +9,24 @@ import java.nio.file.Path;
  * Lambda, {@code 2>file} or a pipe they turn logs into escape-code soup.
  */
 final class Terminal {
-    /** {@code LONGVQA_PROGRESS=bar|plain|none} overrides the detection (e.g. a terminal the check misreads). */
-    static final String OVERRIDE_ENV = "LONGVQA_PROGRESS";
-
     enum Mode { BAR, PLAIN, NONE }
 
     private Terminal() {
     }
 
-    static Mode progressMode() {
-        String forced = System.getenv(OVERRIDE_ENV);
-        if (forced != null && !forced.isBlank()) {
-            return switch (forced.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "bar" -> Mode.BAR;
-                case "none", "off" -> Mode.NONE;
-                default -> Mode.PLAIN;
-            };
-        }
-        return stderrIsTerminal(Path.of("/proc/self/fd/2")) ? Mode.BAR : Mode.PLAIN;
+    /**
+     * The progress mode for a {@code --progress} setting ({@code longvqa.progress}): {@code bar},
+     * {@code plain} or {@code none} force one (e.g. a terminal the check misreads); {@code auto}
+     * draws a bar on a terminal and plain lines elsewhere.
+     */
+    static Mode progressMode(String setting) {
+        return switch (setting == null ? "auto" : setting.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "bar" -> Mode.BAR;
+            case "plain" -> Mode.PLAIN;
+            case "none", "off" -> Mode.NONE;
+            case "auto", "" -> stderrIsTerminal(Path.of("/proc/self/fd/2")) ? Mode.BAR : Mode.PLAIN;
+            default -> throw new IllegalArgumentException("--progress must be auto, bar, plain or none, not " + setting);
+        };
     }
 
     /**

@@ -62,6 +62,34 @@ public final class ConfigTable {
         return out;
     }
 
+    /**
+     * The part of {@code markdown} under the level-2 heading that starts with {@code heading}, up to
+     * the next level-2 heading: docs/CONFIGURATION.md documents several mappings, and the same
+     * property name (e.g. {@code longvqa.fps}) may mean a different setting in each.
+     */
+    public static String section(String markdown, String heading) {
+        int start = markdown.startsWith("## " + heading) ? 0 : markdown.indexOf("\n## " + heading);
+        if (start < 0) throw new IllegalArgumentException("no section '## " + heading + "'");
+        int end = markdown.indexOf("\n## ", start + 1);
+        return markdown.substring(start, end < 0 ? markdown.length() : end);
+    }
+
+    /** Where every unit's settings are documented, relative to the repository root. */
+    public static final String DOC = "docs/CONFIGURATION.md";
+
+    /**
+     * The rows of one section of {@link #DOC}, found in the first directory above the working
+     * directory that has it: the modules' tests run in their own directories.
+     */
+    public static Map<String, String> documentedSection(String heading) throws java.io.IOException {
+        for (java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.isRegularFile(p.resolve(DOC))) {
+                return documented(section(java.nio.file.Files.readString(p.resolve(DOC)), heading));
+            }
+        }
+        throw new IllegalStateException("no " + DOC + " above " + java.nio.file.Path.of("").toAbsolutePath());
+    }
+
     private static Optional<String> annotation(Method m, String type) {
         for (Annotation a : m.getAnnotations()) {
             if (a.annotationType().getName().equals(type)) {

@@ -4,16 +4,14 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
-// the log context of Quarkus' JSON log; the log lines themselves go through System.Logger
-import org.jboss.logging.MDC;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What every handler does around its service call: {@code jobId} and {@code function} in the log
- * MDC (the JSON log carries them), one EMF metrics line, and every failure turned into a
+ * What every handler does around its service call: {@code requestId}, {@code function} and
+ * {@code jobId} in the log context ({@link LogContext}; the JSON log carries them), one EMF metrics line, and every failure turned into a
  * {@link LambdaError} so that Step Functions sees {@code LongVqa.<CODE>}.
  */
 final class Invocation {
@@ -25,9 +23,9 @@ final class Invocation {
      * Reads the request, runs the stage on it and returns its result; a request that cannot be read
      * fails like any other call (typed error, log line, metrics).
      */
-    static <I, O> O run(String function, Supplier<I> read, Function<I, String> jobIdOf, Function<I, O> call,
-                        Metrics<I, O> metrics) {
-        MDC.put("function", function);
+    static <I, O> O run(String function, String requestId, Supplier<I> read, Function<I, String> jobIdOf,
+                        Function<I, O> call, Metrics<I, O> metrics) {
+        LogContext context = LogContext.open(function, requestId);
         long t0 = System.nanoTime();
         JobMetrics m = new JobMetrics(function);
         String error = null;
@@ -35,7 +33,7 @@ final class Invocation {
             I request = read.get();
             String jobId = jobIdOf.apply(request);
             if (jobId != null) {
-                MDC.put("jobId", jobId);
+                context.job(jobId);
                 m.jobId(jobId);
             }
             O out = call.apply(request);
@@ -55,8 +53,7 @@ final class Invocation {
             m.put("DurationMs", (System.nanoTime() - t0) / 1e6, MetricUnit.MILLISECONDS);
             m.put("Errors", error == null ? 0 : 1, MetricUnit.COUNT);
             m.flush();
-            MDC.remove("jobId");
-            MDC.remove("function");
+            context.close();
         }
     }
 

@@ -38,7 +38,8 @@ abstract class StageHandler<I, O> implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-        O result = Invocation.run(function, () -> read(in), this::jobId, this::handle, this::metrics);
+        O result = Invocation.run(function, context == null ? null : context.getAwsRequestId(), () -> read(in), this::jobId,
+                this::handle, this::metrics);
         Json.mapper().writeValue(out, result);
     }
 

@@ -107,7 +107,8 @@ public final class ModelStore {
             return pull(ref, RUNTIME_FILES, listener);
         } catch (LongVqaException e) {
             if (e.code() == ErrorCode.MODEL_UNAVAILABLE && e.getMessage().startsWith("cannot reach")) {
-                throw unavailable(ref, dir, e.getMessage());
+                // the sentence around it names the model already: say it once
+                throw unavailable(ref, dir, e.getMessage().replace(" for " + ref + " (", " ("));
             }
             throw e;
         }

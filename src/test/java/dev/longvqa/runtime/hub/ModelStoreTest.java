@@ -119,7 +119,11 @@ class ModelStoreTest {
         ModelStore dead = new ModelStore(new HubSettings(java.net.URI.create("http://127.0.0.1:1"), null, cache, false));
         assertThatThrownBy(() -> dead.resolve(FakeHub.REPO))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE))
-                .hasMessageContaining("acme--tiny-llm");
+                .hasMessageContaining("acme--tiny-llm")
+                // said once: which model, why (no exception class or "null"), then what to do
+                .satisfies(e -> assertThat(e.getMessage().substring(0, e.getMessage().indexOf(". Run")))
+                        .containsOnlyOnce(FakeHub.REPO).contains("cannot reach the model hub at http://127.0.0.1:1 (")
+                        .doesNotContain("Exception").doesNotContain("null"));
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.longvqa.functions.api;
 import java.time.Duration;
 
 /**
- * What the API adds to the functions' settings.
+ * What the API adds to the functions' settings, as {@link ApiConfig} reads them (the defaults are its).
  *
  * @param answerStateMachineArn   the answer-only workflow ({@code FunctionEnv.ANSWER_STATE_MACHINE}); null: follow-up
  *                                questions are refused with INTERNAL naming the variable
@@ -21,10 +21,6 @@ public record ApiSettings(String answerStateMachineArn, long multipartThresholdB
         if (urlTtl.isNegative() || urlTtl.isZero() || urlTtl.compareTo(Duration.ofDays(7)) > 0) {
             throw new IllegalArgumentException("urlTtl must be between 1 s and 7 days (SigV4), not " + urlTtl);
         }
-    }
-
-    public static ApiSettings defaults(String answerStateMachineArn) {
-        return new ApiSettings(answerStateMachineArn, 64L * 1024 * 1024, 16L * 1024 * 1024, Duration.ofHours(1));
     }
 
     public ApiSettings withMultipart(long thresholdBytes, long partBytes) {

@@ -107,7 +107,7 @@ class ApiServiceTest {
         store = new ObjectStore(s3);
         jobs = new JobStore(ddb, LocalAws.TABLE, Clock.systemUTC());
         settings = Settings.of(Map.of("longvqa.bucket", LocalAws.BUCKET, "longvqa.table", LocalAws.TABLE));
-        api = service(ApiSettings.defaults(ANSWER_MACHINE).withMultipart(ApiSettings.MIN_PART_BYTES, ApiSettings.MIN_PART_BYTES));
+        api = service(ApiConfig.of(java.util.Map.of("longvqa.api.answer-state-machine", ANSWER_MACHINE)).settings().withMultipart(ApiSettings.MIN_PART_BYTES, ApiSettings.MIN_PART_BYTES));
     }
 
     static ApiService service(ApiSettings a) {

@@ -27,7 +27,9 @@ public final class UpCommand implements Callable<Integer> {
             + "sends the TDC visual context as input embeddings; needs --llm runtime:DIR or openai-embeds:URL (default: $LONGVQA_TDC)")
     Path tdc;
 
-    @Option(names = "--budget", defaultValue = "8K", description = "TDC context budget in tokens with --tdc (default: ${DEFAULT-VALUE})")
+    // the default is the core's (TdcSettings), stated there once
+    @Option(names = "--budget", description = "TDC context budget in tokens with --tdc (default: "
+            + dev.longvqa.tdc.TdcSettings.REFERENCE_BUDGET + ", the reference's)")
     String budget;
 
     @Option(names = "--port", defaultValue = "8787", description = "the API and the web page on http://127.0.0.1:PORT "
@@ -48,7 +50,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private int tdcBudget() {
-        return dev.longvqa.cli.BudgetOption.settings(budget).budget();
+        return budget == null ? dev.longvqa.tdc.TdcSettings.defaults().budget() : dev.longvqa.cli.BudgetOption.settings(budget).budget();
     }
 
     @Override

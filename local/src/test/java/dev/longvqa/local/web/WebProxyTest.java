@@ -26,7 +26,6 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code local web}'s proxy against a stand-in upstream that checks SigV4 signatures as API Gateway does. */
 class WebProxyTest {
@@ -160,7 +159,7 @@ class WebProxyTest {
         Optional<InetAddress> external = NetworkInterface.networkInterfaces().filter(this::up)
                 .flatMap(NetworkInterface::inetAddresses)
                 .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()).findFirst();
-        assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address to try");
+        dev.longvqa.RequiredTool.need(external.isPresent(), "this machine has no non-loopback IPv4 address to try");
         assertThatThrownBy(() -> {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(external.get(), proxy.address().getPort()), 2000);
