@@ -68,7 +68,7 @@ def tokenizer_json():
     vocab = {table[b]: b for b in range(256)}
     merges = []
     # a few merges so the BPE is not trivial: common English pairs
-    for a, b in (("t", "h"), ("th", "e"), ("Ġ", "t"), ("Ġt", "he"), ("i", "n"), ("a", "n")):
+    for a, b in (("t", "h"), ("th", "e"), ("h", "e"), ("Ġ", "t"), ("Ġt", "he"), ("i", "n"), ("a", "n")):
         merges.append(a + " " + b)
         vocab[a + b] = len(vocab)
     added = []
