@@ -286,7 +286,7 @@ def main(out):
     cfg = {"model_type": "whisper", "architectures": ["WhisperForConditionalGeneration"], "vocab_size": vocab_size,
            "num_mel_bins": n_mels, "d_model": d, "encoder_layers": 2, "encoder_attention_heads": 4,
            "decoder_layers": 2, "decoder_attention_heads": 4, "encoder_ffn_dim": ffn, "decoder_ffn_dim": ffn,
-           "max_source_positions": 1500, "max_target_positions": 448, "activation_function": "gelu",
+           "max_source_positions": 1500, "max_target_positions": 96, "activation_function": "gelu",
            "scale_embedding": False, "tie_word_embeddings": True,
            "bos_token_id": ids["<|endoftext|>"], "eos_token_id": ids["<|endoftext|>"], "pad_token_id": ids["<|endoftext|>"],
            "decoder_start_token_id": ids["<|startoftranscript|>"],
@@ -303,7 +303,7 @@ def main(out):
     shapes = {"model.encoder.conv1.weight": (d, n_mels, 3), "model.encoder.conv1.bias": (d,),
               "model.encoder.conv2.weight": (d, d, 3), "model.encoder.conv2.bias": (d,),
               "model.encoder.layer_norm.weight": (d,), "model.encoder.layer_norm.bias": (d,),
-              "model.decoder.embed_tokens.weight": (vocab_size, d), "model.decoder.embed_positions.weight": (448, d),
+              "model.decoder.embed_tokens.weight": (vocab_size, d), "model.decoder.embed_positions.weight": (96, d),
               "model.decoder.layer_norm.weight": (d,), "model.decoder.layer_norm.bias": (d,)}
 
     def attn(pre):

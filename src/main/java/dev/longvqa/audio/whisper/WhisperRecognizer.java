@@ -91,10 +91,16 @@ public final class WhisperRecognizer {
             double limit = offset + size * LogMel.HOP / (double) LogMel.SAMPLE_RATE;
             float[] samples = track.read(seek * LogMel.HOP, (int) Math.min(LogMel.WINDOW_SAMPLES, totalSamples - seek * LogMel.HOP));
             List<Integer> toks;
+            long t0 = System.nanoTime(), t1, t2;
             try (NDManager w = m.manager.newSubManager()) {
-                NDArray encoded = m.model.encode(m.logMel.compute(samples, w), w);
+                NDArray mel = m.logMel.compute(samples, w);
+                t1 = System.nanoTime();
+                NDArray encoded = m.model.encode(mel, w);
+                t2 = System.nanoTime();
                 toks = m.decoder.decode(encoded);
             }
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT, "whisper window at %.1f s: features %d ms, encoder %d ms, %d tokens in %d ms",
+                    offset, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, toks.size(), (System.nanoTime() - t2) / 1_000_000));
             int n = toks.size();
             boolean singleEnding = n >= 2 && toks.get(n - 2) < tb && toks.get(n - 1) >= tb;
             List<Integer> cuts = new ArrayList<>();
