@@ -138,7 +138,14 @@ public final class WhisperRecognizer {
     /** The checkpoint, resolved (pulled on first use) and loaded once. */
     private Loaded load() {
         if (loaded != null) return loaded;
-        Path dir = store.resolve(model);
+        Path dir;
+        try {
+            // as runtime:MODEL resolves the LLM: a directory as it is, else the hub cache (pulled when missing)
+            dir = Files.isDirectory(Path.of(model)) ? Path.of(model) : store.resolve(model);
+        } catch (IllegalArgumentException e) {
+            throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "whisper:" + model
+                    + " is neither a checkpoint directory nor a hub id (owner/name): " + e.getMessage(), e);
+        }
         long t0 = System.nanoTime();
         NDManager manager = NDManager.newBaseManager("PyTorch");
         WhisperTokenizer tokenizer = null;

@@ -146,6 +146,29 @@ class WhisperGoldenTest {
         }
     }
 
+    @Test
+    void vocabAndMergesLoadTheSameTokenizer(@org.junit.jupiter.api.io.TempDir Path split) throws Exception {
+        // the tiny tokenizer.json taken apart into the GPT-2 style files some checkpoints ship instead
+        var json = dev.longvqa.contract.Json.mapper().readTree(dir.resolve("tiny/tokenizer.json").toFile());
+        dev.longvqa.contract.Json.mapper().writeValue(split.resolve("vocab.json").toFile(), json.path("model").path("vocab"));
+        StringBuilder merges = new StringBuilder("#version: 0.2\n");
+        for (var m : json.path("model").path("merges")) merges.append(m.asText()).append('\n');
+        java.nio.file.Files.writeString(split.resolve("merges.txt"), merges);
+        var added = new java.util.LinkedHashMap<String, Integer>();
+        for (var t : json.path("added_tokens")) added.put(t.path("content").asText(), t.path("id").asInt());
+        dev.longvqa.contract.Json.mapper().writeValue(split.resolve("added_tokens.json").toFile(), added);
+        try (WhisperTokenizer fromParts = WhisperTokenizer.load(split)) {
+            assertEquals(tokenizer.timestampBegin, fromParts.timestampBegin);
+            assertEquals(tokenizer.startOfTranscript, fromParts.startOfTranscript);
+            assertEquals(tokenizer.alwaysSuppressed, fromParts.alwaysSuppressed);
+            long[] ids = tokenizer.encode(" the thin man");
+            assertArrayEquals(ids, fromParts.encode(" the thin man"));
+            assertTrue(ids.length < " the thin man".length(), "merges applied: " + Arrays.toString(ids));
+            assertEquals(" the thin man", fromParts.decode(ids));
+            assertEquals(" the thin man", tokenizer.decode(ids));
+        }
+    }
+
     static List<Integer> ints(float[] a) {
         List<Integer> out = new ArrayList<>();
         for (float v : a) out.add((int) v);
