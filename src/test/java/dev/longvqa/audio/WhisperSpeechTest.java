@@ -51,19 +51,7 @@ class WhisperSpeechTest {
         assertInstanceOf(WhisperSpeech.class, whisper);
         assertEquals("whisper:tiny", whisper.id());
         Path cacheDir = Files.createDirectories(tmp.resolve("transcripts"));
-        int[] calls = {0};
-        SpeechToText counting = new SpeechToText() {
-            @Override
-            public String id() {
-                return whisper.id();
-            }
-
-            @Override
-            public Transcript transcribe(AudioTrack track) {
-                calls[0]++;
-                return whisper.transcribe(track);
-            }
-        };
+        CountingSpeechToText counting = new CountingSpeechToText(whisper);
         AudioAnalysis analysis = new AudioAnalysis(new AudioDecoder(), counting, TranscriptCache.directory(cacheDir));
         try (AudioAnalysis.Result first = analysis.analyse(video, "video-hash");
              AudioAnalysis.Result second = analysis.analyse(video, "video-hash")) {
@@ -86,7 +74,7 @@ class WhisperSpeechTest {
             assertFalse(first.transcriptCached());
             assertTrue(second.transcriptCached());
             assertEquals(t, second.transcript());
-            assertEquals(1, calls[0]);
+            assertEquals(1, counting.calls);
             assertFalse(t.render(0, SECONDS).isEmpty());
         }
     }
