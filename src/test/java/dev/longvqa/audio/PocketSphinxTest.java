@@ -69,28 +69,14 @@ class PocketSphinxTest {
     @Test
     void analysisCachesTheTranscriptPerVideoAndEngine() throws Exception {
         Path cacheDir = Files.createDirectories(tmp.resolve("cache"));
-        int[] calls = {0};
-        SpeechToText counting = new SpeechToText() {
-            final PocketSphinx inner = new PocketSphinx();
-
-            @Override
-            public String id() {
-                return inner.id();
-            }
-
-            @Override
-            public Transcript transcribe(AudioTrack track) {
-                calls[0]++;
-                return inner.transcribe(track);
-            }
-        };
+        CountingSpeechToText counting = new CountingSpeechToText(new PocketSphinx());
         AudioAnalysis analysis = new AudioAnalysis(new AudioDecoder(), counting, TranscriptCache.directory(cacheDir));
         try (AudioAnalysis.Result first = analysis.analyse(video, "hash1");
              AudioAnalysis.Result second = analysis.analyse(video, "hash1")) {
             assertFalse(first.transcriptCached());
             assertTrue(second.transcriptCached());
             assertEquals(first.transcript(), second.transcript());
-            assertEquals(1, calls[0]);
+            assertEquals(1, counting.calls);
             assertTrue(first.warnings().isEmpty());
         }
     }

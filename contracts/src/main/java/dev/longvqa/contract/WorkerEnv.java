@@ -58,7 +58,7 @@ public enum WorkerEnv {
      * {@code transcribe} (convert what the workflow's Amazon Transcribe state wrote), {@code off}.
      */
     TRANSCRIPT(Names.TRANSCRIPT),
-    /** The local recogniser for {@code worker} transcripts, as {@code longvqa ask --asr}: auto, pocketsphinx[:DIR], off. */
+    /** The local recogniser for {@code worker} transcripts, as {@code longvqa ask --asr}: auto, pocketsphinx[:DIR], whisper:MODEL[#LANG], off. */
     ASR(Names.ASR),
     /**
      * BEATs weights ({@code tools/beats_to_safetensors.py}) for audio tokens in the TDC context;

@@ -155,6 +155,28 @@ class WorkerAudioTest {
     }
 
     @Test
+    void whisperNamedByTheWorkersConfigurationMakesTheJobsTimedTranscript() throws Exception {
+        Job job = seed(speech);
+        var q = emu.queues("whisper-" + UUID.randomUUID(), 30, 3);
+        llm.behaviour = r -> FakeLlm.Reply.ok("a summary");
+        // LONGVQA_ASR=whisper:DIR, the tiny random-weight checkpoint of the core's goldens: nonsense words, real plumbing
+        start(q, "whisper:" + dev.longvqa.GoldenFiles.find("whisper/tiny"));
+        JsonNode seg0 = run(q, segmentBody(job, 0, 0, 10));
+        JsonNode transcript = JSON.readTree(root.resolve(BUCKET).resolve(S3Layout.transcript(job.id())).toFile());
+        assertThat(transcript.path("engine").asText()).isEqualTo("whisper:tiny");
+        assertThat(transcript.path("words")).isNotEmpty();
+        double previous = 0;
+        for (JsonNode w : transcript.path("words")) {
+            assertThat(w.path("startSec").asDouble()).isGreaterThanOrEqualTo(previous);
+            // within the decoded sound (20 s of video; AAC adds a few ms of padding)
+            assertThat(w.path("endSec").asDouble()).isBetween(w.path("startSec").asDouble(), 20.05);
+            previous = w.path("startSec").asDouble();
+        }
+        assertThat(seg0.path("audioMs").asLong()).isPositive();
+        assertThat(row(job).get(JobRow.AUDIO_WARNINGS)).isNull();
+    }
+
+    @Test
     void aVideoWithoutSoundGetsExactlyThePromptsAndCacheItGotBefore() throws Exception {
         Job job = seed(Files.readAllBytes(SoundVideos.write(tmp.resolve("mute-" + UUID.randomUUID() + ".mp4"), 20, null)));
         llm.behaviour = r -> FakeLlm.Reply.ok("a summary");

@@ -15,7 +15,7 @@ import java.util.Optional;
  * directory it belongs to.
  *
  * @param transcripts where the passes' transcript comes from
- * @param asrSpec     the local recogniser for {@link TranscriptSource#WORKER} ({@code auto}, {@code pocketsphinx[:DIR]}, {@code off})
+ * @param asrSpec     the local recogniser for {@link TranscriptSource#WORKER} ({@code auto}, {@code pocketsphinx[:DIR]}, {@code whisper:MODEL[#LANG]}, {@code off})
  */
 public record AudioSettings(TranscriptSource transcripts, String asrSpec) {
     public static final AudioSettings OFF = new AudioSettings(TranscriptSource.OFF, "off");

@@ -262,6 +262,9 @@ public final class LocalWiring {
         env.put(WorkerEnv.MAX_RECEIVE_COUNT, Integer.toString(stack.maxReceiveCount()));
         // the stack's transcript source (the local stack's: worker, the recogniser here)
         env.put(WorkerEnv.TRANSCRIPT, stack.transcriptSource().value());
+        // the recogniser is the operator's choice, as for `ask`: LONGVQA_ASR (e.g. whisper:openai/whisper-base)
+        String asr = System.getenv(WorkerEnv.ASR.variable());
+        if (asr != null && !asr.isBlank()) env.put(WorkerEnv.ASR, asr.strip());
         env.put(WorkerEnv.SQS_ENDPOINT, e.sqs());
         env.put(WorkerEnv.SFN_ENDPOINT, e.sfn());
         env.put(WorkerEnv.DYNAMODB_ENDPOINT, e.dynamodb());
