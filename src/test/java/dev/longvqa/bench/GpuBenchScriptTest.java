@@ -25,7 +25,7 @@ class GpuBenchScriptTest {
     void cpuFallbackRunsBothSidesAndWritesRatios() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path script = root.resolve("bench/gpu/run.sh");
-        RequiredTool.require(torchAvailable(), "python3 with torch (Debian python3-torch)");
+        RequiredTool.require(RequiredTool.pythonTorch(), "python3 with torch (Debian python3-torch)");
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "smoke").directory(root.toFile())
                 .redirectErrorStream(true).redirectOutput(out.resolve("log.txt").toFile());
         pb.environment().put("OUT", out.toString());
@@ -50,18 +50,5 @@ class GpuBenchScriptTest {
         assertThat(r.path("per_frame_time_java_over_torch").asDouble()).isPositive();
         assertThat(r.path("decode_tok_s_java_over_torch").asDouble()).isPositive();
         assertThat(log).contains("per frame (tower+projector+Q-Former)");
-    }
-
-    private static boolean torchAvailable() throws Exception {
-        for (String py : new String[]{"python3", "/usr/bin/python3"}) {
-            try {
-                Process p = new ProcessBuilder(py, "-c", "import torch").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return true;
-            } catch (java.io.IOException ignored) {
-                // not on the PATH
-            }
-        }
-        return false;
     }
 }
