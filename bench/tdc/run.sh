@@ -25,12 +25,17 @@ for shape in "${SHAPES[@]}"; do
       "${ARGS[7]:-56}" "${ARGS[3]}" "${ARGS[4]}" 2>/dev/null
   fi
   if [[ "${ORT:-0}" == 1 && "$shape" == "${SHAPES[0]}" ]] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-    # ONNX Runtime side by side (opt-in: the export writes ~850 MB and takes minutes on 2 cores).
-    onnx="${TMPDIR:-/tmp}/longvqa-qformer.onnx"
-    [[ -s "$onnx" ]] || /usr/bin/python3 bench/tdc/onnx_export.py "$onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" 2>/dev/null
+    # ONNX Runtime side by side: DJL absorbed vs ORT plain vs ORT absorbed, one JVM (opt-in: each
+    # export writes ~850 MB and takes minutes on 2 cores; kept in $TMPDIR for the next run).
+    base="${TMPDIR:-/tmp}/longvqa-qformer-$(echo "${ARGS[@]:0:6} ${TEXT:-8}" | tr ' ' x)"
+    for form in plain absorbed; do
+      [[ -s "$base-$form.onnx" ]] || /usr/bin/python3 bench/tdc/onnx_export.py "$base-$form.onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" \
+        $([[ $form == absorbed ]] && echo --absorbed) 2>/dev/null
+    done
+    [[ -s "$base-gemm.onnx" ]] || /usr/bin/python3 bench/tdc/onnx_export.py --gemm "$base-gemm.onnx" 2>/dev/null
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g \
       -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.OrtQFormerBench \
-      "$onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" "${ARGS[7]:-56}" 2>/dev/null
+      "$base-plain.onnx" "$base-absorbed.onnx" "$base-gemm.onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" "${ARGS[7]:-56}" 2>/dev/null
   fi
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     # Debian's torch build is ~10x slower here: time one chunk (7 frames) so the run stays short.
