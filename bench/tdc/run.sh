@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then SHAPES=("$*"); else SHAPES=("768 12 12 3584 156 16 7 56" "768 12 12 3072 156 16 7 56"); fi
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-( cd src && mvn -B -q -o -Dstyle.color=never test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null 2>/tmp/longvqa-tdc-bench-build.err ) \
+# From the root with -am: the core needs the contracts and web modules, which are not installed in ~/.m2.
+( mvn -B -q -o -Dstyle.color=never -pl src -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null 2>/tmp/longvqa-tdc-bench-build.err ) \
   || { cat /tmp/longvqa-tdc-bench-build.err >&2; echo "bench/tdc: build failed" >&2; exit 1; }
 for shape in "${SHAPES[@]}"; do
   read -r -a ARGS <<< "$shape"

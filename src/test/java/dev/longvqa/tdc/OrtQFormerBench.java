@@ -36,7 +36,7 @@ public final class OrtQFormerBench {
         int rounds = Integer.getInteger("rounds", 3);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] idv = new long[text];
-        for (int i = 0; i < text; i++) idv[i] = 100 + i;
+        for (int i = 0; i < text; i++) idv[i] = 3 + i; // within any vocabulary the export uses
         float[] v = new float[batch * keys * width];
         Random rnd = new Random(1);
         for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
