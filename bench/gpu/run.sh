@@ -6,7 +6,8 @@
 # decoder's prefill and decode tokens/s, Java runtime vs PyTorch eager; peak GPU memory of both.
 # Saves $OUT/gpu-bench.json (OUT defaults to bench/results/gpu).
 #
-# Builds nothing it can carry: it needs src/target/classes and either src/target/classpath.txt
+# Builds nothing it can carry: it needs src/target/classes (and bench/gpu/.carry/classes, GpuBench
+# compiled by prepare.sh; without it the source launcher compiles it) and either src/target/classpath.txt
 # (this machine's ~/.m2) or the jars bench/gpu/prepare.sh copies to bench/gpu/.carry/lib
 # (carry both paths to the device). On the GPU, DJL uses the CUDA libtorch of the machine's
 # Python torch when that is 2.7.x (the JNI in pytorch-jni 2.7.1-0.35.1 is built for it).
@@ -39,7 +40,8 @@ if [[ -n "$PY" ]]; then
     log "torch has no CUDA here: PyTorch side on the CPU"; tdev=cpu
   else tdev=$device; fi
   log "PyTorch eager ($("$PY" -c 'import torch; print(torch.__version__)'), $tdev): writing weights and timing"
-  torch_json=$("$PY" bench/gpu/torch_side.py "$WORK" "$shapes" "$tdev" 2>"$WORK/torch.err" | tail -n 1) \
+  # Each side is capped so the whole run stays inside the 8 minutes a short loan leaves it.
+  torch_json=$(timeout "${GPU_BENCH_SIDE_TIMEOUT:-220}" "$PY" bench/gpu/torch_side.py "$WORK" "$shapes" "$tdev" 2>"$WORK/torch.err" | tail -n 1) \
     || { tail -5 "$WORK/torch.err" >&2; torch_json='{"unavailable":"torch_side.py failed"}'; }
 else
   log "no python3 with torch: the PyTorch side is skipped (and nothing for Java to load)"
@@ -82,8 +84,11 @@ if [[ -n "$JAVA" && -f "$WORK/tdc.safetensors" ]]; then
       nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 > "$mem_log" 2>/dev/null & poll=$!
     fi
     log "Java (DJL, $jdev): the same files"
-    java_json=$("$JAVA" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g -cp "src/target/classes:$cp" \
-      bench/gpu/GpuBench.java "$WORK" "$shapes" "$jdev" 2>"$WORK/java.err" | tail -n 1) \
+    # Prepared classes when carried (bench/gpu/prepare.sh), else the source launcher compiles it.
+    if [[ -f bench/gpu/.carry/classes/GpuBench.class ]]; then main=(GpuBench); cp="bench/gpu/.carry/classes:$cp"
+    else main=(bench/gpu/GpuBench.java); fi
+    java_json=$(timeout "${GPU_BENCH_SIDE_TIMEOUT:-220}" "$JAVA" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g \
+      -cp "src/target/classes:$cp" "${main[@]}" "$WORK" "$shapes" "$jdev" 2>"$WORK/java.err" | tail -n 1) \
       || { tail -5 "$WORK/java.err" >&2; java_json='{"unavailable":"GpuBench failed"}'; }
     if [[ -n "$poll" ]]; then
       kill "$poll" 2>/dev/null || true
