@@ -25,7 +25,7 @@ import java.util.Random;
  * best kept), with each form's own FLOPs ({@link QFormerCost}). Rounds alternate the engines and
  * keep each one's best, so a load spike on a shared machine does not land on one engine only.
  * Not a test: it asserts nothing (parity is {@code OrtQFormerParityTest}).
- * <pre>args: plain.onnx absorbed.onnx gemm.onnx hidden heads layers width keys k text batch; -Drounds=3</pre>
+ * <pre>args: plain.onnx absorbed.onnx gemm.onnx hidden heads layers width keys k text batch; -Drounds=3 -Dort.threads=N</pre>
  */
 public final class OrtQFormerBench {
     public static void main(String[] a) throws Exception {
@@ -99,7 +99,8 @@ public final class OrtQFormerBench {
     private static OrtSession.SessionOptions options() throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        o.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        // -Dort.threads=1 with OMP_NUM_THREADS=1 (libtorch): both engines on one thread, no spin-waiting.
+        o.setIntraOpNumThreads(Integer.getInteger("ort.threads", Runtime.getRuntime().availableProcessors()));
         return o;
     }
 
