@@ -61,14 +61,14 @@ public final class OrtQFormerBench {
             NDArray dst = m.create(v, new Shape(shape)), dfr = m.create(v, new Shape(shape)); // compress() scopes each input
             NDArray did = m.create(idv, new Shape(1, text));
             Map<String, OnnxTensor> in = Map.of("statics", st, "frames", st, "ids", ids);
-            Map<String, ThrowingRun> engines = new LinkedHashMap<>();
+            Map<String, TdcBench.Product> engines = new LinkedHashMap<>();
             engines.put("djl absorbed", () -> { try (NDArray r = c.compress(dst, dfr, did)) { r.toFloatArray(); } });
             // Both sides copy the result into Java memory, as the compressor's callers do.
             engines.put("onnxruntime plain", () -> { try (OrtSession.Result r = plain.run(in)) { ((OnnxTensor) r.get(0)).getFloatBuffer(); } });
             engines.put("onnxruntime absorbed", () -> { try (OrtSession.Result r = absorbed.run(in)) { ((OnnxTensor) r.get(0)).getFloatBuffer(); } });
-            for (ThrowingRun r : engines.values()) r.run(); // warm-up
+            for (TdcBench.Product r : engines.values()) r.run(); // warm-up
             for (int round = 0; round < rounds; round++) {
-                for (Map.Entry<String, ThrowingRun> e : engines.entrySet()) {
+                for (Map.Entry<String, TdcBench.Product> e : engines.entrySet()) {
                     long t0 = System.nanoTime();
                     e.getValue().run();
                     double ms = (System.nanoTime() - t0) / 1e6 / batch;
@@ -92,10 +92,6 @@ public final class OrtQFormerBench {
         }
     }
 
-    private interface ThrowingRun {
-        void run() throws Exception;
-    }
-
     private static OrtSession.SessionOptions options() throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -105,28 +101,17 @@ public final class OrtQFormerBench {
     }
 
     /** ORT's MatMul at the same shapes as {@link TdcBench#gemmPeak}: its own MLAS kernels' rate. */
-    static double ortGemmPeak(OrtEnvironment env, OrtSession s, int hidden) throws OrtException {
-        int[][] shapes = {{1344, hidden, 4 * hidden}, {1344, 4 * hidden, hidden}, {2048, 2048, 2048}};
-        double best = 0;
-        StringBuilder line = new StringBuilder("ort gemm");
+    static double ortGemmPeak(OrtEnvironment env, OrtSession s, int hidden) throws Exception {
         Random rnd = new Random(2);
-        for (int[] sh : shapes) {
-            float[] x = new float[sh[0] * sh[1]], w = new float[sh[1] * sh[2]];
+        return TdcBench.gemmPeak("ort gemm", "onnxruntime", hidden, (rows, inner, cols) -> {
+            float[] x = new float[rows * inner], w = new float[inner * cols];
             for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
             for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
-            try (OnnxTensor tx = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{sh[0], sh[1]});
-                 OnnxTensor tw = OnnxTensor.createTensor(env, FloatBuffer.wrap(w), new long[]{sh[1], sh[2]})) {
+            try (OnnxTensor tx = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{rows, inner});
+                 OnnxTensor tw = OnnxTensor.createTensor(env, FloatBuffer.wrap(w), new long[]{inner, cols})) {
                 Map<String, OnnxTensor> in = Map.of("a", tx, "b", tw);
-                for (int i = 0; i < 5; i++) s.run(in).close();
-                int reps = 12;
-                long t0 = System.nanoTime();
-                for (int i = 0; i < reps; i++) s.run(in).close();
-                double gflops = 2.0 * sh[0] * sh[1] * sh[2] * reps / (System.nanoTime() - t0);
-                best = Math.max(best, gflops);
-                line.append(String.format(Locale.ROOT, " %dx%dx%d=%.1f", sh[0], sh[1], sh[2], gflops));
+                return TdcBench.gflops(rows, inner, cols, () -> s.run(in).close());
             }
-        }
-        System.out.printf(Locale.ROOT, "%s GFLOP/s; peak=%.1f GFLOP/s (float32, onnxruntime)%n", line, best);
-        return best;
+        });
     }
 }

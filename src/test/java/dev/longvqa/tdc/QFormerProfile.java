@@ -25,7 +25,7 @@ public final class QFormerProfile {
 
     private static final java.util.List<Row> ROWS = new java.util.ArrayList<>();
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int b = args.length > 0 ? Integer.parseInt(args[0]) : 56;
         int w = args.length > 1 ? Integer.parseInt(args[1]) : 3584;
         int t = args.length > 2 ? Integer.parseInt(args[2]) : 156;
