@@ -11,4 +11,9 @@ cd "$ROOT"
 rm -rf bench/gpu/.carry && mkdir -p bench/gpu/.carry/lib
 tr ':' '\n' < src/target/classpath.txt | grep -Ev 'pytorch-native-|/ffmpeg-|/onnxruntime-|/llama-|/javacv-|/javacpp-|/jline|/progressbar-|/picocli-' \
   | while read -r j; do cp "$j" bench/gpu/.carry/lib/; done
+# The Java side compiled here too, so the device runs it without javac (run.sh falls back to the
+# single-file source launcher only when these classes are absent, as in CI).
+mkdir -p bench/gpu/.carry/classes
+"${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 21 -d bench/gpu/.carry/classes \
+  -cp "src/target/classes:$(cat src/target/classpath.txt)" bench/gpu/GpuBench.java
 du -sh bench/gpu/.carry src/target/classes

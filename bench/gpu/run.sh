@@ -2,11 +2,12 @@
 # bench/gpu/run.sh [full|smoke]   — one prepared run for a short-lent GPU machine (budget: < 8 min).
 # Prints, as ratios in one run: vision tower + SVA projector + Q-Former per frame, Java (DJL,
 # the project's classes) vs PyTorch eager on the same shapes and the same weights, in fp32 and in
-# half precision (Java: fp16 — DJL 0.35 has no bf16; PyTorch: fp16 and bf16); a Qwen2-style
+# half precision (fp16 and bf16 on both sides; the Java decoder in fp16 only); a Qwen2-style
 # decoder's prefill and decode tokens/s, Java runtime vs PyTorch eager; peak GPU memory of both.
 # Saves $OUT/gpu-bench.json (OUT defaults to bench/results/gpu).
 #
-# Builds nothing it can carry: it needs src/target/classes and either src/target/classpath.txt
+# Builds nothing it can carry: it needs src/target/classes (and bench/gpu/.carry/classes, GpuBench
+# compiled by prepare.sh; without it the source launcher compiles it) and either src/target/classpath.txt
 # (this machine's ~/.m2) or the jars bench/gpu/prepare.sh copies to bench/gpu/.carry/lib
 # (carry both paths to the device). On the GPU, DJL uses the CUDA libtorch of the machine's
 # Python torch when that is 2.7.x (the JNI in pytorch-jni 2.7.1-0.35.1 is built for it).
@@ -39,7 +40,8 @@ if [[ -n "$PY" ]]; then
     log "torch has no CUDA here: PyTorch side on the CPU"; tdev=cpu
   else tdev=$device; fi
   log "PyTorch eager ($("$PY" -c 'import torch; print(torch.__version__)'), $tdev): writing weights and timing"
-  torch_json=$("$PY" bench/gpu/torch_side.py "$WORK" "$shapes" "$tdev" 2>"$WORK/torch.err" | tail -n 1) \
+  # Each side is capped so the whole run stays inside the 8 minutes a short loan leaves it.
+  torch_json=$(timeout "${GPU_BENCH_SIDE_TIMEOUT:-220}" "$PY" bench/gpu/torch_side.py "$WORK" "$shapes" "$tdev" 2>"$WORK/torch.err" | tail -n 1) \
     || { tail -5 "$WORK/torch.err" >&2; torch_json='{"unavailable":"torch_side.py failed"}'; }
 else
   log "no python3 with torch: the PyTorch side is skipped (and nothing for Java to load)"
@@ -82,8 +84,11 @@ if [[ -n "$JAVA" && -f "$WORK/tdc.safetensors" ]]; then
       nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 > "$mem_log" 2>/dev/null & poll=$!
     fi
     log "Java (DJL, $jdev): the same files"
-    java_json=$("$JAVA" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g -cp "src/target/classes:$cp" \
-      bench/gpu/GpuBench.java "$WORK" "$shapes" "$jdev" 2>"$WORK/java.err" | tail -n 1) \
+    # Prepared classes when carried (bench/gpu/prepare.sh), else the source launcher compiles it.
+    if [[ -f bench/gpu/.carry/classes/GpuBench.class ]]; then main=(GpuBench); cp="bench/gpu/.carry/classes:$cp"
+    else main=(bench/gpu/GpuBench.java); fi
+    java_json=$(timeout "${GPU_BENCH_SIDE_TIMEOUT:-220}" "$JAVA" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g \
+      -cp "src/target/classes:$cp" "${main[@]}" "$WORK" "$shapes" "$jdev" 2>"$WORK/java.err" | tail -n 1) \
       || { tail -5 "$WORK/java.err" >&2; java_json='{"unavailable":"GpuBench failed"}'; }
     if [[ -n "$poll" ]]; then
       kill "$poll" 2>/dev/null || true
@@ -99,25 +104,28 @@ import json, sys
 out, device, shapes, t, j = sys.argv[1:]
 t, j = json.loads(t), json.loads(j)
 res = {"device": device, "shapes": shapes, "torch": t, "java": j, "ratios": {}}
-pairs = [("fp32", "fp32", "fp32"), ("fp16", "fp16", "fp16"), ("fp16 vs torch bf16", "fp16", "bf16")]
+# (label, Java's type, PyTorch's type): the same type on both sides, and Java's fp16 decoder vs
+# PyTorch's bf16 one (the runtime's CausalLm cannot compute in bf16 through DJL 0.35).
+pairs = [("fp32", "fp32", "fp32"), ("fp16", "fp16", "fp16"), ("bf16", "bf16", "bf16"), ("fp16 vs torch bf16", "fp16", "bf16")]
+parts = ("tower_ms_per_frame", "projector_ms_per_frame", "qformer_ms_per_frame")
 for label, jk, tk in pairs:
-    if jk in j and tk in t:
+    if jk in j and tk in t and all(k in j[jk] and k in t[tk] for k in parts):
         r = {}
-        for k in ("tower_ms_per_frame", "projector_ms_per_frame", "qformer_ms_per_frame"):
+        for k in parts:
             r[k.replace("_ms_per_frame", "_time_java_over_torch")] = j[jk][k] / t[tk][k]
-        jt = sum(j[jk][k] for k in ("tower_ms_per_frame", "projector_ms_per_frame", "qformer_ms_per_frame"))
-        tt = sum(t[tk][k] for k in ("tower_ms_per_frame", "projector_ms_per_frame", "qformer_ms_per_frame"))
-        r["per_frame_time_java_over_torch"] = jt / tt
-        r["prefill_tok_s_java_over_torch"] = j[jk]["prefill_tok_s"] / t[tk]["prefill_tok_s"]
-        r["decode_tok_s_java_over_torch"] = j[jk]["decode_tok_s"] / t[tk]["decode_tok_s"]
+        r["per_frame_time_java_over_torch"] = sum(j[jk][k] for k in parts) / sum(t[tk][k] for k in parts)
+        for k in ("prefill_tok_s", "decode_tok_s"):
+            if k in j[jk] and k in t[tk]:
+                r[k + "_java_over_torch"] = j[jk][k] / t[tk][k]
         res["ratios"][label] = r
 json.dump(res, open(out, "w"), indent=1)
 print(f"gpu-bench ({device}, {shapes} shapes): Java / PyTorch eager, same shapes and weights")
 for label, r in res["ratios"].items():
+    llm = "".join(f", {k.split('_')[0]} tok/s x{r[k + '_java_over_torch']:.2f}" for k in ("prefill_tok_s", "decode_tok_s")
+                  if k + "_java_over_torch" in r) or ", decoder: not in this type on the Java side"
     print(f"  {label:20s} per frame (tower+projector+Q-Former) time x{r['per_frame_time_java_over_torch']:.2f}"
           f" [tower x{r['tower_time_java_over_torch']:.2f}, projector x{r['projector_time_java_over_torch']:.2f},"
-          f" Q-Former x{r['qformer_time_java_over_torch']:.2f}]; prefill tok/s x{r['prefill_tok_s_java_over_torch']:.2f},"
-          f" decode tok/s x{r['decode_tok_s_java_over_torch']:.2f}")
+          f" Q-Former x{r['qformer_time_java_over_torch']:.2f}]{llm}")
 for side, d in (("torch", t), ("java", j)):
     if "unavailable" in d:
         print(f"  {side}: unavailable ({d['unavailable']})")

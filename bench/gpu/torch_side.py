@@ -6,8 +6,8 @@
 SHAPES: "full" (TDC's real sizes: SigLIP-so400m-shaped tower at 384 px, the SVA projector and
 the bert-base Q-Former at TDC-Qwen2-7B's width 3584, and a Qwen2-0.5B-shaped decoder) or "smoke"
 (tiny versions of all of them, for the CPU fallback CI runs). DEVICE: cuda or cpu.
-Writes into WORK: tdc.safetensors (projector + Q-Former, under the checkpoint's names), tower.pt and
-tower-half.pt (TorchScript, float32 / float16 inside, float32 in and out), llm/ (config.json +
+Writes into WORK: tdc.safetensors (projector + Q-Former, under the checkpoint's names), tower.pt,
+tower-half.pt and tower-bf16.pt (TorchScript, float32 / float16 / bfloat16 inside, float32 in and out), llm/ (config.json +
 model.safetensors of a Qwen2-style decoder), then times the same modules in eager mode and prints
 one JSON object. Random weights, fixed seeds; the modules are the project's golden ones
 (tools/golden), not copies of the reference.
@@ -148,6 +148,9 @@ def main(work, shapes, device):
         # float16 inside needs the GPU's kernels to trace; on the CPU the same graph stays float32.
         half = torch.float16 if device == "cuda" else torch.float32
         torch.jit.trace(Half(tower_copy(tower, size, patch, dim, th, tl).to(dev), half), ex.to(dev)).save(str(work / "tower-half.pt"))
+        # bfloat16 inside (the reference's type for the towers); the CPU has bfloat16 kernels too.
+        torch.jit.trace(Half(tower_copy(tower, size, patch, dim, th, tl).to(dev), torch.bfloat16), ex.to(dev)).save(
+            str(work / "tower-bf16.pt"))
     # ---- LLM
     cfg = dict(model_type="qwen2", architectures=["Qwen2ForCausalLM"], hidden_act="silu", rms_norm_eps=1e-6,
                rope_theta=1000000.0, max_position_embeddings=32768, tie_word_embeddings=True, torch_dtype="bfloat16",
@@ -163,7 +166,8 @@ def main(work, shapes, device):
     b = s["batch"]
     out = {"torch": torch.__version__, "device": str(dev), "shapes": shapes,
            "gpu": torch.cuda.get_device_name(0) if dev.type == "cuda" else None, "frames_per_batch": b}
-    dtypes = [("fp32", torch.float32)] + ([("fp16", torch.float16), ("bf16", torch.bfloat16)] if dev.type == "cuda" else [])
+    # bf16 on the CPU too (slow kernels, tiny shapes): the CPU fallback exercises every path the GPU run takes.
+    dtypes = [("fp32", torch.float32)] + ([("fp16", torch.float16)] if dev.type == "cuda" else []) + [("bf16", torch.bfloat16)]
     ids = torch.tensor([[101] + [3 + (i * 37) % 120 for i in range(s["text"] - 2)] + [102]], device=dev) % vocab
     with torch.inference_mode():
         for name, dt in dtypes:

@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then SHAPES=("$*"); else SHAPES=("768 12 12 3584 156 16 7 56" "768 12 12 3072 156 16 7 56"); fi
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-( cd src && mvn -B -q -o -Dstyle.color=never test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null 2>/tmp/longvqa-tdc-bench-build.err ) \
+# From the root with -am: the core needs the contracts and web modules, which are not installed in ~/.m2.
+( mvn -B -q -o -Dstyle.color=never -pl src -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null 2>/tmp/longvqa-tdc-bench-build.err ) \
   || { cat /tmp/longvqa-tdc-bench-build.err >&2; echo "bench/tdc: build failed" >&2; exit 1; }
 for shape in "${SHAPES[@]}"; do
   read -r -a ARGS <<< "$shape"
@@ -25,12 +26,17 @@ for shape in "${SHAPES[@]}"; do
       "${ARGS[7]:-56}" "${ARGS[3]}" "${ARGS[4]}" 2>/dev/null
   fi
   if [[ "${ORT:-0}" == 1 && "$shape" == "${SHAPES[0]}" ]] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-    # ONNX Runtime side by side (opt-in: the export writes ~850 MB and takes minutes on 2 cores).
-    onnx="${TMPDIR:-/tmp}/longvqa-qformer.onnx"
-    [[ -s "$onnx" ]] || /usr/bin/python3 bench/tdc/onnx_export.py "$onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" 2>/dev/null
+    # ONNX Runtime side by side: DJL absorbed vs ORT plain vs ORT absorbed, one JVM (opt-in: each
+    # export writes ~850 MB and takes minutes on 2 cores; kept in $TMPDIR for the next run).
+    base="${TMPDIR:-/tmp}/longvqa-qformer-$(echo "${ARGS[@]:0:6} ${TEXT:-8}" | tr ' ' x)"
+    for form in plain absorbed; do
+      [[ -s "$base-$form.onnx" ]] || /usr/bin/python3 bench/tdc/onnx_export.py "$base-$form.onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" \
+        $([[ $form == absorbed ]] && echo --absorbed) 2>/dev/null
+    done
+    [[ -s "$base-gemm.onnx" ]] || /usr/bin/python3 bench/tdc/onnx_export.py --gemm "$base-gemm.onnx" 2>/dev/null
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g \
       -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.OrtQFormerBench \
-      "$onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" "${ARGS[7]:-56}" 2>/dev/null
+      "$base-plain.onnx" "$base-absorbed.onnx" "$base-gemm.onnx" "${ARGS[@]:0:6}" "${TEXT:-8}" "${ARGS[7]:-56}" 2>/dev/null
   fi
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     # Debian's torch build is ~10x slower here: time one chunk (7 frames) so the run stays short.

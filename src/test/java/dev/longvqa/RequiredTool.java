@@ -25,6 +25,22 @@ public final class RequiredTool {
         Assumptions.abort(why);
     }
 
+    private static Boolean pythonTorch;
+
+    /** Whether Debian's {@code /usr/bin/python3} imports torch (checked once per JVM). */
+    public static synchronized boolean pythonTorch() {
+        if (pythonTorch == null) {
+            try {
+                Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                pythonTorch = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (java.io.IOException | InterruptedException e) {
+                pythonTorch = false;
+            }
+        }
+        return pythonTorch;
+    }
+
     static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }

@@ -61,8 +61,9 @@ abstract class CheckpointBlock extends AbstractBlock {
     }
 
     private NDArray converted(String name, NDArray a) {
-        if (a.getDataType() == computeType || !a.getDataType().isFloating()) return a;
-        NDArray cast = a.toType(computeType, true);
+        if (!a.getDataType().isFloating() && !Bfloat16.is(a)) return a;
+        NDArray cast = Nn.cast(a, computeType);
+        if (cast == a) return a;
         if (float32Tokens().contains(name)) {
             NDArray rounded = cast.toType(DataType.FLOAT32, true);
             cast.close();
@@ -84,7 +85,7 @@ abstract class CheckpointBlock extends AbstractBlock {
 
     /** {@code x} in this block's compute type (itself when it already is). */
     protected NDArray toCompute(NDArray x) {
-        return x.getDataType() == computeType ? x : x.toType(computeType, false);
+        return Nn.cast(x, computeType);
     }
 
     /** {@code x} as float32, the type every block hands back. */

@@ -1,6 +1,7 @@
 package dev.longvqa.tdc;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -44,7 +45,25 @@ final class Nn {
         long d = q.getShape().get(q.getShape().dimension() - 1);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(d));
         if (additiveMask != null) scores = scores.add(additiveMask);
-        return scores.softmax(-1).matMul(v);
+        return softmax(scores).matMul(v);
+    }
+
+    /**
+     * Softmax over the last axis. A bfloat16 array goes through float32 and back: DJL's softmax
+     * would hand the JNI a type it cannot name and abort the process ({@link Bfloat16}); PyTorch's
+     * bfloat16 softmax accumulates in float32 too.
+     */
+    static NDArray softmax(NDArray x) {
+        if (!Bfloat16.is(x)) return x.softmax(-1);
+        try (NDArray wide = x.toType(DataType.FLOAT32, false); NDArray p = wide.softmax(-1)) {
+            return Bfloat16.of(p);
+        }
+    }
+
+    /** {@code x} in {@code type} (itself when it already is); bfloat16 through {@link Bfloat16}. */
+    static NDArray cast(NDArray x, DataType type) {
+        if (type == DataType.BFLOAT16) return Bfloat16.of(x);
+        return x.getDataType() == type ? x : x.toType(type, false);
     }
 
     /** F.normalize(x, dim=-1): x / max(||x||, 1e-12). */

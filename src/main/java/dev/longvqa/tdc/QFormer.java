@@ -194,7 +194,7 @@ final class QFormer extends CheckpointBlock {
         NDArray perFrame = qk.reshape(h, b, k, width).transpose(1, 0, 2, 3).reshape(b, h * k, width);
         NDArray bias = qb.reshape(h, b, k, 1).transpose(1, 0, 2, 3).reshape(b, h * k, 1);
         NDArray scores = perFrame.matMul(frames.transpose(0, 2, 1)).add(bias).div(Math.sqrt(d)); // (B, H*K, T)
-        NDArray px = scores.softmax(-1).matMul(frames);                                    // (B, H*K, W)
+        NDArray px = Nn.softmax(scores).matMul(frames);                                    // (B, H*K, W)
         NDArray pxh = px.reshape(b, h, k, width).transpose(1, 0, 2, 3).reshape(h, b * k, width);
         NDArray ctx = pxh.matMul(wv).add(bv);                                               // (H, B*K, D)
         NDArray merged = ctx.reshape(h, b, k, d).transpose(1, 2, 0, 3).reshape(b, k, hidden);

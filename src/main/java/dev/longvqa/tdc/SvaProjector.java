@@ -145,9 +145,9 @@ public final class SvaProjector extends CheckpointBlock {
         long d = context.getShape().get(2);
         NDArray additive = null;
         if (mask != null) {
-            NDArray m = windows(mask.toType(computeType(), false).reshape(b, side, side, 1), r).reshape(b * nq, (long) r * r);
+            NDArray m = windows(Nn.cast(mask, computeType()).reshape(b, side, side, 1), r).reshape(b * nq, (long) r * r);
             // A window with no valid token attends to all of it, as the reference does.
-            NDArray empty = m.sum(new int[]{1}, true).eq(0).toType(computeType(), false);
+            NDArray empty = Nn.cast(m.sum(new int[]{1}, true).eq(0), computeType());
             m = m.add(empty).clip(0, 1);
             NDArray all = m;
             for (int i = 1; i < aux.size(); i++) all = all.concat(m, 1);

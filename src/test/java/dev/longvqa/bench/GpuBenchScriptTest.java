@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * bench/gpu/run.sh end to end on its CPU fallback (tiny "smoke" shapes), so the script a short
  * GPU loan depends on cannot rot: PyTorch writes the weights, the Java side loads the same files
- * through the project's classes, and the JSON holds both sides' figures and their ratios.
+ * through the project's classes, and the JSON holds both sides' figures and their ratios, in fp32
+ * and in bf16 (the worker's GPU default).
  */
 class GpuBenchScriptTest {
     @TempDir
@@ -25,7 +26,7 @@ class GpuBenchScriptTest {
     void cpuFallbackRunsBothSidesAndWritesRatios() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path script = root.resolve("bench/gpu/run.sh");
-        RequiredTool.require(torchAvailable(), "python3 with torch (Debian python3-torch)");
+        RequiredTool.require(RequiredTool.pythonTorch(), "python3 with torch (Debian python3-torch)");
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "smoke").directory(root.toFile())
                 .redirectErrorStream(true).redirectOutput(out.resolve("log.txt").toFile());
         pb.environment().put("OUT", out.toString());
@@ -46,22 +47,19 @@ class GpuBenchScriptTest {
                 assertThat(fp32.path(k).asDouble()).as(side + " " + k).isPositive();
             }
         }
+        // bf16, the worker's GPU default: towers (bf16-inside TorchScript), projector and Q-Former
+        // (tdc.Bfloat16) on both sides; the Java decoder says why it is not in bf16.
+        for (String side : new String[]{"torch", "java"}) {
+            JsonNode bf16 = json.path(side).path("bf16");
+            for (String k : new String[]{"tower_ms_per_frame", "projector_ms_per_frame", "qformer_ms_per_frame"}) {
+                assertThat(bf16.path(k).asDouble()).as(side + " bf16 " + k + ": " + log).isPositive();
+            }
+        }
+        assertThat(json.path("java").path("bf16").path("llm").asText()).contains("bf16");
+        assertThat(json.path("ratios").path("bf16").path("qformer_time_java_over_torch").asDouble()).isPositive();
         JsonNode r = json.path("ratios").path("fp32");
         assertThat(r.path("per_frame_time_java_over_torch").asDouble()).isPositive();
         assertThat(r.path("decode_tok_s_java_over_torch").asDouble()).isPositive();
         assertThat(log).contains("per frame (tower+projector+Q-Former)");
-    }
-
-    private static boolean torchAvailable() throws Exception {
-        for (String py : new String[]{"python3", "/usr/bin/python3"}) {
-            try {
-                Process p = new ProcessBuilder(py, "-c", "import torch").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return true;
-            } catch (java.io.IOException ignored) {
-                // not on the PATH
-            }
-        }
-        return false;
     }
 }

@@ -13,16 +13,19 @@ import java.util.function.Supplier;
 /**
  * Where the Q-Former's time goes on the CPU, op by op, at TDC's shapes (bench/tdc/run.sh prints it
  * after TdcBench): every operation {@link QFormer} runs, in isolation on arrays of its real shape,
- * with its multiply-adds, its rate and its share of the GEMM peak measured in the same run, and
- * its share of the whole forward. Not a test: it asserts nothing.
+ * with its FLOPs per frame, its time, its share of the summed ops, its rate and that rate's share
+ * of the GEMM peak measured in the same run (best of before and after), then the whole forward
+ * measured at the same batch. Not a test: it asserts nothing.
  * <pre>args: batch (56) width (3584) keys (156); -Dtext=8</pre>
  */
 public final class QFormerProfile {
     private static double peak;
     private static double totalMs;
-    private static final StringBuilder ROWS = new StringBuilder();
+    private record Row(String name, double gflop, double ms) {}
 
-    public static void main(String[] args) {
+    private static final java.util.List<Row> ROWS = new java.util.ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
         int b = args.length > 0 ? Integer.parseInt(args[0]) : 56;
         int w = args.length > 1 ? Integer.parseInt(args[1]) : 3584;
         int t = args.length > 2 ? Integer.parseInt(args[2]) : 156;
@@ -72,10 +75,45 @@ public final class QFormerProfile {
                     () -> Linear.linear(Activation.gelu(Linear.linear(x16, wi, bi).singletonOrThrow()), wo, bh).singletonOrThrow());
             op("text FFN (8 rows/frame)", textFfnLayers, 2.0 * b * l * h * inter, b,
                     () -> Linear.linear(Activation.gelu(Linear.linear(x8, wi, bi).singletonOrThrow()), wo, bh).singletonOrThrow());
-            op("  of which GELU on (B*16, 3072)", layers, 0, b,
-                    () -> Activation.gelu(m.randomNormal(new Shape(b * k, inter))));
-            System.out.print(ROWS);
-            System.out.printf(Locale.ROOT, "sum of ops %.1f ms/frame; GEMM peak %.1f GFLOP/s%n", totalMs, peak);
+            NDArray hidden16 = m.randomNormal(new Shape(b * k, inter));
+            op("  of which GELU on (B*16, 3072)", layers, 0, b, () -> Activation.gelu(hidden16));
+            // once per frame: pooled static tokens -> query_proj, and vision_proj back to the LLM width
+            NDArray wq = m.randomNormal(new Shape(h, w)), bq = m.randomNormal(new Shape(h));
+            NDArray wvp = m.randomNormal(new Shape(w, h)), bvp = m.randomNormal(new Shape(w));
+            NDArray pooled = m.randomNormal(new Shape(b, k, w));
+            op("query_proj + vision_proj (16 rows/frame)", 1, 2.0 * b * k * h * w, b,
+                    () -> Linear.linear(Linear.linear(pooled, wq, bq).singletonOrThrow(), wvp, bvp).singletonOrThrow());
+            // The whole forward at the same batch (random weights), to check the rows account for it.
+            QFormer q = QFormer.create(new QFormer.Config(layers, heads, 1e-12f), 2);
+            QFormerCompressor c = QFormerCompressor.create(q, k);
+            java.util.function.Function<String, NDArray> random = name -> m.randomNormal(0, 0.02f,
+                    TdcBench.shapeOf(name, h, w, inter), ai.djl.ndarray.types.DataType.FLOAT32, m.getDevice());
+            q.load(random);
+            c.load(random);
+            long[] idv = new long[l];
+            for (int i = 0; i < l; i++) idv[i] = 100 + i;
+            NDArray ids = m.create(idv, new Shape(1, l));
+            NDArray statics = frames.duplicate(); // compress() scopes each input: two distinct arrays
+            for (int i = 0; i < 2; i++) c.compress(statics, frames, ids).close();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 3; i++) c.compress(statics, frames, ids).close();
+            double forwardMs = (System.nanoTime() - t0) / 1e6 / 3 / b;
+            double gflop = 2e-9 * new QFormerCost(h, heads, layers, 2, w, t, k, l, true).totalMacs();
+            peak = Math.max(peak, TdcBench.gemmPeak(m, h));
+            System.out.println("| op group (absorbed cross-attention, as shipped) | GFLOP / frame | ms / frame | % of ops | GFLOP/s | share of GEMM peak |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
+            for (Row r : ROWS) {
+                System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.1f | %s | %s |%n", r.name(),
+                        r.gflop() > 0 ? String.format(Locale.ROOT, "%.3f", r.gflop()) : "—", r.ms(), 100 * r.ms() / totalMs,
+                        r.gflop() > 0 ? String.format(Locale.ROOT, "%.1f", r.gflop() / r.ms() * 1e3) : "—",
+                        r.gflop() > 0 ? String.format(Locale.ROOT, "%.2f", r.gflop() / r.ms() * 1e3 / peak) : "no FLOPs");
+            }
+            double flopMs = ROWS.stream().filter(r -> r.gflop() > 0).mapToDouble(Row::ms).sum();
+            double geluMs = ROWS.stream().filter(r -> r.name().startsWith("  of which")).mapToDouble(Row::ms).sum();
+            flopMs -= geluMs; // GELU sits inside the FFN rows' time
+            System.out.printf(Locale.ROOT, "sum of ops %.1f ms/frame (%.0f %% in ops with FLOPs, %.0f %% in copies/elementwise); "
+                            + "whole forward measured %.1f ms/frame = %.2f of the GEMM peak (%.1f GFLOP/s, %.2f GFLOP/frame)%n",
+                    totalMs, 100 * flopMs / totalMs, 100 * (totalMs - flopMs) / totalMs, forwardMs, gflop / forwardMs * 1e3 / peak, peak, gflop);
         }
     }
 
@@ -87,9 +125,7 @@ public final class QFormerProfile {
         for (int i = 0; i < reps; i++) f.get().close();
         double msLayer = (System.nanoTime() - t0) / 1e6 / reps;
         double ms = msLayer * times / batch;
-        double gflops = macsPerLayer > 0 ? 2 * macsPerLayer / (msLayer * 1e6) : 0;
-        totalMs += ms;
-        ROWS.append(String.format(Locale.ROOT, "  %-44s %7.2f ms/frame  %6.1f GFLOP/s  %s%n", name, ms, gflops,
-                macsPerLayer > 0 ? String.format(Locale.ROOT, "%.2f of peak", gflops / peak) : "(no FLOPs: memory/elementwise)"));
+        if (!name.startsWith("  of which")) totalMs += ms; // a part of the row above
+        ROWS.add(new Row(name, 2e-9 * macsPerLayer * times / batch, ms));
     }
 }

@@ -23,7 +23,7 @@ import java.util.Locale;
 public final class TdcBench {
     static final double TARGET_MS = 10;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int hidden = Integer.parseInt(args[0]), heads = Integer.parseInt(args[1]), layers = Integer.parseInt(args[2]);
         int width = Integer.parseInt(args[3]), keys = Integer.parseInt(args[4]), k = Integer.parseInt(args[5]);
         int text = Integer.getInteger("text", 8);
@@ -95,24 +95,45 @@ public final class TdcBench {
      * The best float32 GEMM rate libtorch reaches here, in GFLOP/s: the Q-Former's own
      * feed-forward shape (1344 rows = 56 frames × 24 positions) and a large square product.
      */
-    static double gemmPeak(NDManager m, int hidden) {
+    static double gemmPeak(NDManager m, int hidden) throws Exception {
+        return gemmPeak("gemm", "libtorch " + Engine.getEngine("PyTorch").getVersion(), hidden, (rows, inner, cols) -> {
+            try (NDArray x = m.randomNormal(new Shape(rows, inner)); NDArray w = m.randomNormal(new Shape(inner, cols))) {
+                return gflops(rows, inner, cols, () -> x.matMul(w).close());
+            }
+        });
+    }
+
+    /** One engine's GEMM rate at (rows × inner) · (inner × cols), in GFLOP/s. */
+    interface GemmRate {
+        double at(int rows, int inner, int cols) throws Exception;
+    }
+
+    /** One product, done once per call. */
+    interface Product {
+        void run() throws Exception;
+    }
+
+    /** The best of {@code rate} over the Q-Former's FFN shapes and 2048³, printed on one line. */
+    static double gemmPeak(String label, String engine, int hidden, GemmRate rate) throws Exception {
         int[][] shapes = {{1344, hidden, 4 * hidden}, {1344, 4 * hidden, hidden}, {2048, 2048, 2048}};
         double best = 0;
-        StringBuilder line = new StringBuilder("gemm");
+        StringBuilder line = new StringBuilder(label);
         for (int[] s : shapes) {
-            try (NDArray x = m.randomNormal(new Shape(s[0], s[1])); NDArray w = m.randomNormal(new Shape(s[1], s[2]))) {
-                for (int i = 0; i < 5; i++) x.matMul(w).close();
-                int reps = 12;
-                long t0 = System.nanoTime();
-                for (int i = 0; i < reps; i++) x.matMul(w).close();
-                double gflops = 2.0 * s[0] * s[1] * s[2] * reps / (System.nanoTime() - t0);
-                best = Math.max(best, gflops);
-                line.append(String.format(Locale.ROOT, " %dx%dx%d=%.1f", s[0], s[1], s[2], gflops));
-            }
+            double gflops = rate.at(s[0], s[1], s[2]);
+            best = Math.max(best, gflops);
+            line.append(String.format(Locale.ROOT, " %dx%dx%d=%.1f", s[0], s[1], s[2], gflops));
         }
-        System.out.printf(Locale.ROOT, "%s GFLOP/s; peak=%.1f GFLOP/s (float32, libtorch %s)%n", line, best,
-                Engine.getEngine("PyTorch").getVersion());
+        System.out.printf(Locale.ROOT, "%s GFLOP/s; peak=%.1f GFLOP/s (float32, %s)%n", line, best, engine);
         return best;
+    }
+
+    /** 5 warm-up products, then the rate over 12. */
+    static double gflops(int rows, int inner, int cols, Product once) throws Exception {
+        for (int i = 0; i < 5; i++) once.run();
+        int reps = 12;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) once.run();
+        return 2.0 * rows * inner * cols * reps / (System.nanoTime() - t0);
     }
 
     static Shape shapeOf(String name, int h, int w, int inter) {
