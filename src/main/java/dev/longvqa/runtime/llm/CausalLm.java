@@ -60,7 +60,7 @@ public final class CausalLm implements AutoCloseable {
         return load(dir, Device.cpu());
     }
 
-    /** Loads on {@code device}: float32 on the CPU, the checkpoint's bf16/fp16 on a GPU. */
+    /** Loads on {@code device}: float32 on the CPU, float16 on a GPU for a bf16/fp16 checkpoint ({@link #defaultType(Device, String)}). */
     public static CausalLm load(Path dir, Device device) {
         return load(dir, device, null);
     }
@@ -111,6 +111,7 @@ public final class CausalLm implements AutoCloseable {
     public static CausalLm create(LlmConfig config, WeightNames names, WeightSource weights,
                                   HuggingFaceTokenizer tokenizer, ChatFormat template, Set<Long> stopIds,
                                   Device device, DataType dtype) {
+        requireSupported(dtype);
         Model model = Model.newInstance("decoder", device, "PyTorch");
         try {
             DecoderBlock block = new DecoderBlock(config, names);
@@ -124,10 +125,29 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
-    private static DataType defaultType(Device device, Path configJson) throws IOException {
+    /**
+     * The compute type for a checkpoint stored as {@code torchDtype}: float32 on the CPU; on a GPU
+     * float32 for a float32 checkpoint, else float16. Not bfloat16, although most checkpoints are
+     * stored in it: DJL 0.35's JNI has no bfloat16 case in its type mapping and terminates the JVM
+     * on every call that names the type (creation, {@code toType}, softmax, {@code toDevice}; measured,
+     * see {@code tdc.Bfloat16}), and the decoder calls several of them. float16 has the same memory
+     * and speed on the GPU; its narrower range is the known cost (docs/RUNTIME.md).
+     */
+    static DataType defaultType(Device device, String torchDtype) {
         if (!device.isGpu()) return DataType.FLOAT32;
-        String stored = Json.mapper().readTree(configJson.toFile()).path("torch_dtype").asText("bfloat16");
-        return stored.equals("float16") ? DataType.FLOAT16 : stored.equals("float32") ? DataType.FLOAT32 : DataType.BFLOAT16;
+        return "float32".equals(torchDtype) ? DataType.FLOAT32 : DataType.FLOAT16;
+    }
+
+    private static DataType defaultType(Device device, Path configJson) throws IOException {
+        return defaultType(device, Json.mapper().readTree(configJson.toFile()).path("torch_dtype").asText("bfloat16"));
+    }
+
+    /** Refused before any JNI call: the JVM would be terminated (see {@link #defaultType(Device, String)}). */
+    static void requireSupported(DataType dtype) {
+        if (dtype == DataType.BFLOAT16) {
+            throw new LongVqaException(ErrorCode.MODEL_UNAVAILABLE, "the language-model runtime cannot compute in bfloat16 "
+                    + "(DJL 0.35 cannot name the type); use float16 or float32");
+        }
     }
 
     private static List<Long> generationConfigEos(Path dir) throws IOException {
