@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  */
 public final class Lvcot {
     /** How a pass shows the video, picked from what the model accepts and what the input has. */
-    enum Mode { EMBEDDINGS, IMAGES, TEXT }
+    enum VideoInput { EMBEDDINGS, IMAGES, TEXT }
 
     /** One planned segment: index and time range. */
     public record SegmentPlan(int index, int count, double startSec, double endSec) {}
@@ -282,11 +282,11 @@ public final class Lvcot {
                 .collect(Collectors.joining(" "));
     }
 
-    private Mode mode(SegmentInput input) {
+    private VideoInput mode(SegmentInput input) {
         Capabilities caps = model.capabilities();
-        if (caps.embeddings() && input.embeddings() != null) return Mode.EMBEDDINGS;
-        if (caps.images() && !input.frames().isEmpty() && caps.maxImages() > 0) return Mode.IMAGES;
-        return Mode.TEXT;
+        if (caps.embeddings() && input.embeddings() != null) return VideoInput.EMBEDDINGS;
+        if (caps.images() && !input.frames().isEmpty() && caps.maxImages() > 0) return VideoInput.IMAGES;
+        return VideoInput.TEXT;
     }
 
     private List<Part> renderVideo(SegmentInput input) {

@@ -61,8 +61,8 @@ class TdcAskPipelineTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 12)
-                .shot(SyntheticVideo.Kind.PAN, 10).shot(SyntheticVideo.Kind.ZOOM, 14).build().write(dir.resolve("v.mp4"));
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 12)
+                .shot(SyntheticVideo.ShotType.PAN, 10).shot(SyntheticVideo.ShotType.ZOOM, 14).build().write(dir.resolve("v.mp4"));
         Path llm = TinyLlama.write(dir.resolve("llm24"), TinyTdc.HIDDEN, 7);
         runtime = LanguageModels.fromSpec("runtime:" + llm, BackendOptions.builder().build());
         // the segmenter's scenes, so the expected layouts below follow from the scenes the pipeline found

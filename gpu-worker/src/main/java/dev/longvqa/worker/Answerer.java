@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.Tokens;
@@ -24,9 +25,6 @@ public interface Answerer {
     }
 
     AnswerResult answer(AnswerRequest request) throws InterruptedException;
-
-    /** One summary, as stored in {@code segments/{i}.json}. */
-    record SegmentSummary(int index, double startSec, double endSec, String summary) {}
 
     /**
      * @param durationSec the video's length from {@code scenes.json}; 0 when unknown (the last

@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.Tokens;
 import dev.longvqa.error.ErrorCode;

@@ -38,7 +38,7 @@ public final class StoredFrames implements TdcSegmentContext.FrameSource {
     static final int PARALLEL_READS = 16;
 
     private final BlobStore store;
-    private final List<FrameCatalog.Entry> entries;
+    private final List<FrameCatalog.FrameKey> entries;
     private final Map<Integer, byte[]> fetched = new ConcurrentHashMap<>();
     private ProjectedFrameCache projected; // made on first use, lives as long as the task's frames
 

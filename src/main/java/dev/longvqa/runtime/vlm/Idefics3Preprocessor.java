@@ -178,7 +178,7 @@ public record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean sp
      * {@code \n<fake_token_around_image><global-img>} + the global tokens + {@code <fake_token_around_image>};
      * without tiles only the global part, without its leading newline.
      */
-    public static List<PromptPart> prompt(Processed p, Function<float[], PromptPart.Embeddings> tokens) {
+    public static List<PromptPart> prompt(Processed p, Function<float[], PromptPart.InputEmbeddings> tokens) {
         List<PromptPart> out = new ArrayList<>();
         if (p.rows() == 0) {
             out.add(PromptPart.text("<fake_token_around_image><global-img>"));

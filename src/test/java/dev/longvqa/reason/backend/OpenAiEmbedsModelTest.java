@@ -102,7 +102,7 @@ class OpenAiEmbedsModelTest {
                     : FakeLlmServer.completion("B", 300, 1));
         });
         var model = LanguageModels.fromSpec("openai-embeds:" + server.base(),
-                BackendOptions.builder().tokenEmbedder(new CharEmbedder()).embedsDtype(TorchSave.DType.FLOAT32).build());
+                BackendOptions.builder().tokenEmbedder(new CharEmbedder()).embedsDtype(TorchSave.ElementType.FLOAT32).build());
         VideoContext video = new VideoContext("vh", 620, 620, List.of(new Scene(0, 0, 400), new Scene(1, 400, 620)),
                 (s, e) -> new SegmentInput(s, e, List.of(), List.of(), videoBlock(s, e), ""));
 
@@ -119,7 +119,7 @@ class OpenAiEmbedsModelTest {
             assertThat(fields).containsExactly("model", "prompt_embeds", "max_tokens", "temperature");
             assertThat(body.get("model").asText()).isEqualTo("tdc-qwen2-7b");
             TorchSave.Tensor t = tensorOf(body);
-            assertThat(t.dtype()).isEqualTo(TorchSave.DType.FLOAT32);
+            assertThat(t.dtype()).isEqualTo(TorchSave.ElementType.FLOAT32);
             assertThat(t.shape()[1]).isEqualTo(HIDDEN);
             prompts.add(decode(t));
         }
@@ -154,7 +154,7 @@ class OpenAiEmbedsModelTest {
         };
         server = new FakeLlmServer(r -> Reply.ok(FakeLlmServer.completion("ok", 1, 1)));
         var model = new OpenAiEmbedsModel(server.base(), BackendOptions.builder().model("m").tokenEmbedder(withTemplate)
-                .embedsDtype(TorchSave.DType.FLOAT32).build());
+                .embedsDtype(TorchSave.ElementType.FLOAT32).build());
         var prompt = new dev.longvqa.reason.Prompt("You are a helpful assistant.", List.of(new dev.longvqa.reason.Part.Embeddings(videoBlock(0, 100)),
                 dev.longvqa.reason.Part.text("\nDescribe the video segment in detail.")));
         model.complete(prompt, dev.longvqa.reason.DecodingSettings.greedy(8));

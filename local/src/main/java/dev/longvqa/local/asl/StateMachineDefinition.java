@@ -101,7 +101,7 @@ public record StateMachineDefinition(String startAt, Map<String, StateSpec> stat
         if (!catchers.isEmpty() && !Set.of("Task", "Map").contains(type)) problems.add(at + "Catch is only allowed on Task and Map");
         for (Retrier r : retry) {
             if (r.errorEquals().isEmpty()) problems.add(at + "Retry entry without ErrorEquals");
-            if (r.errorEquals().contains(StatesError.Errors.ALL) && r.errorEquals().size() > 1) problems.add(at + "States.ALL must appear alone");
+            if (r.errorEquals().contains(StatesError.WellKnown.ALL) && r.errorEquals().size() > 1) problems.add(at + "States.ALL must appear alone");
         }
         return new StateSpec(name, type, obj, retry, catchers, processor);
     }

@@ -78,8 +78,8 @@ class LocalApiEndToEndTest {
 
     @Test
     void uploadPollAskTwiceAndReadTheAnswersThroughTheApi() throws Exception {
-        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
-                .shot(SyntheticVideo.Kind.PAN, 8).build().write(dir.resolve("clip.mp4"));
+        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 8)
+                .shot(SyntheticVideo.ShotType.PAN, 8).build().write(dir.resolve("clip.mp4"));
         byte[] video = Files.readAllBytes(v.path());
 
         // the page is served by the same API
