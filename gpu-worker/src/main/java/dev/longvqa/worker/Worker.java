@@ -246,7 +246,7 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "first heartbeat failed; working anyway", e);
         }
-        if (f.state() != InFlight.Phase.RUNNING) return; // abandoned meanwhile (its interrupt may have been eaten by the SDK)
+        if (f.state() != InFlight.TaskState.RUNNING) return; // abandoned meanwhile (its interrupt may have been eaten by the SDK)
         long every = config.heartbeatInterval().toMillis();
         f.ticker(ticker.scheduleAtFixedRate(() -> tick(f, task), every, every, TimeUnit.MILLISECONDS));
         try {
@@ -257,7 +257,7 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             settleUnreported(f);
         } catch (RuntimeException e) {
-            if (f.state() != InFlight.Phase.RUNNING) {
+            if (f.state() != InFlight.TaskState.RUNNING) {
                 settleUnreported(f); // e.g. an SDK call aborted by our own interrupt
             } else {
                 LOG.log(System.Logger.Level.WARNING, "task " + task.type() + " job " + task.jobId() + " failed unexpectedly", e);
@@ -294,7 +294,7 @@ public final class Worker implements AutoCloseable {
 
     /** The task ended without a report: delete only when the token is gone; an abandoned task stays queued. */
     private void settleUnreported(InFlight f) {
-        if (f.state() == InFlight.Phase.TOKEN_GONE) {
+        if (f.state() == InFlight.TaskState.TOKEN_GONE) {
             tokenGone.incrementAndGet();
             delete(f.message);
         }
@@ -302,7 +302,7 @@ public final class Worker implements AutoCloseable {
 
     private void tick(InFlight f, TaskMessage task) {
         synchronized (f.tickLock) {
-            if (f.state() == InFlight.Phase.RUNNING) keepAlive(f, task);
+            if (f.state() == InFlight.TaskState.RUNNING) keepAlive(f, task);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.Json;
 import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import dev.longvqa.reason.FakeLlmServer.Reply;
 import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotResult;
 import dev.longvqa.reason.LvcotSettings;
-import dev.longvqa.reason.Question;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentInput;
@@ -107,7 +107,7 @@ class OpenAiEmbedsModelTest {
                 (s, e) -> new SegmentInput(s, e, List.of(), List.of(), videoBlock(s, e), ""));
 
         LvcotResult r = new Lvcot(model, SegmentCache.inMemory(), LvcotSettings.defaults())
-                .answer(video, List.of(new Question("q", "Which option? A or B")));
+                .answer(video, List.of(new JobQuestion("q", "Which option? A or B")));
 
         assertThat(server.requests()).extracting(FakeLlmServer.Request::path)
                 .containsExactly("/v1/models", "/v1/completions", "/v1/completions", "/v1/completions");
