@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.cli.FakeOpenAiServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.contract.Json;
 import dev.longvqa.contract.api.AnswerView;
@@ -40,14 +41,14 @@ class LocalApiEndToEndTest {
     @TempDir
     static Path dir;
     static LocalCloud cloud;
-    static StandInOpenAi llm;
+    static FakeOpenAiServer llm;
     static final HttpClient http = HttpClient.newHttpClient();
     static String api;
 
     @BeforeAll
     static void up() throws Exception {
         dev.longvqa.local.LocalCli.commandLineForTests();
-        llm = StandInOpenAi.start();
+        llm = FakeOpenAiServer.lvcot();
         cloud = TestClouds.builder(dir)
                 .worker(LocalWiring.worker(llm.spec()))
                 .api(0)
@@ -145,7 +146,7 @@ class LocalApiEndToEndTest {
         });
         // answer passes only: one model call per question, none of them a segment pass
         assertThat(llm.segmentPrompts()).as("segment LLM calls for the follow-ups").isEqualTo(segmentsBefore);
-        assertThat(llm.prompts.subList(promptsBefore, llm.prompts.size())).hasSize(2).noneMatch(p -> p.contains(StandInOpenAi.SEGMENT_PROMPT))
+        assertThat(llm.prompts.subList(promptsBefore, llm.prompts.size())).hasSize(2).noneMatch(p -> p.contains(FakeOpenAiServer.SEGMENT_PROMPT))
                 .anyMatch(p -> p.contains("What colour is the square?")).anyMatch(p -> p.contains("How many shots are there?"));
         // no decode: the upload workflow did not run again, the answer workflow entered only its own states
         assertThat(cloud.executor().executions()).hasSize(mainExecutions);

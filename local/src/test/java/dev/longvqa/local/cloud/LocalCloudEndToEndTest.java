@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.cli.FakeOpenAiServer;
 import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.local.asl.Execution;
@@ -31,12 +32,12 @@ class LocalCloudEndToEndTest {
     static Path dir;
     static LocalCloud cloud;
     /** The LLM, stood in for; the gate holds every request until it opens: an execution stays in its GPU task. */
-    static StandInOpenAi llm;
+    static FakeOpenAiServer llm;
 
     @BeforeAll
     static void up() throws Exception {
         dev.longvqa.local.LocalCli.commandLineForTests(); // picks the SDK's HTTP client as `main` does
-        llm = StandInOpenAi.start();
+        llm = FakeOpenAiServer.lvcot();
         cloud = TestClouds.builder(dir)
                 .worker(LocalWiring.worker(llm.spec()))
                 .build();
