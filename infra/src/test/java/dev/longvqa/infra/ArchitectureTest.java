@@ -10,7 +10,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 /**
  * infra/ describes the deployment and never calls what it deploys: of the project it uses only the
  * contracts (environment names, handler names, ASL substitutions), so a stack synthesizes without
- * the core, the functions or the worker; its packages form a tree and its type names are its own.
+ * the core, the functions or the worker, and its type names are its own. It is one package of
+ * constructs around {@link LongVqaStack} (no package graph to check yet: give it
+ * {@code PackageGraph.assertFreeOfCycles} when it grows sub-packages).
  */
 class ArchitectureTest {
     private static JavaClasses infra;
@@ -18,11 +20,6 @@ class ArchitectureTest {
     @BeforeAll
     static void importInfra() {
         infra = PackageGraph.classesOf(LongVqaStack.class, 10);
-    }
-
-    @Test
-    void packagesAreFreeOfCycles() {
-        PackageGraph.assertFreeOfCycles(infra, "dev.longvqa.infra");
     }
 
     @Test
