@@ -8,7 +8,7 @@ import dev.longvqa.video.VideoLimits;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that decodes and segments a video. */
-public final class FrontEndOptions {
+final class FrontEndOptions {
     @Option(names = "--fps", defaultValue = "1.0", description = "frames sampled per second (default: ${DEFAULT-VALUE})")
     double fps;
 

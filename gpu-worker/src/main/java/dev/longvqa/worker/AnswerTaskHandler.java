@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * {@link #INLINE_CHARS}, then cut in UTF-8 bytes so that all answers together fit the 256 KiB task-output
  * limit: {@link #fitAnswers}).
  */
-public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTask, TaskResult.QuestionsAnswered> {
+final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTask, TaskResult.QuestionsAnswered> {
     static final int INLINE_CHARS = 8_000;
     /** Step Functions' limit on a task's output (SendTaskSuccess), in UTF-8 bytes of the JSON. */
     static final int OUTPUT_LIMIT_BYTES = 256 * 1024;

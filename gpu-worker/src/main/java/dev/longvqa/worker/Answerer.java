@@ -11,7 +11,7 @@ import java.util.List;
  * images) frames spread over the whole video. Built once at start-up and kept; thread-safe.
  * {@link LvcotEngine} implements it over the core's LVCoT.
  */
-public interface Answerer {
+interface Answerer {
     String modelId();
 
     /** Frames worth fetching for one pass: 0 when the model takes no images. */

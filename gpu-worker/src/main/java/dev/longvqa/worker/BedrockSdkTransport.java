@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * types and exceptions. The client honours {@code AWS_ENDPOINT_URL_BEDROCK_RUNTIME} like every
  * other client here.
  */
-public final class BedrockSdkTransport implements ConverseTransport, AutoCloseable {
+final class BedrockSdkTransport implements ConverseTransport, AutoCloseable {
     private final BedrockRuntimeClient client;
 
     public BedrockSdkTransport(BedrockRuntimeClient client) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code frames/} and spreads the frames evenly over the video (or 1 fps, the reference sampling
  * rate, when the duration is unknown).
  */
-public final class FrameCatalog {
+final class FrameCatalog {
     private static final System.Logger LOG = System.getLogger(FrameCatalog.class.getName());
     private static final Pattern RANGE_FILE = Pattern.compile(".*/(\\d+)\\.json$");
     private static final Pattern FRAME_FILE = Pattern.compile(".*/frames/(\\d+)/(\\d+)\\.[A-Za-z]+$");

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a task it abandoned. Those reappear after their visibility timeout, and the queue's redrive
  * policy moves them to the DLQ after {@code maxReceiveCount} receives.
  */
-public final class Worker implements AutoCloseable {
+final class Worker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
     /** SQS's RedrivePolicy attribute (AWS's JSON, read leniently: SQS may add fields); the count may be a string. */
     record RedrivePolicy(Integer maxReceiveCount) {}

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * {@code image_mean}/{@code image_std}. {@link #prompt} lays the tiles out as the processor's
  * {@code _prompt_split_image} does.
  */
-public record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean splitImages, int tileEdge,
+record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean splitImages, int tileEdge,
                                    ImagePreprocessor.Filter filter, double rescale, float[] mean, float[] std) {
     /** transformers' {@code MAX_IMAGE_SIZE}: no side above it after the first resize. */
     static final int MAX_IMAGE_SIZE = 4096;

@@ -29,7 +29,7 @@ import java.util.Map;
  * the stored scenes, frames and segment summaries. The row's question list is the id allocator: the
  * append is conditional on its length, so two concurrent asks get distinct ids.
  */
-public final class FollowUps {
+final class FollowUps {
     private static final int ATTEMPTS = 5;
 
     private final ApiDeps deps;

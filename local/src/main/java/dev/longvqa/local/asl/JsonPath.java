@@ -18,7 +18,7 @@ import java.util.Objects;
  * <p>A path without wildcards or slices is a <em>reference path</em> (ASL's term): it names exactly
  * one node, and only reference paths may be written to ({@link #write}, used by ResultPath).
  */
-public record JsonPath(String text, boolean context, List<PathElement> segments) {
+record JsonPath(String text, boolean context, List<PathElement> segments) {
 
     /** One step of a path. */
     public sealed interface PathElement {}

@@ -13,7 +13,7 @@ import java.util.Set;
  * structural problem it finds (unknown Next targets, missing Resource, a state that neither ends
  * nor continues…) and reports them together.
  */
-public record StateMachineDefinition(String startAt, Map<String, StateSpec> states, Integer timeoutSeconds) {
+record StateMachineDefinition(String startAt, Map<String, StateSpec> states, Integer timeoutSeconds) {
 
     /** The state types the interpreter runs; Parallel is refused at load (the project's definition has none). */
     private static final Set<String> TYPES = Set.of("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Map");

@@ -19,7 +19,7 @@ import java.util.Optional;
  * A job as the user sees it: its DynamoDB row, with the pointers it holds (scenes, large answer
  * sets) followed into S3, and its transcript. What {@code local upload --json}, {@code status} and {@code answer} print.
  */
-public final class StatusView {
+final class StatusView {
     private static final ObjectMapper JSON = Json.mapper();
 
     private StatusView() {}
