@@ -28,6 +28,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void oneNamePerType() {
+        PackageGraph.assertOneNamePerType(core);
+    }
+
+    /** contracts/ cannot use this test jar (the core depends on it), so its graph is checked here. */
+    @Test
+    void contractPackagesAreFreeOfCycles() {
+        PackageGraph.assertFreeOfCycles(PackageGraph.classesOf(dev.longvqa.contract.JobRow.class, 30), "dev.longvqa.contract");
+    }
+
+    @Test
     void coreNeverImportsAwsOrQuarkus() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("software.amazon..", "io.quarkus..").check(core);
     }

@@ -33,7 +33,7 @@ import java.util.Map;
 public final class Beats implements AutoCloseable {
     /** The checkpoint's {@code cfg}; the fields the encoder's inference path reads. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Config(@JsonProperty("input_patch_size") int patch, @JsonProperty("embed_dim") int embedDim,
+    public record BeatsConfig(@JsonProperty("input_patch_size") int patch, @JsonProperty("embed_dim") int embedDim,
                          @JsonProperty("conv_bias") boolean convBias, @JsonProperty("encoder_layers") int layers,
                          @JsonProperty("encoder_embed_dim") int dim, @JsonProperty("encoder_attention_heads") int heads,
                          @JsonProperty("activation_fn") String activation, @JsonProperty("layer_norm_first") boolean layerNormFirst,
@@ -43,7 +43,7 @@ public final class Beats implements AutoCloseable {
                          @JsonProperty("num_buckets") int numBuckets, @JsonProperty("max_distance") int maxDistance,
                          @JsonProperty("gru_rel_pos") boolean gatedRelPos) {
         /** BEATs_iter3_plus_AS2M's values wherever the file's cfg is silent. */
-        public Config {
+        public BeatsConfig {
             if (patch <= 0) patch = 16;
             if (embedDim <= 0) embedDim = 512;
             if (layers <= 0) layers = 12;
@@ -61,13 +61,13 @@ public final class Beats implements AutoCloseable {
     /** The reference's attention rescaling constant (numerical stability trick in fp16). */
     private static final float ALPHA = 32f;
 
-    private final Config cfg;
+    private final BeatsConfig cfg;
     private final NDManager manager;
     private final Map<String, NDArray> w = new HashMap<>();
     private final NDArray posConvWeight;
     private final float[] relBias; // [numBuckets][heads], row-major
 
-    private Beats(Config cfg, NDManager manager, Safetensors file) {
+    private Beats(BeatsConfig cfg, NDManager manager, Safetensors file) {
         this.cfg = cfg;
         this.manager = manager;
         if (cfg.layerNormFirst()) throw new IllegalArgumentException("layer_norm_first BEATs variants are not supported (no released checkpoint uses them)");
@@ -96,7 +96,7 @@ public final class Beats implements AutoCloseable {
             if (json == null) {
                 throw new IOException(safetensors + " has no beats_cfg metadata: convert the official .pt with tools/beats_to_safetensors.py");
             }
-            Config cfg = dev.longvqa.contract.Json.mapper().readValue(json, Config.class);
+            BeatsConfig cfg = dev.longvqa.contract.Json.mapper().readValue(json, BeatsConfig.class);
             NDManager m = parent.newSubManager();
             try {
                 return new Beats(cfg, m, file);
@@ -107,7 +107,7 @@ public final class Beats implements AutoCloseable {
         }
     }
 
-    public Config config() {
+    public BeatsConfig config() {
         return cfg;
     }
 

@@ -1,5 +1,6 @@
 package dev.longvqa.cli;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +18,7 @@ import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.reason.AskReport;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.LvcotSettings;
-import dev.longvqa.reason.Question;
+import dev.longvqa.reason.QuestionRule;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentRule;
 import dev.longvqa.reason.backend.BackendOptions;
@@ -151,7 +152,7 @@ public final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Question> questions = questions();
+        List<JobQuestion> questions = questions();
         TdcModelFiles tdcFiles = tdcFiles();
         TdcSettings tdcSettings = tdcFiles == null ? null : tdcFiles.settings(tdcSettings());
         // Resolve the model before decoding: a missing model must fail in seconds, not after an hour of video.
@@ -230,13 +231,13 @@ public final class AskCommand implements Callable<Integer> {
         return BudgetOption.settings(budget);
     }
 
-    private List<Question> questions() {
+    private List<JobQuestion> questions() {
         List<String> texts = new ArrayList<>();
         if (question != null) texts.add(question);
         texts.addAll(more);
         if (texts.isEmpty()) throw LongVqaException.badInput(ErrorCode.BAD_QUESTION, "no question given: longvqa ask VIDEO \"QUESTION\"");
-        List<Question> out = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) out.add(new Question("q" + i, texts.get(i)));
+        List<JobQuestion> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) out.add(QuestionRule.checked(new JobQuestion("q" + i, texts.get(i))));
         return out;
     }
 

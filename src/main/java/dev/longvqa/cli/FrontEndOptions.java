@@ -8,7 +8,7 @@ import dev.longvqa.video.VideoLimits;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that decodes and segments a video. */
-public final class FrontEndOptions {
+final class FrontEndOptions {
     // No defaultValue here: each option's default is the property of the same name in CliConfig (ConfigDefaults).
     @Option(names = "--fps", description = "frames sampled per second (default: ${DEFAULT-VALUE})")
     double fps;

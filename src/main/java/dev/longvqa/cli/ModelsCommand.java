@@ -151,11 +151,11 @@ public final class ModelsCommand implements Callable<Integer> {
         return p[0].equals("model") ? "model (decoder)" : p[0];
     }
 
-    private interface Action {
+    private interface CacheAction {
         int run() throws Exception;
     }
 
-    private int guarded(Action action) {
+    private int guarded(CacheAction action) {
         try {
             return action.run();
         } catch (LongVqaException e) {

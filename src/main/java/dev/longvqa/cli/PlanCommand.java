@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 /** {@code longvqa plan VIDEO}: the TDC context a video would get, without running any model. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Show the TDC context a video would get (frames, chunks, tokens, LVCoT segments) without running a model.")
-public final class PlanCommand implements Callable<Integer> {
+final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "VIDEO")
     Path video;
 

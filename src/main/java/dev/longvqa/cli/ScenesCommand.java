@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code longvqa scenes VIDEO}: sample, embed and cut a video into scenes. */
 @Command(name = "scenes", mixinStandardHelpOptions = true,
         description = "Cut a video into scenes (decode, sample, embed, segment).")
-public final class ScenesCommand implements Callable<Integer> {
+final class ScenesCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "VIDEO", description = "video file")
     Path video;
 

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /** {@code longvqa synth OUT}: a video with known cuts, to try the pipeline without one of your own. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a generated video with known shot cuts (moving shapes, pans, zooms, noise, fades).")
-public final class SynthCommand implements Callable<Integer> {
+final class SynthCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OUT", description = "output file; the extension picks the container (mp4, mkv, webm, avi, mov)")
     Path out;
 

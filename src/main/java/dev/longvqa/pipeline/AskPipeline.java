@@ -1,5 +1,6 @@
 package dev.longvqa.pipeline;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.tdc.TdcSegmentContext;
 import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.audio.AudioAnalysis;
@@ -7,7 +8,6 @@ import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotResult;
 import dev.longvqa.reason.LvcotSettings;
-import dev.longvqa.reason.Question;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentContextProvider;
@@ -96,7 +96,7 @@ public final class AskPipeline {
         }
     }
 
-    public Outcome ask(Path video, List<Question> questions) {
+    public Outcome ask(Path video, List<JobQuestion> questions) {
         long t0 = System.nanoTime();
         FrameStore frames = FrameStore.createTemp();
         AudioAnalysis.Result sound = AudioAnalysis.Result.off();

@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.contract.SegmentSummary;
 import java.util.List;
 
 /**
@@ -9,20 +10,18 @@ import java.util.List;
  * @param answer the first question's answer (the common one-question case)
  */
 public record AskReport(String answer, String model, String videoHash, double durationSec, List<AnswerOutput> answers,
-                        List<Segment> segments, List<PassRecord> passes, Tokens tokens, Timings timings) {
-    public record Segment(int index, double startSec, double endSec, String summary) {}
+                        List<SegmentSummary> segments, List<PassRecord> passes, TokenUsage tokens, Elapsed timings) {
+    public record TokenUsage(int prompt, int completion, int requests) {}
 
-    public record Tokens(int prompt, int completion, int requests) {}
-
-    public record Timings(long segmentsMs, long answersMs, long totalMs) {}
+    public record Elapsed(long segmentsMs, long answersMs, long totalMs) {}
 
     public static AskReport of(LvcotResult r) {
         return new AskReport(
                 r.answers().isEmpty() ? "" : r.answers().getFirst().answer(),
                 r.model(), r.videoHash(), r.durationSec(), r.answers(),
-                r.segments().stream().map(s -> new Segment(s.index(), s.startSec(), s.endSec(), s.summary())).toList(),
+                r.segments().stream().map(s -> new SegmentSummary(s.index(), s.startSec(), s.endSec(), s.summary())).toList(),
                 r.passes(),
-                new Tokens(r.promptTokens(), r.completionTokens(), r.requests()),
-                new Timings(r.segmentMillis(), r.answerMillis(), r.segmentMillis() + r.answerMillis()));
+                new TokenUsage(r.promptTokens(), r.completionTokens(), r.requests()),
+                new Elapsed(r.segmentMillis(), r.answerMillis(), r.segmentMillis() + r.answerMillis()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
  */
 public final class Lvcot {
     /** How a pass shows the video, picked from what the model accepts and what the input has. */
-    enum Mode { EMBEDDINGS, IMAGES, TEXT }
+    enum VideoInput { EMBEDDINGS, IMAGES, TEXT }
 
     /** One planned segment: index and time range. */
     public record SegmentPlan(int index, int count, double startSec, double endSec) {}
@@ -90,8 +91,9 @@ public final class Lvcot {
     }
 
     /** Runs every segment pass, then one final pass per question. */
-    public LvcotResult answer(VideoContext video, List<Question> questions) {
-        if (questions.isEmpty()) throw new IllegalArgumentException("no questions");
+    public LvcotResult answer(VideoContext video, List<JobQuestion> asked) {
+        if (asked.isEmpty()) throw new IllegalArgumentException("no questions");
+        List<JobQuestion> questions = QuestionRule.checked(asked);
         List<PassRecord> passes = new ArrayList<>();
         AtomicInteger requests = new AtomicInteger();
         long t0 = System.nanoTime();
@@ -148,8 +150,8 @@ public final class Lvcot {
     }
 
     /** The final passes over precomputed segment outputs; what a GPU "answer" task runs. */
-    public List<AnswerOutput> answerAll(VideoContext video, List<SegmentOutput> segments, List<Question> questions) {
-        return answerAll(video, segments, questions, new ArrayList<>(), new AtomicInteger());
+    public List<AnswerOutput> answerAll(VideoContext video, List<SegmentOutput> segments, List<JobQuestion> questions) {
+        return answerAll(video, segments, QuestionRule.checked(questions), new ArrayList<>(), new AtomicInteger());
     }
 
     private SegmentOutput runSegment(VideoContext video, SegmentPlan p, List<PassRecord> passes, AtomicInteger requests) {
@@ -200,7 +202,7 @@ public final class Lvcot {
         return out;
     }
 
-    private List<AnswerOutput> answerAll(VideoContext video, List<SegmentOutput> segments, List<Question> questions,
+    private List<AnswerOutput> answerAll(VideoContext video, List<SegmentOutput> segments, List<JobQuestion> questions,
                                          List<PassRecord> passes, AtomicInteger requests) {
         // The whole-video input is the same for every question unless the provider conditions it
         // on text (TDC's Q-Former reads the question): then it is built per question.
@@ -211,7 +213,7 @@ public final class Lvcot {
         String think = segments.isEmpty() ? "" : "<think>" + (reference ? referenceThinkText(segments) : thinkText(segments)) + "</think>";
         List<AnswerOutput> answers = new ArrayList<>();
         for (int qi = 0; qi < questions.size(); qi++) {
-            Question q = questions.get(qi);
+            JobQuestion q = questions.get(qi);
             long t = System.nanoTime();
             // what the LLM reads after the think block; the reference's Q-Former reads exactly this
             // too (generate(prompt=instruct)), the think block and the template not included
@@ -282,11 +284,11 @@ public final class Lvcot {
                 .collect(Collectors.joining(" "));
     }
 
-    private Mode mode(SegmentInput input) {
+    private VideoInput mode(SegmentInput input) {
         Capabilities caps = model.capabilities();
-        if (caps.embeddings() && input.embeddings() != null) return Mode.EMBEDDINGS;
-        if (caps.images() && !input.frames().isEmpty() && caps.maxImages() > 0) return Mode.IMAGES;
-        return Mode.TEXT;
+        if (caps.embeddings() && input.embeddings() != null) return VideoInput.EMBEDDINGS;
+        if (caps.images() && !input.frames().isEmpty() && caps.maxImages() > 0) return VideoInput.IMAGES;
+        return VideoInput.TEXT;
     }
 
     private List<Part> renderVideo(SegmentInput input) {

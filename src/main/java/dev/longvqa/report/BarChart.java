@@ -19,7 +19,7 @@ import java.util.Objects;
  * needs nothing beyond the JDK (no gnuplot, no Python). One group per row, one bar per series;
  * an optional dashed reference line (a target ratio, or 1.0 = as fast as the reference).
  */
-public record BarChart(String title, String yLabel, List<String> series, List<Row> rows, Double reference, String referenceLabel) {
+record BarChart(String title, String yLabel, List<String> series, List<Row> rows, Double reference, String referenceLabel) {
     public static final Color[] PALETTE = {new Color(0x1f5fbf), new Color(0xe07b20), new Color(0x2a9d5b),
             new Color(0x8e44ad), new Color(0xc0392b), new Color(0x7f8c8d)};
     static final int W = 960, H = 460, L = 70, R = 20, T = 44;

@@ -1,5 +1,6 @@
 package dev.longvqa.report;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.contract.ScenesDocument.CurveEntry;
 import dev.longvqa.contract.ScenesDocument.SceneEntry;
@@ -239,7 +240,7 @@ public final class ReportWriter {
             h.append("<p class=\"meta\">The video is short enough to be answered in one pass: no segment summaries.</p>");
         }
         h.append("<ol class=\"segments\">\n");
-        for (AskReport.Segment s : a.segments()) {
+        for (SegmentSummary s : a.segments()) {
             h.append("<li class=\"segment\" data-index=\"").append(s.index()).append("\" data-start=\"").append(sec(s.startSec()))
                     .append("\" data-end=\"").append(sec(s.endSec())).append("\"><h3>").append(esc(clock(s.startSec()))).append("–")
                     .append(esc(clock(s.endSec()))).append("</h3><p class=\"summary\">").append(esc(s.summary())).append("</p></li>\n");

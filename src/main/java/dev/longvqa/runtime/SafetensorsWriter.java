@@ -16,16 +16,16 @@ import java.util.Map;
  * itself (tiny test models, trained heads) in the same format users' checkpoints come in.
  */
 public final class SafetensorsWriter {
-    private record Entry(long[] shape, float[] data) {}
+    private record PendingTensor(long[] shape, float[] data) {}
 
-    private final Map<String, Entry> tensors = new LinkedHashMap<>();
+    private final Map<String, PendingTensor> tensors = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     public SafetensorsWriter put(String name, long[] shape, float[] data) {
         long n = 1;
         for (long d : shape) n *= d;
         if (n != data.length) throw new IllegalArgumentException(name + ": shape needs " + n + " values, got " + data.length);
-        tensors.put(name, new Entry(shape.clone(), data));
+        tensors.put(name, new PendingTensor(shape.clone(), data));
         return this;
     }
 
@@ -38,7 +38,7 @@ public final class SafetensorsWriter {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) header.put("__metadata__", metadata);
         long offset = 0;
-        for (Map.Entry<String, Entry> e : tensors.entrySet()) {
+        for (Map.Entry<String, PendingTensor> e : tensors.entrySet()) {
             long len = 4L * e.getValue().data().length;
             header.put(e.getKey(), Map.of("dtype", "F32", "shape", e.getValue().shape(),
                     "data_offsets", new long[]{offset, offset + len}));
@@ -55,7 +55,7 @@ public final class SafetensorsWriter {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
             out.write(len.array());
             out.write(headerBytes);
-            for (Entry e : tensors.values()) {
+            for (PendingTensor e : tensors.values()) {
                 ByteBuffer buf = ByteBuffer.allocate(4 * e.data().length).order(ByteOrder.LITTLE_ENDIAN);
                 buf.asFloatBuffer().put(e.data());
                 out.write(buf.array());

@@ -17,8 +17,8 @@ import java.util.Map;
  */
 public final class ProjectedFrameCache {
     /** One frame's tokens, {@code rows × hidden}, row-major. */
-    public record Tokens(int rows, int hidden, float[] values) {
-        public Tokens {
+    public record FrameTokens(int rows, int hidden, float[] values) {
+        public FrameTokens {
             if ((long) rows * hidden != values.length) throw new IllegalArgumentException(rows + "x" + hidden + " != " + values.length);
         }
 
@@ -31,7 +31,7 @@ public final class ProjectedFrameCache {
     public record Stats(long hits, long misses, int frames, long bytes) {}
 
     private final long maxBytes;
-    private final LinkedHashMap<Integer, Tokens> frames = new LinkedHashMap<>(64, 0.75f, true);
+    private final LinkedHashMap<Integer, FrameTokens> frames = new LinkedHashMap<>(64, 0.75f, true);
     private final Map<Long, Float> similarities = new java.util.HashMap<>();
     private long bytes;
     private long hits;
@@ -47,22 +47,22 @@ public final class ProjectedFrameCache {
     }
 
     /** The frame's tokens, or null (counted as a miss). */
-    public synchronized Tokens get(int frame) {
-        Tokens t = frames.get(frame);
+    public synchronized FrameTokens get(int frame) {
+        FrameTokens t = frames.get(frame);
         if (t == null) misses++;
         else hits++;
         return t;
     }
 
     /** Keeps the frame's tokens, dropping the least recently used frames to stay under the bound. */
-    public synchronized void put(int frame, Tokens tokens) {
+    public synchronized void put(int frame, FrameTokens tokens) {
         if (tokens.bytes() > maxBytes) return; // would evict everything and still not fit
-        Tokens old = frames.put(frame, tokens);
+        FrameTokens old = frames.put(frame, tokens);
         if (old != null) bytes -= old.bytes();
         bytes += tokens.bytes();
         var it = frames.entrySet().iterator();
         while (bytes > maxBytes && it.hasNext()) {
-            Map.Entry<Integer, Tokens> eldest = it.next();
+            Map.Entry<Integer, FrameTokens> eldest = it.next();
             if (eldest.getKey() == frame) continue;
             bytes -= eldest.getValue().bytes();
             it.remove();

@@ -216,7 +216,7 @@ public final class TdcVision implements AutoCloseable {
     private static FrameTokenSource cached(FrameTokenSource projected, IntUnaryOperator key,
                                            ProjectedFrameCache cache, NDManager call) {
         return idx -> {
-            ProjectedFrameCache.Tokens[] hit = new ProjectedFrameCache.Tokens[idx.length];
+            ProjectedFrameCache.FrameTokens[] hit = new ProjectedFrameCache.FrameTokens[idx.length];
             List<Integer> missed = new ArrayList<>();
             for (int i = 0; i < idx.length; i++) {
                 hit[i] = cache.get(key.applyAsInt(idx[i]));
@@ -232,7 +232,7 @@ public final class TdcVision implements AutoCloseable {
                 } else {
                     NDArray row = computed.get(next++);
                     Shape shape = row.getShape();
-                    cache.put(key.applyAsInt(idx[i]), new ProjectedFrameCache.Tokens((int) shape.get(0), (int) shape.get(1),
+                    cache.put(key.applyAsInt(idx[i]), new ProjectedFrameCache.FrameTokens((int) shape.get(0), (int) shape.get(1),
                             row.toType(DataType.FLOAT32, false).toFloatArray()));
                     rows.add(row);
                 }

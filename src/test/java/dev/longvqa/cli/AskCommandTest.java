@@ -22,8 +22,8 @@ class AskCommandTest {
 
     @BeforeAll
     static void generate() {
-        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 12)
-                .shot(SyntheticVideo.Kind.PAN, 10).shot(SyntheticVideo.Kind.ZOOM, 14).build().write(dir.resolve("v.mp4"));
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 12)
+                .shot(SyntheticVideo.ShotType.PAN, 10).shot(SyntheticVideo.ShotType.ZOOM, 14).build().write(dir.resolve("v.mp4"));
     }
 
     @Test

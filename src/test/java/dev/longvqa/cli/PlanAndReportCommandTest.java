@@ -21,8 +21,8 @@ class PlanAndReportCommandTest {
 
     @BeforeAll
     static void generate() {
-        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 10)
-                .shot(SyntheticVideo.Kind.PAN, 10).shot(SyntheticVideo.Kind.ZOOM, 12).build().write(dir.resolve("three.mp4"));
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 10)
+                .shot(SyntheticVideo.ShotType.PAN, 10).shot(SyntheticVideo.ShotType.ZOOM, 12).build().write(dir.resolve("three.mp4"));
     }
 
     @Test

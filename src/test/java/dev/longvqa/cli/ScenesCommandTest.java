@@ -35,8 +35,8 @@ class ScenesCommandTest {
     @Test
     void jsonHasTheDocumentedFieldsAndFindsTheCuts() throws Exception {
         SyntheticVideo.Generated g = SyntheticVideo.builder().size(192, 108).fps(15).codec("libvpx", "webm")
-                .shot(SyntheticVideo.Kind.SHAPES, 7).shot(SyntheticVideo.Kind.PAN, 6).shot(SyntheticVideo.Kind.FADE, 8)
-                .shot(SyntheticVideo.Kind.ZOOM, 5).build().write(dir.resolve("four shots.webm"));
+                .shot(SyntheticVideo.ShotType.SHAPES, 7).shot(SyntheticVideo.ShotType.PAN, 6).shot(SyntheticVideo.ShotType.FADE, 8)
+                .shot(SyntheticVideo.ShotType.ZOOM, 5).build().write(dir.resolve("four shots.webm"));
         Run r = run("scenes", g.path().toString(), "--json", "-q");
         assertThat(r.exit()).isZero();
         JsonNode j = Json.mapper().readTree(r.out());
@@ -76,7 +76,7 @@ class ScenesCommandTest {
 
     @Test
     void shortVideoIsOneScene() throws Exception {
-        Path v = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.Kind.PAN, 3).build()
+        Path v = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.ShotType.PAN, 3).build()
                 .write(dir.resolve("three.avi")).path();
         Run r = run("scenes", v.toString(), "--json", "-q");
         assertThat(r.exit()).isZero();
@@ -89,7 +89,7 @@ class ScenesCommandTest {
     void aVitEmbedderFromTorchScriptCanReplaceTheBuiltIn() throws Exception {
         // The committed tiny random ViT (32 px input) stands in for a DINOv2 export.
         Path vit = Path.of(ScenesCommandTest.class.getResource("/golden/tdc/vit_tiny.pt").toURI());
-        Path v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.PAN, 4).build()
+        Path v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.PAN, 4).build()
                 .write(dir.resolve("vit.mp4")).path();
         Run r = run("scenes", v.toString(), "--json", "-q", "--embedder", "vit:" + vit + "@32");
         assertThat(r.exit()).as(r.err()).isZero();

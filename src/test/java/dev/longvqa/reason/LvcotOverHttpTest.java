@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.reason.backend.BackendOptions;
@@ -55,7 +56,7 @@ class LvcotOverHttpTest {
         AtomicInteger provided = new AtomicInteger();
         VideoContext video = TestVideos.video("v1", 1000, provided);
 
-        LvcotResult result = lvcot(SegmentCache.inMemory()).answer(video, List.of(new Question("q1", "What does the dog do?")));
+        LvcotResult result = lvcot(SegmentCache.inMemory()).answer(video, List.of(new JobQuestion("q1", "What does the dog do?")));
 
         List<FakeLlmServer.Request> chats = server.requests("/v1/chat/completions");
         assertThat(server.requests()).hasSize(4); // no /models: the name was given
@@ -140,11 +141,11 @@ class LvcotOverHttpTest {
     void aSecondQuestionOnTheSameVideoCostsExactlyOneRequest(@TempDir Path dir) {
         AtomicInteger provided = new AtomicInteger();
         VideoContext video = TestVideos.video("v2", 700, provided); // 700 frames → 2 segments
-        lvcot(SegmentCache.directory(dir)).answer(video, List.of(new Question("q1", "Where is the dog?")));
+        lvcot(SegmentCache.directory(dir)).answer(video, List.of(new JobQuestion("q1", "Where is the dog?")));
         assertThat(server.requests()).hasSize(3);
 
         // a new Lvcot (as a new process would be) over the same cache directory
-        LvcotResult second = lvcot(SegmentCache.directory(dir)).answer(video, List.of(new Question("q2", "What colour is the dog?")));
+        LvcotResult second = lvcot(SegmentCache.directory(dir)).answer(video, List.of(new JobQuestion("q2", "What colour is the dog?")));
 
         assertThat(server.requests()).hasSize(4);
         assertThat(second.requests()).isEqualTo(1);
@@ -157,7 +158,7 @@ class LvcotOverHttpTest {
     @Test
     void shortVideoGoesStraightToTheAnswerAsInTheReference() {
         VideoContext video = TestVideos.video("v3", 300, new AtomicInteger()); // < 600 frames
-        LvcotResult r = lvcot(SegmentCache.inMemory()).answer(video, List.of(Question.of("What happens?")));
+        LvcotResult r = lvcot(SegmentCache.inMemory()).answer(video, List.of(new JobQuestion("q0", "What happens?")));
         assertThat(server.requests()).hasSize(1);
         assertThat(r.segments()).isEmpty();
         assertThat(allText(server.requests().getFirst().json())).doesNotContain("<think>").endsWith("What happens?");
@@ -166,7 +167,7 @@ class LvcotOverHttpTest {
     @Test
     void severalQuestionsShareTheSegmentPasses() {
         VideoContext video = TestVideos.video("v4", 950, new AtomicInteger());
-        LvcotResult r = lvcot(SegmentCache.none()).answer(video, List.of(new Question("a", "One?"), new Question("b", "Two?")));
+        LvcotResult r = lvcot(SegmentCache.none()).answer(video, List.of(new JobQuestion("a", "One?"), new JobQuestion("b", "Two?")));
         assertThat(server.requests()).hasSize(3 + 2);
         assertThat(r.answers()).extracting(AnswerOutput::questionId).containsExactly("a", "b");
     }
@@ -190,7 +191,7 @@ class LvcotOverHttpTest {
         });
         var model = LanguageModels.fromSpec("openai:" + server.base(), BackendOptions.builder().model("m").build());
         LvcotResult r = new Lvcot(model, SegmentCache.inMemory(), LvcotSettings.builder().segmentParallelism(3).build())
-                .answer(TestVideos.video("par", 1000, new AtomicInteger()), List.of(Question.of("q?")));
+                .answer(TestVideos.video("par", 1000, new AtomicInteger()), List.of(new JobQuestion("q0", "q?")));
         assertThat(maxInFlight.get()).isEqualTo(3);
         assertThat(r.segments()).extracting(SegmentOutput::summary).containsExactly("part 1", "part 2", "part 3");
         assertThat(r.passes()).extracting(PassRecord::index).containsExactly(0, 1, 2, 0);

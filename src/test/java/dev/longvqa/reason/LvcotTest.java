@@ -1,5 +1,6 @@
 package dev.longvqa.reason;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.scenes.Scene;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +84,7 @@ class LvcotTest {
                 new SegmentInput(s, e, List.of(), List.of(new TimedFrame(s + 1, TestVideos.solid(1, 2, 3))), null,
                         "Subtitles: hello at " + Timestamps.seconds(s + 2)));
         LvcotResult r = new Lvcot(m, SegmentCache.none(), LvcotSettings.builder().answerSuffix("\nAnswer briefly.").build())
-                .answer(v, List.of(Question.of("Who speaks?")));
+                .answer(v, List.of(new JobQuestion("q0", "Who speaks?")));
         assertThat(m.prompts).hasSize(4).allSatisfy(p -> assertThat(p.imageCount()).isZero());
         assertThat(m.prompts.get(1).text()).isEqualTo("Video segment 2 of 3, from 400s to 800s. Scenes: 400s–800s.\n"
                 + "Frames sampled at: 401s.\nSubtitles: hello at 402s\nDescribe the video segment in detail.");
@@ -126,7 +127,7 @@ class LvcotTest {
         ConditionedProvider p = new ConditionedProvider(true);
         VideoContext v = new VideoContext("h", 1200, 1200, List.of(new Scene(0, 0, 1200)), p);
         new Lvcot(m, SegmentCache.none(), LvcotSettings.builder().segmentPrompt("Summarise.").build())
-                .answer(v, List.of(Question.of("Who?"), Question.of("Where is it?")));
+                .answer(v, List.of(new JobQuestion("q0", "Who?"), new JobQuestion("q0", "Where is it?")));
         assertThat(p.calls).containsExactly("0s to 400s Summarise.", "400s to 800s Summarise.", "800s to 1200s Summarise.",
                 "0s to 1200s Who?", "0s to 1200s Where is it?");
         assertThat(m.prompts).hasSize(5);
@@ -136,7 +137,7 @@ class LvcotTest {
         // a provider that does not read the text builds the whole-video input once for all questions
         ConditionedProvider plain = new ConditionedProvider(false);
         new Lvcot(new RecordingModel(Capabilities.embeddingsOnly()), SegmentCache.none(), LvcotSettings.defaults())
-                .answer(new VideoContext("h", 100, 100, List.of(), plain), List.of(Question.of("Who?"), Question.of("Where?")));
+                .answer(new VideoContext("h", 100, 100, List.of(), plain), List.of(new JobQuestion("q0", "Who?"), new JobQuestion("q0", "Where?")));
         assertThat(plain.calls).containsExactly("0s to 100s null");
     }
 
@@ -152,7 +153,7 @@ class LvcotTest {
         assertThat(Lvcot.thin(List.of(0, 1, 2), 1)).containsExactly(1);
         RecordingModel m = new RecordingModel(Capabilities.images(4));
         VideoContext v = TestVideos.video("h", 500, new AtomicInteger()); // 5 frames, no segments
-        new Lvcot(m, SegmentCache.none(), LvcotSettings.defaults()).answer(v, List.of(Question.of("q")));
+        new Lvcot(m, SegmentCache.none(), LvcotSettings.defaults()).answer(v, List.of(new JobQuestion("q0", "q")));
         assertThat(m.prompts.getFirst().imageCount()).isEqualTo(4);
         assertThat(m.prompts.getFirst().text()).contains("[5s] [105s] [305s] [405s] "); // indices 0, 1, 3, 4 of 5
     }
@@ -167,7 +168,7 @@ class LvcotTest {
             List<Future<LvcotResult>> fs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 int q = i;
-                fs.add(pool.submit(() -> l.answer(v, List.of(new Question("q" + q, "Question " + q + "?")))));
+                fs.add(pool.submit(() -> l.answer(v, List.of(new JobQuestion("q" + q, "JobQuestion " + q + "?")))));
             }
             for (Future<LvcotResult> f : fs) f.get();
         } finally {

@@ -1,5 +1,6 @@
 package dev.longvqa.report;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.RequiredTool;
 import dev.longvqa.pipeline.SceneDetector;
 import dev.longvqa.contract.ScenesDocument;
@@ -11,7 +12,7 @@ import dev.longvqa.scenes.CutScore;
 import dev.longvqa.video.RgbImage;
 import dev.longvqa.video.VideoSource;
 import dev.longvqa.video.synthetic.SyntheticVideo;
-import dev.longvqa.video.synthetic.SyntheticVideo.Kind;
+import dev.longvqa.video.synthetic.SyntheticVideo.ShotType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class ReportInChromiumTest {
     static void detect() {
         RequiredTool.require(Chromium.available(), "headless " + Chromium.BINARY);
         video = SyntheticVideo.builder().size(320, 180).fps(25).seed(7)
-                .shot(Kind.SHAPES, 6).shot(Kind.PAN, 5).shot(Kind.ZOOM, 7).shot(Kind.NOISE, 6)
+                .shot(ShotType.SHAPES, 6).shot(ShotType.PAN, 5).shot(ShotType.ZOOM, 7).shot(ShotType.NOISE, 6)
                 .build().write(dir.resolve("three-cuts.mp4"));
         ThumbnailCollector tap = new ThumbnailCollector();
         ScenesResult r = SceneDetector.builder().build().detect(VideoSource.of(video.path()), tap);
@@ -66,11 +67,11 @@ class ReportInChromiumTest {
         return new AskReport(EVIL_ANSWER, "fake-model", "abc123", doc.durationSec(),
                 List.of(new AnswerOutput("q1", EVIL_QUESTION, EVIL_ANSWER, "stop", 812, 17, 420),
                         new AnswerOutput("q2", "How many scenes?", "Four.", "stop", 790, 3, 180)),
-                List.of(new AskReport.Segment(0, 0, 12, "Shapes bounce, then a pan over a texture."),
-                        new AskReport.Segment(1, 12, doc.durationSec(), "Rings zoom; noise.\nSecond line.")),
+                List.of(new SegmentSummary(0, 0, 12, "Shapes bounce, then a pan over a texture."),
+                        new SegmentSummary(1, 12, doc.durationSec(), "Rings zoom; noise.\nSecond line.")),
                 List.of(new PassRecord("segment", 0, false, 600, 120, 900), new PassRecord("segment", 1, true, 0, 0, 0),
                         new PassRecord("answer", 0, false, 812, 17, 420), new PassRecord("answer", 1, false, 790, 3, 180)),
-                new AskReport.Tokens(2202, 140, 3), new AskReport.Timings(900, 600, 1500));
+                new AskReport.TokenUsage(2202, 140, 3), new AskReport.Elapsed(900, 600, 1500));
     }
 
     @Test

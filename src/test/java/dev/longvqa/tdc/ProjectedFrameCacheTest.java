@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProjectedFrameCacheTest {
-    private static ProjectedFrameCache.Tokens frame(float v) {
-        return new ProjectedFrameCache.Tokens(2, 3, new float[]{v, v, v, v, v, v}); // 24 bytes
+    private static ProjectedFrameCache.FrameTokens frame(float v) {
+        return new ProjectedFrameCache.FrameTokens(2, 3, new float[]{v, v, v, v, v, v}); // 24 bytes
     }
 
     @Test
@@ -31,7 +31,7 @@ class ProjectedFrameCacheTest {
         c.put(7, frame(2));
         assertThat(c.stats().bytes()).isEqualTo(24);
         assertThat(c.get(7).values()[0]).isEqualTo(2f);
-        c.put(8, new ProjectedFrameCache.Tokens(4, 3, new float[12])); // 48 bytes > 40
+        c.put(8, new ProjectedFrameCache.FrameTokens(4, 3, new float[12])); // 48 bytes > 40
         assertThat(c.get(8)).isNull();
         assertThat(c.get(7)).as("not evicted for a frame that could never fit").isNotNull();
     }

@@ -64,9 +64,9 @@ class ReferenceLvcotGoldenTest {
     /** The text around the image placeholder, as Java renders the reference profile's prompts with Qwen2's format. */
     private static String rendered(String afterImage) {
         List<PromptPart> parts = ChatTemplate.CHATML.apply(List.of(ChatMessage.system(LvcotSettings.REFERENCE_SYSTEM),
-                ChatMessage.user(new PromptPart.Embeddings(new float[2], 1, 2), PromptPart.text("\n" + afterImage))), true);
+                ChatMessage.user(new PromptPart.InputEmbeddings(new float[2], 1, 2), PromptPart.text("\n" + afterImage))), true);
         StringBuilder sb = new StringBuilder();
-        for (PromptPart p : parts) sb.append(p instanceof PromptPart.Text t ? t.text() : "<image>");
+        for (PromptPart p : parts) sb.append(p instanceof PromptPart.Untokenized t ? t.text() : "<image>");
         return sb.toString();
     }
 

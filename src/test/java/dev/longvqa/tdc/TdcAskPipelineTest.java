@@ -1,5 +1,6 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.pipeline.AskPipeline;
 import dev.longvqa.pipeline.FrameStore;
 import dev.longvqa.pipeline.SceneDetector;
@@ -16,7 +17,6 @@ import dev.longvqa.reason.RecordingLanguageModel;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
-import dev.longvqa.reason.Question;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentOutput;
 import dev.longvqa.reason.SegmentRule;
@@ -61,8 +61,8 @@ class TdcAskPipelineTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 12)
-                .shot(SyntheticVideo.Kind.PAN, 10).shot(SyntheticVideo.Kind.ZOOM, 14).build().write(dir.resolve("v.mp4"));
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 12)
+                .shot(SyntheticVideo.ShotType.PAN, 10).shot(SyntheticVideo.ShotType.ZOOM, 14).build().write(dir.resolve("v.mp4"));
         Path llm = TinyLlama.write(dir.resolve("llm24"), TinyTdc.HIDDEN, 7);
         runtime = LanguageModels.fromSpec("runtime:" + llm, BackendOptions.builder().build());
         // the segmenter's scenes, so the expected layouts below follow from the scenes the pipeline found
@@ -84,7 +84,7 @@ class TdcAskPipelineTest {
     @Test
     void everyPassCarriesExactlyItsPlannedVisualTokensConditionedOnTheRightText() {
         RecordingLanguageModel model = new RecordingLanguageModel(runtime);
-        try (AskPipeline.Outcome o = pipeline(model, SegmentCache.inMemory()).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
+        try (AskPipeline.Outcome o = pipeline(model, SegmentCache.inMemory()).ask(video.path(), List.of(new JobQuestion("q0", "What moves?")))) {
             assertThat(o.scenes().sampledFrames()).isEqualTo(36);
             assertThat(o.answers().segments()).hasSize(3);
             assertThat(model.prompts).hasSize(4);
@@ -129,7 +129,7 @@ class TdcAskPipelineTest {
         try (TdcVisualContext ref = TdcVisualContext.builder(TinyTdc.files()).settings(TinyTdc.settings()).device("cpu")
                      .listener(refBuilds::add).loadFor(runtime);
              AskPipeline.Outcome o = new AskPipeline(SceneDetector.builder().build(), "test", model, SegmentCache.inMemory(), SETTINGS)
-                     .withTdc(ref).ask(video.path(), List.of(new Question("q0", "What moves?")));
+                     .withTdc(ref).ask(video.path(), List.of(new JobQuestion("q0", "What moves?")));
              TdcVision vision = TdcVision.load(TinyTdc.files(), TinyTdc.settings(), "cpu")) {
             assertThat(ref.sceneSplit()).isEqualTo(TdcVisualContext.SceneSplit.REFERENCE);
             assertThat(o.scenes().sampledFrames()).isEqualTo(36);
@@ -168,7 +168,7 @@ class TdcAskPipelineTest {
         SegmentCache cache = SegmentCache.inMemory();
         RecordingLanguageModel first = new RecordingLanguageModel(runtime);
         List<String> summaries;
-        try (AskPipeline.Outcome o = pipeline(first, cache).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
+        try (AskPipeline.Outcome o = pipeline(first, cache).ask(video.path(), List.of(new JobQuestion("q0", "What moves?")))) {
             summaries = o.answers().segments().stream().map(SegmentOutput::summary).toList();
         }
         assertThat(first.prompts).hasSize(4);
@@ -176,7 +176,7 @@ class TdcAskPipelineTest {
 
         builds.clear();
         RecordingLanguageModel second = new RecordingLanguageModel(runtime);
-        try (AskPipeline.Outcome o = pipeline(second, cache).ask(video.path(), List.of(new Question("q1", "Which colour is the circle?")))) {
+        try (AskPipeline.Outcome o = pipeline(second, cache).ask(video.path(), List.of(new JobQuestion("q1", "Which colour is the circle?")))) {
             assertThat(o.answers().segments().stream().map(SegmentOutput::summary).toList()).isEqualTo(summaries);
             assertThat(o.answers().passes().stream().filter(p -> p.kind().equals("segment")).allMatch(p -> p.cached())).isTrue();
         }
@@ -195,13 +195,13 @@ class TdcAskPipelineTest {
     void tdcSummariesAreCachedApartFromImageOnesAndPerSettings() {
         SegmentCache cache = SegmentCache.inMemory();
         RecordingLanguageModel model = new RecordingLanguageModel(runtime);
-        try (AskPipeline.Outcome ignored = pipeline(model, cache).ask(video.path(), List.of(new Question("q0", "What moves?")))) {
+        try (AskPipeline.Outcome ignored = pipeline(model, cache).ask(video.path(), List.of(new JobQuestion("q0", "What moves?")))) {
             assertThat(model.prompts).hasSize(4);
         }
         // the same model and cache without TDC must not pick up the TDC summaries
         RecordingLanguageModel plain = new RecordingLanguageModel(runtime);
         try (AskPipeline.Outcome o = new AskPipeline(SceneDetector.builder().build(), "test", plain, cache, SETTINGS)
-                .ask(video.path(), List.of(new Question("q0", "What moves?")))) {
+                .ask(video.path(), List.of(new JobQuestion("q0", "What moves?")))) {
             assertThat(o.answers().passes().stream().filter(p -> p.kind().equals("segment")).noneMatch(p -> p.cached())).isTrue();
         }
         assertThat(plain.prompts).hasSize(4);

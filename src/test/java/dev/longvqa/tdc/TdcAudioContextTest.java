@@ -1,5 +1,6 @@
 package dev.longvqa.tdc;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.pipeline.AskPipeline;
 import dev.longvqa.pipeline.SceneDetector;
 import ai.djl.ndarray.NDArray;
@@ -17,7 +18,6 @@ import dev.longvqa.reason.EmbeddingBlock;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Part;
-import dev.longvqa.reason.Question;
 import dev.longvqa.reason.RecordingLanguageModel;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentRule;
@@ -86,7 +86,7 @@ class TdcAudioContextTest {
     void eachFrameCarriesItsSecondOfAudioAfterItsVisualTokens() throws Exception {
         builds.clear();
         RecordingLanguageModel model = new RecordingLanguageModel(runtime);
-        try (AskPipeline.Outcome o = pipeline(model).ask(sound, List.of(new Question("q0", "What is heard?")))) {
+        try (AskPipeline.Outcome o = pipeline(model).ask(sound, List.of(new JobQuestion("q0", "What is heard?")))) {
             assertThat(o.audio().audio()).isInstanceOf(AudioResult.Decoded.class);
             RgbImage frame = o.frames().image(0);
             TdcSettings visual = TinyTdc.settings().forVideo(frame.width(), frame.height(), true);
@@ -121,7 +121,7 @@ class TdcAudioContextTest {
     void aVideoWithoutSoundGetsTheContextItGotBefore() {
         builds.clear();
         RecordingLanguageModel model = new RecordingLanguageModel(runtime);
-        try (AskPipeline.Outcome o = pipeline(model).ask(mute, List.of(new Question("q0", "What is heard?")))) {
+        try (AskPipeline.Outcome o = pipeline(model).ask(mute, List.of(new JobQuestion("q0", "What is heard?")))) {
             assertThat(o.audio().audio()).isInstanceOf(AudioResult.NoAudio.class);
             RgbImage frame = o.frames().image(0);
             TdcSettings visual = TinyTdc.settings().forVideo(frame.width(), frame.height(), true);

@@ -33,7 +33,7 @@ class BadInputTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        video = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.Kind.SHAPES, 6).build()
+        video = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.ShotType.SHAPES, 6).build()
                 .write(dir.resolve("ok.mp4")).path();
         fastStart = FastStart.write(dir.resolve("faststart.mp4"), 6);
     }
@@ -125,7 +125,7 @@ class BadInputTest {
 
     @Test
     void shortVideosAreValid() {
-        Path one = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.Kind.SHAPES, 0.04).build()
+        Path one = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.ShotType.SHAPES, 0.04).build()
                 .write(dir.resolve("one-frame.mp4")).path();
         List<SampledFrame> frames = new ArrayList<>();
         FrameSampler.builder().build().sample(VideoSource.of(one), frames::add);

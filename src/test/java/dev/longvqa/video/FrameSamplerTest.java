@@ -23,7 +23,7 @@ class FrameSamplerTest {
 
     @BeforeAll
     static void generate() {
-        tenSeconds = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.Kind.SHAPES, 10)
+        tenSeconds = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.ShotType.SHAPES, 10)
                 .build().write(dir.resolve("ten.mp4")).path();
     }
 
@@ -36,7 +36,7 @@ class FrameSamplerTest {
     @ParameterizedTest(name = "{0}/{1}")
     @CsvSource({"mpeg4,mp4", "mpeg4,avi", "mpeg4,mov", "libvpx,webm", "libvpx-vp9,webm", "libopenh264,mkv", "libopenh264,mp4"})
     void samplesOneFramePerSecondAcrossContainersAndCodecs(String codec, String format) {
-        Path video = SyntheticVideo.builder().size(160, 90).fps(24).codec(codec, format).shot(SyntheticVideo.Kind.PAN, 6)
+        Path video = SyntheticVideo.builder().size(160, 90).fps(24).codec(codec, format).shot(SyntheticVideo.ShotType.PAN, 6)
                 .build().write(dir.resolve("c-" + codec + "." + format)).path();
         List<SampledFrame> frames = sample(FrameSampler.builder().fps(1).build(), VideoSource.of(video));
         assertThat(frames).hasSize(6);
@@ -84,7 +84,7 @@ class FrameSamplerTest {
 
     @Test
     void rotationMetadataIsApplied() {
-        Path rotated = SyntheticVideo.builder().size(160, 90).fps(10).rotation(90).shot(SyntheticVideo.Kind.SHAPES, 2)
+        Path rotated = SyntheticVideo.builder().size(160, 90).fps(10).rotation(90).shot(SyntheticVideo.ShotType.SHAPES, 2)
                 .build().write(dir.resolve("rot.mp4")).path();
         VideoInfo info = FrameSampler.builder().build().probe(VideoSource.of(rotated));
         assertThat(info.rotationDeg()).isEqualTo(90);
@@ -96,7 +96,7 @@ class FrameSamplerTest {
 
     @Test
     void oddSizesAndVariableFrameRateDecode() {
-        Path odd = SyntheticVideo.builder().size(171, 97).fps(20).codec("libvpx", "webm").shot(SyntheticVideo.Kind.ZOOM, 4)
+        Path odd = SyntheticVideo.builder().size(171, 97).fps(20).codec("libvpx", "webm").shot(SyntheticVideo.ShotType.ZOOM, 4)
                 .build().write(dir.resolve("odd.webm")).path();
         // Encoders round 4:2:0 sizes to even numbers; what matters is that we decode what is declared.
         VideoInfo info = FrameSampler.builder().build().probe(VideoSource.of(odd));
@@ -107,7 +107,7 @@ class FrameSamplerTest {
         assertThat(frames.get(0).image().height()).isEqualTo(info.height());
 
         Path vfr = SyntheticVideo.builder().size(160, 90).fps(30).codec("mpeg4", "matroska").variableFrameRate(true)
-                .shot(SyntheticVideo.Kind.SHAPES, 8).build().write(dir.resolve("vfr.mkv")).path();
+                .shot(SyntheticVideo.ShotType.SHAPES, 8).build().write(dir.resolve("vfr.mkv")).path();
         List<SampledFrame> vf = sample(FrameSampler.builder().build(), VideoSource.of(vfr));
         assertThat(vf).hasSize(8);
         for (int i = 0; i < vf.size(); i++) assertThat(vf.get(i).timeSec()).isBetween(i - 0.01, i + 0.2);
@@ -115,14 +115,14 @@ class FrameSamplerTest {
 
     @Test
     void keyFramesOnlyAndAdaptiveStrategies() {
-        Path gop = SyntheticVideo.builder().size(160, 90).fps(20).gop(40).shot(SyntheticVideo.Kind.SHAPES, 10)
+        Path gop = SyntheticVideo.builder().size(160, 90).fps(20).gop(40).shot(SyntheticVideo.ShotType.SHAPES, 10)
                 .build().write(dir.resolve("gop.mp4")).path();
         List<SampledFrame> keys = sample(FrameSampler.builder().strategy(new SamplingStrategy.KeyFramesOnly()).build(), VideoSource.of(gop));
         assertThat(keys).extracting(SampledFrame::timeSec).containsExactly(0.0, 2.0, 4.0, 6.0, 8.0);
 
         // A still shot then a busy one: the adaptive sampler spends its frames on the busy part.
-        Path mixed = SyntheticVideo.builder().size(160, 90).fps(20).shot(SyntheticVideo.Kind.FADE, 0.05)
-                .shot(SyntheticVideo.Kind.SHAPES, 6).build().write(dir.resolve("mixed.mp4")).path();
+        Path mixed = SyntheticVideo.builder().size(160, 90).fps(20).shot(SyntheticVideo.ShotType.FADE, 0.05)
+                .shot(SyntheticVideo.ShotType.SHAPES, 6).build().write(dir.resolve("mixed.mp4")).path();
         List<SampledFrame> adaptive = sample(FrameSampler.builder()
                 .strategy(new SamplingStrategy.ChangeAdaptive(0.5, 4, 0.02f)).build(), VideoSource.of(mixed));
         assertThat(adaptive.size()).isGreaterThan(6).isLessThanOrEqualTo(25);
@@ -140,7 +140,7 @@ class FrameSamplerTest {
                 VideoSource.ofStream("ten.mp4", () -> Files.newInputStream(tenSeconds)));
         assertThat(frames).hasSize(10);
 
-        Path webm = SyntheticVideo.builder().size(160, 90).fps(20).codec("libvpx", "webm").shot(SyntheticVideo.Kind.PAN, 5)
+        Path webm = SyntheticVideo.builder().size(160, 90).fps(20).codec("libvpx", "webm").shot(SyntheticVideo.ShotType.PAN, 5)
                 .build().write(dir.resolve("stream.webm")).path();
         assertThat(sample(FrameSampler.builder().build(), VideoSource.ofStream("stream.webm", () -> Files.newInputStream(webm))))
                 .hasSize(5);
@@ -148,8 +148,8 @@ class FrameSamplerTest {
 
     @Test
     void changeSignalPointsAtTheCutFrame() {
-        SyntheticVideo.Generated g = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.Kind.FADE, 3.36)
-                .shot(SyntheticVideo.Kind.PAN, 3).build().write(dir.resolve("cut.mp4"));
+        SyntheticVideo.Generated g = SyntheticVideo.builder().size(160, 90).fps(25).shot(SyntheticVideo.ShotType.FADE, 3.36)
+                .shot(SyntheticVideo.ShotType.PAN, 3).build().write(dir.resolve("cut.mp4"));
         List<SampledFrame> frames = sample(FrameSampler.builder().build(), VideoSource.of(g.path()));
         SampledFrame after = frames.get(4); // the first sample of the second shot (t = 4)
         assertThat(after.changeTimeSec()).isCloseTo(g.cutsSec().get(0), within(0.001));

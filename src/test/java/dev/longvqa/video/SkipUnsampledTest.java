@@ -68,7 +68,7 @@ class SkipUnsampledTest {
     @Test
     void mpeg4WithBFramesDeliversTheSameFramesAndDecodesFewer() {
         Path video = SyntheticVideo.builder().size(160, 90).fps(24).bFrames(2)
-                .shot(SyntheticVideo.Kind.PAN, 3).shot(SyntheticVideo.Kind.NOISE, 3).noise(6)
+                .shot(SyntheticVideo.ShotType.PAN, 3).shot(SyntheticVideo.ShotType.NOISE, 3).noise(6)
                 .build().write(dir.resolve("bframes.mp4")).path();
         assertSameForAllTimeStrategies(video, true);
     }
@@ -76,7 +76,7 @@ class SkipUnsampledTest {
     @Test
     void vp9DeliversTheSameFrames() {
         Path video = SyntheticVideo.builder().size(160, 90).fps(24).codec("libvpx-vp9", "webm")
-                .shot(SyntheticVideo.Kind.ZOOM, 3).shot(SyntheticVideo.Kind.SHAPES, 3)
+                .shot(SyntheticVideo.ShotType.ZOOM, 3).shot(SyntheticVideo.ShotType.SHAPES, 3)
                 .build().write(dir.resolve("vp9.webm")).path();
         assertSameForAllTimeStrategies(video, false);
     }

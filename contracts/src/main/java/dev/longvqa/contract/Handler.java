@@ -9,13 +9,13 @@ import java.util.Optional;
  * fills the ASL's {@link #arnSubstitution()} with the function's ARN.
  */
 public enum Handler {
-    REGISTER(Names.REGISTER, AslSubstitution.REGISTER_FUNCTION_ARN),
-    PLAN(Names.PLAN, AslSubstitution.PLAN_FUNCTION_ARN),
-    DECODE_RANGE(Names.DECODE_RANGE, AslSubstitution.DECODE_RANGE_FUNCTION_ARN),
-    SEGMENT(Names.SEGMENT, AslSubstitution.SEGMENT_FUNCTION_ARN),
-    RECORD(Names.RECORD, AslSubstitution.RECORD_FUNCTION_ARN),
+    REGISTER(BeanNames.REGISTER, AslSubstitution.REGISTER_FUNCTION_ARN),
+    PLAN(BeanNames.PLAN, AslSubstitution.PLAN_FUNCTION_ARN),
+    DECODE_RANGE(BeanNames.DECODE_RANGE, AslSubstitution.DECODE_RANGE_FUNCTION_ARN),
+    SEGMENT(BeanNames.SEGMENT, AslSubstitution.SEGMENT_FUNCTION_ARN),
+    RECORD(BeanNames.RECORD, AslSubstitution.RECORD_FUNCTION_ARN),
     /** The HTTP API (docs/openapi.yaml); no state of the ASL calls it, so it has no ARN substitution. */
-    API(Names.API, null);
+    API(BeanNames.API, null);
 
     /**
      * The handler the Lambda runtime loads: Quarkus's stream handler, which dispatches to the
@@ -23,8 +23,8 @@ public enum Handler {
      */
     public static final String LAMBDA_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
 
-    /** Compile-time constants, for {@code @Named(Handler.Names.REGISTER)}. */
-    public static final class Names {
+    /** Compile-time constants, for {@code @Named(Handler.BeanNames.REGISTER)}. */
+    public static final class BeanNames {
         public static final String REGISTER = "register";
         public static final String PLAN = "plan";
         public static final String DECODE_RANGE = "decode-range";
@@ -32,7 +32,7 @@ public enum Handler {
         public static final String RECORD = "record";
         public static final String API = "api";
 
-        private Names() {}
+        private BeanNames() {}
     }
 
     private final String handlerName;

@@ -10,13 +10,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code decode-range}: frames and embeddings of one time range. */
-@Named(Handler.Names.DECODE_RANGE)
+@Named(Handler.BeanNames.DECODE_RANGE)
 public class DecodeRangeHandler extends StageHandler<DecodeRequest, DecodeResult> {
     @Inject
     DecodeRangeService service;
 
     public DecodeRangeHandler() {
-        super(Handler.Names.DECODE_RANGE, DecodeRequest.class);
+        super(Handler.BeanNames.DECODE_RANGE, DecodeRequest.class);
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Map;
  * <p>Dimension: {@code Function} only. {@code jobId} is metadata (a plain property of the line):
  * a dimension per job would create a metric per job.
  */
-public final class JobMetrics {
+final class JobMetrics {
     public static final String NAMESPACE = "LongVqa";
     public static final String FUNCTION_DIMENSION = "Function";
     public static final String JOB_ID = "jobId";

@@ -10,13 +10,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code plan}: probe once, enforce limits, split into time ranges. */
-@Named(Handler.Names.PLAN)
+@Named(Handler.BeanNames.PLAN)
 public class PlanHandler extends StageHandler<PlanRequest, PlanResult> {
     @Inject
     PlanService service;
 
     public PlanHandler() {
-        super(Handler.Names.PLAN, PlanRequest.class);
+        super(Handler.BeanNames.PLAN, PlanRequest.class);
     }
 
     @Override

@@ -11,13 +11,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code record}: SUCCEEDED with answers and costs, or FAILED with the error the Catch saw. */
-@Named(Handler.Names.RECORD)
+@Named(Handler.BeanNames.RECORD)
 public class RecordHandler extends StageHandler<RecordRequest, RecordResult> {
     @Inject
     RecordService service;
 
     public RecordHandler() {
-        super(Handler.Names.RECORD, RecordRequest.class);
+        super(Handler.BeanNames.RECORD, RecordRequest.class);
     }
 
     @Override

@@ -13,13 +13,13 @@ import jakarta.inject.Named;
  * Lambda {@code register}: EventBridge "Object Created" event → job row (START / DUPLICATE / IGNORED).
  * The event is AWS's shape, read as a tree ({@code RegisterService.ObjectCreated}); the result is a contract record.
  */
-@Named(Handler.Names.REGISTER)
+@Named(Handler.BeanNames.REGISTER)
 public class RegisterHandler extends StageHandler<JsonNode, RegisterResult> {
     @Inject
     RegisterService service;
 
     public RegisterHandler() {
-        super(Handler.Names.REGISTER, JsonNode.class);
+        super(Handler.BeanNames.REGISTER, JsonNode.class);
     }
 
     @Override

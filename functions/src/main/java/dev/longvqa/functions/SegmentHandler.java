@@ -10,13 +10,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Lambda {@code segment}: scenes.json and the LVCoT segments. */
-@Named(Handler.Names.SEGMENT)
+@Named(Handler.BeanNames.SEGMENT)
 public class SegmentHandler extends StageHandler<SegmentRequest, SegmentResult> {
     @Inject
     SegmentService service;
 
     public SegmentHandler() {
-        super(Handler.Names.SEGMENT, SegmentRequest.class);
+        super(Handler.BeanNames.SEGMENT, SegmentRequest.class);
     }
 
     @Override

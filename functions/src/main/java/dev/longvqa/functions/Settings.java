@@ -48,7 +48,7 @@ public interface Settings {
     @WithDefault("384")
     int frameSide();
 
-    Limits limits();
+    InputLimits limits();
 
     Questions questions();
 
@@ -77,7 +77,7 @@ public interface Settings {
     Aws aws();
 
     /** Checked before decoding. */
-    interface Limits {
+    interface InputLimits {
         @WithName("max-bytes")
         @WithDefault(dev.longvqa.contract.Limits.MAX_VIDEO_BYTES_TEXT)
         long maxBytes();

@@ -49,7 +49,7 @@ class DecodeRangeHandlerTest {
     @Test
     void writesOneJpegPerSecondAndTheEmbeddings() throws Exception {
         SyntheticVideo.Generated video = SyntheticVideo.builder().size(320, 180).fps(10).seed(9)
-                .shot(SyntheticVideo.Kind.PAN, 8).build().write(dir.resolve("v.mp4"));
+                .shot(SyntheticVideo.ShotType.PAN, 8).build().write(dir.resolve("v.mp4"));
         String key = "videos/decode/" + UUID.randomUUID() + ".mp4";
         s3.putObject(b -> b.bucket(LocalAws.BUCKET).key(key), RequestBody.fromFile(video.path()));
         String jobId = UUID.randomUUID().toString().replace("-", "");

@@ -71,7 +71,7 @@ class PlanHandlerTest {
     @Test
     void probesThroughAPresignedUrlAndSplitsIntoRanges() throws Exception {
         SyntheticVideo.Generated video = SyntheticVideo.builder().size(192, 108).fps(10).seed(5)
-                .shot(SyntheticVideo.Kind.SHAPES, 5).shot(SyntheticVideo.Kind.ZOOM, 5).build().write(dir.resolve("v.mp4"));
+                .shot(SyntheticVideo.ShotType.SHAPES, 5).shot(SyntheticVideo.ShotType.ZOOM, 5).build().write(dir.resolve("v.mp4"));
         Map<String, Object> req = registered(Files.readAllBytes(video.path()));
         Response r = invoke(req);
         r.then().statusCode(200);

@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.worker.store.BlobStore;
 import dev.longvqa.worker.store.BlobStores;
 
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  * {@link #INLINE_CHARS}, then cut in UTF-8 bytes so that all answers together fit the 256 KiB task-output
  * limit: {@link #fitAnswers}).
  */
-public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTask, TaskResult.QuestionsAnswered> {
+final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTask, TaskResult.QuestionsAnswered> {
     static final int INLINE_CHARS = 8_000;
     /** Step Functions' limit on a task's output (SendTaskSuccess), in UTF-8 bytes of the JSON. */
     static final int OUTPUT_LIMIT_BYTES = 256 * 1024;
@@ -75,7 +76,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
             }
         }
         BlobStore store = stores.forTask(t, bucket);
-        List<Answerer.SegmentSummary> segments = new ArrayList<>();
+        List<SegmentSummary> segments = new ArrayList<>();
         for (String key : t.segmentKeys()) {
             byte[] b = store.get(key).orElseThrow(() -> new LongVqaException(ErrorCode.INTERNAL, "segment summary " + key + " is missing"));
             JsonNode n;
@@ -84,10 +85,10 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
             } catch (IOException e) {
                 throw new LongVqaException(ErrorCode.INTERNAL, "segment summary " + key + " is not JSON", e);
             }
-            segments.add(new Answerer.SegmentSummary(n.path("index").asInt(segments.size()), n.path("startSec").asDouble(),
+            segments.add(new SegmentSummary(n.path("index").asInt(segments.size()), n.path("startSec").asDouble(),
                     n.path("endSec").asDouble(), n.path("summary").asText("")));
         }
-        segments.sort(Comparator.comparingInt(Answerer.SegmentSummary::index));
+        segments.sort(Comparator.comparingInt(SegmentSummary::index));
         VideoView view = videoView(store, t, segments);
         TaskAudio heard = audio.transcript(store, t.jobId(), t.video());
         long d0 = System.nanoTime();
@@ -97,7 +98,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         }
     }
 
-    private TaskResult.QuestionsAnswered answer(TaskMessage.AnswerTask t, BlobStore store, List<Answerer.SegmentSummary> segments,
+    private TaskResult.QuestionsAnswered answer(TaskMessage.AnswerTask t, BlobStore store, List<SegmentSummary> segments,
                                                 VideoView view, TaskAudio heard, long t0) throws InterruptedException {
         List<InlineAnswer> answers = new ArrayList<>();
         Tokens total = Tokens.NONE;
@@ -201,7 +202,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
     /** What every question's pass shows of the video: the same frames for all of them, read once. */
     private record VideoView(double durationSec, List<SceneInfo> scenes, List<FrameImage> frames, StoredVideo stored) {}
 
-    private VideoView videoView(BlobStore store, TaskMessage.AnswerTask t, List<Answerer.SegmentSummary> segments)
+    private VideoView videoView(BlobStore store, TaskMessage.AnswerTask t, List<SegmentSummary> segments)
             throws InterruptedException {
         int budget = imageBudget();
         // a text-only model answers from the summaries: nothing to read
@@ -209,7 +210,7 @@ public final class AnswerTaskHandler implements TaskHandler<TaskMessage.AnswerTa
         String scenesKey = t.scenesKey() != null ? t.scenesKey() : S3Layout.scenes(t.jobId());
         JsonNode scenesDoc = JobFrames.scenesDocument(store, scenesKey);
         double duration = scenesDoc.path("durationSec").asDouble(0);
-        if (!(duration > 0)) duration = segments.stream().mapToDouble(Answerer.SegmentSummary::endSec).max().orElse(0);
+        if (!(duration > 0)) duration = segments.stream().mapToDouble(SegmentSummary::endSec).max().orElse(0);
         FrameCatalog catalog = FrameCatalog.load(store, t.jobId(), duration);
         if (!(duration > 0) && !catalog.entries().isEmpty()) duration = catalog.entries().getLast().timeSec();
         List<SceneInfo> scenes = JobFrames.scenesIn(scenesDoc, 0, Math.max(duration, 1e-3));

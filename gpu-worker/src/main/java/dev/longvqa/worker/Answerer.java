@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.Tokens;
@@ -10,7 +11,7 @@ import java.util.List;
  * images) frames spread over the whole video. Built once at start-up and kept; thread-safe.
  * {@link LvcotEngine} implements it over the core's LVCoT.
  */
-public interface Answerer {
+interface Answerer {
     String modelId();
 
     /** Frames worth fetching for one pass: 0 when the model takes no images. */
@@ -24,9 +25,6 @@ public interface Answerer {
     }
 
     AnswerResult answer(AnswerRequest request) throws InterruptedException;
-
-    /** One summary, as stored in {@code segments/{i}.json}. */
-    record SegmentSummary(int index, double startSec, double endSec, String summary) {}
 
     /**
      * @param durationSec the video's length from {@code scenes.json}; 0 when unknown (the last

@@ -17,7 +17,7 @@ import java.net.URI;
  * honours {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} (SDK ≥ 2.28); the
  * explicit ones in {@link WorkerConfig} exist for tests and the local cloud.
  */
-public final class AwsClients implements AutoCloseable {
+final class AwsClients implements AutoCloseable {
     private final WorkerConfig config;
     private final Region region;
     private SqsClient sqs;

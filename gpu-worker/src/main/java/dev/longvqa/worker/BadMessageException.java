@@ -5,7 +5,7 @@ package dev.longvqa.worker;
  * task token the workflow can be told at once (SendTaskFailure); with only a job id the job row
  * can at least say the task was dead-lettered.
  */
-public final class BadMessageException extends Exception {
+final class BadMessageException extends Exception {
     private final String jobId;
     private final String taskToken;
 

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * types and exceptions. The client honours {@code AWS_ENDPOINT_URL_BEDROCK_RUNTIME} like every
  * other client here.
  */
-public final class BedrockSdkTransport implements ConverseTransport, AutoCloseable {
+final class BedrockSdkTransport implements ConverseTransport, AutoCloseable {
     private final BedrockRuntimeClient client;
 
     public BedrockSdkTransport(BedrockRuntimeClient client) {
@@ -37,7 +37,7 @@ public final class BedrockSdkTransport implements ConverseTransport, AutoCloseab
     }
 
     @Override
-    public Reply converse(Call call) throws Fault {
+    public Reply converse(Request call) throws Fault {
         List<ContentBlock> content = new ArrayList<>();
         for (Block b : call.content()) {
             content.add(switch (b) {
@@ -59,13 +59,13 @@ public final class BedrockSdkTransport implements ConverseTransport, AutoCloseab
             int out = r.usage() == null ? 0 : r.usage().outputTokens();
             return new Reply(text, in, out, r.stopReasonAsString());
         } catch (ThrottlingException e) {
-            throw new Fault(Fault.Kind.THROTTLED, e.getMessage(), e);
+            throw new Fault(Fault.Category.THROTTLED, e.getMessage(), e);
         } catch (ServiceUnavailableException | ModelNotReadyException | InternalServerException | SdkClientException e) {
-            throw new Fault(Fault.Kind.TRANSIENT, e.getMessage(), e);
+            throw new Fault(Fault.Category.TRANSIENT, e.getMessage(), e);
         } catch (ResourceNotFoundException | AccessDeniedException e) {
-            throw new Fault(Fault.Kind.UNAVAILABLE, e.getMessage(), e);
+            throw new Fault(Fault.Category.UNAVAILABLE, e.getMessage(), e);
         } catch (ValidationException e) {
-            throw new Fault(Fault.Kind.REJECTED, e.getMessage(), e);
+            throw new Fault(Fault.Category.REJECTED, e.getMessage(), e);
         }
     }
 

@@ -23,26 +23,26 @@ import java.util.regex.Pattern;
  * {@code frames/} and spreads the frames evenly over the video (or 1 fps, the reference sampling
  * rate, when the duration is unknown).
  */
-public final class FrameCatalog {
+final class FrameCatalog {
     private static final System.Logger LOG = System.getLogger(FrameCatalog.class.getName());
     private static final Pattern RANGE_FILE = Pattern.compile(".*/(\\d+)\\.json$");
     private static final Pattern FRAME_FILE = Pattern.compile(".*/frames/(\\d+)/(\\d+)\\.[A-Za-z]+$");
 
     /** One frame: when it was sampled and where its JPEG is. */
-    public record Entry(double timeSec, String key) {}
+    public record FrameKey(double timeSec, String key) {}
 
-    private final List<Entry> entries;
+    private final List<FrameKey> entries;
 
-    FrameCatalog(List<Entry> entries) {
-        this.entries = entries.stream().sorted(Comparator.comparingDouble(Entry::timeSec)).toList();
+    FrameCatalog(List<FrameKey> entries) {
+        this.entries = entries.stream().sorted(Comparator.comparingDouble(FrameKey::timeSec)).toList();
     }
 
-    public List<Entry> entries() {
+    public List<FrameKey> entries() {
         return entries;
     }
 
     public static FrameCatalog load(BlobStore store, String jobId, double durationSec) {
-        List<Entry> found = new ArrayList<>();
+        List<FrameKey> found = new ArrayList<>();
         for (String key : store.list(S3Layout.embeddingsPrefix(jobId), 10_000)) {
             if (!key.endsWith(".json")) continue;
             Matcher m = RANGE_FILE.matcher(key);
@@ -53,7 +53,7 @@ public final class FrameCatalog {
         return fromListing(store.list(S3Layout.framesPrefix(jobId), 100_000), durationSec);
     }
 
-    static List<Entry> parseEmbeddings(byte[] bytes, String jobId, int rangeFromName, String key) {
+    static List<FrameKey> parseEmbeddings(byte[] bytes, String jobId, int rangeFromName, String key) {
         EmbeddingsDocument doc;
         try {
             doc = Json.mapper().readValue(bytes, EmbeddingsDocument.class);
@@ -63,10 +63,10 @@ public final class FrameCatalog {
         }
         if (doc == null || doc.frames() == null) return List.of();
         int range = rangeFromName >= 0 ? rangeFromName : doc.index();
-        List<Entry> out = new ArrayList<>();
+        List<FrameKey> out = new ArrayList<>();
         for (EmbeddingsDocument.Frame f : doc.frames()) {
             String k = f.key() != null && !f.key().isBlank() ? f.key() : S3Layout.frame(jobId, range, f.frameIndex());
-            out.add(new Entry(f.timeSec(), k));
+            out.add(new FrameKey(f.timeSec(), k));
         }
         return out;
     }
@@ -80,8 +80,8 @@ public final class FrameCatalog {
         }
         frames.sort(Comparator.comparingInt(Numbered::range).thenComparingInt(Numbered::index));
         double step = durationSec > 0 && !frames.isEmpty() ? durationSec / frames.size() : 1.0;
-        List<Entry> out = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) out.add(new Entry(i * step, frames.get(i).key()));
+        List<FrameKey> out = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) out.add(new FrameKey(i * step, frames.get(i).key()));
         return new FrameCatalog(out);
     }
 
@@ -89,16 +89,16 @@ public final class FrameCatalog {
      * Up to {@code max} frames for a segment: the one nearest each target time (scene midpoints),
      * de-duplicated; targets are thinned evenly when there are more than {@code max}.
      */
-    public List<Entry> pick(double startSec, double endSec, List<Double> targets, int max) {
-        List<Entry> inside = entries.stream().filter(e -> e.timeSec() >= startSec && e.timeSec() <= endSec).toList();
+    public List<FrameKey> pick(double startSec, double endSec, List<Double> targets, int max) {
+        List<FrameKey> inside = entries.stream().filter(e -> e.timeSec() >= startSec && e.timeSec() <= endSec).toList();
         if (inside.isEmpty() || max == 0) return List.of();
         List<Double> want = targets.isEmpty() ? evenly(startSec, endSec, max) : thin(targets, max);
-        List<Entry> chosen = new ArrayList<>();
+        List<FrameKey> chosen = new ArrayList<>();
         for (double t : want) {
-            Entry best = inside.stream().min(Comparator.comparingDouble(e -> Math.abs(e.timeSec() - t))).orElseThrow();
+            FrameKey best = inside.stream().min(Comparator.comparingDouble(e -> Math.abs(e.timeSec() - t))).orElseThrow();
             if (!chosen.contains(best)) chosen.add(best);
         }
-        chosen.sort(Comparator.comparingDouble(Entry::timeSec));
+        chosen.sort(Comparator.comparingDouble(FrameKey::timeSec));
         return chosen;
     }
 
@@ -107,11 +107,11 @@ public final class FrameCatalog {
      * of the core's {@code FrameStore.spread} behind {@code AskPipeline}, so the worker's final
      * pass shows what {@code longvqa ask} would.
      */
-    public List<Entry> spread(double startSec, double endSec, int max) {
-        List<Entry> inside = entries.stream().filter(e -> e.timeSec() >= startSec && e.timeSec() < endSec).toList();
+    public List<FrameKey> spread(double startSec, double endSec, int max) {
+        List<FrameKey> inside = entries.stream().filter(e -> e.timeSec() >= startSec && e.timeSec() < endSec).toList();
         if (max <= 0) return List.of();
         if (inside.size() <= max) return inside;
-        List<Entry> out = new ArrayList<>(max);
+        List<FrameKey> out = new ArrayList<>(max);
         for (int k = 0; k < max; k++) out.add(inside.get((int) ((k + 0.5) * inside.size() / max)));
         return out;
     }

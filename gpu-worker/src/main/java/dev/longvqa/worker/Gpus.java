@@ -10,7 +10,7 @@ import java.util.stream.Stream;
  * {@code NVIDIA_VISIBLE_DEVICES} (ECS sets the assigned GPU ids; {@code all} means every GPU the
  * driver lists), else the driver's {@code /proc/driver/nvidia/gpus} entries.
  */
-public final class Gpus {
+final class Gpus {
     static final Path PROC_GPUS = Path.of("/proc/driver/nvidia/gpus");
 
     private Gpus() {}

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * HEALTHCHECK and liveness probe); {@code GET /ready}: 200 only while it takes tasks, 503 while
  * starting or draining (so a deployment does not count a draining worker as capacity).
  */
-public final class HealthServer implements AutoCloseable {
+final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
     public HealthServer(int port, Supplier<WorkerStats> stats, BooleanSupplier ready) throws IOException {

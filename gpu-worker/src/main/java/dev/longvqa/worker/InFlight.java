@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledFuture;
  * {@link #abandon()}ed (shutdown, kill) or whose token is gone never reports.
  */
 final class InFlight {
-    enum State { RUNNING, COMPLETING, ABANDONED, TOKEN_GONE }
+    enum TaskState { RUNNING, COMPLETING, ABANDONED, TOKEN_GONE }
 
     final Message message;
     /**
@@ -18,7 +18,7 @@ final class InFlight {
      * the visibility again after the message was handed back.
      */
     final Object tickLock = new Object();
-    private State state = State.RUNNING;
+    private TaskState state = TaskState.RUNNING;
     private Thread thread;
     private ScheduledFuture<?> ticker;
 
@@ -29,14 +29,14 @@ final class InFlight {
     /** Binds the worker thread; false if the task was abandoned before it started. */
     synchronized boolean bind(Thread t) {
         thread = t;
-        return state == State.RUNNING;
+        return state == TaskState.RUNNING;
     }
 
     synchronized void unbind() {
         thread = null;
     }
 
-    synchronized State state() {
+    synchronized TaskState state() {
         return state;
     }
 
@@ -45,16 +45,16 @@ final class InFlight {
     }
 
     synchronized boolean beginCompleting() {
-        if (state != State.RUNNING) return false;
-        state = State.COMPLETING;
+        if (state != TaskState.RUNNING) return false;
+        state = TaskState.COMPLETING;
         stopTicker();
         return true;
     }
 
     /** Stops the task without any report; false when it is already reporting. */
     synchronized boolean abandon() {
-        if (state != State.RUNNING) return false;
-        state = State.ABANDONED;
+        if (state != TaskState.RUNNING) return false;
+        state = TaskState.ABANDONED;
         stopTicker();
         if (thread != null) thread.interrupt();
         return true;
@@ -62,8 +62,8 @@ final class InFlight {
 
     /** The token timed out or is invalid: stop working, delete the message, report nothing. */
     synchronized void tokenGone() {
-        if (state != State.RUNNING) return;
-        state = State.TOKEN_GONE;
+        if (state != TaskState.RUNNING) return;
+        state = TaskState.TOKEN_GONE;
         stopTicker();
         if (thread != null) thread.interrupt();
     }

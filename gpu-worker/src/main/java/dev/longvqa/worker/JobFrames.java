@@ -45,9 +45,9 @@ final class JobFrames {
     }
 
     /** The JPEG bytes of the chosen frames; a frame that vanished is not worth failing the task. */
-    static List<FrameImage> fetch(BlobStore store, List<FrameCatalog.Entry> chosen) throws InterruptedException {
+    static List<FrameImage> fetch(BlobStore store, List<FrameCatalog.FrameKey> chosen) throws InterruptedException {
         List<FrameImage> frames = new ArrayList<>(chosen.size());
-        for (FrameCatalog.Entry e : chosen) {
+        for (FrameCatalog.FrameKey e : chosen) {
             if (Thread.interrupted()) throw new InterruptedException();
             store.get(e.key()).ifPresentOrElse(
                     b -> frames.add(new FrameImage(e.timeSec(), e.key(), b)),

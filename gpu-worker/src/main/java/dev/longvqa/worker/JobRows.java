@@ -15,7 +15,7 @@ import java.util.Map;
  * It never touches {@code status}: the execution still owns it and records FAILED when the
  * token times out. The row must exist (registration is the one place a job starts).
  */
-public final class JobRows {
+final class JobRows {
     private static final System.Logger LOG = System.getLogger(JobRows.class.getName());
 
     private final DynamoDbClient dynamo;

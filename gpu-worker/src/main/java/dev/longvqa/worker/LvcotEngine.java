@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.Tokens;
 import dev.longvqa.error.ErrorCode;
@@ -12,7 +13,8 @@ import dev.longvqa.reason.Capabilities;
 import dev.longvqa.reason.LanguageModel;
 import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotSettings;
-import dev.longvqa.reason.Question;
+import dev.longvqa.contract.JobQuestion;
+import dev.longvqa.reason.QuestionRule;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentContextProvider;
@@ -138,7 +140,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         // what was said reaches every backend's final pass, a text-only one's too: with speech the
         // pass gets the whole-video text part (times, scenes, transcript) even without frames
         Lvcot lvcot = frames.isEmpty() && !r.audio().hasSpeech() ? answersFromText : answersWithVideo;
-        Question q = new Question(r.question().id(), r.question().text());
+        JobQuestion q = QuestionRule.checked(r.question());
         AnswerOutput a = pass(() -> lvcot.answerAll(video, summaries, List.of(q)).getFirst());
         return new AnswerResult(a.answer(), tokens(a.promptTokens(), a.completionTokens()));
     }
@@ -177,7 +179,7 @@ public final class LvcotEngine implements SegmentSummarizer, Answerer, AutoClose
         MeasuredContext context = tdcContext(r.stored(), scenes, r.audio());
         VideoContext video = new VideoContext(identity(r.video(), r.jobId()), Math.max(r.stored().durationSec(), 1e-3),
                 r.stored().frames().size(), scenes, context);
-        Question q = new Question(r.question().id(), r.question().text());
+        JobQuestion q = QuestionRule.checked(r.question());
         // the provider is text-conditioned: Lvcot builds the whole-video context for this question
         AnswerOutput a;
         try (context) {

@@ -1,4 +1,4 @@
 package dev.longvqa.worker;
 
 /** A scene from {@code scenes.json}, clipped to the range a pass covers. */
-public record SceneInfo(int index, double startSec, double endSec) {}
+record SceneInfo(int index, double startSec, double endSec) {}

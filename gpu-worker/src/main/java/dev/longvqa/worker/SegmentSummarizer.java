@@ -12,7 +12,7 @@ import java.util.List;
  * <p>Throws {@link dev.longvqa.error.LongVqaException} for expected failures (its code becomes
  * the Step Functions error name) and {@link InterruptedException} when the task is abandoned.
  */
-public interface SegmentSummarizer {
+interface SegmentSummarizer {
     /**
      * What decides the output for a given input (model name, prompt version, settings), never a
      * URL: part of the segment cache key.

@@ -33,7 +33,7 @@ import java.util.Optional;
  * {@code jobs/{jobId}/segments/{i}.json} and cached under {@code cache/segments/{cacheKey}.json}
  * so every later question on the same video skips this pass.
  */
-public final class SegmentTaskHandler implements TaskHandler<TaskMessage.SegmentTask, TaskResult.SegmentSummarized> {
+final class SegmentTaskHandler implements TaskHandler<TaskMessage.SegmentTask, TaskResult.SegmentSummarized> {
     private static final System.Logger LOG = System.getLogger(SegmentTaskHandler.class.getName());
 
     private final BlobStores stores;

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * limits (256 and 32,768 characters) so an overlong message never turns a failure report into a
  * validation error that leaves the execution waiting.
  */
-public final class SfnTaskCallbacks implements TaskCallbacks {
+final class SfnTaskCallbacks implements TaskCallbacks {
     static final int MAX_ERROR = 256;
     static final int MAX_CAUSE = 32_768;
     static final int MAX_OUTPUT_BYTES = 256 * 1024;

@@ -33,12 +33,12 @@ import java.util.concurrent.Semaphore;
  * (INTERNAL, naming the key): the planner has already counted it, so unlike an image pass this
  * one cannot go on without it.
  */
-public final class StoredFrames implements TdcSegmentContext.FrameSource {
+final class StoredFrames implements TdcSegmentContext.FrameSource {
     /** Concurrent GETs per prefetch: S3 serves far more; this keeps a slot's memory and sockets modest. */
     static final int PARALLEL_READS = 16;
 
     private final BlobStore store;
-    private final List<FrameCatalog.Entry> entries;
+    private final List<FrameCatalog.FrameKey> entries;
     private final Map<Integer, byte[]> fetched = new ConcurrentHashMap<>();
     private ProjectedFrameCache projected; // made on first use, lives as long as the task's frames
 

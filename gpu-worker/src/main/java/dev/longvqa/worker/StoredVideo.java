@@ -7,7 +7,7 @@ import java.util.List;
  * visual context (TDC): every sampled frame (read on demand), every scene and the duration.
  * Handlers pass it only to passes that ask for it ({@link SegmentSummarizer#readsStoredVideo()}).
  */
-public record StoredVideo(StoredFrames frames, List<SceneInfo> scenes, double durationSec) {
+record StoredVideo(StoredFrames frames, List<SceneInfo> scenes, double durationSec) {
     public StoredVideo {
         scenes = List.copyOf(scenes);
     }

@@ -5,7 +5,7 @@ package dev.longvqa.worker;
  * {@link TokenGoneException} when the token no longer waits (timed out, already finished,
  * invalid): the task's message is then deleted, never retried.
  */
-public interface TaskCallbacks {
+interface TaskCallbacks {
     void success(String taskToken, String outputJson) throws TokenGoneException;
 
     void failure(String taskToken, String error, String cause) throws TokenGoneException;

@@ -9,7 +9,7 @@ import dev.longvqa.contract.TaskResult;
  * task. Throws {@link dev.longvqa.error.LongVqaException} for reportable failures and
  * {@link InterruptedException} when the worker abandons the task (shutdown, lost token).
  */
-public interface TaskHandler<T extends TaskMessage, R extends TaskResult> {
+interface TaskHandler<T extends TaskMessage, R extends TaskResult> {
     R handle(T task) throws InterruptedException;
 
     /** The two handlers a worker dispatches to, by message type. */

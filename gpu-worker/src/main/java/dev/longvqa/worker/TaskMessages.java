@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
  * mapper, {@link Json#mapper()}), keeping what was readable when they are bad: the task token and job
  * id of the {@link TaskMessage.Envelope}, read leniently, so that the waiting execution can be told.
  */
-public final class TaskMessages {
+final class TaskMessages {
     private static final ObjectReader ENVELOPE = Json.mapper().readerFor(TaskMessage.Envelope.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

@@ -8,7 +8,7 @@ import dev.longvqa.contract.Tokens;
  * frames an earlier pass of the task projected come from its cache). Goes into the artifacts and
  * the task output beside {@link Tokens}.
  */
-public record TdcCost(long visualTokens, long tdcMs, long framesEncoded) {
+record TdcCost(long visualTokens, long tdcMs, long framesEncoded) {
     public static final TdcCost NONE = new TdcCost(0, 0, 0);
 
     public TdcCost plus(TdcCost o) {

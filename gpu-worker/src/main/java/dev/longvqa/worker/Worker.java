@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a task it abandoned. Those reappear after their visibility timeout, and the queue's redrive
  * policy moves them to the DLQ after {@code maxReceiveCount} receives.
  */
-public final class Worker implements AutoCloseable {
+final class Worker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
     /** SQS's RedrivePolicy attribute (AWS's JSON, read leniently: SQS may add fields); the count may be a string. */
     record RedrivePolicy(Integer maxReceiveCount) {}
@@ -246,7 +246,7 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "first heartbeat failed; working anyway", e);
         }
-        if (f.state() != InFlight.State.RUNNING) return; // abandoned meanwhile (its interrupt may have been eaten by the SDK)
+        if (f.state() != InFlight.TaskState.RUNNING) return; // abandoned meanwhile (its interrupt may have been eaten by the SDK)
         long every = config.heartbeatInterval().toMillis();
         f.ticker(ticker.scheduleAtFixedRate(() -> tick(f, task), every, every, TimeUnit.MILLISECONDS));
         try {
@@ -257,7 +257,7 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             settleUnreported(f);
         } catch (RuntimeException e) {
-            if (f.state() != InFlight.State.RUNNING) {
+            if (f.state() != InFlight.TaskState.RUNNING) {
                 settleUnreported(f); // e.g. an SDK call aborted by our own interrupt
             } else {
                 LOG.log(System.Logger.Level.WARNING, "task " + task.type() + " job " + task.jobId() + " failed unexpectedly", e);
@@ -294,7 +294,7 @@ public final class Worker implements AutoCloseable {
 
     /** The task ended without a report: delete only when the token is gone; an abandoned task stays queued. */
     private void settleUnreported(InFlight f) {
-        if (f.state() == InFlight.State.TOKEN_GONE) {
+        if (f.state() == InFlight.TaskState.TOKEN_GONE) {
             tokenGone.incrementAndGet();
             delete(f.message);
         }
@@ -302,7 +302,7 @@ public final class Worker implements AutoCloseable {
 
     private void tick(InFlight f, TaskMessage task) {
         synchronized (f.tickLock) {
-            if (f.state() == InFlight.State.RUNNING) keepAlive(f, task);
+            if (f.state() == InFlight.TaskState.RUNNING) keepAlive(f, task);
         }
     }
 

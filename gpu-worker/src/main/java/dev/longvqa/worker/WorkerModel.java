@@ -34,7 +34,7 @@ import java.util.function.UnaryOperator;
  * checked against it first ({@link TdcVisualContext.Builder#loadFor}: the model must take input
  * embeddings of the checkpoint's width), so a wrong pairing stops the worker at start-up.
  */
-public final class WorkerModel implements AutoCloseable {
+final class WorkerModel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkerModel.class.getName());
     /** The core's own ceiling between attempts; a longer base is kept as is. */
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);

@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.contract.VideoRef;
 import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.reason.LvcotSettings;
@@ -39,11 +40,11 @@ class LvcotEngineTest {
             assertThat(seg.tokens().prompt()).isGreaterThan(0);
             assertThat(seg.tokens().completion()).isBetween(1L, 6L);
             Answerer.AnswerResult answer = engine.answer(new Answerer.AnswerRequest("job", video,
-                    List.of(new Answerer.SegmentSummary(0, 0, 10, "a red ball rolls")), new JobQuestion("q0", "What rolls?")));
+                    List.of(new SegmentSummary(0, 0, 10, "a red ball rolls")), new JobQuestion("q0", "What rolls?")));
             assertThat(answer.tokens().prompt()).isGreaterThan(0);
             // with frames of the whole video, the final pass shows them to a model that sees images
             Answerer.AnswerResult withFrames = engine.answer(new Answerer.AnswerRequest("job", video,
-                    List.of(new Answerer.SegmentSummary(0, 0, 10, "a red ball rolls")), new JobQuestion("q0", "What rolls?"),
+                    List.of(new SegmentSummary(0, 0, 10, "a red ball rolls")), new JobQuestion("q0", "What rolls?"),
                     10, List.of(new SceneInfo(0, 0, 10)), List.of(new FrameImage(1, "k1", jpeg), new FrameImage(9, "k9", jpeg))));
             assertThat(engine.maxImages()).as("the checkpoint has a vision tower; the runtime takes 8 images").isEqualTo(8);
             assertThat(withFrames.tokens().prompt()).as("two images' tokens more").isGreaterThan(answer.tokens().prompt() + 2);

@@ -1,5 +1,6 @@
 package dev.longvqa.worker;
 
+import dev.longvqa.contract.SegmentSummary;
 import dev.longvqa.contract.WorkerEnv;
 
 import dev.longvqa.contract.VideoRef;
@@ -84,7 +85,7 @@ class WorkerModelTest {
         int before = llm.requests().size();
         try (WorkerModel model = WorkerModel.open(config(llm.baseUrl()).unset(WorkerEnv.LLM_MODEL).build())) {
             model.engine().summarize(segment(List.of()));
-            model.engine().answer(new Answerer.AnswerRequest("job", null, List.of(new Answerer.SegmentSummary(0, 0, 10, "s")),
+            model.engine().answer(new Answerer.AnswerRequest("job", null, List.of(new SegmentSummary(0, 0, 10, "s")),
                     new JobQuestion("q", "What?")));
         }
         assertThat(llm.requests().subList(before, before + 2)).allSatisfy(r -> assertThat(r.path("model").asText()).isEqualTo(FakeLlm.SERVED_MODEL));

@@ -18,7 +18,7 @@ import software.constructs.Construct;
  * queue, a task waiting too long for a GPU, executions that failed, timed out or were aborted, and
  * GPU workers running with nothing to do (paid-for idle).
  */
-public final class Alarms extends Construct {
+final class Alarms extends Construct {
 
   static final Duration BACKLOG_AGE_LIMIT = Duration.hours(1);
   static final Duration IDLE_LIMIT = Duration.minutes(30);

@@ -43,7 +43,7 @@ import software.constructs.Construct;
  * ({@code statemachine/answer.asl.json}) that follow-up questions start, with the workflow's
  * substitutions (same record function, task queue and bucket).
  */
-public final class Api extends Construct {
+final class Api extends Construct {
   /** Requests per second across the API, and the burst above it; a caller past them gets 429. */
   static final int RATE_LIMIT = 50;
   static final int BURST_LIMIT = 100;

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * machine's definition substitutions. Keeping the text literal (no CDK tokens in it) is what lets
  * the local cloud run the very same file.
  */
-public record AslDefinition(Path file, String text) {
+record AslDefinition(Path file, String text) {
 
   /** Placeholder names documented in docs/ARCHITECTURE.md ("Lambda task payloads"). */
   public static final Set<String> SUBSTITUTIONS = Arrays.stream(AslSubstitution.values())

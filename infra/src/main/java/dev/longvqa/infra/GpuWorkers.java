@@ -72,7 +72,7 @@ import software.constructs.Construct;
  * to ECR, ECS, SQS, S3 and Step Functions; a public IP does that for nothing, where a NAT gateway
  * or interface endpoints would cost more than an idle fleet.
  */
-public final class GpuWorkers extends Construct {
+final class GpuWorkers extends Construct {
 
   /** Memory the worker container reserves, leaving room for the ECS agent on a 16 GiB g5.xlarge. */
   private static final int WORKER_MEMORY_MIB = 14_000;

@@ -13,7 +13,7 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
  * The CDK app: one {@link LongVqaStack}, checked against the cdk-nag AwsSolutions rules at every
  * synth (findings become synth-time errors, so an unsuppressed one stops {@code cdk deploy}).
  */
-public record LongVqaApp(App app, LongVqaStack stack) {
+record LongVqaApp(App app, LongVqaStack stack) {
 
   public static final String STACK_NAME = "LongVqa";
 

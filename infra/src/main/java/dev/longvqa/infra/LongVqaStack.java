@@ -6,7 +6,7 @@ import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
 
 /** The whole deployment: storage, the GPU workers and their queue, and the workflow between them. */
-public final class LongVqaStack extends Stack {
+final class LongVqaStack extends Stack {
 
   private final Storage storage;
   private final GpuWorkers gpuWorkers;

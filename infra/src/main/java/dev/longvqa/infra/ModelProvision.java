@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * The TDC vision/Q-Former weights come from S3 likewise ({@code --tdc s3://…}, {@link InfraConfig#tdc()}),
  * for the modes whose model takes input embeddings (vLLM, Java runtime).
  */
-public sealed interface ModelProvision {
+sealed interface ModelProvision {
 
   String DEFAULT = "bedrock:amazon.nova-lite-v1:0";
   /** The vLLM image the sidecar runs (OpenAI-compatible server). */

@@ -28,7 +28,7 @@ import software.constructs.Construct;
  * under {@code jobs/}, the segment cache
  * under {@code cache/}) and the jobs table, laid out as docs/ARCHITECTURE.md describes.
  */
-public final class Storage extends Construct {
+final class Storage extends Construct {
 
   public static final String VIDEOS_PREFIX = S3Layout.VIDEOS_PREFIX;
   public static final String QUESTIONS_PREFIX = S3Layout.QUESTIONS_PREFIX;

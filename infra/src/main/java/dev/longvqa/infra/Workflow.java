@@ -40,7 +40,7 @@ import software.constructs.Construct;
  * the five stage Lambdas it invokes, and the EventBridge rule that starts it for each upload under
  * {@code videos/}.
  */
-public final class Workflow extends Construct {
+final class Workflow extends Construct {
 
   private final Map<StageFunction, Function> functions = new EnumMap<>(StageFunction.class);
   private final StateMachine stateMachine;

@@ -20,7 +20,7 @@ import java.util.List;
  */
 public record BackendOptions(String model, String apiKey, Duration connectTimeout, Duration requestTimeout,
                              RetryPolicy retry, int maxImages, float jpegQuality, TokenEmbedder tokenEmbedder,
-                             ChatFormat chatTemplate, TorchSave.DType embedsDtype, ConverseTransport converse,
+                             ChatFormat chatTemplate, TorchSave.ElementType embedsDtype, ConverseTransport converse,
                              List<LanguageModelProvider> providers) {
     public BackendOptions {
         providers = List.copyOf(providers);
@@ -45,7 +45,7 @@ public record BackendOptions(String model, String apiKey, Duration connectTimeou
         private float jpegQuality = 0.85f;
         private TokenEmbedder tokenEmbedder;
         private ChatFormat chatTemplate = ChatTemplate.CHATML;
-        private TorchSave.DType embedsDtype = TorchSave.DType.BFLOAT16;
+        private TorchSave.ElementType embedsDtype = TorchSave.ElementType.BFLOAT16;
         private ConverseTransport converse;
         private final List<LanguageModelProvider> providers = new ArrayList<>();
 
@@ -58,7 +58,7 @@ public record BackendOptions(String model, String apiKey, Duration connectTimeou
         public Builder jpegQuality(float v) { jpegQuality = v; return this; }
         public Builder tokenEmbedder(TokenEmbedder v) { tokenEmbedder = v; return this; }
         public Builder chatTemplate(ChatFormat v) { chatTemplate = v; return this; }
-        public Builder embedsDtype(TorchSave.DType v) { embedsDtype = v; return this; }
+        public Builder embedsDtype(TorchSave.ElementType v) { embedsDtype = v; return this; }
         public Builder converse(ConverseTransport v) { converse = v; return this; }
         public Builder provider(LanguageModelProvider v) { providers.add(v); return this; }
 

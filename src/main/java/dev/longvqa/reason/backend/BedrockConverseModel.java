@@ -60,7 +60,7 @@ final class BedrockConverseModel implements LanguageModel {
             }
         }
         if (!text.isEmpty()) blocks.add(new ConverseTransport.TextBlock(text.toString()));
-        ConverseTransport.Call call = new ConverseTransport.Call(modelId, prompt.system(), blocks, generation.maxTokens(), generation.temperature());
+        ConverseTransport.Request call = new ConverseTransport.Request(modelId, prompt.system(), blocks, generation.maxTokens(), generation.temperature());
         ConverseTransport.Reply reply = Retrying.call(options.retry(), "Bedrock Converse " + modelId, () -> {
             try {
                 return transport.converse(call);

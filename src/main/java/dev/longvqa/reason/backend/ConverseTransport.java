@@ -6,16 +6,16 @@ import java.util.Objects;
 /**
  * The one Amazon Bedrock call LVCoT needs (Converse), shaped like the API but free of the AWS
  * SDK so the core stays cloud-free. The cloud modules implement it over
- * {@code BedrockRuntimeClient.converse} and map SDK exceptions to {@link Fault.Kind}
+ * {@code BedrockRuntimeClient.converse} and map SDK exceptions to {@link Fault.Category}
  * (ThrottlingException → THROTTLED; ServiceUnavailable/ModelNotReady/InternalServer/timeouts →
  * TRANSIENT; ResourceNotFound/AccessDenied → UNAVAILABLE; Validation → REJECTED).
  */
 public interface ConverseTransport {
-    Reply converse(Call call) throws Fault;
+    Reply converse(Request call) throws Fault;
 
     /** One user turn: {@code system} may be null; content blocks in order. */
-    record Call(String modelId, String system, List<Block> content, int maxTokens, double temperature) {
-        public Call {
+    record Request(String modelId, String system, List<Block> content, int maxTokens, double temperature) {
+        public Request {
             content = List.copyOf(content);
         }
     }
@@ -31,16 +31,16 @@ public interface ConverseTransport {
     record Reply(String text, int inputTokens, int outputTokens, String stopReason) {}
 
     final class Fault extends Exception {
-        public enum Kind { THROTTLED, TRANSIENT, UNAVAILABLE, REJECTED }
+        public enum Category { THROTTLED, TRANSIENT, UNAVAILABLE, REJECTED }
 
-        private final Kind kind;
+        private final Category kind;
 
-        public Fault(Kind kind, String message, Throwable cause) {
+        public Fault(Category kind, String message, Throwable cause) {
             super(message, cause);
             this.kind = Objects.requireNonNull(kind);
         }
 
-        public Kind kind() {
+        public Category kind() {
             return kind;
         }
     }

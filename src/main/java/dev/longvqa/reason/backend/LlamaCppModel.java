@@ -83,7 +83,7 @@ final class LlamaCppModel implements LanguageModel {
         messages.add(ChatMessage.user(content.toArray(PromptPart[]::new)));
         StringBuilder text = new StringBuilder();
         for (PromptPart p : template.apply(messages, true)) {
-            if (p instanceof PromptPart.Text t) text.append(t.text());
+            if (p instanceof PromptPart.Untokenized t) text.append(t.text());
             else throw new IllegalStateException("a chat template gave " + p.getClass().getSimpleName() + " for a text-only prompt");
         }
         return text.toString();

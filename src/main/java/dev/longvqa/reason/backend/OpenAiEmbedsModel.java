@@ -105,7 +105,7 @@ final class OpenAiEmbedsModel implements LanguageModel {
         for (Part part : prompt.parts()) {
             switch (part) {
                 case Part.Text t -> content.add(PromptPart.text(t.text()));
-                case Part.Embeddings e -> content.add(new PromptPart.Embeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
+                case Part.Embeddings e -> content.add(new PromptPart.InputEmbeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
                 case Part.Image i -> throw new IllegalArgumentException("prompt_embeds takes no images; give the segment a TDC embedding block");
             }
         }
@@ -114,9 +114,9 @@ final class OpenAiEmbedsModel implements LanguageModel {
         messages.add(ChatMessage.user(content.toArray(PromptPart[]::new)));
         for (PromptPart p : format.apply(messages, true)) {
             switch (p) {
-                case PromptPart.Text t -> out.add(t.text());
-                case PromptPart.Embeddings e -> out.add(new EmbeddingBlock(e.rows(), e.dim(), e.data()));
-                case PromptPart.Tokens t -> throw new IllegalStateException("a chat template gave token ids");
+                case PromptPart.Untokenized t -> out.add(t.text());
+                case PromptPart.InputEmbeddings e -> out.add(new EmbeddingBlock(e.rows(), e.dim(), e.data()));
+                case PromptPart.TokenIds t -> throw new IllegalStateException("a chat template gave token ids");
             }
         }
         return out;

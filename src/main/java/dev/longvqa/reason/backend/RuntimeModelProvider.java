@@ -95,8 +95,8 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
         public java.util.OptionalInt textTokens(Prompt prompt) {
             int n = 0;
             for (PromptPart p : lm.chatTemplate().apply(messages(prompt), true)) {
-                if (p instanceof PromptPart.Text t) n += lm.encode(t.text()).length;
-                else if (p instanceof PromptPart.Tokens t) n += t.ids().length;
+                if (p instanceof PromptPart.Untokenized t) n += lm.encode(t.text()).length;
+                else if (p instanceof PromptPart.TokenIds t) n += t.ids().length;
             }
             return java.util.OptionalInt.of(n);
         }
@@ -121,7 +121,7 @@ public final class RuntimeModelProvider implements LanguageModelProvider {
                         if (vision == null) continue; // a text-only checkpoint: the prompt's times and scenes remain
                         parts.addAll(vision.imagePrompt(i.image()));
                     }
-                    case Part.Embeddings e -> parts.add(new PromptPart.Embeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
+                    case Part.Embeddings e -> parts.add(new PromptPart.InputEmbeddings(e.block().values(), e.block().tokens(), e.block().hidden()));
                 }
             }
             List<ChatMessage> messages = new ArrayList<>();

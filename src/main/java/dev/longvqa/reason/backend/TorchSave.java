@@ -36,13 +36,13 @@ import java.util.zip.ZipOutputStream;
  */
 public final class TorchSave {
     /** Element types vLLM accepts for prompt embeddings. */
-    public enum DType {
+    public enum ElementType {
         FLOAT32("FloatStorage", 4), BFLOAT16("BFloat16Storage", 2);
 
         final String storageClass;
         final int bytes;
 
-        DType(String storageClass, int bytes) {
+        ElementType(String storageClass, int bytes) {
             this.storageClass = storageClass;
             this.bytes = bytes;
         }
@@ -53,7 +53,7 @@ public final class TorchSave {
     }
 
     /** A decoded tensor: values widened to float, shape, and the dtype the file stored. */
-    public record Tensor(DType dtype, long[] shape, float[] values) {}
+    public record Tensor(ElementType dtype, long[] shape, float[] values) {}
 
     private static final String ROOT = "archive";
     private static final int ALIGN = 64;
@@ -61,14 +61,14 @@ public final class TorchSave {
     private TorchSave() {}
 
     /** {@code torch.save(tensor)} bytes for a row-major tensor of the given shape. */
-    public static byte[] write(float[] values, long[] shape, DType dtype) {
+    public static byte[] write(float[] values, long[] shape, ElementType dtype) {
         long numel = 1;
         for (long d : shape) numel *= d;
         if (numel != values.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + numel + " values, got " + values.length);
         }
         ByteBuffer data = ByteBuffer.allocate(values.length * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (dtype == DType.FLOAT32) {
+        if (dtype == ElementType.FLOAT32) {
             data.asFloatBuffer().put(values);
         } else {
             for (float v : values) data.putShort(toBfloat16(v));
@@ -101,13 +101,13 @@ public final class TorchSave {
     }
 
     /** The protocol-2 pickle torch writes for a contiguous tensor with offset 0 and no grad. */
-    static byte[] pickle(long[] shape, DType dtype, long numel) {
+    static byte[] pickle(long[] shape, ElementType dtype, long numel) {
         Pickler p = new Pickler();
         p.proto2();
         p.global("torch._utils", "_rebuild_tensor_v2");
         p.memo();
         p.mark();
-        // persistent id: ('storage', torch.<Type>Storage, key, location, numel)
+        // persistent id: ('storage', torch.<Type>StorageRef, key, location, numel)
         p.mark();
         p.unicode("storage");
         p.memo();
@@ -193,7 +193,7 @@ public final class TorchSave {
         for (int i = 0; i < out.length; i++) {
             long pos = r.offset;
             for (int d = 0; d < index.length; d++) pos += index[d] * r.stride[d];
-            out[i] = r.dtype == DType.FLOAT32 ? buf.getFloat((int) pos * 4) : fromBfloat16(buf.getShort((int) pos * 2));
+            out[i] = r.dtype == ElementType.FLOAT32 ? buf.getFloat((int) pos * 4) : fromBfloat16(buf.getShort((int) pos * 2));
             for (int d = index.length - 1; d >= 0; d--) {
                 if (++index[d] < r.shape[d]) break;
                 index[d] = 0;
@@ -241,9 +241,9 @@ public final class TorchSave {
 
     private record Global(String module, String name) {}
 
-    private record Storage(DType dtype, String key) {}
+    private record StorageRef(ElementType dtype, String key) {}
 
-    private record Rebuilt(DType dtype, String key, long offset, long[] shape, long[] stride) {}
+    private record Rebuilt(ElementType dtype, String key, long offset, long[] shape, long[] stride) {}
 
     private static final class Pickler {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -401,8 +401,8 @@ public final class TorchSave {
 
         private Object persistent(Object pid) throws IOException {
             if (pid instanceof List<?> t && t.size() == 5 && "storage".equals(t.get(0)) && t.get(1) instanceof Global g) {
-                for (DType d : DType.values()) {
-                    if (g.module.equals("torch") && g.name.equals(d.storageClass)) return new Storage(d, (String) t.get(2));
+                for (ElementType d : ElementType.values()) {
+                    if (g.module.equals("torch") && g.name.equals(d.storageClass)) return new StorageRef(d, (String) t.get(2));
                 }
                 throw new IOException("unsupported storage type " + g.module + "." + g.name);
             }
@@ -412,7 +412,7 @@ public final class TorchSave {
         private Object reduce(Object fn, List<?> args) throws IOException {
             if (fn instanceof Global g && g.module.equals("collections") && g.name.equals("OrderedDict")) return new HashMap<>();
             if (fn instanceof Global g && g.module.equals("torch._utils") && g.name.equals("_rebuild_tensor_v2")) {
-                Storage s = (Storage) args.get(0);
+                StorageRef s = (StorageRef) args.get(0);
                 return new Rebuilt(s.dtype, s.key, (Long) args.get(1), longs(args.get(2)), longs(args.get(3)));
             }
             throw new IOException("unsupported call " + fn);

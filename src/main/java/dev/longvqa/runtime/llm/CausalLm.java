@@ -200,9 +200,9 @@ public final class CausalLm implements AutoCloseable {
         int n = 0;
         for (PromptPart p : parts) {
             n += switch (p) {
-                case PromptPart.Text t -> encode(t.text()).length;
-                case PromptPart.Tokens t -> t.ids().length;
-                case PromptPart.Embeddings e -> e.rows();
+                case PromptPart.Untokenized t -> encode(t.text()).length;
+                case PromptPart.TokenIds t -> t.ids().length;
+                case PromptPart.InputEmbeddings e -> e.rows();
             };
         }
         return n;
@@ -350,9 +350,9 @@ public final class CausalLm implements AutoCloseable {
         List<Long> run = new ArrayList<>();
         for (PromptPart part : prompt) {
             switch (part) {
-                case PromptPart.Text t -> { for (long id : encode(t.text())) run.add(id); }
-                case PromptPart.Tokens t -> { for (long id : t.ids()) run.add(id); }
-                case PromptPart.Embeddings e -> {
+                case PromptPart.Untokenized t -> { for (long id : encode(t.text())) run.add(id); }
+                case PromptPart.TokenIds t -> { for (long id : t.ids()) run.add(id); }
+                case PromptPart.InputEmbeddings e -> {
                     if (e.dim() != config.hiddenSize()) {
                         throw new IllegalArgumentException("embedding block has width " + e.dim()
                                 + ", the model's hidden size is " + config.hiddenSize());

@@ -51,7 +51,7 @@ public enum ChatTemplate implements ChatFormat {
             out.add(PromptPart.text("<|im_start|>"));
             for (ChatMessage m : messages) {
                 String role = m.role().id();
-                boolean startsWithImage = !m.content().isEmpty() && m.content().getFirst() instanceof PromptPart.Embeddings;
+                boolean startsWithImage = !m.content().isEmpty() && m.content().getFirst() instanceof PromptPart.InputEmbeddings;
                 out.add(PromptPart.text(Character.toUpperCase(role.charAt(0)) + role.substring(1) + (startsWithImage ? ":" : ": ")));
                 out.addAll(m.content());
                 out.add(PromptPart.text("<end_of_utterance>\n"));
@@ -92,7 +92,7 @@ public enum ChatTemplate implements ChatFormat {
         List<PromptPart> out = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (PromptPart p : parts) {
-            if (p instanceof PromptPart.Text t) {
+            if (p instanceof PromptPart.Untokenized t) {
                 text.append(t.text());
                 continue;
             }
@@ -108,9 +108,9 @@ public enum ChatTemplate implements ChatFormat {
 
     private static List<PromptPart> trimmed(List<PromptPart> content) {
         List<PromptPart> out = new ArrayList<>(content);
-        if (!out.isEmpty() && out.getFirst() instanceof PromptPart.Text t) out.set(0, PromptPart.text(t.text().stripLeading()));
+        if (!out.isEmpty() && out.getFirst() instanceof PromptPart.Untokenized t) out.set(0, PromptPart.text(t.text().stripLeading()));
         int last = out.size() - 1;
-        if (last >= 0 && out.get(last) instanceof PromptPart.Text t) out.set(last, PromptPart.text(t.text().stripTrailing()));
+        if (last >= 0 && out.get(last) instanceof PromptPart.Untokenized t) out.set(last, PromptPart.text(t.text().stripTrailing()));
         return out;
     }
 

@@ -135,7 +135,7 @@ public final class JinjaChatTemplate implements ChatFormat {
     /** The rendered text with every embedding block shown as {@code <image>} (diagnostics, tests). */
     public String renderText(List<ChatMessage> messages, boolean generationPrompt) {
         StringBuilder sb = new StringBuilder();
-        for (PromptPart p : apply(messages, generationPrompt)) sb.append(p instanceof PromptPart.Text t ? t.text() : "<image>");
+        for (PromptPart p : apply(messages, generationPrompt)) sb.append(p instanceof PromptPart.Untokenized t ? t.text() : "<image>");
         return sb.toString();
     }
 
@@ -146,7 +146,7 @@ public final class JinjaChatTemplate implements ChatFormat {
         for (ChatMessage m : messages) {
             StringBuilder content = new StringBuilder();
             for (PromptPart p : m.content()) {
-                if (p instanceof PromptPart.Text t) {
+                if (p instanceof PromptPart.Untokenized t) {
                     if (t.text().indexOf(OPEN) >= 0 || t.text().indexOf(CLOSE) >= 0) {
                         throw new IllegalArgumentException("prompt text contains a reserved character (U+E000/U+E001)");
                     }

@@ -10,20 +10,20 @@ import java.util.Arrays;
 public sealed interface PromptPart {
 
     /** Text, tokenized without adding special tokens (templates place those themselves). */
-    record Text(String text) implements PromptPart {
-        public Text {
+    record Untokenized(String text) implements PromptPart {
+        public Untokenized {
             if (text == null) throw new IllegalArgumentException("text is null");
         }
     }
 
-    record Tokens(long[] ids) implements PromptPart {
-        public Tokens {
+    record TokenIds(long[] ids) implements PromptPart {
+        public TokenIds {
             ids = ids.clone();
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Tokens t && Arrays.equals(ids, t.ids);
+            return o instanceof TokenIds t && Arrays.equals(ids, t.ids);
         }
 
         @Override
@@ -38,8 +38,8 @@ public sealed interface PromptPart {
     }
 
     /** {@code rows} vectors of {@code dim} floats, row-major. Held by reference: these are large. */
-    record Embeddings(float[] data, int rows, int dim) implements PromptPart {
-        public Embeddings {
+    record InputEmbeddings(float[] data, int rows, int dim) implements PromptPart {
+        public InputEmbeddings {
             if (rows < 0 || dim <= 0 || (long) rows * dim != data.length) {
                 throw new IllegalArgumentException("embedding block of " + data.length + " floats is not " + rows + " x " + dim);
             }
@@ -52,11 +52,11 @@ public sealed interface PromptPart {
     }
 
     static PromptPart text(String text) {
-        return new Text(text);
+        return new Untokenized(text);
     }
 
     static PromptPart tokens(long... ids) {
-        return new Tokens(ids);
+        return new TokenIds(ids);
     }
 
     /** A {@code float[n][hidden]} block, copied into one row-major array. */
@@ -67,10 +67,10 @@ public sealed interface PromptPart {
             if (vectors[i].length != dim) throw new IllegalArgumentException("row " + i + " has " + vectors[i].length + " values, not " + dim);
             System.arraycopy(vectors[i], 0, flat, i * dim, dim);
         }
-        return new Embeddings(flat, vectors.length, dim);
+        return new InputEmbeddings(flat, vectors.length, dim);
     }
 
     static PromptPart embeddings(float[] rowMajor, int dim) {
-        return new Embeddings(rowMajor, rowMajor.length / dim, dim);
+        return new InputEmbeddings(rowMajor, rowMajor.length / dim, dim);
     }
 }

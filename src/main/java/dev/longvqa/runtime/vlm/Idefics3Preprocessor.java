@@ -24,7 +24,7 @@ import java.util.function.Function;
  * {@code image_mean}/{@code image_std}. {@link #prompt} lays the tiles out as the processor's
  * {@code _prompt_split_image} does.
  */
-public record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean splitImages, int tileEdge,
+record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean splitImages, int tileEdge,
                                    ImagePreprocessor.Filter filter, double rescale, float[] mean, float[] std) {
     /** transformers' {@code MAX_IMAGE_SIZE}: no side above it after the first resize. */
     static final int MAX_IMAGE_SIZE = 4096;
@@ -178,7 +178,7 @@ public record Idefics3Preprocessor(boolean doResize, int longestEdge, boolean sp
      * {@code \n<fake_token_around_image><global-img>} + the global tokens + {@code <fake_token_around_image>};
      * without tiles only the global part, without its leading newline.
      */
-    public static List<PromptPart> prompt(Processed p, Function<float[], PromptPart.Embeddings> tokens) {
+    public static List<PromptPart> prompt(Processed p, Function<float[], PromptPart.InputEmbeddings> tokens) {
         List<PromptPart> out = new ArrayList<>();
         if (p.rows() == 0) {
             out.add(PromptPart.text("<fake_token_around_image><global-img>"));

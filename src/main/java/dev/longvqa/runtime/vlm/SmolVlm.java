@@ -81,18 +81,18 @@ public final class SmolVlm implements AutoCloseable {
     }
 
     /** Image tokens for one normalised image, {@code [3][S][S]} row-major in [-1, 1]. */
-    public synchronized PromptPart.Embeddings imageTokens(float[] pixelsChw) {
+    public synchronized PromptPart.InputEmbeddings imageTokens(float[] pixelsChw) {
         int s = vision.config().imageSize();
         if (pixelsChw.length != 3 * s * s) throw new IllegalArgumentException("expected 3x" + s + "x" + s + " pixels");
         try (NDManager m = model.getNDManager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray px = m.create(pixelsChw, new Shape(3, s, s)).toType(language.dataType(), false);
             float[] out = vision.imageTokens(px).toType(DataType.FLOAT32, false).toFloatArray();
-            return (PromptPart.Embeddings) PromptPart.embeddings(out, language.config().hiddenSize());
+            return (PromptPart.InputEmbeddings) PromptPart.embeddings(out, language.config().hiddenSize());
         }
     }
 
-    public PromptPart.Embeddings imageTokens(RgbImage frame) {
+    public PromptPart.InputEmbeddings imageTokens(RgbImage frame) {
         return imageTokens(normalise(frame, vision.config().imageSize()));
     }
 

@@ -30,10 +30,10 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
  */
 public final class SyntheticVideo {
     /** What a shot shows. */
-    public enum Kind { SHAPES, PAN, NOISE, ZOOM, FADE }
+    public enum ShotType { SHAPES, PAN, NOISE, ZOOM, FADE }
 
     /** One shot: its kind and length. */
-    public record Shot(Kind kind, double seconds) {
+    public record Shot(ShotType kind, double seconds) {
         public Shot {
             Objects.requireNonNull(kind);
             if (!(seconds > 0)) throw new IllegalArgumentException("shot length must be positive");
@@ -80,7 +80,7 @@ public final class SyntheticVideo {
         double sum = 0;
         for (int i = 0; i <= cuts; i++) sum += w[i] = 0.5 + rnd.nextDouble();
         List<Shot> out = new ArrayList<>();
-        Kind[] kinds = Kind.values();
+        ShotType[] kinds = ShotType.values();
         for (int i = 0; i <= cuts; i++) {
             out.add(new Shot(kinds[rnd.nextInt(kinds.length)], Math.max(2.0, seconds * w[i] / sum)));
         }
@@ -154,14 +154,14 @@ public final class SyntheticVideo {
 
     /** Draws one shot's frames; every shot gets its own palette and layout from its random seed. */
     private static final class ShotRenderer {
-        private final Kind kind;
+        private final ShotType kind;
         private final int w, h;
         private final Color bg;
         private final Color[] palette;
         private final double[][] shapes; // x, y, vx, vy, size, colour index, type
         private final BufferedImage texture;
 
-        ShotRenderer(Kind kind, int w, int h, Random rnd, int shotIndex) {
+        ShotRenderer(ShotType kind, int w, int h, Random rnd, int shotIndex) {
             this.kind = kind;
             this.w = w;
             this.h = h;
@@ -174,12 +174,12 @@ public final class SyntheticVideo {
             }
             this.shapes = new double[5 + rnd.nextInt(6)][];
             for (int i = 0; i < shapes.length; i++) {
-                double speed = (kind == Kind.SHAPES ? 0.5 : 0.15) * Math.min(w, h);
+                double speed = (kind == ShotType.SHAPES ? 0.5 : 0.15) * Math.min(w, h);
                 shapes[i] = new double[]{rnd.nextDouble() * w, rnd.nextDouble() * h, (rnd.nextDouble() - 0.5) * 2 * speed,
                         (rnd.nextDouble() - 0.5) * 2 * speed, (0.08 + rnd.nextDouble() * 0.25) * Math.min(w, h),
                         rnd.nextInt(palette.length), rnd.nextInt(3)};
             }
-            this.texture = kind == Kind.PAN ? texture(w * 2, h * 2, rnd) : null;
+            this.texture = kind == ShotType.PAN ? texture(w * 2, h * 2, rnd) : null;
         }
 
         private BufferedImage texture(int tw, int th, Random rnd) {
@@ -229,8 +229,8 @@ public final class SyntheticVideo {
                 }
             }
             g.dispose();
-            if (kind == Kind.NOISE) addNoise(img, 60, new Random(Double.doubleToLongBits(t)));
-            if (kind == Kind.FADE) {
+            if (kind == ShotType.NOISE) addNoise(img, 60, new Random(Double.doubleToLongBits(t)));
+            if (kind == ShotType.FADE) {
                 // Brightness falls to 35 % and comes back: a lighting change inside one shot.
                 double k = 0.35 + 0.65 * (0.5 + 0.5 * Math.cos(2 * Math.PI * t / Math.max(length, 1e-3)));
                 byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
@@ -289,7 +289,7 @@ public final class SyntheticVideo {
             return this;
         }
 
-        public Builder shot(Kind kind, double seconds) {
+        public Builder shot(ShotType kind, double seconds) {
             shots.add(new Shot(kind, seconds));
             return this;
         }

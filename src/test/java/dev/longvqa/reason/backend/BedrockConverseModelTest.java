@@ -31,7 +31,7 @@ class BedrockConverseModelTest {
 
     @Test
     void rendersBlocksInOrderAndReportsUsage() throws Exception {
-        List<ConverseTransport.Call> calls = new ArrayList<>();
+        List<ConverseTransport.Request> calls = new ArrayList<>();
         LanguageModel m = LanguageModels.fromSpec("bedrock:amazon.nova-pro-v1:0", BackendOptions.builder().retry(FAST).converse(call -> {
             calls.add(call);
             return new ConverseTransport.Reply("A red frame.", 1500, 4, "end_turn");
@@ -39,7 +39,7 @@ class BedrockConverseModelTest {
         Completion c = m.complete(new Prompt("sys", List.of(Part.text("[5s] "), new Part.Image(red()), Part.text("\n"), Part.text("What colour?"))),
                 new DecodingSettings(64, 0));
         assertThat(c).isEqualTo(new Completion("A red frame.", "amazon.nova-pro-v1:0", 1500, 4, "end_turn"));
-        ConverseTransport.Call call = calls.getFirst();
+        ConverseTransport.Request call = calls.getFirst();
         assertThat(call.modelId()).isEqualTo("amazon.nova-pro-v1:0");
         assertThat(call.system()).isEqualTo("sys");
         assertThat(call.maxTokens()).isEqualTo(64);
@@ -57,20 +57,20 @@ class BedrockConverseModelTest {
     void throttlingIsRetriedThenSurfaced() {
         int[] n = {0};
         LanguageModel ok = LanguageModels.fromSpec("bedrock:m", BackendOptions.builder().retry(FAST).converse(call -> {
-            if (n[0]++ == 0) throw new ConverseTransport.Fault(ConverseTransport.Fault.Kind.THROTTLED, "ThrottlingException", null);
+            if (n[0]++ == 0) throw new ConverseTransport.Fault(ConverseTransport.Fault.Category.THROTTLED, "ThrottlingException", null);
             return new ConverseTransport.Reply("fine", 1, 1, "end_turn");
         }).build());
         assertThat(ok.complete(new Prompt(null, List.of(Part.text("q"))), DecodingSettings.greedy(4)).text()).isEqualTo("fine");
         assertThat(n[0]).isEqualTo(2);
 
         LanguageModel busy = LanguageModels.fromSpec("bedrock:m", BackendOptions.builder().retry(FAST).converse(call -> {
-            throw new ConverseTransport.Fault(ConverseTransport.Fault.Kind.THROTTLED, "ThrottlingException", null);
+            throw new ConverseTransport.Fault(ConverseTransport.Fault.Category.THROTTLED, "ThrottlingException", null);
         }).build());
         assertThatThrownBy(() -> busy.complete(new Prompt(null, List.of(Part.text("q"))), DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED));
 
         LanguageModel missing = LanguageModels.fromSpec("bedrock:m", BackendOptions.builder().retry(FAST).converse(call -> {
-            throw new ConverseTransport.Fault(ConverseTransport.Fault.Kind.UNAVAILABLE, "AccessDeniedException", null);
+            throw new ConverseTransport.Fault(ConverseTransport.Fault.Category.UNAVAILABLE, "AccessDeniedException", null);
         }).build());
         assertThatThrownBy(() -> missing.complete(new Prompt(null, List.of(Part.text("q"))), DecodingSettings.greedy(4)))
                 .isInstanceOfSatisfying(LongVqaException.class, e -> {

@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.reason.Capabilities;
@@ -11,7 +12,6 @@ import dev.longvqa.reason.LvcotResult;
 import dev.longvqa.reason.LvcotSettings;
 import dev.longvqa.reason.Part;
 import dev.longvqa.reason.Prompt;
-import dev.longvqa.reason.Question;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentInput;
@@ -96,7 +96,7 @@ class LlamaCppModelTest {
                 (s, e) -> new SegmentInput(s, e, List.of(), List.of(), null, "Subtitles: a cat sleeps."));
         LvcotSettings settings = LvcotSettings.builder().segmentMaxTokens(8).answerMaxTokens(8).build();
 
-        LvcotResult r = new Lvcot(recording, SegmentCache.inMemory(), settings).answer(video, List.of(Question.of("What sleeps?")));
+        LvcotResult r = new Lvcot(recording, SegmentCache.inMemory(), settings).answer(video, List.of(new JobQuestion("q0", "What sleeps?")));
 
         assertThat(seen).hasSize(3);
         assertThat(seen.get(0).text()).startsWith("Video segment 1 of 2, from 0s to 320s.").endsWith("Describe the video segment in detail.");

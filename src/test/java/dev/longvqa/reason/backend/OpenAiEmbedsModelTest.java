@@ -1,5 +1,6 @@
 package dev.longvqa.reason.backend;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.Json;
 import dev.longvqa.RequiredTool;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import dev.longvqa.reason.FakeLlmServer.Reply;
 import dev.longvqa.reason.Lvcot;
 import dev.longvqa.reason.LvcotResult;
 import dev.longvqa.reason.LvcotSettings;
-import dev.longvqa.reason.Question;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.reason.SegmentCache;
 import dev.longvqa.reason.SegmentInput;
@@ -102,12 +102,12 @@ class OpenAiEmbedsModelTest {
                     : FakeLlmServer.completion("B", 300, 1));
         });
         var model = LanguageModels.fromSpec("openai-embeds:" + server.base(),
-                BackendOptions.builder().tokenEmbedder(new CharEmbedder()).embedsDtype(TorchSave.DType.FLOAT32).build());
+                BackendOptions.builder().tokenEmbedder(new CharEmbedder()).embedsDtype(TorchSave.ElementType.FLOAT32).build());
         VideoContext video = new VideoContext("vh", 620, 620, List.of(new Scene(0, 0, 400), new Scene(1, 400, 620)),
                 (s, e) -> new SegmentInput(s, e, List.of(), List.of(), videoBlock(s, e), ""));
 
         LvcotResult r = new Lvcot(model, SegmentCache.inMemory(), LvcotSettings.defaults())
-                .answer(video, List.of(new Question("q", "Which option? A or B")));
+                .answer(video, List.of(new JobQuestion("q", "Which option? A or B")));
 
         assertThat(server.requests()).extracting(FakeLlmServer.Request::path)
                 .containsExactly("/v1/models", "/v1/completions", "/v1/completions", "/v1/completions");
@@ -119,7 +119,7 @@ class OpenAiEmbedsModelTest {
             assertThat(fields).containsExactly("model", "prompt_embeds", "max_tokens", "temperature");
             assertThat(body.get("model").asText()).isEqualTo("tdc-qwen2-7b");
             TorchSave.Tensor t = tensorOf(body);
-            assertThat(t.dtype()).isEqualTo(TorchSave.DType.FLOAT32);
+            assertThat(t.dtype()).isEqualTo(TorchSave.ElementType.FLOAT32);
             assertThat(t.shape()[1]).isEqualTo(HIDDEN);
             prompts.add(decode(t));
         }
@@ -154,7 +154,7 @@ class OpenAiEmbedsModelTest {
         };
         server = new FakeLlmServer(r -> Reply.ok(FakeLlmServer.completion("ok", 1, 1)));
         var model = new OpenAiEmbedsModel(server.base(), BackendOptions.builder().model("m").tokenEmbedder(withTemplate)
-                .embedsDtype(TorchSave.DType.FLOAT32).build());
+                .embedsDtype(TorchSave.ElementType.FLOAT32).build());
         var prompt = new dev.longvqa.reason.Prompt("You are a helpful assistant.", List.of(new dev.longvqa.reason.Part.Embeddings(videoBlock(0, 100)),
                 dev.longvqa.reason.Part.text("\nDescribe the video segment in detail.")));
         model.complete(prompt, dev.longvqa.reason.DecodingSettings.greedy(8));

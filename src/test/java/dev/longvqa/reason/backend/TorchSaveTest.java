@@ -77,7 +77,7 @@ class TorchSaveTest {
     void writesThePicklePytorchWritesByteForByte() throws IOException {
         for (String name : new String[]{"float32_2x3", "bfloat16_3x4"}) {
             JsonNode meta = goldenMeta(name);
-            TorchSave.DType dtype = name.startsWith("bfloat16") ? TorchSave.DType.BFLOAT16 : TorchSave.DType.FLOAT32;
+            TorchSave.ElementType dtype = name.startsWith("bfloat16") ? TorchSave.ElementType.BFLOAT16 : TorchSave.ElementType.FLOAT32;
             long[] shape = {meta.get("shape").get(0).asLong(), meta.get("shape").get(1).asLong()};
             byte[] ours = TorchSave.write(floats(meta.get("values")), shape, dtype);
             Map<String, byte[]> mine = records(ours);
@@ -96,7 +96,7 @@ class TorchSaveTest {
         float[] src = new float[12];
         float step = (7.7f - -3.3f) / 11;
         for (int i = 0; i < 12; i++) src[i] = -3.3f + i * step;
-        TorchSave.Tensor t = TorchSave.read(TorchSave.write(src, new long[]{3, 4}, TorchSave.DType.BFLOAT16));
+        TorchSave.Tensor t = TorchSave.read(TorchSave.write(src, new long[]{3, 4}, TorchSave.ElementType.BFLOAT16));
         assertThat(t.values()).containsExactly(floats(goldenMeta("bfloat16_3x4").get("values")));
         assertThat(TorchSave.fromBfloat16(TorchSave.toBfloat16(1.00390625f))).isEqualTo(1.0f); // tie → even
         assertThat(TorchSave.fromBfloat16(TorchSave.toBfloat16(1.01171875f))).isEqualTo(1.015625f); // tie → even (up)
@@ -104,7 +104,7 @@ class TorchSaveTest {
 
     @Test
     void recordsAreStoredUncompressedAnd64ByteAligned() throws IOException {
-        byte[] file = TorchSave.write(new float[4096 * 3], new long[]{4096, 3}, TorchSave.DType.FLOAT32);
+        byte[] file = TorchSave.write(new float[4096 * 3], new long[]{4096, 3}, TorchSave.ElementType.FLOAT32);
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         int pos = 0;
         int seen = 0;
@@ -125,7 +125,7 @@ class TorchSaveTest {
     void largeShapesUseWiderIntegers() throws IOException {
         float[] v = new float[70_000 * 2];
         v[v.length - 1] = 3.5f;
-        TorchSave.Tensor t = TorchSave.read(TorchSave.write(v, new long[]{70_000, 2}, TorchSave.DType.FLOAT32));
+        TorchSave.Tensor t = TorchSave.read(TorchSave.write(v, new long[]{70_000, 2}, TorchSave.ElementType.FLOAT32));
         assertThat(t.shape()).containsExactly(70_000, 2);
         assertThat(t.values()[v.length - 1]).isEqualTo(3.5f);
     }
@@ -135,9 +135,9 @@ class TorchSaveTest {
         RequiredTool.require(PythonTorch.available(), "python3 with torch (Debian python3-torch)");
         float[] v = {0.25f, -1.5f, 3f, 1e-3f, 65504f, -2.75f};
         Path f32 = dir.resolve("f32.pt");
-        Files.write(f32, TorchSave.write(v, new long[]{3, 2}, TorchSave.DType.FLOAT32));
+        Files.write(f32, TorchSave.write(v, new long[]{3, 2}, TorchSave.ElementType.FLOAT32));
         Path bf = dir.resolve("bf16.pt");
-        Files.write(bf, TorchSave.write(v, new long[]{2, 3}, TorchSave.DType.BFLOAT16));
+        Files.write(bf, TorchSave.write(v, new long[]{2, 3}, TorchSave.ElementType.BFLOAT16));
         var results = PythonTorch.check(false, f32, bf);
 
         JsonNode out = results.get(0);

@@ -14,7 +14,7 @@ class ChatTemplateTest {
     private static String show(List<PromptPart> parts) {
         StringBuilder b = new StringBuilder();
         for (PromptPart p : parts) {
-            b.append(p instanceof PromptPart.Text t ? t.text() : "[" + ((PromptPart.Embeddings) p).rows() + " vectors]");
+            b.append(p instanceof PromptPart.Untokenized t ? t.text() : "[" + ((PromptPart.InputEmbeddings) p).rows() + " vectors]");
         }
         return b.toString();
     }

@@ -54,7 +54,7 @@ class JinjaChatTemplateTest {
                 parts.add(PromptPart.text(content));
             } else {
                 if (at > 0) parts.add(PromptPart.text(content.substring(0, at)));
-                parts.add(new PromptPart.Embeddings(new float[6], 3, 2));
+                parts.add(new PromptPart.InputEmbeddings(new float[6], 3, 2));
                 parts.add(PromptPart.text(content.substring(at + marker.length())));
             }
             out.add(new ChatMessage(role, parts));
@@ -73,8 +73,8 @@ class JinjaChatTemplateTest {
             assertThat(t.renderText(msgs, c.path("generationPrompt").asBoolean()))
                     .as(c.path("template").asText() + " " + c.path("case").asText()).isEqualTo(expected);
             List<PromptPart> parts = t.apply(msgs, c.path("generationPrompt").asBoolean());
-            long blocks = parts.stream().filter(p -> p instanceof PromptPart.Embeddings).count();
-            assertThat(blocks).isEqualTo(msgs.stream().flatMap(m -> m.content().stream()).filter(p -> p instanceof PromptPart.Embeddings).count());
+            long blocks = parts.stream().filter(p -> p instanceof PromptPart.InputEmbeddings).count();
+            assertThat(blocks).isEqualTo(msgs.stream().flatMap(m -> m.content().stream()).filter(p -> p instanceof PromptPart.InputEmbeddings).count());
         }
     }
 
@@ -87,7 +87,7 @@ class JinjaChatTemplateTest {
         String llama = template("llama32").renderText(msgs, true);
         assertThat(llama).contains("Cutting Knowledge Date: December 2023\nToday Date: ").contains("You are a helpful assistant.<|eot_id|>");
         StringBuilder hand = new StringBuilder();
-        for (PromptPart p : ChatTemplate.LLAMA3.apply(msgs, true)) hand.append(p instanceof PromptPart.Text t ? t.text() : "<image>");
+        for (PromptPart p : ChatTemplate.LLAMA3.apply(msgs, true)) hand.append(p instanceof PromptPart.Untokenized t ? t.text() : "<image>");
         assertThat(hand.toString()).doesNotContain("Cutting Knowledge Date");
     }
 
@@ -146,7 +146,7 @@ class JinjaChatTemplateTest {
         assertThatThrownBy(() -> raising.apply(List.of(ChatMessage.user("hi")), true)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only user turns");
         JinjaChatTemplate dropping = new JinjaChatTemplate("{% for m in messages %}{{ m['role'] }}{% endfor %}", null, null, "x");
-        assertThatThrownBy(() -> dropping.apply(List.of(ChatMessage.user(new PromptPart.Embeddings(new float[2], 1, 2))), true))
+        assertThatThrownBy(() -> dropping.apply(List.of(ChatMessage.user(new PromptPart.InputEmbeddings(new float[2], 1, 2))), true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dropped");
         assertThat(JinjaChatTemplate.strftime(LocalDateTime.of(2024, 7, 26, 9, 5), "%d %b %Y %H:%M %%")).isEqualTo("26 Jul 2024 09:05 %");
     }

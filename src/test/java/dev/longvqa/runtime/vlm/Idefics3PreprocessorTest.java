@@ -75,14 +75,14 @@ class Idefics3PreprocessorTest {
     void thePromptLaysTilesOutLikeTheProcessor() {
         var p = new Idefics3Preprocessor.Processed(2, 2, List.of(new float[1], new float[1], new float[1], new float[1], new float[1]));
         StringBuilder sb = new StringBuilder();
-        for (PromptPart part : Idefics3Preprocessor.prompt(p, f -> new PromptPart.Embeddings(new float[2], 1, 2))) {
-            sb.append(part instanceof PromptPart.Text t ? t.text() : "<image>");
+        for (PromptPart part : Idefics3Preprocessor.prompt(p, f -> new PromptPart.InputEmbeddings(new float[2], 1, 2))) {
+            sb.append(part instanceof PromptPart.Untokenized t ? t.text() : "<image>");
         }
         assertThat(sb.toString()).isEqualTo("<fake_token_around_image><row_1_col_1><image><fake_token_around_image><row_1_col_2><image>\n"
                 + "<fake_token_around_image><row_2_col_1><image><fake_token_around_image><row_2_col_2><image>\n"
                 + "\n<fake_token_around_image><global-img><image><fake_token_around_image>");
         var single = new Idefics3Preprocessor.Processed(0, 0, List.<float[]>of(new float[1]));
-        assertThat(Idefics3Preprocessor.prompt(single, f -> new PromptPart.Embeddings(new float[2], 1, 2))).hasSize(3);
+        assertThat(Idefics3Preprocessor.prompt(single, f -> new PromptPart.InputEmbeddings(new float[2], 1, 2))).hasSize(3);
     }
 
     @Test

@@ -54,15 +54,15 @@ class SmolVlmGoldenTest {
             var tiles = vlm.preprocessor().process(frame);
             assertThat(tiles.rows()).isEqualTo(2);
             assertThat(tiles.cols()).isEqualTo(3);
-            assertThat(parts.stream().filter(p -> p instanceof PromptPart.Embeddings)).hasSize(7);
-            assertThat(((PromptPart.Text) parts.getFirst()).text()).isEqualTo("<fake_token_around_image><row_1_col_1>");
+            assertThat(parts.stream().filter(p -> p instanceof PromptPart.InputEmbeddings)).hasSize(7);
+            assertThat(((PromptPart.Untokenized) parts.getFirst()).text()).isEqualTo("<fake_token_around_image><row_1_col_1>");
             // each tile is what imageTokens makes of that tile's pixels
-            PromptPart.Embeddings first = (PromptPart.Embeddings) parts.get(1);
+            PromptPart.InputEmbeddings first = (PromptPart.InputEmbeddings) parts.get(1);
             assertThat(first.data()).containsExactly(vlm.imageTokens(tiles.tiles().getFirst()).data());
         }
         try (SmolVlm plain = SmolVlm.load(dir(), Device.cpu())) {
             assertThat(plain.imagePrompt(new dev.longvqa.video.RgbImage(64, 36, new byte[64 * 36 * 3]))
-                    .stream().filter(p -> p instanceof PromptPart.Embeddings)).hasSize(1);
+                    .stream().filter(p -> p instanceof PromptPart.InputEmbeddings)).hasSize(1);
         }
     }
 
@@ -71,7 +71,7 @@ class SmolVlmGoldenTest {
         JsonNode g = Json.mapper().readTree(dir().resolve("golden.json").toFile());
         try (SmolVlm vlm = SmolVlm.load(dir(), Device.cpu())) {
             assertThat(vlm.visionConfig().tokensPerImage()).isEqualTo(g.get("image_tokens").size());
-            PromptPart.Embeddings tokens = vlm.imageTokens(floats(g.get("pixels")));
+            PromptPart.InputEmbeddings tokens = vlm.imageTokens(floats(g.get("pixels")));
             JsonNode expected = g.get("image_tokens");
             for (int r = 0; r < expected.size(); r++) {
                 for (int c = 0; c < expected.get(r).size(); c++) {

@@ -1,5 +1,6 @@
 package dev.longvqa.contract.api;
 
+import dev.longvqa.contract.JobQuestion;
 import java.util.List;
 
 /**
@@ -9,6 +10,6 @@ import java.util.List;
  * repeats the questions in the record function's answer shape, for recording a failure against them.
  */
 public record AnswerExecutionInput(String jobId, Object video, String scenesKey, List<String> segmentKeys,
-                                   List<QuestionRef> questions, List<Pending> pending) {
+                                   List<JobQuestion> questions, List<Pending> pending) {
     public record Pending(String questionId, String question) {}
 }

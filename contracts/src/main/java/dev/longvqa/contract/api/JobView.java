@@ -9,7 +9,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(String jobId, String fileName, String key, Long sizeBytes, String status, String stage,
                       String createdAt, String updatedAt, Double durationSec, List<StageProgress> progress,
-                      ScenesSummary scenes, List<AnswerView> questions, Costs costs, JobError error) {
+                      ScenesSummary scenes, List<AnswerView> questions, CostSummary costs, JobError error) {
 
     /** The workflow's stages in order, as {@link StageProgress#stage()} names them. */
     public static final List<String> STAGES = List.of("register", "plan", "decode", "segment", "reason", "answer");
@@ -23,7 +23,7 @@ public record JobView(String jobId, String fileName, String key, Long sizeBytes,
     public record ScenesSummary(Integer count, Integer frameCount, Integer segmentCount) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Costs(Long promptTokens, Long completionTokens, Long visualTokens, Map<String, Long> timingsMs) {}
+    public record CostSummary(Long promptTokens, Long completionTokens, Long visualTokens, Map<String, Long> timingsMs) {}
 
     public record JobError(String type, String message) {}
 }

@@ -1,5 +1,6 @@
 package dev.longvqa.contract.api;
 
+import dev.longvqa.contract.JobQuestion;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
@@ -12,6 +13,6 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UploadResponse(String jobId, String key, String expiresAt, long multipartThresholdBytes, String url,
                              String uploadId, Long partSizeBytes, List<PartUrl> parts, String completePath,
-                             List<QuestionRef> questions) {
+                             List<JobQuestion> questions) {
     public record PartUrl(int partNumber, String url) {}
 }

@@ -1,5 +1,6 @@
 package dev.longvqa.contract.api;
 
+import dev.longvqa.contract.JobQuestion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.longvqa.contract.Json;
@@ -46,10 +47,10 @@ class ApiRoutesTest {
         JsonNode schemas = openApi().path("components").path("schemas");
         Map<String, Object> samples = Map.of(
                 "UploadResponse", new UploadResponse("j", "k", "t", 1, "u", "id", 5L, List.of(new UploadResponse.PartUrl(1, "u")), "/c",
-                        List.of(new QuestionRef("q1", "t"))),
+                        List.of(new JobQuestion("q1", "t"))),
                 "JobView", new JobView("j", "f", "k", 1L, "SUCCEEDED", "done", "c", "u", 1.0,
                         List.of(new JobView.StageProgress("plan", JobView.StageState.DONE, 1L)), new JobView.ScenesSummary(1, 2, 3),
-                        List.of(new AnswerView("q1", "t", AnswerView.State.ANSWERED, "a", "m", null)), new JobView.Costs(1L, 2L, 3L, Map.of()),
+                        List.of(new AnswerView("q1", "t", AnswerView.State.ANSWERED, "a", "m", null)), new JobView.CostSummary(1L, 2L, 3L, Map.of()),
                         new JobView.JobError("T", "m")),
                 "JobList", new JobList(List.of(), "n"),
                 "QuestionsAccepted", new QuestionsAccepted("j", List.of(), "arn"),

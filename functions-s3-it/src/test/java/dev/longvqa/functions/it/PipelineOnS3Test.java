@@ -161,8 +161,8 @@ class PipelineOnS3Test {
     void registerPlanDecodeSegmentFindsTheKnownCuts() throws Exception {
         // 40 s, 3 cuts; the one at 14 s falls exactly on the boundary between ranges 0 and 1.
         SyntheticVideo.Generated video = SyntheticVideo.builder().size(320, 180).fps(12).seed(7)
-                .shot(SyntheticVideo.Kind.SHAPES, 10).shot(SyntheticVideo.Kind.PAN, 4)
-                .shot(SyntheticVideo.Kind.ZOOM, 13).shot(SyntheticVideo.Kind.FADE, 13)
+                .shot(SyntheticVideo.ShotType.SHAPES, 10).shot(SyntheticVideo.ShotType.PAN, 4)
+                .shot(SyntheticVideo.ShotType.ZOOM, 13).shot(SyntheticVideo.ShotType.FADE, 13)
                 .build().write(dir.resolve("clip.mp4"));
         assertThat(video.cutsSec()).hasSize(3);
         String key = "videos/e2e/" + UUID.randomUUID() + " clip.mp4";
@@ -254,7 +254,7 @@ class PipelineOnS3Test {
     @Test
     void limitsAreEnforcedAtPlanBeforeDecoding() throws Exception {
         SyntheticVideo.Generated video = SyntheticVideo.builder().size(160, 90).fps(10)
-                .shot(SyntheticVideo.Kind.SHAPES, 12).build().write(dir.resolve("short.mp4"));
+                .shot(SyntheticVideo.ShotType.SHAPES, 12).build().write(dir.resolve("short.mp4"));
         String key = "videos/limits/" + UUID.randomUUID() + ".mp4";
         String etag = put(key, Files.readAllBytes(video.path()));
         Settings base = settings();

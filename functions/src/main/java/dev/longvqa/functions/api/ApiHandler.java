@@ -32,7 +32,7 @@ import java.time.Clock;
  * failed invocation. Like the stage handlers, it reads and writes the raw stream with the one mapper
  * ({@link Json#mapper()}), not the Lambda runtime's own.
  */
-@Named(Handler.Names.API)
+@Named(Handler.BeanNames.API)
 public class ApiHandler implements RequestStreamHandler {
     @Inject
     ApiService service;

@@ -6,7 +6,6 @@ import dev.longvqa.contract.Json;
 import dev.longvqa.contract.S3Layout;
 import dev.longvqa.contract.FunctionEnv;
 import dev.longvqa.contract.api.AnswerExecutionInput;
-import dev.longvqa.contract.api.QuestionRef;
 import dev.longvqa.contract.api.QuestionsAccepted;
 import dev.longvqa.contract.api.QuestionsRequest;
 import dev.longvqa.error.ErrorCode;
@@ -30,7 +29,7 @@ import java.util.Map;
  * the stored scenes, frames and segment summaries. The row's question list is the id allocator: the
  * append is conditional on its length, so two concurrent asks get distinct ids.
  */
-public final class FollowUps {
+final class FollowUps {
     private static final int ATTEMPTS = 5;
 
     private final ApiDeps deps;
@@ -55,7 +54,7 @@ public final class FollowUps {
                 throw ApiException.notReady(jobId, status, "questions are answered once the job has SUCCEEDED");
             }
             int n = Rows.list(row, "questions").size();
-            List<QuestionRef> refs = validated(source, req.questions(), n);
+            List<JobQuestion> refs = validated(source, req.questions(), n);
             List<AttributeValue> added = refs.stream().map(q -> AttributeValue.fromM(Map.of(
                     "id", JobStore.s(q.id()), "text", JobStore.s(q.text()), "askedAt", JobStore.s(deps.jobs().now())))).toList();
             boolean appended = deps.jobs().update(jobId, "#q = list_append(if_not_exists(#q, :none), :new)",
@@ -80,15 +79,15 @@ public final class FollowUps {
     }
 
     /** The register step's rules and limits; ids continue after {@code offset} questions. */
-    static List<QuestionRef> validated(QuestionSource source, List<String> texts, int offset) {
+    static List<JobQuestion> validated(QuestionSource source, List<String> texts, int offset) {
         List<JobQuestion> checked;
         try {
             checked = source.validate(texts);
         } catch (LongVqaException e) {
             throw ApiException.badQuestion(e.getMessage());
         }
-        List<QuestionRef> out = new ArrayList<>();
-        for (int i = 0; i < checked.size(); i++) out.add(new QuestionRef("q" + (offset + i + 1), checked.get(i).text()));
+        List<JobQuestion> out = new ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) out.add(new JobQuestion("q" + (offset + i + 1), checked.get(i).text()));
         return out;
     }
 

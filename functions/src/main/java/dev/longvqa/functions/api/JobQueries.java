@@ -1,5 +1,6 @@
 package dev.longvqa.functions.api;
 
+import dev.longvqa.contract.SegmentSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.contract.JobRow;
 import dev.longvqa.contract.JobStatus;
@@ -109,7 +110,7 @@ final class JobQueries {
         });
         String status = Rows.status(row);
         Map<String, AttributeValue> tokens = Rows.map(row, "tokens");
-        JobView.Costs costs = tokens.isEmpty() && timings.isEmpty() ? null : new JobView.Costs(
+        JobView.CostSummary costs = tokens.isEmpty() && timings.isEmpty() ? null : new JobView.CostSummary(
                 Rows.num(tokens, "prompt"), Rows.num(tokens, "completion"), Rows.num(tokens, "visual"), timings);
         Long sceneCount = Rows.num(row, "sceneCount");
         int segments = Rows.list(row, "segments").size();
@@ -220,10 +221,10 @@ final class JobQueries {
         String scenesKey = Rows.str(row, "scenesKey");
         if (scenesKey == null) throw ApiException.notReady(jobId, Rows.status(row), "it has no scenes yet");
         ScenesDocument doc = scenesDocument(jobId, scenesKey);
-        List<SceneDetail.Scene> scenes = doc.scenes() == null ? List.of() : doc.scenes().stream()
-                .map(s -> new SceneDetail.Scene(s.index(), s.startSec(), s.endSec(), s.representativeSec())).toList();
-        List<SceneDetail.CurvePoint> curve = doc.similarity() == null ? List.of() : doc.similarity().stream()
-                .map(c -> new SceneDetail.CurvePoint(c.timeSec(), c.similarity())).toList();
+        List<SceneDetail.SceneView> scenes = doc.scenes() == null ? List.of() : doc.scenes().stream()
+                .map(s -> new SceneDetail.SceneView(s.index(), s.startSec(), s.endSec(), s.representativeSec())).toList();
+        List<ScenesDocument.CurveEntry> curve = doc.similarity() == null ? List.of() : doc.similarity().stream()
+                .map(c -> new ScenesDocument.CurveEntry(c.timeSec(), c.similarity())).toList();
         return new SceneDetail(jobId, doc.durationSec(), scenes, curve, segments(row, jobId));
     }
 
@@ -239,13 +240,13 @@ final class JobQueries {
     }
 
     /** The segment summaries the reason stage wrote so far, in order. */
-    private List<SceneDetail.Segment> segments(Map<String, AttributeValue> row, String jobId) {
-        List<SceneDetail.Segment> out = new ArrayList<>();
+    private List<SegmentSummary> segments(Map<String, AttributeValue> row, String jobId) {
+        List<SegmentSummary> out = new ArrayList<>();
         for (int i = 0; ; i++) {
             Optional<JsonNode> seg = readJson(S3Layout.segment(jobId, i));
             if (seg.isEmpty()) break;
             JsonNode s = seg.get();
-            out.add(new SceneDetail.Segment(s.path("index").asInt(i), s.path("startSec").asDouble(), s.path("endSec").asDouble(),
+            out.add(new SegmentSummary(s.path("index").asInt(i), s.path("startSec").asDouble(), s.path("endSec").asDouble(),
                     s.path("summary").asText("")));
         }
         return out;
@@ -271,12 +272,11 @@ final class JobQueries {
             ScenesDocument doc = scenesDocument(jobId, Optional.ofNullable(Rows.str(row, "scenesKey")).orElse(S3Layout.scenes(jobId)));
             List<AnswerOutput> answers = questions(row, jobId).stream().map(q -> new AnswerOutput(q.questionId(), q.question(),
                     q.answer() == null ? "(" + q.state().name().toLowerCase(java.util.Locale.ROOT) + ")" : q.answer(), null, 0, 0, 0)).toList();
-            List<AskReport.Segment> segs = segments(row, jobId).stream()
-                    .map(s -> new AskReport.Segment(s.index(), s.startSec(), s.endSec(), s.summary())).toList();
+            List<SegmentSummary> segs = segments(row, jobId);
             Map<String, AttributeValue> tokens = Rows.map(row, "tokens");
             AskReport ask = new AskReport(answers.isEmpty() ? "" : answers.getFirst().answer(), "", jobId, doc.durationSec(), answers,
-                    segs, List.of(), new AskReport.Tokens(Optional.ofNullable(Rows.num(tokens, "prompt")).orElse(0L).intValue(),
-                    Optional.ofNullable(Rows.num(tokens, "completion")).orElse(0L).intValue(), 0), new AskReport.Timings(0, 0, 0));
+                    segs, List.of(), new AskReport.TokenUsage(Optional.ofNullable(Rows.num(tokens, "prompt")).orElse(0L).intValue(),
+                    Optional.ofNullable(Rows.num(tokens, "completion")).orElse(0L).intValue(), 0), new AskReport.Elapsed(0, 0, 0));
             String html = ReportWriter.render(ReportData.of(doc, Map.of()).withAsk(ask));
             deps.store().put(bucket, key, html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
         }

@@ -1,10 +1,10 @@
 package dev.longvqa.functions.api;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.Json;
 import dev.longvqa.contract.S3Layout;
 import dev.longvqa.contract.api.ApiPaths;
 import dev.longvqa.contract.api.CompleteUploadRequest;
-import dev.longvqa.contract.api.QuestionRef;
 import dev.longvqa.contract.api.UploadCompleted;
 import dev.longvqa.contract.api.UploadRequest;
 import dev.longvqa.contract.api.UploadResponse;
@@ -49,12 +49,12 @@ final class Uploads {
         long size = req.sizeBytes();
         long max = deps.settings().limits().maxBytes();
         if (size > max) throw new ApiException(400, ErrorCode.TOO_LARGE.name(), size + " bytes, more than the limit of " + max, null);
-        List<QuestionRef> questions = questions(req.questions());
+        List<JobQuestion> questions = questions(req.questions());
         String jobId = mint();
         String key = S3Layout.VIDEOS_PREFIX + jobId + "/" + name;
         String bucket = deps.settings().requireBucket();
         deps.store().putJson(bucket, S3Layout.sidecar(key),
-                new UploadSidecar(questions.stream().map(QuestionRef::text).toList(), jobId, caller));
+                new UploadSidecar(questions.stream().map(JobQuestion::text).toList(), jobId, caller));
         Instant expires = deps.clock().instant().plus(deps.api().urlTtl());
         long threshold = deps.api().multipartThresholdBytes();
         if (size < threshold) {
@@ -117,7 +117,7 @@ final class Uploads {
     }
 
     /** Checked with the register step's own rules and limits ({@link QuestionSource}), so what is accepted here registers. */
-    List<QuestionRef> questions(List<String> texts) {
+    List<JobQuestion> questions(List<String> texts) {
         QuestionSource source = new QuestionSource(deps.settings().questions().maxCount(), deps.settings().questions().maxChars());
         List<String> given = texts == null || texts.isEmpty() ? List.of(QuestionSource.DEFAULT) : texts;
         if (given.stream().anyMatch(java.util.Objects::isNull)) throw ApiException.badQuestion("a question is null");

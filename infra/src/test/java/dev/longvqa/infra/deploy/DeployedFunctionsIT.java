@@ -117,7 +117,7 @@ class DeployedFunctionsIT {
     // a versioned upload with its questions sidecar, as a user would upload it
     Path dir = Files.createDirectories(WORK.resolve("video"));
     SyntheticVideo.Generated video = SyntheticVideo.builder().size(192, 108).fps(10).seed(7)
-        .shot(SyntheticVideo.Kind.SHAPES, 3).shot(SyntheticVideo.Kind.ZOOM, 3).build().write(dir.resolve("clip.mp4"));
+        .shot(SyntheticVideo.ShotType.SHAPES, 3).shot(SyntheticVideo.ShotType.ZOOM, 3).build().write(dir.resolve("clip.mp4"));
     String key = S3Layout.VIDEOS_PREFIX + "clip-" + UUID.randomUUID() + ".mp4";
     emu.s3Client.putObject(b -> b.bucket(BUCKET).key(S3Layout.sidecar(key)), RequestBody.fromString("[\"What moves?\"]"));
     var put = emu.s3Client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromFile(video.path()));

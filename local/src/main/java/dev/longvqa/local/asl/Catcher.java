@@ -9,7 +9,7 @@ import java.util.List;
  * @param resultPath the ResultPath text, "$" when absent, or null for {@code "ResultPath": null}
  *                   (keep the state's input, drop the error)
  */
-public record Catcher(List<String> errorEquals, String resultPath, String next) {
+record Catcher(List<String> errorEquals, String resultPath, String next) {
 
     public Catcher {
         errorEquals = List.copyOf(errorEquals);

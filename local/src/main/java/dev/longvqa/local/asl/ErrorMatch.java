@@ -8,11 +8,11 @@ final class ErrorMatch {
 
     static boolean matches(List<String> errorEquals, String error) {
         // States.Runtime is terminal on AWS: no Retry or Catch, not even an explicit one, handles it
-        if (StatesError.Errors.RUNTIME.equals(error)) return false;
+        if (StatesError.WellKnown.RUNTIME.equals(error)) return false;
         for (String name : errorEquals) {
-            if (name.equals(error) || name.equals(StatesError.Errors.ALL)) return true;
+            if (name.equals(error) || name.equals(StatesError.WellKnown.ALL)) return true;
             // TaskFailed is a wildcard for everything except a state timeout
-            if (name.equals(StatesError.Errors.TASK_FAILED) && !error.equals(StatesError.Errors.TIMEOUT)) return true;
+            if (name.equals(StatesError.WellKnown.TASK_FAILED) && !error.equals(StatesError.WellKnown.TIMEOUT)) return true;
         }
         return false;
     }

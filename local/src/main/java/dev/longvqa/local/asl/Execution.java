@@ -109,8 +109,8 @@ public final class Execution {
     }
 
     void timeOut() {
-        ObjectNode d = details().put("error", StatesError.Errors.TIMEOUT).put("cause", "The execution timed out");
-        if (finish(ExecutionStatus.TIMED_OUT, null, StatesError.Errors.TIMEOUT, "The execution timed out", "ExecutionTimedOut", d)
+        ObjectNode d = details().put("error", StatesError.WellKnown.TIMEOUT).put("cause", "The execution timed out");
+        if (finish(ExecutionStatus.TIMED_OUT, null, StatesError.WellKnown.TIMEOUT, "The execution timed out", "ExecutionTimedOut", d)
                 && thread != null) {
             thread.interrupt();
         }

@@ -41,22 +41,22 @@ final class Interpreter {
     }
 
     /** Where a sub-machine runs: the Map item it serves (if any) and its last event id. */
-    private static final class Frame {
+    private static final class Scope {
         final int mapIndex;
         final JsonNode mapValue;
         long lastEvent;
 
-        Frame(int mapIndex, JsonNode mapValue, long lastEvent) {
+        Scope(int mapIndex, JsonNode mapValue, long lastEvent) {
             this.mapIndex = mapIndex;
             this.mapValue = mapValue;
             this.lastEvent = lastEvent;
         }
     }
 
-    private record Step(JsonNode output, String next) {}
+    private record Transition(JsonNode output, String next) {}
 
     void runExecution() {
-        Frame root = new Frame(-1, null, 0);
+        Scope root = new Scope(-1, null, 0);
         ObjectNode started = F.objectNode().put("input", execution.input().toString()).put("roleArn", "arn:aws:iam::"
                 + "000000000000:role/local");
         root.lastEvent = execution.record("ExecutionStarted", started, 0);
@@ -70,10 +70,10 @@ final class Interpreter {
             // stop() or timeOut() already set the terminal status; nothing else interrupts us
             fail("Local.Interrupted", "the execution thread was interrupted");
         } catch (RuntimeException e) {
-            fail(StatesError.Errors.RUNTIME, e.toString());
+            fail(StatesError.WellKnown.RUNTIME, e.toString());
         } catch (Error e) {
             // end the execution so nobody waits forever on it, then let the JVM see the Error
-            fail(StatesError.Errors.RUNTIME, e.toString());
+            fail(StatesError.WellKnown.RUNTIME, e.toString());
             throw e;
         }
     }
@@ -84,25 +84,25 @@ final class Interpreter {
         execution.finish(ExecutionStatus.FAILED, null, error, cause, "ExecutionFailed", d);
     }
 
-    private JsonNode runMachine(StateMachineDefinition machine, JsonNode input, Frame frame) throws InterruptedException {
+    private JsonNode runMachine(StateMachineDefinition machine, JsonNode input, Scope frame) throws InterruptedException {
         String name = machine.startAt();
         JsonNode data = input;
         while (true) {
             if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
             StateSpec s = machine.states().get(name);
-            Step step = runState(s, data, frame);
+            Transition step = runState(s, data, frame);
             if (step.next() == null) return step.output();
             name = step.next();
             data = step.output();
         }
     }
 
-    private void event(Frame frame, String type, ObjectNode details) {
+    private void event(Scope frame, String type, ObjectNode details) {
         long id = execution.record(type, details, frame.lastEvent);
         if (id > 0) frame.lastEvent = id;
     }
 
-    private ObjectNode context(StateSpec s, Instant entered, int retryCount, String token, Frame frame) {
+    private ObjectNode context(StateSpec s, Instant entered, int retryCount, String token, Scope frame) {
         ObjectNode ctx = F.objectNode();
         ObjectNode ex = ctx.putObject("Execution");
         ex.put("Id", execution.arn());
@@ -120,7 +120,7 @@ final class Interpreter {
         return ctx;
     }
 
-    private Step runState(StateSpec s, JsonNode raw, Frame frame) throws InterruptedException {
+    private Transition runState(StateSpec s, JsonNode raw, Scope frame) throws InterruptedException {
         Instant entered = executor.clock().instant();
         event(frame, s.type() + "StateEntered", F.objectNode().put("name", s.name()).put("input", raw.toString()));
         ObjectNode ctx = context(s, entered, 0, null, frame);
@@ -147,14 +147,14 @@ final class Interpreter {
             }
             case "Task", "Map" -> {
                 // a caught error continues at the Catch's Next with output built from the raw input
-                Step step = withRetry(s, raw, frame, entered);
+                Transition step = withRetry(s, raw, frame, entered);
                 output = step.output();
                 next = step.next();
             }
             default -> throw StatesError.runtime("unsupported state type " + s.type());
         }
         event(frame, s.type() + "StateExited", F.objectNode().put("name", s.name()).put("output", output.toString()));
-        return new Step(output, next);
+        return new Transition(output, next);
     }
 
     private StatesError fail(StateSpec s, JsonNode raw, JsonNode ctx) {
@@ -198,7 +198,7 @@ final class Interpreter {
             if (ChoiceRules.matches(rule, eff, ctx)) return rule.get("Next").asText();
         }
         if (s.has("Default")) return s.get("Default").asText();
-        throw new StatesError(StatesError.Errors.NO_CHOICE_MATCHED,
+        throw new StatesError(StatesError.WellKnown.NO_CHOICE_MATCHED,
                 "No Choice rule matched and no Default in state '" + s.name() + "'");
     }
 
@@ -230,7 +230,7 @@ final class Interpreter {
 
     // ---- Task / Map: Retry and Catch around the state's work --------------------------
 
-    private Step withRetry(StateSpec s, JsonNode raw, Frame frame, Instant entered) throws InterruptedException {
+    private Transition withRetry(StateSpec s, JsonNode raw, Scope frame, Instant entered) throws InterruptedException {
         int[] attempts = new int[s.retry().size()];
         int retryCount = 0;
         JsonNode result;
@@ -260,20 +260,20 @@ final class Interpreter {
         try {
             ObjectNode ctx = context(s, entered, retryCount, null, frame);
             if (s.has("ResultSelector")) result = PayloadTemplate.apply(s.get("ResultSelector"), result, ctx);
-            return new Step(outputPath(s, resultPath(s, raw, result), ctx), s.next());
+            return new Transition(outputPath(s, resultPath(s, raw, result), ctx), s.next());
         } catch (StatesError e) {
             return caught(s, raw, e);
         }
     }
 
     /** The first matching Catch: its Next, with the error placed by its ResultPath; else rethrows. */
-    private static Step caught(StateSpec s, JsonNode raw, StatesError e) {
+    private static Transition caught(StateSpec s, JsonNode raw, StatesError e) {
         for (Catcher c : s.catchers()) {
             if (c.matches(e.error())) {
                 ObjectNode errorOutput = F.objectNode().put("Error", e.error());
                 errorOutput.put("Cause", e.cause() == null ? "" : e.cause());
                 JsonNode out = c.resultPath() == null ? raw : JsonPath.parse(c.resultPath()).write(raw, errorOutput);
-                return new Step(out, c.next());
+                return new Transition(out, c.next());
             }
         }
         throw e;
@@ -284,7 +284,7 @@ final class Interpreter {
         return -1;
     }
 
-    private JsonNode runTask(StateSpec s, JsonNode eff, Frame frame, Instant entered, int retryCount) throws InterruptedException {
+    private JsonNode runTask(StateSpec s, JsonNode eff, Scope frame, Instant entered, int retryCount) throws InterruptedException {
         String resourceArn = s.get("Resource").asText();
         TaskRequest.Pattern pattern = TaskRequest.Pattern.REQUEST_RESPONSE;
         String base = resourceArn;
@@ -316,7 +316,7 @@ final class Interpreter {
         long start = System.nanoTime();
         long deadline = timeout == null ? Long.MAX_VALUE : start + scaledNanos(timeout);
         TaskRequest request = new TaskRequest(base, pattern, params, token, execution.arn(), s.name());
-        TaskTokens.Pending pending = token == null ? null : executor.taskTokens().open(token, execution.arn(), s.name());
+        TaskTokens.Waiter pending = token == null ? null : executor.taskTokens().open(token, execution.arn(), s.name());
         try {
             JsonNode result = callResource(resource, request, deadline);
             if (pending != null) {
@@ -328,7 +328,7 @@ final class Interpreter {
                     .put("resource", typeAndName[1]).put("output", result.toString()));
             return result;
         } catch (StatesError e) {
-            boolean timedOut = e.error().equals(StatesError.Errors.TIMEOUT) || e.error().equals(StatesError.Errors.HEARTBEAT_TIMEOUT);
+            boolean timedOut = e.error().equals(StatesError.WellKnown.TIMEOUT) || e.error().equals(StatesError.WellKnown.HEARTBEAT_TIMEOUT);
             ObjectNode d = F.objectNode().put("resourceType", typeAndName[0]).put("resource", typeAndName[1]).put("error", e.error());
             if (e.cause() != null) d.put("cause", e.cause());
             event(frame, timedOut ? "TaskTimedOut" : "TaskFailed", d);
@@ -378,7 +378,7 @@ final class Interpreter {
             JsonNode out = wait == Long.MAX_VALUE ? task.get() : task.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
             return out == null ? NullNode.getInstance() : out;
         } catch (TimeoutException e) {
-            throw new StatesError(StatesError.Errors.TIMEOUT, "Task '" + request.stateName() + "' timed out");
+            throw new StatesError(StatesError.WellKnown.TIMEOUT, "Task '" + request.stateName() + "' timed out");
         } catch (ExecutionException e) {
             throw toStatesError(e.getCause());
         } finally {
@@ -397,7 +397,7 @@ final class Interpreter {
         return new StatesError(t.getClass().getName(), String.valueOf(t.getMessage()));
     }
 
-    private JsonNode awaitCallback(TaskTokens.Pending pending, long deadline, long heartbeatNanos) throws InterruptedException {
+    private JsonNode awaitCallback(TaskTokens.Waiter pending, long deadline, long heartbeatNanos) throws InterruptedException {
         while (true) {
             long now = System.nanoTime();
             long beatDeadline = heartbeatNanos > 0 ? pending.lastHeartbeatNanos + heartbeatNanos : Long.MAX_VALUE;
@@ -405,8 +405,8 @@ final class Interpreter {
             if (now - until >= 0 && until != Long.MAX_VALUE) {
                 boolean heartbeatFirst = beatDeadline < deadline;
                 throw heartbeatFirst
-                        ? new StatesError(StatesError.Errors.HEARTBEAT_TIMEOUT, "no heartbeat for task of state '" + pending.stateName + "'")
-                        : new StatesError(StatesError.Errors.TIMEOUT, "Task of state '" + pending.stateName + "' timed out");
+                        ? new StatesError(StatesError.WellKnown.HEARTBEAT_TIMEOUT, "no heartbeat for task of state '" + pending.stateName + "'")
+                        : new StatesError(StatesError.WellKnown.TIMEOUT, "Task of state '" + pending.stateName + "' timed out");
             }
             try {
                 return until == Long.MAX_VALUE ? pending.result.get() : pending.result.get(until - now, TimeUnit.NANOSECONDS);
@@ -420,7 +420,7 @@ final class Interpreter {
 
     // ---- Map --------------------------------------------------------------------------
 
-    private JsonNode runMap(StateSpec s, JsonNode eff, Frame frame, ObjectNode ctx) throws InterruptedException {
+    private JsonNode runMap(StateSpec s, JsonNode eff, Scope frame, ObjectNode ctx) throws InterruptedException {
         JsonNode items = s.has("ItemsPath") ? readPath(s.get("ItemsPath").asText(), eff, ctx) : eff;
         if (!items.isArray()) throw StatesError.runtime("Map state '" + s.name() + "': ItemsPath did not give an array: " + items);
         int n = items.size();
@@ -433,7 +433,7 @@ final class Interpreter {
             int index = i;
             JsonNode value = items.get(i);
             iterations.add(() -> {
-                Frame sub = new Frame(index, value, frame.lastEvent);
+                Scope sub = new Scope(index, value, frame.lastEvent);
                 ObjectNode itemCtx = context(s, executor.clock().instant(), 0, null, sub);
                 JsonNode input = selector == null ? value : PayloadTemplate.apply(selector, eff, itemCtx);
                 event(sub, "MapIterationStarted", F.objectNode().put("name", s.name()).put("index", index));

@@ -18,18 +18,18 @@ import java.util.Objects;
  * <p>A path without wildcards or slices is a <em>reference path</em> (ASL's term): it names exactly
  * one node, and only reference paths may be written to ({@link #write}, used by ResultPath).
  */
-public record JsonPath(String text, boolean context, List<Segment> segments) {
+record JsonPath(String text, boolean context, List<PathElement> segments) {
 
     /** One step of a path. */
-    public sealed interface Segment {}
+    public sealed interface PathElement {}
 
-    public record Field(String name) implements Segment {}
+    public record Field(String name) implements PathElement {}
 
-    public record Index(int index) implements Segment {}
+    public record Index(int index) implements PathElement {}
 
-    public record Slice(Integer from, Integer to) implements Segment {}
+    public record Slice(Integer from, Integer to) implements PathElement {}
 
-    public record Wildcard() implements Segment {}
+    public record Wildcard() implements PathElement {}
 
     public JsonPath {
         Objects.requireNonNull(text, "text");
@@ -49,7 +49,7 @@ public record JsonPath(String text, boolean context, List<Segment> segments) {
         }
         boolean context = text.startsWith("$$");
         int i = context ? 2 : 1;
-        List<Segment> segments = new ArrayList<>();
+        List<PathElement> segments = new ArrayList<>();
         int n = text.length();
         while (i < n) {
             char c = text.charAt(i);
@@ -96,7 +96,7 @@ public record JsonPath(String text, boolean context, List<Segment> segments) {
         throw new PathSyntaxException(text, "unclosed [");
     }
 
-    private static Segment bracket(String text, String inner) {
+    private static PathElement bracket(String text, String inner) {
         if (inner.equals("*")) return new Wildcard();
         if (inner.length() >= 2 && (inner.charAt(0) == '\'' || inner.charAt(0) == '"')
                 && inner.charAt(inner.length() - 1) == inner.charAt(0)) {
@@ -133,7 +133,7 @@ public record JsonPath(String text, boolean context, List<Segment> segments) {
     public JsonNode read(JsonNode root) {
         if (isReference()) {
             JsonNode node = root;
-            for (Segment s : segments) {
+            for (PathElement s : segments) {
                 node = step(node, s);
                 if (node == null) {
                     throw StatesError.runtime("The JSONPath '" + text + "' could not be found in the input");
@@ -142,7 +142,7 @@ public record JsonPath(String text, boolean context, List<Segment> segments) {
             return node;
         }
         List<JsonNode> current = List.of(root);
-        for (Segment s : segments) {
+        for (PathElement s : segments) {
             List<JsonNode> next = new ArrayList<>();
             for (JsonNode node : current) {
                 switch (s) {
@@ -172,7 +172,7 @@ public record JsonPath(String text, boolean context, List<Segment> segments) {
     public boolean exists(JsonNode root) {
         if (!isReference()) return read(root).size() > 0;
         JsonNode node = root;
-        for (Segment s : segments) {
+        for (PathElement s : segments) {
             node = step(node, s);
             if (node == null) return false;
         }
@@ -184,7 +184,7 @@ public record JsonPath(String text, boolean context, List<Segment> segments) {
         return Math.max(0, Math.min(size, i));
     }
 
-    private static JsonNode step(JsonNode node, Segment s) {
+    private static JsonNode step(JsonNode node, PathElement s) {
         if (node == null) return null;
         return switch (s) {
             case Field f -> node.isObject() ? node.get(f.name()) : null;
@@ -215,7 +215,7 @@ public record JsonPath(String text, boolean context, List<Segment> segments) {
         }
         JsonNode node = copy;
         for (int k = 0; k < segments.size(); k++) {
-            Segment s = segments.get(k);
+            PathElement s = segments.get(k);
             boolean last = k == segments.size() - 1;
             if (s instanceof Field f) {
                 if (!(node instanceof ObjectNode obj)) {

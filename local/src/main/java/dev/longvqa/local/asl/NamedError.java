@@ -5,6 +5,6 @@ package dev.longvqa.local.asl;
  * registered Lambda function) that throws one fails the state with exactly that Error, the way a
  * Lambda adapter's errorType does on AWS; its message becomes the Cause.
  */
-public interface NamedError {
+interface NamedError {
     String errorName();
 }

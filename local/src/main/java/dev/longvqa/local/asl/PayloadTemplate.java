@@ -11,7 +11,7 @@ import java.util.Map;
  * take their value from a path ($ on the data, $$ on the context object), with the suffix
  * dropped from the key, or from an intrinsic function ({@link Intrinsics}). Static values are copied as they are.
  */
-public final class PayloadTemplate {
+final class PayloadTemplate {
     private PayloadTemplate() {}
 
     public static JsonNode apply(JsonNode template, JsonNode data, JsonNode context) {

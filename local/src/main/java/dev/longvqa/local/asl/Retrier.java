@@ -10,7 +10,7 @@ import java.util.List;
  * @param maxDelaySeconds caps the backoff (0 = no cap)
  * @param fullJitter      JitterStrategy FULL: each delay is drawn uniformly from [0, delay]
  */
-public record Retrier(List<String> errorEquals, double intervalSeconds, int maxAttempts, double backoffRate,
+record Retrier(List<String> errorEquals, double intervalSeconds, int maxAttempts, double backoffRate,
                       double maxDelaySeconds, boolean fullJitter) {
 
     public Retrier {

@@ -13,7 +13,7 @@ import java.util.Set;
  * structural problem it finds (unknown Next targets, missing Resource, a state that neither ends
  * nor continues…) and reports them together.
  */
-public record StateMachineDefinition(String startAt, Map<String, StateSpec> states, Integer timeoutSeconds) {
+record StateMachineDefinition(String startAt, Map<String, StateSpec> states, Integer timeoutSeconds) {
 
     /** The state types the interpreter runs; Parallel is refused at load (the project's definition has none). */
     private static final Set<String> TYPES = Set.of("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Map");
@@ -101,7 +101,7 @@ public record StateMachineDefinition(String startAt, Map<String, StateSpec> stat
         if (!catchers.isEmpty() && !Set.of("Task", "Map").contains(type)) problems.add(at + "Catch is only allowed on Task and Map");
         for (Retrier r : retry) {
             if (r.errorEquals().isEmpty()) problems.add(at + "Retry entry without ErrorEquals");
-            if (r.errorEquals().contains(StatesError.Errors.ALL) && r.errorEquals().size() > 1) problems.add(at + "States.ALL must appear alone");
+            if (r.errorEquals().contains(StatesError.WellKnown.ALL) && r.errorEquals().size() > 1) problems.add(at + "States.ALL must appear alone");
         }
         return new StateSpec(name, type, obj, retry, catchers, processor);
     }

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param processor the Map state's ItemProcessor (or legacy Iterator); null otherwise
  */
-public record StateSpec(String name, String type, ObjectNode json, List<Retrier> retry, List<Catcher> catchers,
+record StateSpec(String name, String type, ObjectNode json, List<Retrier> retry, List<Catcher> catchers,
                         StateMachineDefinition processor) {
 
     public StateSpec {

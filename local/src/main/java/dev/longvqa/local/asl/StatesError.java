@@ -32,11 +32,11 @@ public class StatesError extends RuntimeException implements NamedError {
 
     /** States.Runtime: never retried or caught, it always fails the execution (as on AWS). */
     public static StatesError runtime(String cause) {
-        return new StatesError(Errors.RUNTIME, cause);
+        return new StatesError(WellKnown.RUNTIME, cause);
     }
 
     /** The well-known names; only the ones the interpreter raises itself. */
-    public static final class Errors {
+    public static final class WellKnown {
         public static final String ALL = "States.ALL";
         public static final String TASK_FAILED = "States.TaskFailed";
         public static final String TIMEOUT = "States.Timeout";
@@ -48,6 +48,6 @@ public class StatesError extends RuntimeException implements NamedError {
         public static final String BRANCH_FAILED = "States.BranchFailed";
         public static final String PERMISSIONS = "States.Permissions";
 
-        private Errors() {}
+        private WellKnown() {}
     }
 }

@@ -19,7 +19,7 @@ public final class TaskTokens {
     private static final byte[] MAGIC = {'L', 'V', 'Q', 'A'};
     private static final int RANDOM_BYTES = 44;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Pending> open = new ConcurrentHashMap<>();
+    private final Map<String, Waiter> open = new ConcurrentHashMap<>();
     /** Closed tokens, kept so a late callback gets TaskTimedOut rather than TaskDoesNotExist. */
     private final Map<String, Boolean> closed = new ConcurrentHashMap<>();
 
@@ -39,13 +39,13 @@ public final class TaskTokens {
     }
 
     /** An open task: the future completes with the output, or exceptionally with a StatesError. */
-    static final class Pending {
+    static final class Waiter {
         final String executionArn;
         final String stateName;
         final CompletableFuture<JsonNode> result = new CompletableFuture<>();
         volatile long lastHeartbeatNanos = System.nanoTime();
 
-        Pending(String executionArn, String stateName) {
+        Waiter(String executionArn, String stateName) {
             this.executionArn = executionArn;
             this.stateName = stateName;
         }
@@ -58,8 +58,8 @@ public final class TaskTokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    Pending open(String token, String executionArn, String stateName) {
-        Pending p = new Pending(executionArn, stateName);
+    Waiter open(String token, String executionArn, String stateName) {
+        Waiter p = new Waiter(executionArn, stateName);
         open.put(token, p);
         return p;
     }
@@ -78,14 +78,14 @@ public final class TaskTokens {
     }
 
     public void sendSuccess(String token, JsonNode output) {
-        Pending p = lookup(token);
+        Waiter p = lookup(token);
         if (!p.result.complete(output)) throw timedOut();
     }
 
     public void sendFailure(String token, String error, String cause) {
-        Pending p = lookup(token);
+        Waiter p = lookup(token);
         // the service reports a failure without an error name as States.TaskFailed
-        String name = error == null || error.isEmpty() ? StatesError.Errors.TASK_FAILED : error;
+        String name = error == null || error.isEmpty() ? StatesError.WellKnown.TASK_FAILED : error;
         if (!p.result.completeExceptionally(new StatesError(name, cause))) throw timedOut();
     }
 
@@ -93,9 +93,9 @@ public final class TaskTokens {
         lookup(token).lastHeartbeatNanos = System.nanoTime();
     }
 
-    private Pending lookup(String token) {
+    private Waiter lookup(String token) {
         if (!wellFormed(token)) throw new TokenException("InvalidToken", "Invalid token");
-        Pending p = open.get(token);
+        Waiter p = open.get(token);
         if (p != null) return p;
         if (closed.containsKey(token)) throw timedOut();
         throw new TokenException("TaskDoesNotExist", "Task does not exist anymore");

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * it has not seen: a first upload, and a re-upload of the same bytes too — exactly the duplicate
  * delivery the workflow must shrug off. Any client (SDK, CLI, multipart) triggers it.
  */
-public final class BucketWatcher implements AutoCloseable {
+final class BucketWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BucketWatcher.class.getName());
 
     private final S3Client s3;

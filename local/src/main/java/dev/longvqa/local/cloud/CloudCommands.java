@@ -33,13 +33,13 @@ public final class CloudCommands {
         return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".longvqa", "local");
     }
 
-    static LocalCloud.Clients connect(Path dataDir) throws Exception {
+    static LocalCloud.EmulatorClients connect(Path dataDir) throws Exception {
         Path file = dataDir.resolve("endpoints.json");
         if (!Files.isRegularFile(file)) {
             throw new CommandLine.ParameterException(new CommandLine(new Object()),
                     "the local cloud is not running (no " + file + "): start it with ./longvqa local up");
         }
-        return LocalCloud.Clients.of(LocalCloud.Endpoints.read(file));
+        return LocalCloud.EmulatorClients.of(LocalCloud.Endpoints.read(file));
     }
 
     /** Shared options. */
@@ -79,7 +79,7 @@ public final class CloudCommands {
         @Override
         public Integer call() throws Exception {
             if (!Files.isRegularFile(video)) throw new CommandLine.ParameterException(spec.commandLine(), video + " is not a file");
-            try (LocalCloud.Clients c = connect(dataDir())) {
+            try (LocalCloud.EmulatorClients c = connect(dataDir())) {
                 String objectKey = key != null ? key : c.endpoints().uploadPrefix() + video.getFileName();
                 String bucket = c.endpoints().bucket();
                 if (!questions.isEmpty() && !S3Layout.isVideoUpload(objectKey)) {
@@ -119,7 +119,7 @@ public final class CloudCommands {
 
         @Override
         public final Integer call() throws Exception {
-            try (LocalCloud.Clients c = connect(dataDir())) {
+            try (LocalCloud.EmulatorClients c = connect(dataDir())) {
                 Optional<Map<String, AttributeValue>> row = StatusView.row(c, jobId);
                 if (row.isEmpty()) {
                     spec.commandLine().getErr().println("error: no job " + jobId);
@@ -129,13 +129,13 @@ public final class CloudCommands {
             }
         }
 
-        abstract int show(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row) throws Exception;
+        abstract int show(PrintWriter out, LocalCloud.EmulatorClients c, Map<String, AttributeValue> row) throws Exception;
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Print a job's row.")
     public static final class Status extends JobCommand {
         @Override
-        int show(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row) throws Exception {
+        int show(PrintWriter out, LocalCloud.EmulatorClients c, Map<String, AttributeValue> row) throws Exception {
             return print(out, c, row, json);
         }
     }
@@ -143,7 +143,7 @@ public final class CloudCommands {
     @Command(name = "answer", mixinStandardHelpOptions = true, description = "Print a job's answers.")
     public static final class Answer extends JobCommand {
         @Override
-        int show(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row) {
+        int show(PrintWriter out, LocalCloud.EmulatorClients c, Map<String, AttributeValue> row) {
             ObjectNode view = StatusView.render(c, row);
             String status = StatusView.status(row);
             if (json) {
@@ -157,7 +157,7 @@ public final class CloudCommands {
         }
     }
 
-    static Map<String, AttributeValue> waitFor(LocalCloud.Clients c, String jobId, Duration timeout) throws InterruptedException {
+    static Map<String, AttributeValue> waitFor(LocalCloud.EmulatorClients c, String jobId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, AttributeValue> last = null;
         while (System.nanoTime() < deadline) {
@@ -172,7 +172,7 @@ public final class CloudCommands {
                 + (last == null ? "not registered" : StatusView.status(last)) + ")");
     }
 
-    static int print(PrintWriter out, LocalCloud.Clients c, Map<String, AttributeValue> row, boolean json) throws Exception {
+    static int print(PrintWriter out, LocalCloud.EmulatorClients c, Map<String, AttributeValue> row, boolean json) throws Exception {
         ObjectNode view = StatusView.render(c, row);
         String status = StatusView.status(row);
         if (json) {

@@ -28,7 +28,7 @@ import java.util.function.Function;
  * 127.0.0.1: every request acts as {@link #LOCAL_CALLER}, which is what {@code local up} says when
  * it starts.
  */
-public final class LocalApiServer implements AutoCloseable {
+final class LocalApiServer implements AutoCloseable {
     /** The identity every local request carries, as an IAM authorizer would fill it. */
     public static final String LOCAL_CALLER = "arn:aws:iam::" + Deployment.ACCOUNT + ":user/local";
     static final int MAX_BODY_BYTES = GatewayExchanges.MAX_BODY_BYTES;

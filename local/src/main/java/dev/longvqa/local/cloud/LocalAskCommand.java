@@ -1,10 +1,10 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.contract.JobQuestion;
 import dev.longvqa.contract.Json;
 import dev.longvqa.contract.api.AnswerView;
 import dev.longvqa.contract.api.ApiError;
 import dev.longvqa.contract.api.ApiPaths;
-import dev.longvqa.contract.api.QuestionRef;
 import dev.longvqa.contract.api.QuestionsAccepted;
 import dev.longvqa.contract.api.QuestionsRequest;
 import picocli.CommandLine;
@@ -66,7 +66,7 @@ public final class LocalAskCommand extends CloudCommands.Common implements Calla
         QuestionsAccepted accepted = Json.mapper().readValue(asked.body(), QuestionsAccepted.class);
         Instant deadline = Instant.now().plusSeconds(timeoutSec);
         List<AnswerView> answers = new ArrayList<>();
-        for (QuestionRef q : accepted.questions()) {
+        for (JobQuestion q : accepted.questions()) {
             while (true) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + ApiPaths.answer(jobId, q.id()))).GET().build(),
                         HttpResponse.BodyHandlers.ofString());

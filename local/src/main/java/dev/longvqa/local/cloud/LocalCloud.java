@@ -56,12 +56,12 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /** SDK clients pointed at the emulators. */
-    public record Clients(S3Client s3, DynamoDbClient dynamo, SqsClient sqs, SfnClient sfn, Endpoints endpoints)
+    public record EmulatorClients(S3Client s3, DynamoDbClient dynamo, SqsClient sqs, SfnClient sfn, Endpoints endpoints)
             implements AutoCloseable {
-        public static Clients of(Endpoints e) {
+        public static EmulatorClients of(Endpoints e) {
             var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
             Region region = Region.US_EAST_1;
-            return new Clients(
+            return new EmulatorClients(
                     S3Client.builder().endpointOverride(URI.create(e.s3())).forcePathStyle(true).region(region).credentialsProvider(creds).build(),
                     DynamoDbClient.builder().endpointOverride(URI.create(e.dynamodb())).region(region).credentialsProvider(creds).build(),
                     SqsClient.builder().endpointOverride(URI.create(e.sqs())).region(region).credentialsProvider(creds).build(),
@@ -81,18 +81,18 @@ public final class LocalCloud implements AutoCloseable {
     /** Builds one Lambda function of the template (its environment as deployed) over the emulators. */
     @FunctionalInterface
     public interface HandlerFactory {
-        Function<JsonNode, JsonNode> create(Deployment.LambdaFunction function, Clients clients);
+        Function<JsonNode, JsonNode> create(Deployment.LambdaFunction function, EmulatorClients clients);
     }
 
     /** Starts the GPU worker with the template's container environment against the emulators; closing it stops the worker. */
     @FunctionalInterface
     public interface WorkerFactory {
-        AutoCloseable start(Deployment.Container container, Clients clients);
+        AutoCloseable start(Deployment.Container container, EmulatorClients clients);
     }
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Endpoints endpoints;
-    private Clients clients;
+    private EmulatorClients clients;
     private AslExecutor executor;
     private BucketWatcher watcher;
     private Deployment deployment;
@@ -114,7 +114,7 @@ public final class LocalCloud implements AutoCloseable {
         return endpoints;
     }
 
-    public Clients clients() {
+    public EmulatorClients clients() {
         return clients;
     }
 
@@ -143,7 +143,7 @@ public final class LocalCloud implements AutoCloseable {
         Emulators.Sqs sqs = keep(Emulators.sqs());
         S3Mock s3 = keep(S3Mock.start(b.s3MockJar, b.dataDir.resolve("s3"), Duration.ofSeconds(120)));
         Endpoints bare = new Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(), null, null, null, null, null, null, null);
-        Clients noSfn = keep(Clients.of(bare));
+        EmulatorClients noSfn = keep(EmulatorClients.of(bare));
         deployment = Deployment.deploy(template, noSfn.s3(), noSfn.dynamo(), noSfn.sqs());
         // the workflow is the state machine an upload rule starts; the others (the answer-only one) are started by the API
         Deployment.StateMachine machine = Deployment.single(deployment.stateMachines().stream()
@@ -204,7 +204,7 @@ public final class LocalCloud implements AutoCloseable {
         StepFunctionsApiServer api = keep(StepFunctionsApiServer.start(executors, 0));
         endpoints = new Endpoints(bare.s3(), bare.dynamodb(), bare.sqs(), api.endpoint().toString(), bucket.name(),
                 Deployment.single(deployment.tables(), "tables").name(), queue.url(), dlqUrl, uploadPrefix(rule), null);
-        clients = keep(Clients.of(endpoints));
+        clients = keep(EmulatorClients.of(endpoints));
         for (Deployment.LambdaFunction fn : deployment.functions()) {
             Function<JsonNode, JsonNode> handler = b.handlers.create(fn, clients);
             slots.get(fn.name()).set(handler);

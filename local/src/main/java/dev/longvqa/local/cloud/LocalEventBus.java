@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * growing pause instead of EventBridge's backoff over hours), and an event that cannot be
  * delivered goes to the target's dead-letter queue.
  */
-public final class LocalEventBus implements AutoCloseable {
+final class LocalEventBus implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalEventBus.class.getName());
 
     /** Delivers an input to one target (a state machine start, a Lambda invocation); throws when it fails. */

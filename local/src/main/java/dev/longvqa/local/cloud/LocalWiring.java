@@ -64,7 +64,7 @@ public final class LocalWiring {
     }
 
     /** The emulator's presigner: URLs a client on this machine can PUT and GET directly. */
-    private static S3Presigner presigner(LocalCloud.Clients clients) {
+    private static S3Presigner presigner(LocalCloud.EmulatorClients clients) {
         return S3Presigner.builder().endpointOverride(URI.create(clients.endpoints().s3()))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
@@ -78,7 +78,7 @@ public final class LocalWiring {
      * answer-only workflow through the local Step Functions endpoint.
      */
     private static Function<JsonNode, JsonNode> api(String function, Settings settings, dev.longvqa.functions.api.ApiSettings api,
-                                                    LocalCloud.Clients clients) {
+                                                    LocalCloud.EmulatorClients clients) {
         if (clients.sfn() == null) throw new IllegalStateException("function " + function + " needs the Step Functions endpoint");
         dev.longvqa.functions.api.ApiService service = new dev.longvqa.functions.api.ApiService(new dev.longvqa.functions.api.ApiDeps(
                 new ObjectStore(clients.s3()), new JobStore(clients.dynamo(), settings.requireTable(), Clock.systemUTC()),
@@ -95,7 +95,7 @@ public final class LocalWiring {
 
     private static Function<JsonNode, JsonNode> handler(String function, String handler, Settings settings,
                                                         java.util.function.Supplier<dev.longvqa.functions.api.ApiSettings> api,
-                                                        LocalCloud.Clients clients) {
+                                                        LocalCloud.EmulatorClients clients) {
         ObjectStore store = new ObjectStore(clients.s3());
         JobStore jobs = new JobStore(clients.dynamo(), settings.requireTable(), Clock.systemUTC());
         S3Presigner presigner = presigner(clients);
@@ -252,7 +252,7 @@ public final class LocalWiring {
      * The local worker's settings: what the worker reads from the container environment the
      * template gives it (queue, bucket, table, transcript source), then the emulators' endpoints, one slot, short waits.
      */
-    private static Map<WorkerEnv, String> workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.Clients clients) {
+    private static Map<WorkerEnv, String> workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.EmulatorClients clients) {
         LocalCloud.Endpoints e = clients.endpoints();
         WorkerConfig stack = WorkerConfig.fromEnvironment(container.environment());
         Map<WorkerEnv, String> env = WorkerConfig.values();

@@ -19,12 +19,12 @@ import java.util.Optional;
  * A job as the user sees it: its DynamoDB row, with the pointers it holds (scenes, large answer
  * sets) followed into S3, and its transcript. What {@code local upload --json}, {@code status} and {@code answer} print.
  */
-public final class StatusView {
+final class StatusView {
     private static final ObjectMapper JSON = Json.mapper();
 
     private StatusView() {}
 
-    public static Optional<Map<String, AttributeValue>> row(LocalCloud.Clients c, String jobId) {
+    public static Optional<Map<String, AttributeValue>> row(LocalCloud.EmulatorClients c, String jobId) {
         Map<String, AttributeValue> item = c.dynamo().getItem(r -> r.tableName(c.endpoints().table())
                 .key(Map.of("jobId", AttributeValue.fromS(jobId))).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
@@ -41,7 +41,7 @@ public final class StatusView {
     }
 
     /** The row as JSON, plus {@code scenes}/{@code cutsSec} from scenes.json and {@code answers} from S3 when only pointed to. */
-    public static ObjectNode render(LocalCloud.Clients c, Map<String, AttributeValue> row) {
+    public static ObjectNode render(LocalCloud.EmulatorClients c, Map<String, AttributeValue> row) {
         ObjectNode out = (ObjectNode) toJson(AttributeValue.fromM(row));
         s3Json(c, text(row, "scenesKey")).ifPresent(scenes -> {
             out.set("scenes", scenes.path("scenes"));
@@ -64,7 +64,7 @@ public final class StatusView {
         return v == null ? null : v.s();
     }
 
-    private static Optional<JsonNode> s3Json(LocalCloud.Clients c, String key) {
+    private static Optional<JsonNode> s3Json(LocalCloud.EmulatorClients c, String key) {
         if (key == null) return Optional.empty();
         try {
             ResponseBytes<?> bytes = c.s3().getObjectAsBytes(r -> r.bucket(c.endpoints().bucket()).key(key));

@@ -87,15 +87,15 @@ public final class StepFunctionsApiServer implements AutoCloseable {
     }
 
     /** An API error: {@code type} is the exception name the SDK maps to its exception class. */
-    static final class ApiException extends RuntimeException {
+    static final class SfnApiException extends RuntimeException {
         final String type;
         final int status;
 
-        ApiException(String type, String message) {
+        SfnApiException(String type, String message) {
             this(type, 400, message);
         }
 
-        ApiException(String type, int status, String message) {
+        SfnApiException(String type, int status, String message) {
             super(message, null, false, false);
             this.type = type;
             this.status = status;
@@ -108,21 +108,21 @@ public final class StepFunctionsApiServer implements AutoCloseable {
             JsonNode response;
             try {
                 if (!"POST".equals(exchange.getRequestMethod())) {
-                    throw new ApiException("UnknownOperationException", 404, "only POST / is served");
+                    throw new SfnApiException("UnknownOperationException", 404, "only POST / is served");
                 }
                 String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
                 if (target == null || !target.startsWith(TARGET_PREFIX)) {
-                    throw new ApiException("UnknownOperationException", "missing or foreign X-Amz-Target: " + target);
+                    throw new SfnApiException("UnknownOperationException", "missing or foreign X-Amz-Target: " + target);
                 }
                 JsonNode body;
                 try (InputStream in = exchange.getRequestBody()) {
                     byte[] bytes = in.readAllBytes();
                     body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
                 } catch (JsonProcessingException e) {
-                    throw new ApiException("SerializationException", "request body is not JSON");
+                    throw new SfnApiException("SerializationException", "request body is not JSON");
                 }
                 response = dispatch(target.substring(TARGET_PREFIX.length()), body);
-            } catch (ApiException e) {
+            } catch (SfnApiException e) {
                 status = e.status;
                 exchange.getResponseHeaders().add("x-amzn-ErrorType", e.type);
                 response = JSON.createObjectNode().put("__type", e.type).put("message", e.getMessage());
@@ -153,7 +153,7 @@ public final class StepFunctionsApiServer implements AutoCloseable {
                 try {
                     output = JSON.readTree(required(req, "output"));
                 } catch (JsonProcessingException e) {
-                    throw new ApiException("InvalidOutput", "output is not valid JSON");
+                    throw new SfnApiException("InvalidOutput", "output is not valid JSON");
                 }
                 tokensFor(token).sendSuccess(token, output);
                 yield JSON.createObjectNode();
@@ -174,14 +174,14 @@ public final class StepFunctionsApiServer implements AutoCloseable {
                 try {
                     input = req.hasNonNull("input") ? JSON.readTree(req.get("input").asText()) : JSON.createObjectNode();
                 } catch (JsonProcessingException e) {
-                    throw new ApiException("InvalidExecutionInput", "input is not valid JSON");
+                    throw new SfnApiException("InvalidExecutionInput", "input is not valid JSON");
                 }
                 if (input == null || input.isMissingNode()) input = JSON.createObjectNode();
                 try {
                     Execution e = ex.start(req.path("name").asText(null), input);
                     yield JSON.createObjectNode().put("executionArn", e.arn()).put("startDate", epoch(e.startDate()));
                 } catch (AslExecutor.ExecutionAlreadyExistsException e) {
-                    throw new ApiException("ExecutionAlreadyExists", e.getMessage());
+                    throw new SfnApiException("ExecutionAlreadyExists", e.getMessage());
                 }
             }
             case "DescribeExecution" -> describe(execution(required(req, "executionArn")));
@@ -193,14 +193,14 @@ public final class StepFunctionsApiServer implements AutoCloseable {
             }
             case "ListExecutions" -> listExecutions(req);
             case "GetExecutionHistory" -> history(req);
-            default -> throw new ApiException("UnknownOperationException", "operation " + operation + " is not served locally");
+            default -> throw new SfnApiException("UnknownOperationException", "operation " + operation + " is not served locally");
         };
     }
 
     private static String required(JsonNode req, String field) {
         JsonNode v = req.get(field);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-            throw new ApiException("ValidationException", "1 validation error detected: '" + field + "' must not be null");
+            throw new SfnApiException("ValidationException", "1 validation error detected: '" + field + "' must not be null");
         }
         return v.asText();
     }
@@ -213,7 +213,7 @@ public final class StepFunctionsApiServer implements AutoCloseable {
 
     private AslExecutor executor(String stateMachineArn) {
         AslExecutor e = executors.get(stateMachineArn);
-        if (e == null) throw new ApiException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+        if (e == null) throw new SfnApiException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
         return e;
     }
 
@@ -222,8 +222,8 @@ public final class StepFunctionsApiServer implements AutoCloseable {
             Execution e = ex.execution(arn);
             if (e != null) return e;
         }
-        if (!arn.startsWith("arn:aws:states:")) throw new ApiException("InvalidArn", "Invalid Arn: '" + arn + "'");
-        throw new ApiException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
+        if (!arn.startsWith("arn:aws:states:")) throw new SfnApiException("InvalidArn", "Invalid Arn: '" + arn + "'");
+        throw new SfnApiException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
     }
 
     private static double epoch(Instant t) {
@@ -249,7 +249,7 @@ public final class StepFunctionsApiServer implements AutoCloseable {
             try {
                 filter = ExecutionStatus.valueOf(req.get("statusFilter").asText());
             } catch (IllegalArgumentException e) {
-                throw new ApiException("ValidationException", "bad statusFilter " + req.get("statusFilter"));
+                throw new SfnApiException("ValidationException", "bad statusFilter " + req.get("statusFilter"));
             }
         }
         List<Execution> all = new ArrayList<>();
@@ -298,7 +298,7 @@ public final class StepFunctionsApiServer implements AutoCloseable {
             try {
                 from = Integer.parseInt(req.get("nextToken").asText());
             } catch (NumberFormatException e) {
-                throw new ApiException("InvalidToken", "Invalid pagination token");
+                throw new SfnApiException("InvalidToken", "Invalid pagination token");
             }
         }
         from = Math.max(0, Math.min(from, size));

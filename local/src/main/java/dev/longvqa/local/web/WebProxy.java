@@ -38,7 +38,7 @@ import java.util.concurrent.Executors;
  * {@code execute-api} as the caller's AWS credentials. The answer's status, content type and body
  * come back unchanged. It listens on 127.0.0.1 only: whoever reaches it acts as those credentials.
  */
-public final class WebProxy implements AutoCloseable {
+final class WebProxy implements AutoCloseable {
     /** The signing name of API Gateway. */
     public static final String SERVICE = "execute-api";
     /** Response headers that pass back; the rest (API Gateway's own, hop-by-hop) stay upstream. */

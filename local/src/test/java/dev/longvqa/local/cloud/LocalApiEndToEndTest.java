@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.cli.FakeOpenAiServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.contract.Json;
 import dev.longvqa.contract.api.AnswerView;
@@ -40,14 +41,14 @@ class LocalApiEndToEndTest {
     @TempDir
     static Path dir;
     static LocalCloud cloud;
-    static StandInOpenAi llm;
+    static FakeOpenAiServer llm;
     static final HttpClient http = HttpClient.newHttpClient();
     static String api;
 
     @BeforeAll
     static void up() throws Exception {
         dev.longvqa.local.LocalCli.commandLineForTests();
-        llm = StandInOpenAi.start();
+        llm = FakeOpenAiServer.lvcot();
         cloud = TestClouds.builder(dir)
                 .worker(LocalWiring.worker(llm.spec()))
                 .api(0)
@@ -78,8 +79,8 @@ class LocalApiEndToEndTest {
 
     @Test
     void uploadPollAskTwiceAndReadTheAnswersThroughTheApi() throws Exception {
-        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
-                .shot(SyntheticVideo.Kind.PAN, 8).build().write(dir.resolve("clip.mp4"));
+        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 8)
+                .shot(SyntheticVideo.ShotType.PAN, 8).build().write(dir.resolve("clip.mp4"));
         byte[] video = Files.readAllBytes(v.path());
 
         // the page is served by the same API
@@ -145,7 +146,7 @@ class LocalApiEndToEndTest {
         });
         // answer passes only: one model call per question, none of them a segment pass
         assertThat(llm.segmentPrompts()).as("segment LLM calls for the follow-ups").isEqualTo(segmentsBefore);
-        assertThat(llm.prompts.subList(promptsBefore, llm.prompts.size())).hasSize(2).noneMatch(p -> p.contains(StandInOpenAi.SEGMENT_PROMPT))
+        assertThat(llm.prompts.subList(promptsBefore, llm.prompts.size())).hasSize(2).noneMatch(p -> p.contains(FakeOpenAiServer.SEGMENT_PROMPT))
                 .anyMatch(p -> p.contains("What colour is the square?")).anyMatch(p -> p.contains("How many shots are there?"));
         // no decode: the upload workflow did not run again, the answer workflow entered only its own states
         assertThat(cloud.executor().executions()).hasSize(mainExecutions);

@@ -1,5 +1,6 @@
 package dev.longvqa.local.cloud;
 
+import dev.longvqa.cli.FakeOpenAiServer;
 import dev.longvqa.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longvqa.local.asl.Execution;
@@ -31,12 +32,12 @@ class LocalCloudEndToEndTest {
     static Path dir;
     static LocalCloud cloud;
     /** The LLM, stood in for; the gate holds every request until it opens: an execution stays in its GPU task. */
-    static StandInOpenAi llm;
+    static FakeOpenAiServer llm;
 
     @BeforeAll
     static void up() throws Exception {
         dev.longvqa.local.LocalCli.commandLineForTests(); // picks the SDK's HTTP client as `main` does
-        llm = StandInOpenAi.start();
+        llm = FakeOpenAiServer.lvcot();
         cloud = TestClouds.builder(dir)
                 .worker(LocalWiring.worker(llm.spec()))
                 .build();
@@ -55,8 +56,8 @@ class LocalCloudEndToEndTest {
     @Test
     @Order(1)
     void uploadRunsTheWorkflowToTwoAnswersAndADuplicateStartsNothing() throws Exception {
-        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
-                .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("talk one.mp4"));
+        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 8)
+                .shot(SyntheticVideo.ShotType.PAN, 8).shot(SyntheticVideo.ShotType.ZOOM, 8).build().write(dir.resolve("talk one.mp4"));
         CliRun r = local("upload", v.path().toString(), "--question", "What moves?", "--question", "What colour is it?",
                 "--wait", "--json", "--timeout", "240");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -125,7 +126,7 @@ class LocalCloudEndToEndTest {
     @Order(3)
     void aKeyOutsideTheRulesPatternStartsNothing() throws Exception {
         int before = cloud.executor().executions().size();
-        Path video = SyntheticVideo.builder().size(64, 36).fps(5).shot(SyntheticVideo.Kind.SHAPES, 2).build()
+        Path video = SyntheticVideo.builder().size(64, 36).fps(5).shot(SyntheticVideo.ShotType.SHAPES, 2).build()
                 .write(dir.resolve("outside.mp4")).path();
         CliRun r = local("upload", video.toString(), "--key", "elsewhere/" + cloud.endpoints().uploadPrefix() + "outside.mp4");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -149,8 +150,8 @@ class LocalCloudEndToEndTest {
         String bucket = cloud.endpoints().bucket();
         List<Path> videos = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
-            videos.add(SyntheticVideo.builder().size(64, 36).fps(4).seed(100 + i).shot(SyntheticVideo.Kind.SHAPES, 2)
-                    .shot(SyntheticVideo.Kind.NOISE, 2).build().write(dir.resolve("burst-" + i + ".mp4")).path());
+            videos.add(SyntheticVideo.builder().size(64, 36).fps(4).seed(100 + i).shot(SyntheticVideo.ShotType.SHAPES, 2)
+                    .shot(SyntheticVideo.ShotType.NOISE, 2).build().write(dir.resolve("burst-" + i + ".mp4")).path());
         }
         int before = cloud.executor().executions().size();
         java.util.Map<String, String> jobs = new java.util.concurrent.ConcurrentHashMap<>(); // key -> job id
@@ -210,7 +211,7 @@ class LocalCloudEndToEndTest {
     void aStoppedExecutionLeavesTheJobFailedThroughTheTemplatesStatusRule() throws Exception {
         llm.gate = new java.util.concurrent.CountDownLatch(1);
         try {
-            Path video = SyntheticVideo.builder().size(64, 36).fps(4).seed(7).shot(SyntheticVideo.Kind.SHAPES, 2).build()
+            Path video = SyntheticVideo.builder().size(64, 36).fps(4).seed(7).shot(SyntheticVideo.ShotType.SHAPES, 2).build()
                     .write(dir.resolve("stopped.mp4")).path();
             CliRun r = local("upload", video.toString(), "--json");
             assertThat(r.exit()).as(r.err()).isZero();

@@ -47,8 +47,8 @@ class LocalCloudTdcEndToEndTest {
 
     @Test
     void anUploadIsAnsweredFromTheTdcContextAndItsCostsReachTheRow() throws Exception {
-        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
-                .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("tdc talk.mp4"));
+        SyntheticVideo.Generated v = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 8)
+                .shot(SyntheticVideo.ShotType.PAN, 8).shot(SyntheticVideo.ShotType.ZOOM, 8).build().write(dir.resolve("tdc talk.mp4"));
         CliRun r = local("upload", v.path().toString(), "--question", "What moves?", "--wait", "--json", "--timeout", "300");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode job = Json.mapper().readTree(r.out());

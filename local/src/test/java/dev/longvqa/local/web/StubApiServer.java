@@ -1,5 +1,8 @@
 package dev.longvqa.local.web;
 
+import dev.longvqa.contract.JobQuestion;
+import dev.longvqa.contract.SegmentSummary;
+import dev.longvqa.contract.ScenesDocument;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.longvqa.contract.Json;
@@ -9,7 +12,6 @@ import dev.longvqa.contract.api.ApiPaths;
 import dev.longvqa.contract.api.CompleteUploadRequest;
 import dev.longvqa.contract.api.JobList;
 import dev.longvqa.contract.api.JobView;
-import dev.longvqa.contract.api.QuestionRef;
 import dev.longvqa.contract.api.QuestionsAccepted;
 import dev.longvqa.contract.api.QuestionsRequest;
 import dev.longvqa.contract.api.ReportLink;
@@ -172,11 +174,11 @@ final class StubApiServer implements AutoCloseable {
         byte[] id = new byte[16];
         new java.security.SecureRandom().nextBytes(id);
         Job j = new Job(HexFormat.of().formatHex(id), name.replaceAll("[^A-Za-z0-9 ._()-]", "_"), req.sizeBytes());
-        List<QuestionRef> refs = new ArrayList<>();
+        List<JobQuestion> refs = new ArrayList<>();
         for (String q : qs) {
             String qid = "q" + (j.questions.size() + 1);
             j.questions.put(qid, new Question(qid, q, 0));
-            refs.add(new QuestionRef(qid, q));
+            refs.add(new JobQuestion(qid, q));
         }
         jobs.put(j.id, j);
         String expires = Instant.now().plusSeconds(900).toString();
@@ -234,7 +236,7 @@ final class StubApiServer implements AutoCloseable {
         List<AnswerView> answers = j.questions.values().stream().map(q -> answerView(j, q)).toList();
         return new JobView(j.id, j.fileName, j.key, j.size, STATUSES.get(s), STAGES.get(s), j.created.toString(), null, 24.0, progress,
                 s >= 3 ? new JobView.ScenesSummary(3, 24, 2) : null, answers,
-                succeeded ? new JobView.Costs(550L, 55L, 0L, java.util.Map.of("decode", 1200L, "answer", 300L)) : null, null);
+                succeeded ? new JobView.CostSummary(550L, 55L, 0L, java.util.Map.of("decode", 1200L, "answer", 300L)) : null, null);
     }
 
     private AnswerView answerView(Job j, Question q) {
@@ -245,13 +247,13 @@ final class StubApiServer implements AutoCloseable {
 
     private SceneDetail scenes(Job j) {
         if (step(j) < 3) throw new Fault(409, "NOT_READY", "the job has no scenes yet", status(j));
-        List<SceneDetail.Scene> scenes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) scenes.add(new SceneDetail.Scene(i, 8.0 * i, 8.0 * i + 8, 8.0 * i + 4));
-        List<SceneDetail.CurvePoint> curve = new ArrayList<>();
-        for (int t = 1; t < 24; t++) curve.add(new SceneDetail.CurvePoint(t, t % 8 == 0 ? 0.31 : 0.95 + 0.01 * (t % 3)));
-        List<SceneDetail.Segment> segs = step(j) < 4 ? List.of() : List.of(
-                new SceneDetail.Segment(0, 0, 12, "Shapes <b>bounce</b> & move."),
-                new SceneDetail.Segment(1, 12, 24, "Rings zoom.\nThen noise."));
+        List<SceneDetail.SceneView> scenes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) scenes.add(new SceneDetail.SceneView(i, 8.0 * i, 8.0 * i + 8, 8.0 * i + 4));
+        List<ScenesDocument.CurveEntry> curve = new ArrayList<>();
+        for (int t = 1; t < 24; t++) curve.add(new ScenesDocument.CurveEntry(t, t % 8 == 0 ? 0.31 : 0.95 + 0.01 * (t % 3)));
+        List<SegmentSummary> segs = step(j) < 4 ? List.of() : List.of(
+                new SegmentSummary(0, 0, 12, "Shapes <b>bounce</b> & move."),
+                new SegmentSummary(1, 12, 24, "Rings zoom.\nThen noise."));
         return new SceneDetail(j.id, 24.0, scenes, curve, segs);
     }
 
@@ -259,12 +261,12 @@ final class StubApiServer implements AutoCloseable {
         List<String> qs = req.questions() == null ? List.of() : req.questions();
         validate(qs);
         if (!status(j).equals("SUCCEEDED")) throw new Fault(409, "NOT_READY", "the video is not processed yet", status(j));
-        List<QuestionRef> refs = new ArrayList<>();
+        List<JobQuestion> refs = new ArrayList<>();
         synchronized (j) {
             for (String q : qs) {
                 String qid = "q" + (j.questions.size() + 1);
                 j.questions.put(qid, new Question(qid, q, System.currentTimeMillis()));
-                refs.add(new QuestionRef(qid, q));
+                refs.add(new JobQuestion(qid, q));
             }
         }
         return new QuestionsAccepted(j.id, refs, null);

@@ -45,8 +45,8 @@ class WebPageLocalUpTest {
     static void start() throws Exception {
         RequiredTool.require(DevToolsBrowser.available(), "headless chromium");
         llm = new FakeOpenAiServer();
-        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 8)
-                .shot(SyntheticVideo.Kind.PAN, 8).shot(SyntheticVideo.Kind.ZOOM, 8).build().write(dir.resolve("three shots.mp4"));
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 8)
+                .shot(SyntheticVideo.ShotType.PAN, 8).shot(SyntheticVideo.ShotType.ZOOM, 8).build().write(dir.resolve("three shots.mp4"));
         Path root = TestClouds.repoRoot();
         Path data = dir.resolve("state");
         log = dir.resolve("up.log");

@@ -34,8 +34,8 @@ class WebPageStubApiTest {
     @BeforeAll
     static void start() throws Exception {
         RequiredTool.require(DevToolsBrowser.available(), "headless chromium");
-        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.Kind.SHAPES, 4)
-                .shot(SyntheticVideo.Kind.PAN, 4).build().write(dir.resolve("two shots <b>&.mp4"));
+        video = SyntheticVideo.builder().size(160, 90).fps(10).shot(SyntheticVideo.ShotType.SHAPES, 4)
+                .shot(SyntheticVideo.ShotType.PAN, 4).build().write(dir.resolve("two shots <b>&.mp4"));
         long size = Files.size(video.path());
         // At least three parts, the last one short.
         api = new StubApiServer(size / 4, size / 3, 300);

@@ -75,15 +75,15 @@ public final class Deployment {
 
     public record Container(String logicalId, String name, Map<String, String> environment) {}
 
-    public record Skipped(String logicalId, String type) {}
+    public record SkippedResource(String logicalId, String type) {}
 
-    private record Resolved(String ref, Map<String, String> attributes) {}
+    private record ResolvedRef(String ref, Map<String, String> attributes) {}
 
     private final JsonNode template;
     private final S3Client s3;
     private final DynamoDbClient dynamo;
     private final SqsClient sqs;
-    private final Map<String, Resolved> resolved = new HashMap<>();
+    private final Map<String, ResolvedRef> resolved = new HashMap<>();
     private final Set<String> resolving = new HashSet<>();
 
     private final List<Bucket> buckets = new ArrayList<>();
@@ -93,7 +93,7 @@ public final class Deployment {
     private final List<StateMachine> stateMachines = new ArrayList<>();
     private final List<Rule> rules = new ArrayList<>();
     private final List<Container> containers = new ArrayList<>();
-    private final List<Skipped> skipped = new ArrayList<>();
+    private final List<SkippedResource> skipped = new ArrayList<>();
 
     private Deployment(JsonNode template, S3Client s3, DynamoDbClient dynamo, SqsClient sqs) {
         this.template = template;
@@ -116,7 +116,7 @@ public final class Deployment {
     public List<StateMachine> stateMachines() { return List.copyOf(stateMachines); }
     public List<Rule> rules() { return List.copyOf(rules); }
     public List<Container> containers() { return List.copyOf(containers); }
-    public List<Skipped> skipped() { return List.copyOf(skipped); }
+    public List<SkippedResource> skipped() { return List.copyOf(skipped); }
 
     /** The one resource of a kind the local cloud runs exactly once of (one state machine, one worker container). */
     public static <T> T single(List<T> items, String what) {
@@ -126,8 +126,8 @@ public final class Deployment {
 
     // ---------------------------------------------------------------- resources
 
-    private Resolved resource(String id) {
-        Resolved r = resolved.get(id);
+    private ResolvedRef resource(String id) {
+        ResolvedRef r = resolved.get(id);
         if (r != null) return r;
         JsonNode res = template.path("Resources").get(id);
         if (res == null) throw new IllegalArgumentException("the template references an unknown resource " + id);
@@ -143,7 +143,7 @@ public final class Deployment {
             case "AWS::Events::Rule" -> rule(id, p);
             case "AWS::ECS::TaskDefinition" -> taskDefinition(id, p);
             default -> {
-                skipped.add(new Skipped(id, type));
+                skipped.add(new SkippedResource(id, type));
                 yield null;
             }
         };
@@ -152,16 +152,16 @@ public final class Deployment {
         return r;
     }
 
-    private Resolved bucket(String id, JsonNode p) {
+    private ResolvedRef bucket(String id, JsonNode p) {
         String name = p.has("BucketName") ? value(p.get("BucketName")) : lower(id);
         if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(name))) s3.createBucket(b -> b.bucket(name));
         boolean events = p.path("NotificationConfiguration").path("EventBridgeConfiguration").path("EventBridgeEnabled").asBoolean(false);
         buckets.add(new Bucket(id, name, events));
-        return new Resolved(name, Map.of("Arn", "arn:aws:s3:::" + name, "DomainName", name + ".s3.amazonaws.com",
+        return new ResolvedRef(name, Map.of("Arn", "arn:aws:s3:::" + name, "DomainName", name + ".s3.amazonaws.com",
                 "RegionalDomainName", name + ".s3." + REGION + ".amazonaws.com"));
     }
 
-    private Resolved table(String id, JsonNode p) {
+    private ResolvedRef table(String id, JsonNode p) {
         String name = p.has("TableName") ? value(p.get("TableName")) : id;
         List<KeySchemaElement> keys = new ArrayList<>();
         for (JsonNode k : p.path("KeySchema")) {
@@ -194,7 +194,7 @@ public final class Deployment {
         JsonNode ttl = p.path("TimeToLiveSpecification");
         tables.add(new Table(id, name, ttl.path("Enabled").asBoolean(false) ? value(ttl.get("AttributeName")) : null));
         String arn = "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + name;
-        return new Resolved(name, Map.of("Arn", arn, "StreamArn", arn + "/stream/local"));
+        return new ResolvedRef(name, Map.of("Arn", arn, "StreamArn", arn + "/stream/local"));
     }
 
     /** Queue properties ElasticMQ honours; encryption settings mean nothing locally. */
@@ -207,7 +207,7 @@ public final class Deployment {
             "FifoQueue", QueueAttributeName.FIFO_QUEUE,
             "ContentBasedDeduplication", QueueAttributeName.CONTENT_BASED_DEDUPLICATION);
 
-    private Resolved queue(String id, JsonNode p) {
+    private ResolvedRef queue(String id, JsonNode p) {
         boolean fifo = p.path("FifoQueue").asBoolean(false);
         String name = p.has("QueueName") ? value(p.get("QueueName")) : id + (fifo ? ".fifo" : "");
         Map<QueueAttributeName, String> attributes = new LinkedHashMap<>();
@@ -224,10 +224,10 @@ public final class Deployment {
         Map<String, String> shown = new LinkedHashMap<>();
         attributes.forEach((k, v) -> shown.put(k.toString(), v));
         queues.add(new Queue(id, name, url, arn, Map.copyOf(shown)));
-        return new Resolved(url, Map.of("Arn", arn, "QueueName", name, "QueueUrl", url));
+        return new ResolvedRef(url, Map.of("Arn", arn, "QueueName", name, "QueueUrl", url));
     }
 
-    private Resolved function(String id, JsonNode p) {
+    private ResolvedRef function(String id, JsonNode p) {
         String name = p.has("FunctionName") ? value(p.get("FunctionName")) : id;
         Map<String, String> env = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = p.path("Environment").path("Variables").fields(); it.hasNext(); ) {
@@ -236,10 +236,10 @@ public final class Deployment {
         }
         String arn = "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + name;
         functions.add(new LambdaFunction(id, name, arn, Map.copyOf(env), p.path("MemorySize").asInt(128), p.path("Timeout").asInt(3)));
-        return new Resolved(name, Map.of("Arn", arn));
+        return new ResolvedRef(name, Map.of("Arn", arn));
     }
 
-    private Resolved stateMachine(String id, JsonNode p) {
+    private ResolvedRef stateMachine(String id, JsonNode p) {
         String name = p.has("StateMachineName") ? value(p.get("StateMachineName")) : id;
         String definition = p.has("DefinitionString") ? value(p.get("DefinitionString"))
                 : p.has("Definition") ? resolve(p.get("Definition")).toString() : null;
@@ -251,14 +251,14 @@ public final class Deployment {
         }
         String arn = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + name;
         stateMachines.add(new StateMachine(id, name, arn, definition, Map.copyOf(subs)));
-        return new Resolved(arn, Map.of("Arn", arn, "Name", name));
+        return new ResolvedRef(arn, Map.of("Arn", arn, "Name", name));
     }
 
-    private Resolved rule(String id, JsonNode p) {
+    private ResolvedRef rule(String id, JsonNode p) {
         String name = p.has("Name") ? value(p.get("Name")) : id;
         if (!"ENABLED".equals(p.path("State").asText("ENABLED"))) {
-            skipped.add(new Skipped(id, "AWS::Events::Rule (disabled)"));
-            return new Resolved(name, Map.of());
+            skipped.add(new SkippedResource(id, "AWS::Events::Rule (disabled)"));
+            return new ResolvedRef(name, Map.of());
         }
         if (!p.has("EventPattern")) throw new IllegalArgumentException("rule " + id + ": only event-pattern rules run locally");
         String arn = "arn:aws:events:" + REGION + ":" + ACCOUNT + ":rule/" + name;
@@ -278,17 +278,17 @@ public final class Deployment {
                     target.path("DeadLetterConfig").path("Arn").asText(null)));
         }
         rules.add(new Rule(id, name, arn, new EventPattern(resolve(p.get("EventPattern"))), List.copyOf(targets)));
-        return new Resolved(name, Map.of("Arn", arn));
+        return new ResolvedRef(name, Map.of("Arn", arn));
     }
 
-    private Resolved taskDefinition(String id, JsonNode p) {
+    private ResolvedRef taskDefinition(String id, JsonNode p) {
         for (JsonNode c : p.path("ContainerDefinitions")) {
             Map<String, String> env = new LinkedHashMap<>();
             for (JsonNode e : c.path("Environment")) env.put(value(e.get("Name")), value(e.get("Value")));
             containers.add(new Container(id, value(c.get("Name")), Map.copyOf(env)));
         }
         String arn = "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task-definition/" + id + ":1";
-        return new Resolved(arn, Map.of("TaskDefinitionArn", arn));
+        return new ResolvedRef(arn, Map.of("TaskDefinitionArn", arn));
     }
 
     // ---------------------------------------------------------------- intrinsic functions
@@ -356,12 +356,12 @@ public final class Deployment {
         }
         JsonNode parameter = template.path("Parameters").get(id);
         if (parameter != null) return parameter.path("Default").asText("local-parameter-" + id);
-        Resolved r = resource(id);
+        ResolvedRef r = resource(id);
         return r != null ? r.ref() : placeholder(id, "Ref");
     }
 
     private String getAtt(String id, String attribute) {
-        Resolved r = resource(id);
+        ResolvedRef r = resource(id);
         if (r == null) return placeholder(id, attribute);
         String v = r.attributes().get(attribute);
         if (v == null) throw new IllegalArgumentException("Fn::GetAtt " + id + "." + attribute + " has no local value");

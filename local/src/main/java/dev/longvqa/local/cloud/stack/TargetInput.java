@@ -59,8 +59,8 @@ public sealed interface TargetInput {
     }
 
     /** {@code InputPath}: a part of the event ({@code null} if the event has nothing there). */
-    record Path(String path) implements TargetInput {
-        public Path {
+    record InputPath(String path) implements TargetInput {
+        public InputPath {
             checkPath(path);
         }
 
@@ -172,7 +172,7 @@ public sealed interface TargetInput {
                 throw new IllegalArgumentException("target Input is not JSON: " + target.get("Input").asText(), e);
             }
         }
-        if (target.has("InputPath")) return new Path(target.get("InputPath").asText());
+        if (target.has("InputPath")) return new InputPath(target.get("InputPath").asText());
         if (target.has("InputTransformer")) {
             JsonNode t = target.get("InputTransformer");
             Map<String, String> paths = new LinkedHashMap<>();

@@ -38,7 +38,7 @@ class DeploymentTest {
     static Dynalite dynamo;
     static Emulators.Sqs sqs;
     static S3Mock s3;
-    static LocalCloud.Clients clients;
+    static LocalCloud.EmulatorClients clients;
     static JsonNode template;
 
     @BeforeAll
@@ -47,7 +47,7 @@ class DeploymentTest {
         dynamo = Emulators.dynamoDb();
         sqs = Emulators.sqs();
         s3 = S3Mock.start(TestClouds.s3MockJar(), dir.resolve("s3"), Duration.ofSeconds(120));
-        clients = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(),
+        clients = LocalCloud.EmulatorClients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo.endpoint().toString(), sqs.endpoint(),
                 null, null, null, null, null, null, null));
     }
 
@@ -134,7 +134,7 @@ class DeploymentTest {
                 .path("Targets").get(0).path("RetryPolicy").path("MaximumRetryAttempts").asInt());
         assertThat(ended.pattern().pattern().path("detail").path("stateMachineArn").get(0).asText()).isEqualTo(sm.arn());
         assertThat(Deployment.single(d.containers(), "containers").environment()).containsValue(work.url());
-        assertThat(d.skipped()).extracting(Deployment.Skipped::type).contains("AWS::IAM::Role", "AWS::Logs::LogGroup");
+        assertThat(d.skipped()).extracting(Deployment.SkippedResource::type).contains("AWS::IAM::Role", "AWS::Logs::LogGroup");
     }
 
     @Test
@@ -152,7 +152,7 @@ class DeploymentTest {
         }
         // fresh emulators' namespaces: the first deployment's queues and table already exist
         try (Dynalite dynamo2 = Emulators.dynamoDb(); Emulators.Sqs sqs2 = Emulators.sqs();
-             LocalCloud.Clients c2 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo2.endpoint().toString(),
+             LocalCloud.EmulatorClients c2 = LocalCloud.EmulatorClients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo2.endpoint().toString(),
                      sqs2.endpoint(), null, null, null, null, null, null, null))) {
             Deployment original = Deployment.deploy(template, c2.s3(), c2.dynamo(), c2.sqs());
             String prefix = uploadRule(original).pattern().pattern().path("detail").path("object").path("key").get(0).path("prefix").asText();
@@ -163,7 +163,7 @@ class DeploymentTest {
                     .toEventBridgeJson())).isFalse();
 
             try (Dynalite dynamo3 = Emulators.dynamoDb(); Emulators.Sqs sqs3 = Emulators.sqs();
-                 LocalCloud.Clients c3 = LocalCloud.Clients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo3.endpoint().toString(),
+                 LocalCloud.EmulatorClients c3 = LocalCloud.EmulatorClients.of(new LocalCloud.Endpoints(s3.endpoint(), dynamo3.endpoint().toString(),
                          sqs3.endpoint(), null, null, null, null, null, null, null))) {
                 Deployment renamed = Deployment.deploy(changed, c3.s3(), c3.dynamo(), c3.sqs());
                 Deployment.Rule rule = uploadRule(renamed);
