@@ -152,9 +152,9 @@ interface CliConfig {
     String debug();
 
     /** {@code longvqa synth}'s generated video. */
-    Synth synth();
+    SynthDefaults synth();
 
-    interface Synth {
+    interface SynthDefaults {
         /** Number of cuts ({@code synth --cuts}). */
         @WithDefault("5")
         int cuts();

@@ -14,7 +14,7 @@ import java.util.List;
  * {@code config.json} and the decoding settings from {@code generation_config.json} (where
  * present; older exports keep {@code suppress_tokens}/{@code begin_suppress_tokens} in config.json).
  */
-public record WhisperConfig(Architecture arch, Generation generation) {
+public record WhisperConfig(Architecture arch, SuppressionRules generation) {
 
     /** config.json's fields for {@code WhisperForConditionalGeneration}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -54,7 +54,7 @@ public record WhisperConfig(Architecture arch, Generation generation) {
 
     /** generation_config.json's decoding fields (all optional). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Generation(@JsonProperty("suppress_tokens") List<Integer> suppressTokens,
+    public record SuppressionRules(@JsonProperty("suppress_tokens") List<Integer> suppressTokens,
                              @JsonProperty("begin_suppress_tokens") List<Integer> beginSuppressTokens,
                              @JsonProperty("max_initial_timestamp_index") Integer maxInitialTimestampIndex,
                              @JsonProperty("is_multilingual") Boolean multilingual) {
@@ -64,7 +64,7 @@ public record WhisperConfig(Architecture arch, Generation generation) {
         Architecture arch = Json.mapper().readValue(dir.resolve("config.json").toFile(), Architecture.class);
         arch.validate(dir);
         Path gen = dir.resolve("generation_config.json");
-        Generation g = Files.isRegularFile(gen) ? Json.mapper().readValue(gen.toFile(), Generation.class) : new Generation(null, null, null, null);
+        SuppressionRules g = Files.isRegularFile(gen) ? Json.mapper().readValue(gen.toFile(), SuppressionRules.class) : new SuppressionRules(null, null, null, null);
         return new WhisperConfig(arch, g);
     }
 
