@@ -101,11 +101,23 @@ public final class SceneDetector {
 
     /** Replaces the change signal where the cut rule reads it by what decoding every frame gives. */
     private boolean exactChanges(FrameSampler sampler, VideoSource source, SamplingSummary summary, List<FrameSignal> signals) {
-        BitSet reads = new SceneSegmenter(segmenter).changeReads(signals);
-        reads.and(summary.skippedGaps()); // elsewhere every frame was decoded: the signal is exact already
-        if (reads.isEmpty()) return true;
-        Map<Integer, FrameSampler.ChangePeak> exact = sampler.exactChanges(source, summary, reads);
-        if (exact.size() != reads.cardinality()) return false;
+        return exactChanges(sampler, source, summary, new SceneSegmenter(segmenter).changeReads(signals), signals);
+    }
+
+    /**
+     * After a pass of {@code sampler} that skipped non-reference frames: replaces, in
+     * {@code signals} (one per sampled frame of {@code pass}, in order), the change signal after
+     * each gap of {@code reads} where the pass really dropped a frame by what decoding every frame
+     * gives ({@link FrameSampler#exactChanges}). Returns false where that could not be done (then
+     * decode again without skipping). Shared by this detector and the {@code decode-range} Lambda.
+     */
+    public static boolean exactChanges(FrameSampler sampler, VideoSource source, SamplingSummary pass, BitSet reads,
+                                       List<FrameSignal> signals) {
+        BitSet wanted = (BitSet) reads.clone();
+        wanted.and(pass.skippedGaps()); // elsewhere every frame was decoded: the signal is exact already
+        if (wanted.isEmpty()) return true;
+        Map<Integer, FrameSampler.ChangePeak> exact = sampler.exactChanges(source, pass, wanted);
+        if (exact.size() != wanted.cardinality()) return false;
         exact.forEach((gap, peak) -> {
             FrameSignal f = signals.get(gap + 1);
             signals.set(gap + 1, new FrameSignal(f.timeSec(), f.embedding(), peak.timeSec(), peak.score()));
