@@ -77,6 +77,13 @@ public final class FrameSampler {
     /** Longest range of a parallel decode: bounds the frames a decoded range holds until it is merged. */
     private static final double MAX_RANGE_SEC = 60;
     private static final int RANGES_PER_WORKER = 3;
+    /**
+     * A video shorter than this many minimum ranges is decoded in one pass: each range costs an open,
+     * a seek and a cold decoder, and on 2-minute inputs one pass was as cheap in CPU and faster in
+     * wall time (H.264 2 min, load 13-15: 2.47/2.92 s CPU, 3.6/5.4 s wall vs 2.57/2.81 s, 4.3/6.4 s
+     * with 3 workers).
+     */
+    private static final int MIN_RANGES = 4;
 
     private final SamplingStrategy strategy;
     private final int maxSide;
@@ -255,20 +262,10 @@ public final class FrameSampler {
             boolean skip = skipUnsampled && !strategy.keyFramesOnly();
             state.decodeErrors = decodeFrames(input, pkt -> {
                 if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) return false;
-                if (skip) {
-                    int discard = needed(input, pkt, state) || !skipWhile.getAsBoolean() ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
-                    if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
-                    if (discard == AVDISCARD_NONREF) state.mayBeSkipped.add(pkt.pts()); // needed() saw a pts
-                }
+                if (skip) dropNonReferenceUnlessNeeded(input, pkt, state);
                 return true;
             }, frame -> deliver(input, frame, state, sink));
-            if (state.decoded == 0) {
-                throw LongVqaException.badInput(ErrorCode.TRUNCATED, info.name() + " contains no decodable video frame"
-                        + (state.decodeErrors > 0 ? " (" + state.decodeErrors + " damaged packets)" : ""));
-            }
-            return new SamplingSummary(info, state.decoded, state.sampled, state.lastTime, state.decodeErrors,
-                    Arrays.copyOf(state.sampleTimes, state.sampled), Arrays.copyOf(state.sampleDigests, state.sampled),
-                    state.skippedGaps);
+            return state.summary();
         }
     }
 
@@ -356,6 +353,14 @@ public final class FrameSampler {
         return t + SKIP_MARGIN_SEC >= Math.max(startSec, state.decision.keepsFrom());
     }
 
+    /** Sets the decoder to drop this packet's frame if no other frame references it and no sample can use it. */
+    private void dropNonReferenceUnlessNeeded(FfmpegInput input, AVPacket pkt, FrameState state) {
+        AVCodecContext ctx = input.codec();
+        int discard = needed(input, pkt, state) || !skipWhile.getAsBoolean() ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
+        if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
+        if (discard == AVDISCARD_NONREF) state.mayBeSkipped.add(pkt.pts()); // needed() saw a pts
+    }
+
     /** A frame's presentation time in seconds from the stream start (never negative). */
     private static double frameTime(FfmpegInput input, AVFrame frame, double lastTime) {
         long ts = frame.best_effort_timestamp();
@@ -439,7 +444,7 @@ public final class FrameSampler {
         }
         try (FfmpegInput input = openFile(file.path(), file.path().toString(), 1)) {
             double duration = input.info().durationSec();
-            if (!(duration >= 2 * minRangeSec)) return List.of();
+            if (!(duration >= MIN_RANGES * minRangeSec)) return List.of();
             // Several ranges per worker even out their speeds; at most MAX_RANGE_SEC each bounds what
             // a decoded range holds until its turn to be merged.
             double length = Math.max(minRangeSec, Math.min(MAX_RANGE_SEC, duration / (workers * RANGES_PER_WORKER)));
@@ -541,13 +546,7 @@ public final class FrameSampler {
                 }
                 if (range.droppedAtEnd()) state.skippedInGap = true;
             }
-            if (state.decoded == 0) {
-                throw LongVqaException.badInput(ErrorCode.TRUNCATED, info.name() + " contains no decodable video frame"
-                        + (state.decodeErrors > 0 ? " (" + state.decodeErrors + " damaged packets)" : ""));
-            }
-            return new SamplingSummary(info, state.decoded, state.sampled, state.lastTime, state.decodeErrors,
-                    Arrays.copyOf(state.sampleTimes, state.sampled), Arrays.copyOf(state.sampleDigests, state.sampled),
-                    state.skippedGaps);
+            return state.summary();
         } finally {
             pool.shutdownNow(); // a failed merge leaves workers that finish their (bounded) range and exit
         }
@@ -589,11 +588,7 @@ public final class FrameSampler {
             boolean[] droppedAtEnd = {false};
             double[] prev = {Double.NaN};
             int errors = decodeFrames(input, pkt -> {
-                if (skipUnsampled) {
-                    int discard = needed(input, pkt, state) || !skipWhile.getAsBoolean() ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
-                    if (discard != ctx.skip_frame()) ctx.skip_frame(discard);
-                    if (discard == AVDISCARD_NONREF) state.mayBeSkipped.add(pkt.pts());
-                }
+                if (skipUnsampled) dropNonReferenceUnlessNeeded(input, pkt, state);
                 return true;
             }, frame -> {
                 double t = frameTime(input, frame, state.lastTime);
@@ -856,6 +851,16 @@ public final class FrameSampler {
             sampleDigests[sampled] = digest;
         }
 
+        /** What the pass gave; a pass without a single decodable frame is a truncated input. */
+        SamplingSummary summary() {
+            if (decoded == 0) {
+                throw LongVqaException.badInput(ErrorCode.TRUNCATED, info.name() + " contains no decodable video frame"
+                        + (decodeErrors > 0 ? " (" + decodeErrors + " damaged packets)" : ""));
+            }
+            return new SamplingSummary(info, decoded, sampled, lastTime, decodeErrors,
+                    Arrays.copyOf(sampleTimes, sampled), Arrays.copyOf(sampleDigests, sampled), skippedGaps);
+        }
+
         /** A copy of the last frame's signature (the one {@link #signature} computed). */
         float[] lastSignature() {
             return prevSig.clone();
@@ -936,7 +941,7 @@ public final class FrameSampler {
         // -Dlongvqa.decode.workers=1 decodes in one pass with the decoder's own threads (the
         // benchmark's "before" row).
         private int workers = Integer.getInteger("longvqa.decode.workers", Runtime.getRuntime().availableProcessors() + 1);
-        private double minRangeSec = 20;
+        private double minRangeSec = 60; // with MIN_RANGES: videos of 4 minutes and more are decoded in ranges
 
         public Builder strategy(SamplingStrategy strategy) {
             this.strategy = Objects.requireNonNull(strategy);
@@ -1008,7 +1013,7 @@ public final class FrameSampler {
          * 1: one pass, the decoder's own frame and slice threads). Delivered frames, times and change
          * signal are exactly those of one pass; it applies only to files sampled on a uniform clock
          * whose codec has clean random access points (H.264 IDR, HEVC IRAP, VP8/VP9 key frames), of at
-         * least two ranges of {@code minRangeSec}; everything else is decoded in one pass. Why: on two
+         * least four ranges of {@code minRangeSec} (default 60 s); everything else is decoded in one pass. Why: on two
          * cores, frame threading spends a quarter more CPU than one thread (synchronisation), and
          * independent decoders have nothing to wait for.
          */
