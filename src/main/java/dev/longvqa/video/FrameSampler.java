@@ -43,7 +43,9 @@ import static org.bytedeco.ffmpeg.global.swscale.*;
  * the per-frame change signal that places cuts needs them all), unless {@link Builder#skipUnsampled}
  * lets non-reference frames between samples be dropped ({@link #exactChanges} then recovers the
  * change signal exactly where a consumer reads it); only sampled frames are converted to RGB,
- * scaled straight to the size the consumer wants.
+ * scaled straight to the size the consumer wants. Files of a few minutes and more are decoded as
+ * key-frame-aligned time ranges in parallel ({@link Builder#parallelRanges}), merged in order into
+ * exactly what one pass delivers.
  *
  * <pre>{@code
  * FrameSampler sampler = FrameSampler.builder().strategy(SamplingStrategy.uniform(1)).maxSide(224).build();
