@@ -39,6 +39,8 @@ public final class SceneDetector {
     private final FrameSampler.ProgressListener progress;
     private final int frameSide;
     private final boolean skipUnsampled;
+    private final int workers;
+    private final double minRangeSec;
 
     private SceneDetector(Builder b) {
         this.strategy = b.strategy;
@@ -48,6 +50,8 @@ public final class SceneDetector {
         this.progress = b.progress;
         this.frameSide = b.frameSide > 0 ? b.frameSide : b.embedder.preferredInputSize();
         this.skipUnsampled = b.skipUnsampled;
+        this.workers = b.workers;
+        this.minRangeSec = b.minRangeSec;
     }
 
     public static Builder builder() {
@@ -61,22 +65,24 @@ public final class SceneDetector {
         // below, which needs a source that can be opened again and seeks: a file.
         boolean skip = skipUnsampled && source instanceof VideoSource.FileSource;
         FrameSampler.Builder b = FrameSampler.builder().strategy(strategy).maxSide(frameSide).limits(limits).progress(progress);
+        if (workers > 0) b.parallelRanges(workers, minRangeSec);
         List<FrameSignal> signals = new ArrayList<>();
         long t0 = System.nanoTime();
         boolean[] tapping = {tap != null};
-        int[] calmGaps = {CALM_GAPS}; // consecutive gaps, up to the last sampled frame, that cannot be cuts
+        // Consecutive gaps, up to the last sampled frame, that cannot be cuts; read by decoding threads.
+        java.util.concurrent.atomic.AtomicInteger calmGaps = new java.util.concurrent.atomic.AtomicInteger(CALM_GAPS);
         FrameSampler.FrameSink sink = (SampledFrame f) -> {
             FrameSignal s = new FrameSignal(f.timeSec(), embedder.embed(f.image()), f.changeTimeSec(), f.changeScore());
             if (!signals.isEmpty()) {
                 float distance = 1 - SceneSegmenter.cosine(signals.getLast().embedding(), s.embedding());
-                calmGaps[0] = distance < segmenter.minDistance() ? calmGaps[0] + 1 : 0;
+                calmGaps.set(distance < segmenter.minDistance() ? calmGaps.get() + 1 : 0);
             }
             signals.add(s);
             if (tapping[0]) tap.accept(f);
         };
         // Near a possible cut the cut rule will read the change signal, and a skipped stretch
         // there costs a second decode: skip only once the picture has been calm for a while.
-        FrameSampler sampler = b.skipUnsampled(skip).skipUnsampledWhile(() -> calmGaps[0] >= CALM_GAPS).build();
+        FrameSampler sampler = b.skipUnsampled(skip).skipUnsampledWhile(() -> calmGaps.get() >= CALM_GAPS).build();
         SamplingSummary summary = sampler.sample(source, sink);
         if (skip && !exactChanges(sampler, source, summary, signals)) {
             signals.clear(); // not expected (frames without timestamps): decode every frame instead
@@ -95,11 +101,23 @@ public final class SceneDetector {
 
     /** Replaces the change signal where the cut rule reads it by what decoding every frame gives. */
     private boolean exactChanges(FrameSampler sampler, VideoSource source, SamplingSummary summary, List<FrameSignal> signals) {
-        BitSet reads = new SceneSegmenter(segmenter).changeReads(signals);
-        reads.and(summary.skippedGaps()); // elsewhere every frame was decoded: the signal is exact already
-        if (reads.isEmpty()) return true;
-        Map<Integer, FrameSampler.ChangePeak> exact = sampler.exactChanges(source, summary, reads);
-        if (exact.size() != reads.cardinality()) return false;
+        return exactChanges(sampler, source, summary, new SceneSegmenter(segmenter).changeReads(signals), signals);
+    }
+
+    /**
+     * After a pass of {@code sampler} that skipped non-reference frames: replaces, in
+     * {@code signals} (one per sampled frame of {@code pass}, in order), the change signal after
+     * each gap of {@code reads} where the pass really dropped a frame by what decoding every frame
+     * gives ({@link FrameSampler#exactChanges}). Returns false where that could not be done (then
+     * decode again without skipping). Shared by this detector and the {@code decode-range} Lambda.
+     */
+    public static boolean exactChanges(FrameSampler sampler, VideoSource source, SamplingSummary pass, BitSet reads,
+                                       List<FrameSignal> signals) {
+        BitSet wanted = (BitSet) reads.clone();
+        wanted.and(pass.skippedGaps()); // elsewhere every frame was decoded: the signal is exact already
+        if (wanted.isEmpty()) return true;
+        Map<Integer, FrameSampler.ChangePeak> exact = sampler.exactChanges(source, pass, wanted);
+        if (exact.size() != wanted.cardinality()) return false;
         exact.forEach((gap, peak) -> {
             FrameSignal f = signals.get(gap + 1);
             signals.set(gap + 1, new FrameSignal(f.timeSec(), f.embedding(), peak.timeSec(), peak.score()));
@@ -120,6 +138,8 @@ public final class SceneDetector {
         private int frameSide;
         // -Dlongvqa.decode.skipUnsampled=false decodes every frame (the benchmark's "before" row).
         private boolean skipUnsampled = !"false".equals(System.getProperty("longvqa.decode.skipUnsampled"));
+        private int workers; // 0: the sampler's default
+        private double minRangeSec;
 
         public Builder strategy(SamplingStrategy s) {
             this.strategy = Objects.requireNonNull(s);
@@ -164,6 +184,14 @@ public final class SceneDetector {
          */
         public Builder skipUnsampled(boolean on) {
             this.skipUnsampled = on;
+            return this;
+        }
+
+        /** Time-range parallelism of the decode ({@link FrameSampler.Builder#parallelRanges}); default: the sampler's. */
+        public Builder parallelRanges(int workers, double minRangeSec) {
+            FrameSampler.builder().parallelRanges(workers, minRangeSec); // same checks
+            this.workers = workers;
+            this.minRangeSec = minRangeSec;
             return this;
         }
 

@@ -106,8 +106,14 @@ final class FfmpegInput implements AutoCloseable {
      * Opens a file path or URL. {@code sizeBytes} is what the caller knows of the size (-1 if not).
      */
     static FfmpegInput open(String url, String name, long sizeBytes, byte[] head, VideoLimits limits, boolean keyFramesOnly) {
+        return open(url, name, sizeBytes, head, limits, keyFramesOnly, 0);
+    }
+
+    /** As above with a decoder of {@code threads} threads (0: as many as cores). */
+    static FfmpegInput open(String url, String name, long sizeBytes, byte[] head, VideoLimits limits, boolean keyFramesOnly,
+                            int threads) {
         AVFormatContext fmt = avformat_alloc_context();
-        return openWith(fmt, url, name, sizeBytes, head, null, null, limits, keyFramesOnly);
+        return openWith(fmt, url, name, sizeBytes, head, null, null, limits, keyFramesOnly, threads);
     }
 
     /** Opens a one-pass stream through a custom AVIO context (no seeking). */
@@ -133,12 +139,12 @@ final class FfmpegInput implements AutoCloseable {
         AVFormatContext fmt = avformat_alloc_context();
         fmt.pb(io);
         fmt.flags(fmt.flags() | FLAG_CUSTOM_IO);
-        return openWith(fmt, null, name, -1, head, io, read, limits, keyFramesOnly);
+        return openWith(fmt, null, name, -1, head, io, read, limits, keyFramesOnly, 0);
     }
 
     private static FfmpegInput openWith(AVFormatContext fmt, String url, String name, long sizeBytes, byte[] head,
                                         AVIOContext io, Read_packet_Pointer_BytePointer_int read,
-                                        VideoLimits limits, boolean keyFramesOnly) {
+                                        VideoLimits limits, boolean keyFramesOnly, int threads) {
         AVCodecContext ctx = null;
         boolean opened = false;
         try {
@@ -191,7 +197,7 @@ final class FfmpegInput implements AutoCloseable {
             }
             ctx = avcodec_alloc_context3(decoder);
             if (avcodec_parameters_to_context(ctx, par) < 0) throw new LongVqaException(ErrorCode.INTERNAL, "cannot configure the decoder");
-            ctx.thread_count(0); // auto: as many threads as cores, like the ffmpeg CLI
+            ctx.thread_count(threads); // 0: auto, as many threads as cores, like the ffmpeg CLI
             ctx.thread_type(THREAD_FRAME | THREAD_SLICE);
             ctx.pkt_timebase(stream.time_base());
             if (keyFramesOnly) ctx.skip_frame(AVDISCARD_NONKEY);
@@ -261,6 +267,70 @@ final class FfmpegInput implements AutoCloseable {
         int n = 0;
         while (n < buf.length && buf[n] != 0) n++;
         return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether decoding may start at this packet and give every later frame (in presentation order)
+     * exactly as decoding from the start does: no frame at or after it references one before it.
+     * True only where the codec guarantees it: an H.264 IDR picture (it empties the reference
+     * buffer), an HEVC IRAP picture (IDR, CRA, BLA: trailing pictures may not reference anything
+     * before it; its leading pictures come before it in presentation order), a VP8/VP9 key frame
+     * (it refreshes every reference slot). Other codecs, and H.264 I-frames that are not IDR
+     * (open GOP), answer false.
+     */
+    boolean cleanRandomAccess(AVPacket pkt) {
+        if ((pkt.flags() & AV_PKT_FLAG_KEY) == 0 || pkt.size() <= 0) return false;
+        int id = codec.codec_id();
+        if (id == AV_CODEC_ID_VP9 || id == AV_CODEC_ID_VP8) return true;
+        if (id != AV_CODEC_ID_H264 && id != AV_CODEC_ID_HEVC) return false;
+        byte[] data = new byte[pkt.size()];
+        pkt.data().position(0).get(data);
+        boolean hevc = id == AV_CODEC_ID_HEVC;
+        int lengthSize = nalLengthSize(hevc);
+        for (int type : lengthSize > 0 ? lengthPrefixedNalTypes(data, lengthSize, hevc) : annexBNalTypes(data, hevc)) {
+            if (hevc ? type >= 16 && type <= 21 : type == 5) return true;
+        }
+        return false;
+    }
+
+    /** NAL length field size of avcC/hvcC extradata (MP4, MKV), 0 for Annex B start codes. */
+    private int nalLengthSize(boolean hevc) {
+        int n = codec.extradata_size();
+        if (n <= 0 || codec.extradata() == null) return 0;
+        byte[] ex = new byte[n];
+        codec.extradata().position(0).get(ex);
+        if (!hevc && n >= 5 && ex[0] == 1) return (ex[4] & 3) + 1;
+        if (hevc && n >= 23 && ex[0] == 1) return (ex[21] & 3) + 1;
+        return 0;
+    }
+
+    private static java.util.List<Integer> lengthPrefixedNalTypes(byte[] d, int lengthSize, boolean hevc) {
+        java.util.List<Integer> types = new java.util.ArrayList<>();
+        int i = 0;
+        while (i + lengthSize < d.length) {
+            long len = 0;
+            for (int k = 0; k < lengthSize; k++) len = len << 8 | (d[i + k] & 0xff);
+            i += lengthSize;
+            if (len <= 0 || i + len > d.length) break;
+            types.add(nalType(d[i], hevc));
+            i += (int) len;
+        }
+        return types;
+    }
+
+    private static java.util.List<Integer> annexBNalTypes(byte[] d, boolean hevc) {
+        java.util.List<Integer> types = new java.util.ArrayList<>();
+        for (int i = 0; i + 3 < d.length; i++) {
+            if (d[i] == 0 && d[i + 1] == 0 && d[i + 2] == 1) {
+                types.add(nalType(d[i + 3], hevc));
+                i += 2;
+            }
+        }
+        return types;
+    }
+
+    private static int nalType(byte header, boolean hevc) {
+        return hevc ? (header >> 1) & 0x3f : header & 0x1f;
     }
 
     AVPacket newPacket() {

@@ -69,6 +69,17 @@ public sealed interface SamplingStrategy {
             };
         }
 
+        /**
+         * Whether a frame at {@code t} can be kept when the frame before it (in presentation order)
+         * was at {@code prev}, whatever was kept earlier: only if it lies on a later tick. (The last
+         * kept frame is on {@code prev}'s tick or an earlier one, so {@link Decision#keep} asks at
+         * least this much; the 1e-6 margins absorb rounding in the tick arithmetic.) Lets a time range
+         * decoded on its own know which frames to convert before the whole video's decision is known.
+         */
+        public boolean mayKeep(double prev, double t) {
+            return t <= prev || Math.floor((t + 1e-3) * fps + 1e-6) > Math.floor((prev + 1e-3) * fps - 1e-6);
+        }
+
         @Override
         public String id() {
             return "uniform:" + fps;

@@ -210,7 +210,8 @@ class SkipUnsampledTest {
         assertScenesMatchFullDecode(video, !encoder.equals("libvpx-vp9"));
     }
 
-    private static boolean runs(List<String> cmd) throws InterruptedException {
+    /** Runs an external command (the ffmpeg CLI); false if it fails, hangs or is not installed. */
+    static boolean runs(List<String> cmd) throws InterruptedException {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {

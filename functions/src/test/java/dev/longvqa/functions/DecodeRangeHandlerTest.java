@@ -3,6 +3,17 @@ package dev.longvqa.functions;
 import dev.longvqa.contract.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longvqa.contract.EmbeddingsDocument;
+import dev.longvqa.scenes.FrameSignal;
+import dev.longvqa.scenes.SceneSegmentation;
+import dev.longvqa.scenes.SceneSegmenter;
+import dev.longvqa.scenes.SegmenterSettings;
+import dev.longvqa.scenes.SignatureEmbedder;
+import dev.longvqa.video.FrameSampler;
+import dev.longvqa.video.Images;
+import dev.longvqa.video.SampledFrame;
+import dev.longvqa.video.SamplingSummary;
+import dev.longvqa.video.VideoSource;
 import dev.longvqa.video.synthetic.SyntheticVideo;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +32,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -76,5 +89,54 @@ class DecodeRangeHandlerTest {
         assertThat(img.getHeight()).isEqualTo(72);
         assertThat(Files.list(Path.of("/tmp/longvqa")).filter(p -> p.getFileName().toString().startsWith("video-")).count())
                 .as("the downloaded copy is deleted").isZero();
+    }
+
+    /**
+     * The range leaves non-reference frames undecoded (fewer frames decoded) yet writes what decoding
+     * every frame gives: the same frames (times, JPEG bytes, embeddings), the same change signal at
+     * the range's edges, and the same cuts when the cut rule runs over its frames.
+     */
+    @Test
+    void skipsNonReferenceFramesAndWritesWhatAFullDecodeGives() throws Exception {
+        SyntheticVideo.Generated video = SyntheticVideo.builder().size(160, 90).fps(24).bFrames(2).gop(24).seed(5)
+                .shots(SyntheticVideo.randomShots(6, 30, 77)).noise(4).build().write(dir.resolve("shots.mp4"));
+        String key = "videos/decode/" + UUID.randomUUID() + ".mp4";
+        s3.putObject(b -> b.bucket(LocalAws.BUCKET).key(key), RequestBody.fromFile(video.path()));
+        String jobId = UUID.randomUUID().toString().replace("-", "");
+        double start = 4, end = 26;
+        Response r = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(Map.of("jobId", jobId,
+                "video", Map.of("bucket", LocalAws.BUCKET, "key", key),
+                "range", Map.of("index", 1, "startSec", start, "endSec", end))).when().post();
+        r.then().statusCode(200);
+        EmbeddingsDocument doc = Json.mapper().readValue(s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET)
+                .key(r.jsonPath().getString("embeddingsKey"))).asByteArray(), EmbeddingsDocument.class);
+
+        // The same range decoded every frame, in this JVM: the lead-in frame one tick before, then the range.
+        List<SampledFrame> full = new ArrayList<>();
+        SamplingSummary fullSummary = FrameSampler.builder().fps(1).maxSide(128).skipUnsampled(false).parallelRanges(1, 1)
+                .range(start - 1, end).build().sample(VideoSource.of(video.path()), full::add);
+        List<SampledFrame> kept = full.subList(1, full.size());
+        assertThat(doc.decodedFrames()).as("frames decoded, skipping").isLessThan(fullSummary.decodedFrames());
+        assertThat(doc.frames()).hasSameSizeAs(kept);
+        SignatureEmbedder embedder = new SignatureEmbedder();
+        List<FrameSignal> ours = new ArrayList<>(), theirs = new ArrayList<>();
+        for (int i = 0; i < kept.size(); i++) {
+            EmbeddingsDocument.Frame f = doc.frames().get(i);
+            SampledFrame g = kept.get(i);
+            assertThat(f.timeSec()).as("time of frame %d", i).isEqualTo(g.timeSec());
+            assertThat(f.embedding()).as("embedding of frame %d", i).isEqualTo(embedder.embed(g.image()));
+            byte[] jpeg = s3.getObjectAsBytes(b -> b.bucket(LocalAws.BUCKET).key(f.key())).asByteArray();
+            assertThat(jpeg).as("JPEG of frame %d", i).isEqualTo(Images.toJpeg(g.image()));
+            if (i < 5 || i >= kept.size() - 5) {
+                assertThat(f.changeTimeSec()).as("change time of frame %d (range edge)", i).isEqualTo(g.changeTimeSec());
+                assertThat(f.changeScore()).as("change score of frame %d (range edge)", i).isEqualTo(g.changeScore());
+            }
+            ours.add(new FrameSignal(f.timeSec(), f.embedding(), f.changeTimeSec(), f.changeScore()));
+            theirs.add(new FrameSignal(g.timeSec(), embedder.embed(g.image()), g.changeTimeSec(), g.changeScore()));
+        }
+        SceneSegmenter segmenter = new SceneSegmenter(SegmenterSettings.DEFAULT.withMaxScenes(64));
+        SceneSegmentation expected = segmenter.segment(theirs, end - start);
+        assertThat(expected.cuts()).as("the range has cuts to find").isNotEmpty();
+        assertThat(segmenter.segment(ours, end - start).cuts()).isEqualTo(expected.cuts());
     }
 }
