@@ -125,13 +125,23 @@ public final class JobStore {
      */
     public boolean update(String jobId, String setExpression, String condition, Map<String, String> names,
                           Map<String, AttributeValue> values) {
+        return update(jobId, setExpression, null, condition, names, values);
+    }
+
+    /**
+     * As {@link #update(String, String, String, Map, Map)}, with an {@code ADD} clause besides
+     * ({@code addExpression}, null for none): counters that concurrent writers add to atomically.
+     */
+    public boolean update(String jobId, String setExpression, String addExpression, String condition, Map<String, String> names,
+                          Map<String, AttributeValue> values) {
         Map<String, String> n = new LinkedHashMap<>(names);
         Map<String, AttributeValue> v = new LinkedHashMap<>(values);
         n.put("#updatedAt", "updatedAt");
         v.put(":updatedAt", s(now()));
         try {
             ddb.updateItem(b -> b.tableName(table()).key(Map.of(JobRow.JOB_ID, s(jobId)))
-                    .updateExpression("SET " + setExpression + ", #updatedAt = :updatedAt")
+                    .updateExpression("SET " + setExpression + ", #updatedAt = :updatedAt"
+                            + (addExpression == null ? "" : " ADD " + addExpression))
                     .conditionExpression(condition)
                     .expressionAttributeNames(n)
                     .expressionAttributeValues(v));
