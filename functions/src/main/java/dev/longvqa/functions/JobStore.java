@@ -114,7 +114,14 @@ public final class JobStore {
         if (timings != null) timings.forEach(u::setTiming);
         JobStatus other = terminal == JobStatus.SUCCEEDED ? JobStatus.FAILED : JobStatus.SUCCEEDED;
         u.values.put(":other", s(other.name()));
-        if (u.run(jobId, "attribute_exists(jobId) AND #status <> :other")) return Optional.of(terminal);
+        String condition = "attribute_exists(jobId) AND #status <> :other";
+        if (terminal == JobStatus.SUCCEEDED) {
+            // once follow-up answers are on the row, a late repeat of the job's own record would SET
+            // the answers and cost totals back to the first run's: it has nothing left to write
+            u.names.put("#recorded", JobRow.RECORDED_ANSWERS);
+            condition += " AND attribute_not_exists(#recorded)";
+        }
+        if (u.run(jobId, condition)) return Optional.of(terminal);
         return get(jobId).map(item -> JobStatus.valueOf(item.get("status").s()));
     }
 

@@ -164,6 +164,15 @@ class RecordHandlerTest {
         assertThat(timings.get("reason").n()).isEqualTo("42000"); // the segment pass is not repeated
         assertThat(timings).doesNotContainKey("tdc");
         assertThat(row.get(dev.longvqa.contract.JobRow.RECORDED_ANSWERS).ss()).containsExactlyInAnyOrder("q2", "q3");
+
+        // a late repeat of the job's own record neither drops the follow-ups' answers nor resets the totals
+        Response again = invoke(succeeded(jobId, List.of(Map.of("questionId", "q1", "answer", "Red."))));
+        again.then().statusCode(200);
+        assertThat(again.jsonPath().getString("status")).isEqualTo("SUCCEEDED");
+        Map<String, AttributeValue> later = row(jobId);
+        assertThat(later.get("answers").l()).hasSize(3);
+        assertThat(later.get("tokens").m().get("prompt").n()).isEqualTo(String.valueOf(7000 + 5000 + 600));
+        assertThat(later.get("timings").m().get("answer").n()).isEqualTo(String.valueOf(3100 + 2000 + 500));
     }
 
     @Test
