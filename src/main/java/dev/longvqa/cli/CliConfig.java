@@ -18,6 +18,8 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -55,8 +57,7 @@ interface CliConfig {
             PREFIX + ".lvcot", SegmentRule.REFERENCE.toString());
 
     /** Every property of this mapping, by full name (groups included). */
-    Set<String> PROPERTIES = ConfigTable.entries(CliConfig.class, PREFIX).stream()
-            .map(ConfigTable.Entry::name).collect(Collectors.toUnmodifiableSet());
+    Set<String> PROPERTIES = properties(CliConfig.class);
 
     // --- decoding and cuts (scenes, plan, ask) ---
 
@@ -206,22 +207,57 @@ interface CliConfig {
      * from it by name. A value that does not convert fails here, naming the property.
      */
     static SmallRyeConfig config(Map<String, String> env, Properties system) {
+        return config(env, system, List.of());
+    }
+
+    /**
+     * As {@link #config(Map, Properties)}, with more mappings read from the same sources (another
+     * command line's, {@link Configuration}): the user file may then hold their keys too.
+     */
+    static SmallRyeConfig config(Map<String, String> env, Properties system, List<Class<?>> more) {
         Map<String, String> sys = new HashMap<>();
         system.stringPropertyNames().forEach(k -> sys.put(k, system.getProperty(k)));
-        return new SmallRyeConfigBuilder()
+        Set<String> known = new HashSet<>(PROPERTIES);
+        Set<String> prefixes = new HashSet<>();
+        more.forEach(m -> {
+            known.addAll(properties(m));
+            prefixes.add(prefix(m));
+        });
+        Path file = userFile(env, system);
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors() // ${...} expressions, as in the cache directory's default
                 .withSources(new PropertiesConfigSource(sys, "system properties", 400))
                 .withSources(new EnvConfigSource(env, 300))
-                .withSources(new PropertiesConfigSource(readUserFile(userFile(env, system)), "user file " + userFile(env, system), 250))
+                .withSources(new PropertiesConfigSource(readUserFile(file, known, prefixes), "user file " + file, 250))
                 .withDefaultValues(CORE_DEFAULTS)
                 .withConverter(Path.class, 100, Path::of)
                 .withMapping(CliConfig.class)
-                .withValidateUnknown(false) // the environment holds LONGVQA_* variables of the launcher, the worker, the models cache
-                .build();
+                .withValidateUnknown(false); // the environment holds LONGVQA_* variables of the launcher, the worker, the models cache
+        more.forEach(builder::withMapping);
+        return builder.build();
     }
 
-    /** The file's properties, each under {@link #PREFIX} ({@code fps=2} and {@code longvqa.fps=2} alike). */
-    private static Map<String, String> readUserFile(Path file) {
+    /** The settings under {@code longvqa.local.} belong to {@code longvqa local}'s mapping, which checks them itself. */
+    String LOCAL_NAMESPACE = PREFIX + ".local";
+
+    /** A mapping's prefix, from its {@code @ConfigMapping}. */
+    static String prefix(Class<?> mapping) {
+        ConfigMapping m = mapping.getAnnotation(ConfigMapping.class);
+        if (m == null) throw new IllegalArgumentException(mapping.getName() + " is no @ConfigMapping");
+        return m.prefix();
+    }
+
+    /** Every property of a mapping, by full name. */
+    static Set<String> properties(Class<?> mapping) {
+        return ConfigTable.entries(mapping, prefix(mapping)).stream().map(ConfigTable.Entry::name).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * The file's properties, each under {@link #PREFIX} ({@code fps=2} and {@code longvqa.fps=2} alike).
+     * A key of no {@code known} property is an error, except one under {@link #LOCAL_NAMESPACE} when
+     * that mapping is not loaded ({@code longvqa ask} leaves {@code local.dir} to {@code longvqa local}).
+     */
+    private static Map<String, String> readUserFile(Path file, Set<String> known, Set<String> prefixes) {
         Map<String, String> out = new HashMap<>();
         if (!Files.isRegularFile(file)) return out;
         Properties p = new Properties();
@@ -233,10 +269,11 @@ interface CliConfig {
         Set<String> unknown = new TreeSet<>();
         for (String k : p.stringPropertyNames()) {
             String name = k.startsWith(PREFIX + ".") ? k : PREFIX + "." + k;
-            if (!PROPERTIES.contains(name)) unknown.add(k);
+            boolean elsewhere = name.startsWith(LOCAL_NAMESPACE + ".") && !prefixes.contains(LOCAL_NAMESPACE);
+            if (!known.contains(name) && !elsewhere) unknown.add(k);
             out.put(name, p.getProperty(k).strip());
         }
-        // a misspelt key would otherwise be ignored without a word; the file holds this mapping's keys only
+        // a misspelt key would otherwise be ignored without a word; the file holds the mappings' keys only
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown setting " + String.join(", ", unknown) + " in " + file
                     + " (docs/CONFIGURATION.md lists the command line's)");

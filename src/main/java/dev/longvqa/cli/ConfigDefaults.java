@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The options' defaults from {@link CliConfig}: option {@code --NAME} takes property
@@ -17,14 +18,21 @@ import java.util.Optional;
  */
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     private final SmallRyeConfig config;
+    private final Set<String> properties;
 
     ConfigDefaults(SmallRyeConfig config) {
+        this(config, CliConfig.PROPERTIES);
+    }
+
+    /** Defaults for the options whose property is one of {@code properties}. */
+    ConfigDefaults(SmallRyeConfig config, Set<String> properties) {
         this.config = config;
+        this.properties = Set.copyOf(properties);
     }
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option) || !CliConfig.PROPERTIES.contains(property(option))) return null;
+        if (!(arg instanceof OptionSpec option) || !properties.contains(property(option))) return null;
         return config.getOptionalValue(property(option), String.class).orElse(null);
     }
 

@@ -159,6 +159,15 @@ class CliConfigTest {
     }
 
     @Test
+    void theLocalCloudsKeysInTheSharedUserFileAreLeftToIt() throws Exception {
+        // one user file for both command lines: longvqa reads its keys and leaves local.* to `longvqa local` (LocalConfig)
+        Files.writeString(dir.resolve("config.properties"), "max-images=8\nlocal.port=9000\n");
+        assertThat(ask(env(), props(), "ask", "v.mp4", "q").maxImages).isEqualTo(8);
+        Files.writeString(dir.resolve("config.properties"), "locl.port=9000\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LongVqaCli.commandLine(env(), props())).hasMessageContaining("unknown setting locl.port");
+    }
+
+    @Test
     void debugAndProgressAreSettingsToo() {
         assertThat(CliConfig.load(env("LONGVQA_DEBUG", "1"), props()).debugEnabled()).isTrue();
         assertThat(CliConfig.load(env(), props()).debugEnabled()).isFalse();

@@ -32,6 +32,16 @@ public final class JobRow {
     public static final String OWNER_INDEX = "owner-createdAt";
     /** Per follow-up question that failed: {@code answerErrors.<questionId> = {type, message}}. */
     public static final String ANSWER_ERRORS = "answerErrors";
+    /**
+     * A string set of the follow-up question ids whose answers and costs {@code record} has added
+     * to the row ({@code ANSWERED}): the costs go on with {@code ADD}, so a second delivery of the
+     * same record must find its ids here and add nothing.
+     */
+    public static final String RECORDED_ANSWERS = "recordedAnswers";
+    /** LLM token totals: a map {@code {prompt, completion, visual, audio}}. */
+    public static final String TOKENS = "tokens";
+    /** Milliseconds per stage: a map {@code {decode, plan, reason, answer, tdc, audio, ...}}. */
+    public static final String TIMINGS = "timings";
 
     private JobRow() {}
 }

@@ -114,7 +114,14 @@ public final class JobStore {
         if (timings != null) timings.forEach(u::setTiming);
         JobStatus other = terminal == JobStatus.SUCCEEDED ? JobStatus.FAILED : JobStatus.SUCCEEDED;
         u.values.put(":other", s(other.name()));
-        if (u.run(jobId, "attribute_exists(jobId) AND #status <> :other")) return Optional.of(terminal);
+        String condition = "attribute_exists(jobId) AND #status <> :other";
+        if (terminal == JobStatus.SUCCEEDED) {
+            // once follow-up answers are on the row, a late repeat of the job's own record would SET
+            // the answers and cost totals back to the first run's: it has nothing left to write
+            u.names.put("#recorded", JobRow.RECORDED_ANSWERS);
+            condition += " AND attribute_not_exists(#recorded)";
+        }
+        if (u.run(jobId, condition)) return Optional.of(terminal);
         return get(jobId).map(item -> JobStatus.valueOf(item.get("status").s()));
     }
 
@@ -125,13 +132,23 @@ public final class JobStore {
      */
     public boolean update(String jobId, String setExpression, String condition, Map<String, String> names,
                           Map<String, AttributeValue> values) {
+        return update(jobId, setExpression, null, condition, names, values);
+    }
+
+    /**
+     * As {@link #update(String, String, String, Map, Map)}, with an {@code ADD} clause besides
+     * ({@code addExpression}, null for none): counters that concurrent writers add to atomically.
+     */
+    public boolean update(String jobId, String setExpression, String addExpression, String condition, Map<String, String> names,
+                          Map<String, AttributeValue> values) {
         Map<String, String> n = new LinkedHashMap<>(names);
         Map<String, AttributeValue> v = new LinkedHashMap<>(values);
         n.put("#updatedAt", "updatedAt");
         v.put(":updatedAt", s(now()));
         try {
             ddb.updateItem(b -> b.tableName(table()).key(Map.of(JobRow.JOB_ID, s(jobId)))
-                    .updateExpression("SET " + setExpression + ", #updatedAt = :updatedAt")
+                    .updateExpression("SET " + setExpression + ", #updatedAt = :updatedAt"
+                            + (addExpression == null ? "" : " ADD " + addExpression))
                     .conditionExpression(condition)
                     .expressionAttributeNames(n)
                     .expressionAttributeValues(v));

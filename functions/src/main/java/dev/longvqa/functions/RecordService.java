@@ -51,7 +51,8 @@ public final class RecordService {
                 String jobId = Requests.jobId(req.jobId());
                 FollowUpAnswers.recordAnswered(jobs, jobId, req.answers() == null ? List.of() : req.answers().stream()
                         .map(a -> { Map<String, String> m = new LinkedHashMap<>(); m.put("questionId", a.questionId());
-                            m.put("question", a.question()); m.put("answer", a.answer()); m.put("answerKey", a.answerKey()); return m; }).toList());
+                            m.put("question", a.question()); m.put("answer", a.answer()); m.put("answerKey", a.answerKey()); return m; }).toList(),
+                        req.costs() == null ? null : req.costs().answer());
                 yield new RecordResult(jobId, JobStatus.SUCCEEDED.name());
             }
             case "ANSWER_FAILED" -> {

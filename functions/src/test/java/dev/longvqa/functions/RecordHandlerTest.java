@@ -130,6 +130,76 @@ class RecordHandlerTest {
         assertThat(perSegment.get(1).m().get("elapsedMs").n()).isEqualTo("40");
     }
 
+    /** What answer.asl.json's RecordAnswers sends: the follow-up answers and the Answer task's costs. */
+    static Map<String, Object> answered(String jobId, String questionId, long prompt, long elapsedMs) {
+        return Map.of("jobId", jobId, "outcome", "ANSWERED",
+                "answers", List.of(Map.of("questionId", questionId, "question", "And then?", "answer", "Blue.")),
+                "costs", Map.of("answer", Map.of("tokens", Map.of("prompt", prompt, "completion", 20),
+                        "visualTokens", 4000, "tdcMs", 0, "audioTokens", 100, "audioMs", 0, "elapsedMs", elapsedMs)));
+    }
+
+    @Test
+    void followUpAnswersAddTheirCostsToTheRowOnceEach() {
+        String jobId = newJob(JobStatus.ANSWERING);
+        invoke(succeeded(jobId, List.of(Map.of("questionId", "q1", "answer", "Red.")))).then().statusCode(200);
+
+        Response first = invoke(answered(jobId, "q2", 5000, 2000));
+        first.then().statusCode(200);
+        assertThat(first.jsonPath().getString("status")).isEqualTo("SUCCEEDED");
+        // Step Functions delivers the same record again (a retried invoke whose first reply was lost)
+        invoke(answered(jobId, "q2", 5000, 2000)).then().statusCode(200);
+        // another follow-up of the same job
+        invoke(answered(jobId, "q3", 600, 500)).then().statusCode(200);
+
+        Map<String, AttributeValue> row = row(jobId);
+        assertThat(row.get("status").s()).isEqualTo("SUCCEEDED");
+        assertThat(row.get("answers").l()).extracting(a -> a.m().get("questionId").s()).containsExactly("q1", "q2", "q3");
+        Map<String, AttributeValue> tokens = row.get("tokens").m();
+        assertThat(tokens.get("prompt").n()).isEqualTo(String.valueOf(7000 + 5000 + 600));
+        assertThat(tokens.get("completion").n()).isEqualTo(String.valueOf(180 + 20 + 20));
+        assertThat(tokens.get("visual").n()).isEqualTo("8000");
+        assertThat(tokens.get("audio").n()).isEqualTo("200");
+        Map<String, AttributeValue> timings = row.get("timings").m();
+        assertThat(timings.get("answer").n()).isEqualTo(String.valueOf(3100 + 2000 + 500));
+        assertThat(timings.get("reason").n()).isEqualTo("42000"); // the segment pass is not repeated
+        assertThat(timings).doesNotContainKey("tdc");
+        assertThat(row.get(dev.longvqa.contract.JobRow.RECORDED_ANSWERS).ss()).containsExactlyInAnyOrder("q2", "q3");
+
+        // a late repeat of the job's own record neither drops the follow-ups' answers nor resets the totals
+        Response again = invoke(succeeded(jobId, List.of(Map.of("questionId", "q1", "answer", "Red."))));
+        again.then().statusCode(200);
+        assertThat(again.jsonPath().getString("status")).isEqualTo("SUCCEEDED");
+        Map<String, AttributeValue> later = row(jobId);
+        assertThat(later.get("answers").l()).hasSize(3);
+        assertThat(later.get("tokens").m().get("prompt").n()).isEqualTo(String.valueOf(7000 + 5000 + 600));
+        assertThat(later.get("timings").m().get("answer").n()).isEqualTo(String.valueOf(3100 + 2000 + 500));
+    }
+
+    @Test
+    void aFollowUpOnAJobThatReportedNoTokensStartsTheTotals() {
+        String jobId = newJob(JobStatus.ANSWERING);
+        invoke(Map.of("jobId", jobId, "outcome", "SUCCEEDED", "answers", List.of(Map.of("questionId", "q1", "answer", "Red."))))
+                .then().statusCode(200);
+        assertThat(row(jobId)).doesNotContainKey("tokens");
+        invoke(answered(jobId, "q2", 5000, 2000)).then().statusCode(200);
+        Map<String, AttributeValue> row = row(jobId);
+        assertThat(row.get("tokens").m().get("prompt").n()).isEqualTo("5000");
+        assertThat(row.get("timings").m().get("answer").n()).isEqualTo("2000");
+        // without costs (nothing reported) the answers still land, and nothing is added
+        invoke(Map.of("jobId", jobId, "outcome", "ANSWERED", "answers", List.of(Map.of("questionId", "q3", "answer", "Green."))))
+                .then().statusCode(200);
+        row = row(jobId);
+        assertThat(row.get("answers").l()).hasSize(3);
+        assertThat(row.get("tokens").m().get("prompt").n()).isEqualTo("5000");
+    }
+
+    @Test
+    void followUpAnswersForAnUnknownJobAreABadRequest() {
+        Response r = invoke(answered(UUID.randomUUID().toString().replace("-", ""), "q2", 1, 1));
+        r.then().statusCode(500);
+        assertThat(r.jsonPath().getString("errorType")).isEqualTo("LongVqa.BAD_REQUEST");
+    }
+
     @Test
     void failedUnwrapsTheLambdaErrorAndKeepsTheCode() {
         String jobId = newJob(JobStatus.DECODING);

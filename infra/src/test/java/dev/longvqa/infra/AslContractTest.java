@@ -155,6 +155,27 @@ class AslContractTest {
   }
 
   @Test
+  void theAnswerOnlyWorkflowSendsItsAnswerCostsAsTheMainOneDoes() throws IOException {
+    // statemachine/answer.asl.json: its Answer task selects what the main Answer selects, and its
+    // record call carries the answers and that TaskCost, so follow-ups add to the row's totals
+    JsonNode asl = Json.mapper().readTree(Files.readString(REPO.resolve(InfraConfig.ASL_FILE).resolveSibling("answer.asl.json")));
+    JsonNode answer = asl.path("States").path("Answer");
+    Set<String> selected = keys(answer.path("ResultSelector"));
+    assertThat(selected).isEqualTo(with(without(fields(TaskCost.class), "segmentKey"), "answers"));
+    answer.path("ResultSelector").properties().forEach(e ->
+        assertThat(e.getValue().asText()).isEqualTo("$." + e.getKey().substring(0, e.getKey().length() - 2)));
+    assertThat(keys(answer.path("Parameters").path("MessageBody"))).isEqualTo(with(fields(TaskMessage.AnswerTask.class), TaskMessage.TYPE));
+    JsonNode record = asl.path("States").path("RecordAnswers").path("Parameters").path("Payload");
+    assertThat(fields(RecordRequest.class)).containsAll(keys(record));
+    assertThat(keys(record.path("costs"))).containsExactly("answer");
+    JsonNode cost = record.path("costs").path("answer");
+    assertThat(keys(cost)).isEqualTo(without(fields(TaskCost.class), "segmentKey"));
+    cost.properties().forEach(e -> assertThat(e.getValue().asText())
+        .isEqualTo(answer.path("ResultPath").asText() + "." + e.getKey().substring(0, e.getKey().length() - 2)));
+    assertThat(keys(asl.path("States").path("RecordFailure").path("Parameters").path("Payload"))).isSubsetOf(fields(RecordRequest.class));
+  }
+
+  @Test
   void aRenamedComponentWouldBeSeen() {
     // the introspection reads the names Jackson writes, @JsonProperty included
     assertThat(fields(RecordRequest.AslError.class)).containsExactlyInAnyOrder("Error", "Cause");

@@ -39,7 +39,15 @@ public final class LocalCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(configured().execute(args));
+        CommandLine cmd;
+        try {
+            cmd = configured();
+        } catch (RuntimeException e) { // a configured value that does not convert, an unknown key in the user file
+            System.err.println("error: " + dev.longvqa.error.ErrorCode.BAD_REQUEST.name() + ": configuration: " + e.getMessage().replace('\n', ' '));
+            System.exit(dev.longvqa.error.ErrorCode.Kind.BAD_INPUT.exitCode());
+            return;
+        }
+        System.exit(cmd.execute(args));
     }
 
     /**
@@ -74,8 +82,17 @@ public final class LocalCli implements Runnable {
     }
 
     static CommandLine commandLine() {
+        return commandLine(System.getenv(), System.getProperties());
+    }
+
+    /**
+     * The command line as a process with this environment and these system properties has it: the
+     * options' defaults from {@link LocalConfig} and {@code longvqa}'s own configuration, read the one way.
+     */
+    static CommandLine commandLine(Map<String, String> env, java.util.Properties system) {
+        dev.longvqa.cli.Configuration config = dev.longvqa.cli.Configuration.load(env, system, LocalConfig.class);
         // "--input @file.json" is ours to read: picocli would otherwise expand it as an argument file
-        return new CommandLine(new LocalCli()).setExpandAtFiles(false);
+        return new CommandLine(new LocalCli()).setExpandAtFiles(false).setDefaultValueProvider(config.optionDefaults());
     }
 
     /**

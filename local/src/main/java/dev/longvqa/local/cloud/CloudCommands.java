@@ -28,11 +28,6 @@ public final class CloudCommands {
 
     private CloudCommands() {}
 
-    static Path defaultDataDir() {
-        String env = System.getenv("LONGVQA_LOCAL_DIR");
-        return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".longvqa", "local");
-    }
-
     static LocalCloud.EmulatorClients connect(Path dataDir) throws Exception {
         Path file = dataDir.resolve("endpoints.json");
         if (!Files.isRegularFile(file)) {
@@ -44,14 +39,14 @@ public final class CloudCommands {
 
     /** Shared options. */
     static class Common {
-        @Option(names = "--data", paramLabel = "DIR", description = "local cloud state directory (default: $LONGVQA_LOCAL_DIR or ~/.longvqa/local)")
+        @Option(names = "--data", paramLabel = "DIR", descriptionKey = "local.dir", description = "local cloud state directory (default: ${DEFAULT-VALUE})")
         Path data;
 
         @Option(names = "--json", description = "print one JSON object")
         boolean json;
 
         Path dataDir() {
-            return data != null ? data : defaultDataDir();
+            return data;
         }
     }
 
@@ -73,7 +68,7 @@ public final class CloudCommands {
         @Option(names = "--wait", description = "wait until the job SUCCEEDED or FAILED and print it")
         boolean await;
 
-        @Option(names = "--timeout", defaultValue = "3600", description = "seconds to wait (default: ${DEFAULT-VALUE})")
+        @Option(names = "--timeout", descriptionKey = "local.upload-timeout", description = "seconds to wait (default: ${DEFAULT-VALUE})")
         long timeoutSec;
 
         @Override

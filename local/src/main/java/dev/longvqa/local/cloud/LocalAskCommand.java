@@ -43,7 +43,7 @@ public final class LocalAskCommand extends CloudCommands.Common implements Calla
     @Parameters(index = "1..*", paramLabel = "QUESTION", description = "one or more questions")
     List<String> questions = new ArrayList<>();
 
-    @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the answers (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", descriptionKey = "local.ask-timeout", description = "seconds to wait for the answers (default: ${DEFAULT-VALUE})")
     long timeoutSec;
 
     @Override

@@ -201,8 +201,13 @@ public final class LocalWiring {
 
     /** As {@link #worker(String)}; {@code unavailable} hears once, at start, why the model cannot be used. */
     public static LocalCloud.WorkerFactory worker(String llmSpec, java.util.function.Consumer<String> unavailable) {
+        return worker(llmSpec, null, unavailable);
+    }
+
+    /** As {@link #worker(String)}, with the recogniser {@code asr} ({@code ask --asr}'s spec; null: the worker's default). */
+    private static LocalCloud.WorkerFactory worker(String llmSpec, String asr, java.util.function.Consumer<String> unavailable) {
         return (container, clients) -> {
-            WorkerConfig config = WorkerConfig.of(workerConfig(container, clients));
+            WorkerConfig config = WorkerConfig.of(workerConfig(container, clients, asr));
             try {
                 dev.longvqa.reason.LanguageModel model = open(llmSpec, unavailable);
                 dev.longvqa.worker.LvcotEngine engine = new dev.longvqa.worker.LvcotEngine(model,
@@ -221,18 +226,22 @@ public final class LocalWiring {
      * it), and both passes send the TDC context as input embeddings.
      */
     public static LocalCloud.WorkerFactory worker(String llmSpec, java.nio.file.Path tdcDir, int tdcBudget) {
-        return worker(llmSpec, tdcDir, tdcBudget, reason -> { });
+        return worker(llmSpec, tdcDir, tdcBudget, null, reason -> { });
     }
 
-    public static LocalCloud.WorkerFactory worker(String llmSpec, java.nio.file.Path tdcDir, int tdcBudget,
+    /**
+     * The worker as {@code local up} starts it: with the TDC compressor when {@code tdcDir} is set, and
+     * the recogniser {@code asr} ({@code ask --asr}'s spec; null: the worker's default).
+     */
+    public static LocalCloud.WorkerFactory worker(String llmSpec, java.nio.file.Path tdcDir, int tdcBudget, String asr,
                                                   java.util.function.Consumer<String> unavailable) {
-        if (tdcDir == null) return worker(llmSpec, unavailable);
+        if (tdcDir == null) return worker(llmSpec, asr, unavailable);
         if (llmSpec == null || llmSpec.isBlank()) {
             throw dev.longvqa.error.LongVqaException.badInput(dev.longvqa.error.ErrorCode.BAD_REQUEST,
                     "--tdc needs a model that takes input embeddings: --llm runtime:DIR or openai-embeds:URL");
         }
         return (container, clients) -> {
-            Map<WorkerEnv, String> env = workerConfig(container, clients);
+            Map<WorkerEnv, String> env = workerConfig(container, clients, asr);
             env.put(WorkerEnv.LLM, llmSpec);
             env.put(WorkerEnv.TDC, tdcDir.toString());
             env.put(WorkerEnv.TDC_BUDGET, Integer.toString(tdcBudget));
@@ -252,7 +261,8 @@ public final class LocalWiring {
      * The local worker's settings: what the worker reads from the container environment the
      * template gives it (queue, bucket, table, transcript source), then the emulators' endpoints, one slot, short waits.
      */
-    private static Map<WorkerEnv, String> workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.EmulatorClients clients) {
+    private static Map<WorkerEnv, String> workerConfig(dev.longvqa.local.cloud.stack.Deployment.Container container, LocalCloud.EmulatorClients clients,
+                                                       String asr) {
         LocalCloud.Endpoints e = clients.endpoints();
         WorkerConfig stack = WorkerConfig.fromEnvironment(container.environment());
         Map<WorkerEnv, String> env = WorkerConfig.values();
@@ -262,8 +272,7 @@ public final class LocalWiring {
         env.put(WorkerEnv.MAX_RECEIVE_COUNT, Integer.toString(stack.maxReceiveCount()));
         // the stack's transcript source (the local stack's: worker, the recogniser here)
         env.put(WorkerEnv.TRANSCRIPT, stack.transcriptSource().value());
-        // the recogniser is the operator's choice, as for `ask`: LONGVQA_ASR (e.g. whisper:openai/whisper-base)
-        String asr = System.getenv(WorkerEnv.ASR.variable());
+        // the recogniser is the operator's choice, as for `ask`: up --asr, longvqa.asr (e.g. whisper:openai/whisper-base)
         if (asr != null && !asr.isBlank()) env.put(WorkerEnv.ASR, asr.strip());
         env.put(WorkerEnv.SQS_ENDPOINT, e.sqs());
         env.put(WorkerEnv.SFN_ENDPOINT, e.sfn());

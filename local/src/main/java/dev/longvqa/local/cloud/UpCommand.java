@@ -17,22 +17,25 @@ public final class UpCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "state directory (default: $LONGVQA_LOCAL_DIR or ~/.longvqa/local)")
+    // No defaultValue here: each default is a property (LocalConfig, or longvqa's own for --llm, --budget, --asr).
+    @Option(names = "--data", paramLabel = "DIR", descriptionKey = "local.dir", description = "state directory (default: ${DEFAULT-VALUE})")
     Path data;
 
-    @Option(names = "--llm", paramLabel = "SPEC", description = "the worker's model: openai:URL | runtime:MODEL | gguf:PATH (default: $LONGVQA_LLM)")
+    @Option(names = "--llm", paramLabel = "SPEC", description = "the worker's model: openai:URL | runtime:MODEL | gguf:PATH "
+            + "(default: ${DEFAULT-VALUE}, as ./longvqa ask)")
     String llm;
 
-    @Option(names = "--tdc", paramLabel = "DIR", description = "TDC checkpoint directory (longvqa ask --tdc's layout): the worker "
-            + "sends the TDC visual context as input embeddings; needs --llm runtime:DIR or openai-embeds:URL (default: $LONGVQA_TDC)")
+    @Option(names = "--tdc", paramLabel = "DIR", descriptionKey = "local.tdc", description = "TDC checkpoint directory (longvqa ask --tdc's layout): the worker "
+            + "sends the TDC visual context as input embeddings; needs --llm runtime:DIR or openai-embeds:URL (default: longvqa.local.tdc; unset: frames as images)")
     Path tdc;
 
-    // the default is the core's (TdcSettings), stated there once
-    @Option(names = "--budget", description = "TDC context budget in tokens with --tdc (default: "
-            + dev.longvqa.tdc.TdcSettings.REFERENCE_BUDGET + ", the reference's)")
+    @Option(names = "--budget", description = "TDC context budget in tokens with --tdc (default: ${DEFAULT-VALUE})")
     String budget;
 
-    @Option(names = "--port", defaultValue = "8787", description = "the API and the web page on http://127.0.0.1:PORT "
+    @Option(names = "--asr", paramLabel = "SPEC", description = "the worker's speech recogniser, as ./longvqa ask --asr (default: ${DEFAULT-VALUE})")
+    String asr;
+
+    @Option(names = "--port", descriptionKey = "local.port", description = "the API and the web page on http://127.0.0.1:PORT "
             + "(0: any free port; default: ${DEFAULT-VALUE})")
     int port;
 
@@ -43,29 +46,18 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--s3mock-jar", paramLabel = "JAR", description = "S3Mock exec jar (default: local/target/s3mock/s3mock-exec.jar)")
     Path s3mockJar;
 
-    private Path tdcDir() {
-        if (tdc != null) return tdc;
-        String env = System.getenv("LONGVQA_TDC");
-        return env == null || env.isBlank() ? null : Path.of(env);
-    }
-
-    private int tdcBudget() {
-        return budget == null ? dev.longvqa.tdc.TdcSettings.defaults().budget() : dev.longvqa.cli.BudgetOption.settings(budget).budget();
-    }
-
     @Override
     public Integer call() throws Exception {
-        Path dir = data != null ? data : CloudCommands.defaultDataDir();
-        String given = llm != null ? llm : System.getenv("LONGVQA_LLM");
+        Path dir = data;
+        String model = llm;
         // the embedded default `ask` uses: found in the model cache, or pulled on first use
-        boolean embedded = given == null || given.isBlank();
-        String model = embedded ? dev.longvqa.cli.AskCommand.defaultSpec() : given;
+        boolean embedded = model.equals(dev.longvqa.cli.AskCommand.defaultSpec());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LocalCloud.Builder b = LocalCloud.builder().dataDir(dir)
                 .handlers(LocalWiring.functions(dir.resolve("tmp")))
                 .api(port)
-                .worker(LocalWiring.worker(model, tdcDir(), tdcBudget(), reason -> {
+                .worker(LocalWiring.worker(model, tdc, dev.longvqa.cli.BudgetOption.settings(budget).budget(), asr, reason -> {
                     // said once, at start: what the worker needs and how to provide it
                     err.println("warning: the worker's model " + model + " cannot be used: " + reason);
                     err.println("  uploads will decode and segment, then end FAILED with MODEL_UNAVAILABLE. Provide it with "

@@ -28,7 +28,7 @@ public final class WebCommand implements Callable<Integer> {
             description = "the deployed API (the stack's ApiUrl output), e.g. https://ID.execute-api.REGION.amazonaws.com")
     URI api;
 
-    @Option(names = "--port", defaultValue = "8788", description = "listen on 127.0.0.1:PORT (0: any free port; default: ${DEFAULT-VALUE}); "
+    @Option(names = "--port", descriptionKey = "local.web-port", description = "listen on 127.0.0.1:PORT (0: any free port; default: ${DEFAULT-VALUE}); "
             + "the bucket's CORS rule names this origin (infra synth --web-origin)")
     int port;
 

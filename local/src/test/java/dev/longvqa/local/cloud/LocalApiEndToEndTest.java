@@ -123,6 +123,8 @@ class LocalApiEndToEndTest {
         int promptsBefore = llm.prompts.size();
         int mainExecutions = cloud.executor().executions().size();
         assertThat(segmentsBefore).as("the job's own segment passes").isPositive();
+        JobView.CostSummary costsBefore = job.costs();
+        assertThat(costsBefore.promptTokens()).as("the stand-in model's usage, 50 prompt tokens a call").isEqualTo(50L * promptsBefore);
 
         // two follow-ups, asked one after the other
         List<AnswerView> answers = new ArrayList<>();
@@ -160,6 +162,10 @@ class LocalApiEndToEndTest {
         JobView after = read(send("GET", ApiPaths.job(up.jobId()), null), JobView.class);
         assertThat(after.status()).isEqualTo("SUCCEEDED");
         assertThat(after.questions()).extracting(AnswerView::questionId).containsExactly("q1", "q2", "q3");
+        // the follow-ups' costs are on the job: one answer call each (50 prompt, 5 completion tokens), and their time
+        assertThat(after.costs().promptTokens()).isEqualTo(costsBefore.promptTokens() + 2 * 50);
+        assertThat(after.costs().completionTokens()).isEqualTo(costsBefore.completionTokens() + 2 * 5);
+        assertThat(after.costs().timingsMs().get("answer")).isGreaterThanOrEqualTo(costsBefore.timingsMs().get("answer"));
 
         // the same through the CLI
         CliRun ask = CliRun.of(dir.resolve("cloud"), "ask", up.jobId(), "Is it day or night?");
