@@ -428,10 +428,10 @@ public final class FrameSampler {
     record RangeStart(long seekTs, double timeSec) {}
 
     /** One decoded frame of a range, as the merge needs it: the converted picture only where it may be kept. */
-    private record Decoded(double timeSec, boolean key, float[] signature, boolean droppedBefore, RgbImage image, int digest) {}
+    private record DecodedFrame(double timeSec, boolean key, float[] signature, boolean droppedBefore, RgbImage image, int digest) {}
 
     /** A decoded range: its frames in presentation order; whether a frame was dropped just before the next range's first. */
-    private record RangeFrames(List<Decoded> frames, boolean droppedAtEnd, int decodeErrors) {}
+    private record RangeFrames(List<DecodedFrame> frames, boolean droppedAtEnd, int decodeErrors) {}
 
     /**
      * Key frames to start ranges at, for decoding the file in parallel; empty where it must be
@@ -536,7 +536,7 @@ public final class FrameSampler {
                 ranges.set(r, null);
                 if (r + workers + 1 < n) submit.accept(r + workers + 1);
                 state.decodeErrors += range.decodeErrors();
-                for (Decoded f : range.frames()) {
+                for (DecodedFrame f : range.frames()) {
                     if (f.droppedBefore()) state.skippedInGap = true;
                     float change = state.adopt(f.signature());
                     offer(state, info.name(), f.timeSec(), f.key(), change, () -> {
@@ -586,7 +586,7 @@ public final class FrameSampler {
                 av_seek_frame(input.format(), input.streamIndex(), input.toPts(0), AVSEEK_FLAG_BACKWARD);
             }
             avcodec_flush_buffers(ctx);
-            List<Decoded> frames = new ArrayList<>();
+            List<DecodedFrame> frames = new ArrayList<>();
             boolean[] droppedAtEnd = {false};
             double[] prev = {Double.NaN};
             int errors = decodeFrames(input, pkt -> {
@@ -604,7 +604,7 @@ public final class FrameSampler {
                 state.signature(frame);
                 boolean key = (frame.flags() & FRAME_FLAG_KEY) != 0;
                 boolean candidate = Double.isNaN(prev[0]) || clock.mayKeep(prev[0], t);
-                frames.add(new Decoded(t, key, state.lastSignature(), state.skippedInGap,
+                frames.add(new DecodedFrame(t, key, state.lastSignature(), state.skippedInGap,
                         candidate ? state.toRgb(frame) : null, candidate ? state.digest(frame) : 0));
                 state.skippedInGap = false;
                 state.decision.keep(t, key, 0f); // this range's clock: how far non-reference frames may be dropped

@@ -89,7 +89,7 @@ class ParallelRangesTest {
     @Test
     void codecsWithoutCleanRandomAccessAreDecodedInOnePass() {
         Path video = SyntheticVideo.builder().size(160, 90).fps(24).bFrames(2).gop(24)
-                .shot(SyntheticVideo.Kind.PAN, 10).noise(4).build().write(dir.resolve("mpeg4.mp4")).path();
+                .shot(SyntheticVideo.ShotType.PAN, 10).noise(4).build().write(dir.resolve("mpeg4.mp4")).path();
         FrameSampler sampler = FrameSampler.builder().fps(1).parallelRanges(2, 2).build();
         assertThat(sampler.planRanges((VideoSource.FileSource) VideoSource.of(video))).isEmpty();
         assertThat(run(video, FrameSampler.builder().fps(1).parallelRanges(2, 2)).frames()).hasSize(10);
