@@ -8,7 +8,7 @@ package dev.longvqa.audio;
  * {@code (fbank - mean) / (2 * std)}. Plain Java: it costs little next to the encoder and needs no
  * engine. Parity with torchaudio is checked by a golden file.
  */
-public final class KaldiFbank {
+final class KaldiFbank {
     /** BEATs' {@code extract_features} defaults; the checkpoint does not store them. */
     public static final float BEATS_MEAN = 15.41663f;
     public static final float BEATS_STD = 6.55582f;

@@ -14,7 +14,7 @@ import java.util.List;
  * @param keptTokens   its length after trimming
  * @param framesShown  frames with at least one token left
  */
-public record ChunkPlan(int scene, List<Integer> frameIndices, int fullTokens, int keptTokens,
+record ChunkPlan(int scene, List<Integer> frameIndices, int fullTokens, int keptTokens,
                         int staticTokens, int compressedTokens, int separatorTokens, int framesShown) {
     public ChunkPlan {
         frameIndices = List.copyOf(frameIndices);

@@ -18,7 +18,7 @@ import java.util.List;
  * {@link #batchSize} rows (each row carries its own chunk's static frame), and frames whose
  * tokens the trim removes entirely are never compressed.
  */
-public final class ContextBuilder implements ContextStrategy {
+final class ContextBuilder implements ContextStrategy {
     private final QFormerCompressor compressor;
     private final TdcSettings settings;
     private final int batchSize;

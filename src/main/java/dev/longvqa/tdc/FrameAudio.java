@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
  * The sound of the frames of one context, already projected to the LLM width ({@code audio_proj}),
  * to be concatenated to each frame's visual tokens before the Q-Former (TDC with audio).
  */
-public interface FrameAudio {
+interface FrameAudio {
     /** Audio tokens per frame (50 for BEATs). */
     int tokensPerFrame();
 

@@ -19,7 +19,7 @@ import java.util.Locale;
  *
  * @param value {@code tdc-} and 16 hex digits, plus the compute type when it is not float32
  */
-public record TdcContextId(String value) {
+record TdcContextId(String value) {
     /**
      * SHA-256 (first 16 hex) of each file's {@link TdcCheckpoint#stamp stamp}, the tower and
      * Q-Former layout, the settings, the geometry mode, the prompt reserve and the scene split.

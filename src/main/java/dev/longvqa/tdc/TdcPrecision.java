@@ -15,7 +15,7 @@ import java.util.Locale;
  * masks), 8 significant bits. DJL 0.35 cannot name the type, so it is made inside libtorch
  * ({@link Bfloat16}); float16 (11 significant bits, narrower range) stays selectable.
  */
-public enum TdcPrecision {
+enum TdcPrecision {
     /** bfloat16 on a GPU, float32 on the CPU. */
     AUTO,
     FLOAT32,

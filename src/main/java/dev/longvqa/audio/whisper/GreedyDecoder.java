@@ -15,7 +15,7 @@ import java.util.List;
  * timestamp is forced whenever the timestamps' total probability beats every text token's.
  * At most half the decoder's positions are sampled, as openai's {@code sample_len}.
  */
-public final class GreedyDecoder {
+final class GreedyDecoder {
     private final WhisperModel model;
     private final WhisperTokenizer tok;
     private final long[] prompt;

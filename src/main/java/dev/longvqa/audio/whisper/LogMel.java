@@ -17,7 +17,7 @@ import ai.djl.ndarray.types.Shape;
  * the whole file instead, which would need the whole file in memory). The DFT is a float64 matmul
  * on the engine: exact to well below the 1e-4 parity bound and a few milliseconds per window.
  */
-public final class LogMel {
+final class LogMel {
     public static final int SAMPLE_RATE = 16_000;
     public static final int N_FFT = 400;
     public static final int HOP = 160;

@@ -14,7 +14,7 @@ import java.util.List;
  * {@code config.json} and the decoding settings from {@code generation_config.json} (where
  * present; older exports keep {@code suppress_tokens}/{@code begin_suppress_tokens} in config.json).
  */
-public record WhisperConfig(Architecture arch, SuppressionRules generation) {
+record WhisperConfig(Architecture arch, SuppressionRules generation) {
 
     /** config.json's fields for {@code WhisperForConditionalGeneration}. */
     @JsonIgnoreProperties(ignoreUnknown = true)

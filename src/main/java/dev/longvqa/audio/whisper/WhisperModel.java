@@ -30,7 +30,7 @@ import java.util.Map;
  * Weights are read with {@link HfCheckpoint} (F32, F16 and BF16 tensors, one file or shards),
  * each checked against the shape the config implies. Parity: {@code WhisperGoldenTest}.
  */
-public final class WhisperModel implements AutoCloseable {
+final class WhisperModel implements AutoCloseable {
     private static final float LN_EPS = 1e-5f;
 
     private final WhisperConfig.Architecture cfg;

@@ -25,7 +25,7 @@ import java.util.Map;
  * no {@code tokenizer.json} gets the equivalent tokenizer.json written beside the engine's temp
  * files: the same BPE the library would build from those files.
  */
-public final class WhisperTokenizer implements AutoCloseable {
+final class WhisperTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final Map<String, Integer> specials;
 

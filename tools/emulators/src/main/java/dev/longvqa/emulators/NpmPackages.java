@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * {@code package-lock.json}. A fresh checkout has no {@code node_modules}: the first start runs
  * {@code npm ci} there (under a file lock, since several test JVMs may start at once).
  */
-public final class NpmPackages {
+final class NpmPackages {
     /** Overrides where the packages live (a directory with package.json and the server scripts). */
     public static final String DIR_PROPERTY = "longvqa.emulators.dir";
     private static final Path RELATIVE = Path.of("tools", "emulators");
