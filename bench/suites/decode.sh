@@ -113,7 +113,7 @@ bench_tool chart "$work/rss.tsv" "$RESULTS/decode-rss.png" "Peak resident memory
   echo "Load average (1, 5, 15 min) of the shared machine: $load_start at the start, $load_end at the end."
   echo "Ours is the real CLI \`./longvqa scenes V --json -q\` (JVM start, decode, 1-fps sampling, embedding,"
   echo "segmentation); the reference is \`ffmpeg -i V -vf fps=1 -f null -\` (decode + frame selection only)."
-  echo "Ours decodes videos of 4 minutes and more as key-frame-aligned time ranges in parallel (cores + 1 single-threaded decoders), leaves"
+  echo "Ours decodes videos of 80 s and more as key-frame-aligned time ranges in parallel (cores + 1 single-threaded decoders), leaves"
   echo "non-reference frames between samples undecoded and re-decodes, from a key frame, only the gaps where the cut"
   echo "rule reads the frame-change signal: scenes and cut times identical (checked per run). \"before\" is the same CLI"
   echo "decoding every frame in one pass with FFmpeg's frame threads (\`-Dlongvqa.decode.skipUnsampled=false -Dlongvqa.decode.workers=1\`),"

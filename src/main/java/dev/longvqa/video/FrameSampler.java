@@ -943,7 +943,11 @@ public final class FrameSampler {
         // -Dlongvqa.decode.workers=1 decodes in one pass with the decoder's own threads (the
         // benchmark's "before" row).
         private int workers = Integer.getInteger("longvqa.decode.workers", Runtime.getRuntime().availableProcessors() + 1);
-        private double minRangeSec = 60; // with MIN_RANGES: videos of 4 minutes and more are decoded in ranges
+        // With MIN_RANGES: videos of 80 s and more are decoded in ranges. 20 s, not the 60 s chosen
+        // on a loaded machine: idle, a 2-min H.264 takes 1.25-1.29 s of wall in 20-s ranges vs
+        // 1.71-1.79 s in one pass (ffmpeg 1.22-1.26 s), with less CPU; HEVC 2 min and VP9 3 min
+        // likewise (docs/BENCH.md). -Dlongvqa.decode.minRangeSec overrides it.
+        private double minRangeSec = Double.parseDouble(System.getProperty("longvqa.decode.minRangeSec", "20"));
 
         public Builder strategy(SamplingStrategy strategy) {
             this.strategy = Objects.requireNonNull(strategy);
@@ -1015,7 +1019,7 @@ public final class FrameSampler {
          * 1: one pass, the decoder's own frame and slice threads). Delivered frames, times and change
          * signal are exactly those of one pass; it applies only to files sampled on a uniform clock
          * whose codec has clean random access points (H.264 IDR, HEVC IRAP, VP8/VP9 key frames), of at
-         * least four ranges of {@code minRangeSec} (default 60 s); everything else is decoded in one pass. Why: on two
+         * least four ranges of {@code minRangeSec} (default 20 s); everything else is decoded in one pass. Why: on two
          * cores, frame threading spends a quarter more CPU than one thread (synchronisation), and
          * independent decoders have nothing to wait for.
          */
