@@ -1,6 +1,7 @@
 package dev.longvqa.cli;
 
 import dev.longvqa.error.ErrorCode;
+import dev.longvqa.video.FrameSampler;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.SmallRyeConfig;
 import picocli.CommandLine;
@@ -11,9 +12,12 @@ import picocli.CommandLine.Command;
 
 /** The {@code longvqa} command line: one subcommand per job. */
 @Command(name = "longvqa", mixinStandardHelpOptions = true, version = "longvqa 0.1.0",
-        description = "Long-video question answering: scenes, TDC context plans, LVCoT answers.",
-        subcommands = {ScenesCommand.class, PlanCommand.class, AskCommand.class, ModelsCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+        description = "Long-video question answering: scenes, TDC context plans, LVCoT answers.")
 public final class LongVqaCli implements Runnable {
+    /** The subcommands, in the order help lists them. */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(ScenesCommand.class, PlanCommand.class,
+            AskCommand.class, ModelsCommand.class, SynthCommand.class, CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -22,7 +26,22 @@ public final class LongVqaCli implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
+    /** The subcommands that decode video: their start also loads FFmpeg's natives, in parallel. */
+    private static final java.util.Set<String> DECODING = java.util.Set.of("scenes", "plan", "ask");
+
     public static void main(String[] args) {
+        // A short video's run is mostly start-up (issue 17: `scenes` on a 2-minute video). Loading
+        // FFmpeg's natives (80-110 ms) does not depend on the arguments' meaning, only on the
+        // command's name: it runs on the second core while this thread builds the command line.
+        if (args.length > 0 && DECODING.contains(args[0])) {
+            Thread.ofPlatform().daemon().name("longvqa-natives").start(() -> {
+                try {
+                    FrameSampler.loadNatives();
+                } catch (Throwable e) {
+                    // Not reported here: the command's first use of the sampler fails with the cause.
+                }
+            });
+        }
         System.exit(run(System.getenv(), System.getProperties(), System.err, args));
     }
 
@@ -30,7 +49,7 @@ public final class LongVqaCli implements Runnable {
     static int run(Map<String, String> env, Properties system, java.io.PrintStream err, String... args) {
         CommandLine cmd;
         try {
-            cmd = commandLine(env, system);
+            cmd = commandLine(env, system, args.length > 0 ? args[0] : "");
         } catch (RuntimeException e) {
             err.println("error: " + ErrorCode.BAD_REQUEST.name() + ": configuration: " + describe(e));
             return ErrorCode.Kind.BAD_INPUT.exitCode();
@@ -57,9 +76,40 @@ public final class LongVqaCli implements Runnable {
 
     /** The command line as a process with this environment and these system properties has it. */
     static CommandLine commandLine(Map<String, String> env, Properties system) {
-        SmallRyeConfig config = CliConfig.config(env, system);
-        return new CommandLine(new LongVqaCli())
-                .setDefaultValueProvider(new ConfigDefaults(config))
+        return commandLine(env, system, "");
+    }
+
+    /**
+     * As {@link #commandLine(Map, Properties)}, with only the subcommand {@code first} names when it
+     * names one (what it parses and prints is the same: a subcommand's options are its own), else all:
+     * picocli reads every option of every subcommand it is given, 20-30 ms of a start.
+     */
+    static CommandLine commandLine(Map<String, String> env, Properties system, String first) {
+        // The configuration (SmallRye generates its mapping classes with ASM, ~80 ms) and picocli's
+        // model of the commands (~130 ms: picocli's Java 5 class files cannot enter the JDK's AOT
+        // cache) are independent until the defaults are wired: each on its own core.
+        java.util.concurrent.FutureTask<SmallRyeConfig> configured = new java.util.concurrent.FutureTask<>(() -> CliConfig.config(env, system));
+        Thread.ofPlatform().daemon().name("longvqa-config").start(configured);
+        CommandLine cmd = new CommandLine(new LongVqaCli());
+        java.util.List<Class<?>> subcommands = SUBCOMMANDS.stream()
+                .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(first)).toList();
+        for (Class<?> c : subcommands.isEmpty() ? SUBCOMMANDS : subcommands) cmd.addSubcommand(c);
+        SmallRyeConfig config = join(configured);
+        return cmd.setDefaultValueProvider(new ConfigDefaults(config))
                 .setExecutionExceptionHandler(new Errors(config.getConfigMapping(CliConfig.class).debugEnabled()));
+    }
+
+    /** The task's value, or its own exception as the caller would have seen it. */
+    private static <T> T join(java.util.concurrent.FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the configuration", e);
+        }
     }
 }

@@ -132,8 +132,8 @@ public final class FrameSampler {
     public SamplingSummary sample(VideoSource source, FrameSink sink) {
         Objects.requireNonNull(sink, "sink");
         if (source instanceof VideoSource.FileSource file) {
-            List<RangeStart> starts = planRanges(file);
-            if (!starts.isEmpty()) return decodeRanges(file, starts, sink);
+            RangePlan plan = planRanges(file);
+            if (!plan.starts().isEmpty()) return decodeRanges(file, plan, sink);
         }
         try (Opened opened = open(source)) {
             SamplingSummary summary = decode(opened.input, sink);
@@ -427,6 +427,11 @@ public final class FrameSampler {
     /** Where a range after the first starts: the key frame's index timestamp (to seek to) and its presentation time. */
     record RangeStart(long seekTs, double timeSec) {}
 
+    /** The ranges after the first, and the file's stream as planning opened it (not opened again to merge). */
+    record RangePlan(VideoInfo info, List<RangeStart> starts) {
+        static final RangePlan ONE_PASS = new RangePlan(null, List.of());
+    }
+
     /** One decoded frame of a range, as the merge needs it: the converted picture only where it may be kept. */
     private record DecodedFrame(double timeSec, boolean key, float[] signature, boolean droppedBefore, RgbImage image, int digest) {}
 
@@ -440,13 +445,13 @@ public final class FrameSampler {
      * a short video, a container without a key frame index, or a codec whose key frames do not
      * guarantee that later frames decode the same from them ({@link FfmpegInput#cleanRandomAccess}).
      */
-    List<RangeStart> planRanges(VideoSource.FileSource file) {
+    RangePlan planRanges(VideoSource.FileSource file) {
         if (workers < 2 || !(strategy instanceof SamplingStrategy.UniformRate) || startSec > 0 || endSec != Double.POSITIVE_INFINITY) {
-            return List.of();
+            return RangePlan.ONE_PASS;
         }
         try (FfmpegInput input = openFile(file.path(), file.path().toString(), 1)) {
             double duration = input.info().durationSec();
-            if (!(duration >= MIN_RANGES * minRangeSec)) return List.of();
+            if (!(duration >= MIN_RANGES * minRangeSec)) return RangePlan.ONE_PASS;
             // Several ranges per worker even out their speeds; at most MAX_RANGE_SEC each bounds what
             // a decoded range holds until its turn to be merged.
             double length = Math.max(minRangeSec, Math.min(MAX_RANGE_SEC, duration / (workers * RANGES_PER_WORKER)));
@@ -467,9 +472,9 @@ public final class FrameSampler {
             } finally {
                 av_packet_free(pkt);
             }
-            return starts;
+            return new RangePlan(input.info(), List.copyOf(starts));
         } catch (LongVqaException e) {
-            return List.of(); // the one-pass decode reports what is wrong with the file
+            return RangePlan.ONE_PASS; // the one-pass decode reports what is wrong with the file
         }
     }
 
@@ -513,7 +518,8 @@ public final class FrameSampler {
      * boundary is computed in the merge from both sides' luma signatures.
      * At most {@code workers + 1} decoded ranges are held at a time.
      */
-    private SamplingSummary decodeRanges(VideoSource.FileSource file, List<RangeStart> starts, FrameSink sink) {
+    private SamplingSummary decodeRanges(VideoSource.FileSource file, RangePlan plan, FrameSink sink) {
+        List<RangeStart> starts = plan.starts();
         Path path = file.path();
         String name = path.toString();
         int n = starts.size() + 1;
@@ -525,10 +531,7 @@ public final class FrameSampler {
         List<java.util.concurrent.Future<RangeFrames>> ranges = new ArrayList<>();
         java.util.function.IntConsumer submit = r -> ranges.add(pool.submit(() -> decodeRange(path, name,
                 r == 0 ? null : starts.get(r - 1), r + 1 < n ? starts.get(r).timeSec() : Double.POSITIVE_INFINITY)));
-        VideoInfo info;
-        try (FfmpegInput probe = openFile(path, name, 1)) {
-            info = probe.info();
-        }
+        VideoInfo info = plan.info();
         try (FrameState state = new FrameState(info)) {
             for (int r = 0; r < Math.min(n, workers + 1); r++) submit.accept(r);
             for (int r = 0; r < n; r++) {
@@ -1035,10 +1038,20 @@ public final class FrameSampler {
         }
     }
 
+    /**
+     * Loads FFmpeg's natives now (this class's initialisation), so that a command line can do it on
+     * another thread while it parses its arguments; a later use waits for it (class initialisation is
+     * locked) and a failure is reported where the sampler is used, as without the preload.
+     */
+    public static void loadNatives() {
+        // Empty: calling it initialises the class, whose static block does the loading.
+    }
+
     static {
         // Fail at class load with a clear message if the natives are missing for this platform.
         try {
             org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avformat.class);
+            org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
         } catch (Throwable e) {
             throw new UncheckedIOException(new IOException("FFmpeg natives could not be loaded for "
                     + org.bytedeco.javacpp.Loader.getPlatform() + ": " + e.getMessage(), e));
