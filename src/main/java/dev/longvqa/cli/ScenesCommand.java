@@ -6,7 +6,6 @@ import dev.longvqa.contract.ScenesDocument;
 import dev.longvqa.pipeline.ScenesResult;
 import dev.longvqa.scenes.Scene;
 import dev.longvqa.video.FrameSampler;
-import dev.longvqa.video.VideoInfo;
 import dev.longvqa.video.VideoSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,10 +39,13 @@ final class ScenesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VideoSource source = VideoSource.of(video);
         SceneDetector.Builder builder = front.detector();
-        VideoInfo info = front.sampler().probe(source);
+        Terminal.Mode mode = front.progressMode();
+        // Only a progress display needs the length before decoding; without one the file is opened
+        // once less (the decode checks it the same way).
+        double total = mode == Terminal.Mode.NONE ? Double.NaN : front.sampler().probe(source).durationSec();
         ScenesResult result;
         dev.longvqa.report.ThumbnailCollector thumbs = report == null ? null : new dev.longvqa.report.ThumbnailCollector();
-        try (Progress progress = new Progress("decode", info.durationSec(), front.progressMode())) {
+        try (Progress progress = new Progress("decode", total, mode)) {
             result = builder.progress(progress).build().detect(source, thumbs);
         }
         if (report != null) {
