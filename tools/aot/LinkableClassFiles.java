@@ -47,7 +47,7 @@ public final class LinkableClassFiles {
             if (e.endsWith(".jar") && Files.isRegularFile(jar) && hasOldClasses(jar)) {
                 Files.createDirectories(out);
                 Path copy = out.resolve(jar.getFileName());
-                Path tmp = out.resolve(jar.getFileName() + ".tmp");
+                Path tmp = out.resolve(jar.getFileName() + "." + ProcessHandle.current().pid() + ".tmp"); // concurrent first starts
                 rewrite(jar, tmp);
                 Files.move(tmp, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 entries.add(copy.toString());
