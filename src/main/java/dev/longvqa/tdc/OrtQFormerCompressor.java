@@ -66,7 +66,7 @@ final class OrtQFormerCompressor implements FrameCompressor {
         return load(file, prefix, k, heads, manager, false);
     }
 
-    private static OrtSession session(byte[] model) throws OrtException {
+    private static OrtSession session(java.nio.ByteBuffer model) throws OrtException {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             // every graph optimisation: MatMul+Add, GELU and LayerNorm fusions, constant folding
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
