@@ -6,7 +6,7 @@
 # Default: TDC's real shapes: bert-base Q-Former (768, 12 heads, 12 layers), K=16, frames of
 # 156 tokens (12x12 grid + newlines) at the LLM width: 3584 (TDC-Qwen2-7B), then 3072 (TDC-Llama3.2-3B).
 # TEXT=N question length in BERT ids (default 8); PY_FRAMES=N frames the PyTorch side times (default 7);
-# PROFILE=0 skips the per-op profile; ORT=0 skips the engines side by side (DJL vs ONNX Runtime,
+# PROFILE=0 skips the per-op profiles (DJL's, ORT's); ORT=0 skips the engines side by side (DJL vs ONNX Runtime,
 # OrtQFormerBench, first shape); ORT_PYTHON=1 adds ORT on the python-exported plain form there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,6 +40,12 @@ for shape in "${SHAPES[@]}"; do
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g -Djava.io.tmpdir="${TMPDIR:-/tmp}" \
       -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.OrtQFormerBench \
       "${ARGS[@]:0:6}" "${TEXT:-8}" "${ARGS[7]:-56}" "${plain[@]}" 2>/dev/null
+    if [[ "${PROFILE:-1}" == 1 ]]; then
+      # ONNX Runtime's own profiler on the same graph: kernel time per GEMM shape and op type (~1 min).
+      "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx8g -Djava.io.tmpdir="${TMPDIR:-/tmp}" \
+        -cp "src/target/classes:src/target/test-classes:$(cat src/target/cp.txt)" dev.longvqa.tdc.OrtQFormerProfile \
+        "${ARGS[@]:0:6}" "${TEXT:-8}" "${ARGS[7]:-56}" 2>/dev/null
+    fi
   fi
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     # Debian's torch build is ~10x slower here: time one chunk (7 frames) so the run stays short.
