@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Exports the TDC Q-Former compressor (golden modules) to ONNX, for ONNX Runtime side by side with
-DJL (bench/tdc/run.sh, OrtQFormerBench) and for the ORT-vs-DJL parity test (OrtQFormerParityTest):
+"""Exports the TDC Q-Former compressor (golden modules) to ONNX with torch: the independent cross-check
+of the graph the product builds in Java (tdc.QFormerOnnx; OrtQFormerParityTest compares DJL, this
+export and the Java graph), and the optional plain form beside the engines (ORT_PYTHON=1
+bench/tdc/run.sh). The product itself never needs it:
 
     /usr/bin/python3 bench/tdc/onnx_export.py OUT.onnx HIDDEN HEADS LAYERS WIDTH KEYS K TEXT [--absorbed] [--weights W.safetensors]
     /usr/bin/python3 bench/tdc/onnx_export.py --gemm OUT.onnx   (one MatMul, all dims dynamic: ORT's own GEMM peak)
