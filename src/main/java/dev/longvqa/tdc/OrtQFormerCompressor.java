@@ -67,10 +67,26 @@ final class OrtQFormerCompressor implements FrameCompressor {
     }
 
     private static OrtSession session(java.nio.ByteBuffer model) throws OrtException {
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            // every graph optimisation: MatMul+Add, GELU and LayerNorm fusions, constant folding
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions o = sessionOptions()) {
             return OrtEnvironment.getEnvironment().createSession(model, o);
+        }
+    }
+
+    /**
+     * How the Q-Former's session runs (the benchmarks use the same): every graph optimisation
+     * (MatMul+Add, GELU and LayerNorm fusions, constant folding), and one intra-op thread per
+     * processor the JVM may use. ONNX Runtime's own default counts the host's physical cores,
+     * which in a container with a CPU quota (an ECS task) would start more threads than it may run.
+     */
+    static OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        try {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            return o;
+        } catch (OrtException | RuntimeException e) {
+            o.close();
+            throw e;
         }
     }
 

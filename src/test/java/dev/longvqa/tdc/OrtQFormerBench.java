@@ -136,11 +136,9 @@ public final class OrtQFormerBench {
         return file;
     }
 
+    /** The product's session options, so the GEMM peak runs on the same threads as the Q-Former. */
     private static OrtSession.SessionOptions options() throws OrtException {
-        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        // ONNX Runtime's default thread pool (one thread per physical core), as the product's session has.
-        return o;
+        return OrtQFormerCompressor.sessionOptions();
     }
 
     /** One MatMul of two float32 inputs, every dimension dynamic: ONNX Runtime's own GEMM (MLAS). */

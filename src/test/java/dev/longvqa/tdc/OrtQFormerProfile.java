@@ -40,8 +40,7 @@ public final class OrtQFormerProfile {
         Path prefix = Files.createTempDirectory("longvqa-ort-profile").resolve("qformer");
         double peak;
         String trace;
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions()) {
             try (OrtSession gemm = env.createSession(OrtQFormerBench.gemmModel(), o)) {
                 peak = OrtQFormerBench.ortGemmPeak(env, gemm, hidden);
             }
@@ -63,7 +62,7 @@ public final class OrtQFormerProfile {
                 in.values().forEach(OnnxTensor::close);
             }
         }
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions(); OrtSession gemm = env.createSession(OrtQFormerBench.gemmModel(), o)) {
+        try (OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions(); OrtSession gemm = env.createSession(OrtQFormerBench.gemmModel(), o)) {
             peak = Math.max(peak, OrtQFormerBench.ortGemmPeak(env, gemm, hidden)); // again after: the higher one, never a depressed peak
         }
         JsonNode events = Json.mapper().readTree(Path.of(trace).toFile());
