@@ -7,7 +7,6 @@ import ai.djl.util.Pair;
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.longvqa.runtime.SafetensorsWriter;
 
@@ -32,15 +31,19 @@ import java.util.Random;
  * column: ONNX Runtime on the reference's plain cross-attention exported by
  * {@code bench/tdc/onnx_export.py} (needs Debian's python3-torch).
  *
- * <p>Each engine's rate is a share of both engines' float32 GEMM peaks measured in the same run
- * (libtorch's matmul and ONNX Runtime's MatMul at the Q-Former's FFN shapes and 2048³, before and
- * after, best kept), with each form's own FLOPs ({@link QFormerCost}). Rounds alternate the engines
+ * <p>ONNX Runtime runs as shipped (one intra-op thread per processor the JVM may use) and, on a
+ * machine with more than one, on one thread too. Each rate is a share of libtorch's float32 GEMM
+ * peak and of ONNX Runtime's at the same thread count, all measured in the same run (the
+ * Q-Former's FFN shapes and 2048³, before and after, best kept), with each form's own FLOPs
+ * ({@link QFormerCost}). Rounds alternate the engines
  * and keep each one's best, so a load spike on a shared machine does not land on one engine only;
  * the load average is printed before and after. Not a test: it asserts nothing (parity is
  * {@code OrtQFormerCompressorTest} and {@code OrtQFormerParityTest}).
  * <pre>args: hidden heads layers width keys k text batch [plain.onnx]; -Drounds=3</pre>
  */
 public final class OrtQFormerBench {
+    static final long PAUSE_MS = Long.getLong("pause.ms", 1000);
+
     public static void main(String[] a) throws Exception {
         int hidden = Integer.parseInt(a[0]), heads = Integer.parseInt(a[1]), layers = Integer.parseInt(a[2]);
         int width = Integer.parseInt(a[3]), keys = Integer.parseInt(a[4]), k = Integer.parseInt(a[5]);
@@ -56,56 +59,73 @@ public final class OrtQFormerBench {
         Random rnd = new Random(1);
         for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
         long[] shape = {batch, keys, width};
+        int cores = Runtime.getRuntime().availableProcessors();
+        int[] threadCounts = cores > 1 ? new int[]{cores, 1} : new int[]{1};
         Map<String, Double> best = new LinkedHashMap<>();
-        double torchPeak, ortPeak;
+        Map<String, Integer> threadsOf = new LinkedHashMap<>();
+        Map<Integer, Double> ortPeak = new LinkedHashMap<>();
+        double torchPeak;
+        List<OrtQFormerCompressor> orts = new java.util.ArrayList<>();
         try (NDManager m = NDManager.newBaseManager("PyTorch");
              TdcWeights w = TdcWeights.open(checkpoint);
-             OrtSession.SessionOptions o = options();
-             OrtSession gemm = env.createSession(gemmModel(), o);
+             OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions(cores);
              OrtSession plain = plainModel == null ? null : env.createSession(plainModel, o)) {
             torchPeak = TdcBench.gemmPeak(m, hidden);
-            ortPeak = ortGemmPeak(env, gemm, hidden);
+            for (int t : threadCounts) ortPeak.put(t, ortGemmPeak(env, hidden, t));
             long t0 = System.nanoTime();
             QFormerCompressor djl = QFormerCompressor.load(w, "model.", k, heads, m);
             long t1 = System.nanoTime();
-            try (OrtQFormerCompressor ort = OrtQFormerCompressor.load(w, "model.", k, heads, m)) {
-                long t2 = System.nanoTime();
-                System.out.printf(Locale.ROOT, "loaded from %s: djl %.1f s, onnxruntime (graph built in Java + session) %.1f s%n",
-                        checkpoint.getFileName(), (t1 - t0) / 1e9, (t2 - t1) / 1e9);
-                NDArray st = m.create(v, new Shape(shape)), fr = m.create(v, new Shape(shape)), ids = m.create(idv, new Shape(1, text));
-                Map<String, TdcBench.Product> engines = new LinkedHashMap<>();
-                engines.put("djl absorbed", () -> { try (NDArray r = djl.compress(st, fr, ids)) { r.toFloatArray(); } });
-                engines.put("onnxruntime absorbed (Java-built graph)", () -> { try (NDArray r = ort.compress(st, fr, ids)) { r.toFloatArray(); } });
-                if (plain != null) {
-                    OnnxTensor ost = OnnxTensor.createTensor(env, FloatBuffer.wrap(v), shape);
-                    OnnxTensor oid = OnnxTensor.createTensor(env, LongBuffer.wrap(idv), new long[]{1, text});
-                    Map<String, OnnxTensor> in = Map.of("statics", ost, "frames", ost, "ids", oid);
-                    engines.put("onnxruntime plain (python export)", () -> { try (OrtSession.Result r = plain.run(in)) { ((OnnxTensor) r.get(0)).getFloatBuffer(); } });
-                }
-                for (TdcBench.Product r : engines.values()) r.run(); // warm-up
-                for (int round = 0; round < rounds; round++) {
-                    for (Map.Entry<String, TdcBench.Product> e : engines.entrySet()) {
-                        long s = System.nanoTime();
-                        e.getValue().run();
-                        best.merge(e.getKey(), (System.nanoTime() - s) / 1e6 / batch, Math::min);
-                    }
+            for (int t : threadCounts) orts.add(OrtQFormerCompressor.load(w, "model.", k, heads, m, false, t));
+            long t2 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "loaded from %s: djl %.1f s, onnxruntime (graph built in Java + session) %.1f s each%n",
+                    checkpoint.getFileName(), (t1 - t0) / 1e9, (t2 - t1) / 1e9 / threadCounts.length);
+            NDArray st = m.create(v, new Shape(shape)), fr = m.create(v, new Shape(shape)), ids = m.create(idv, new Shape(1, text));
+            Map<String, TdcBench.Product> engines = new LinkedHashMap<>();
+            engines.put("djl absorbed", () -> { try (NDArray r = djl.compress(st, fr, ids)) { r.toFloatArray(); } });
+            threadsOf.put("djl absorbed", cores);
+            for (int i = 0; i < threadCounts.length; i++) {
+                OrtQFormerCompressor ort = orts.get(i);
+                String name = "onnxruntime absorbed (Java-built graph)" + (threadCounts[i] == cores ? ", as shipped" : "");
+                engines.put(name, () -> { try (NDArray r = ort.compress(st, fr, ids)) { r.toFloatArray(); } });
+                threadsOf.put(name, threadCounts[i]);
+            }
+            if (plain != null) {
+                OnnxTensor ost = OnnxTensor.createTensor(env, FloatBuffer.wrap(v), shape);
+                OnnxTensor oid = OnnxTensor.createTensor(env, LongBuffer.wrap(idv), new long[]{1, text});
+                Map<String, OnnxTensor> in = Map.of("statics", ost, "frames", ost, "ids", oid);
+                engines.put("onnxruntime plain (python export)", () -> { try (OrtSession.Result r = plain.run(in)) { ((OnnxTensor) r.get(0)).getFloatBuffer(); } });
+                threadsOf.put("onnxruntime plain (python export)", cores);
+            }
+            for (TdcBench.Product r : engines.values()) r.run(); // warm-up
+            for (int round = 0; round < rounds; round++) {
+                for (Map.Entry<String, TdcBench.Product> e : engines.entrySet()) {
+                    // The product runs one engine; here the previous engine's idle workers (libtorch's
+                    // OpenMP, another ORT pool) may still spin on the cores: let them go to sleep first.
+                    Thread.sleep(PAUSE_MS);
+                    long s = System.nanoTime();
+                    e.getValue().run();
+                    best.merge(e.getKey(), (System.nanoTime() - s) / 1e6 / batch, Math::min);
                 }
             }
             torchPeak = Math.max(torchPeak, TdcBench.gemmPeak(m, hidden));
-            ortPeak = Math.max(ortPeak, ortGemmPeak(env, gemm, hidden));
+            for (int t : threadCounts) ortPeak.merge(t, ortGemmPeak(env, hidden, t), Math::max);
+        } finally {
+            orts.forEach(OrtQFormerCompressor::close);
         }
         double absorbedGf = 2e-9 * new QFormerCost(hidden, heads, layers, 2, width, keys, k, text, true).totalMacs();
         double plainGf = 2e-9 * new QFormerCost(hidden, heads, layers, 2, width, keys, k, text, false).totalMacs();
         double djl = best.get("djl absorbed");
-        double machine = Math.max(torchPeak, ortPeak);
-        System.out.printf(Locale.ROOT, "engines side by side: batch=%d, text=%d, best of %d alternating rounds; GEMM peak libtorch %.1f, "
-                + "onnxruntime %.1f GFLOP/s; load average before %s, after %s%n", batch, text, rounds, torchPeak, ortPeak, loadBefore, loadAverage());
-        System.out.println("| engine | ms / frame | GFLOP / frame | GFLOP/s | share of libtorch peak | share of ORT peak | share of the machine's (best) peak | time vs DJL |");
+        StringBuilder peaks = new StringBuilder();
+        ortPeak.forEach((t, p) -> peaks.append(String.format(Locale.ROOT, ", onnxruntime %d thread%s %.1f", t, t == 1 ? "" : "s", p)));
+        System.out.printf(Locale.ROOT, "engines side by side: batch=%d, text=%d, best of %d alternating rounds; GEMM peak libtorch (%d threads) %.1f%s GFLOP/s; "
+                + "load average before %s, after %s%n", batch, text, rounds, cores, torchPeak, peaks, loadBefore, loadAverage());
+        System.out.println("| engine | threads | ms / frame | GFLOP / frame | GFLOP/s | share of libtorch peak | share of ORT peak (same threads) | time vs DJL |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Map.Entry<String, Double> e : best.entrySet()) {
             double gf = e.getKey().contains("plain") ? plainGf : absorbedGf, rate = gf / e.getValue() * 1e3;
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |%n", e.getKey(), e.getValue(), gf, rate,
-                    rate / torchPeak, rate / ortPeak, rate / machine, e.getValue() / djl);
+            int t = threadsOf.get(e.getKey());
+            System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f | %.2f | %.2f | %.2f |%n", e.getKey(), t, e.getValue(), gf, rate,
+                    rate / torchPeak, rate / ortPeak.getOrDefault(t, Double.NaN), e.getValue() / djl);
         }
     }
 
@@ -136,11 +156,6 @@ public final class OrtQFormerBench {
         return file;
     }
 
-    /** The product's session options, so the GEMM peak runs on the same threads as the Q-Former. */
-    private static OrtSession.SessionOptions options() throws OrtException {
-        return OrtQFormerCompressor.sessionOptions();
-    }
-
     /** One MatMul of two float32 inputs, every dimension dynamic: ONNX Runtime's own GEMM (MLAS). */
     static byte[] gemmModel() {
         OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("gemm")
@@ -153,23 +168,25 @@ public final class OrtQFormerBench {
     }
 
     /**
-     * ORT's MatMul at the same shapes as {@link TdcBench#gemmPeak}: its own MLAS kernels' rate, the
-     * better of two forms per shape: both operands as inputs ({@code s}), and the weight as a
-     * constant initializer, which ONNX Runtime prepacks as it does the Q-Former's weights (a few
-     * percent faster; without it the "peak" would understate what the model's GEMMs reach).
+     * ORT's MatMul at the same shapes as {@link TdcBench#gemmPeak} on {@code threads} intra-op
+     * threads: its own MLAS kernels' rate, the better of two forms per shape: both operands as
+     * inputs, and the weight as a constant initializer, which ONNX Runtime prepacks as it does the
+     * Q-Former's weights (without it the "peak" could understate what the model's GEMMs reach).
      */
-    static double ortGemmPeak(OrtEnvironment env, OrtSession s, int hidden) throws Exception {
+    static double ortGemmPeak(OrtEnvironment env, int hidden, int threads) throws Exception {
         Random rnd = new Random(2);
-        return TdcBench.gemmPeak("ort gemm", "onnxruntime " + env.getVersion() + ", best of input and prepacked weight", hidden, (rows, inner, cols) -> {
+        return TdcBench.gemmPeak("ort gemm", "onnxruntime " + env.getVersion() + ", " + threads + " thread" + (threads == 1 ? "" : "s")
+                + ", best of input and prepacked weight", hidden, (rows, inner, cols) -> {
             float[] x = new float[rows * inner], w = new float[inner * cols];
             for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
             for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
             try (OnnxTensor tx = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{rows, inner});
                  OnnxTensor tw = OnnxTensor.createTensor(env, FloatBuffer.wrap(w), new long[]{inner, cols});
-                 OrtSession.SessionOptions o = options();
+                 OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions(threads);
+                 OrtSession dynamic = env.createSession(gemmModel(), o);
                  OrtSession packed = env.createSession(gemmModel(w, inner, cols), o)) {
                 Map<String, OnnxTensor> in = Map.of("a", tx, "b", tw), a = Map.of("a", tx);
-                return Math.max(TdcBench.gflops(rows, inner, cols, () -> s.run(in).close()),
+                return Math.max(TdcBench.gflops(rows, inner, cols, () -> dynamic.run(in).close()),
                         TdcBench.gflops(rows, inner, cols, () -> packed.run(a).close()));
             }
         });

@@ -93,6 +93,15 @@ class OrtQFormerCompressorTest {
                     System.out.printf("batch %d, T %d, ids %s: max |ORT - DJL| %.2e%n", batch, t, withIds, maxAbs);
                 }
             }
+            // Inputs that are views (a transpose: not contiguous in memory) are read in their logical order.
+            float[] tv = gaussian(rnd, 3 * KEYS * WIDTH);
+            try (NDArray stored = m.create(tv, new Shape(3, WIDTH, KEYS))) {
+                NDArray view = stored.transpose(0, 2, 1), copy = m.create(view.toFloatArray(), new Shape(3, KEYS, WIDTH));
+                NDArray id = m.create(ids, new Shape(1, TEXT));
+                try (NDArray a = ort.compress(view, view, id); NDArray b = djl.compress(copy, copy, id)) {
+                    assertThat(NdArrays.maxAbsDiff(a.toFloatArray(), b.toFloatArray())).as("a transposed view").isLessThan(1e-4);
+                }
+            }
             // The question changes the result: the ids really reach the graph.
             float[] v = gaussian(rnd, 2 * KEYS * WIDTH);
             NDArray st = m.create(v, new Shape(2, KEYS, WIDTH));

@@ -24,7 +24,7 @@ import java.util.Random;
  * so the rows are the fused kernels that really run), the last run's kernel times summed per GEMM
  * shape and per other op type, each GEMM with its FLOPs and its rate as a share of ONNX Runtime's
  * GEMM peak measured in the same run. Not a test.
- * <pre>args: hidden heads layers width keys k text batch</pre>
+ * <pre>args: hidden heads layers width keys k text batch; -Dthreads=N (default: the processors, as shipped)</pre>
  */
 public final class OrtQFormerProfile {
     public static void main(String[] a) throws Exception {
@@ -38,12 +38,10 @@ public final class OrtQFormerProfile {
             model = QFormerOnnx.build(w, "model.", k, heads, 1e-12f, true);
         }
         Path prefix = Files.createTempDirectory("longvqa-ort-profile").resolve("qformer");
-        double peak;
+        int threads = Integer.getInteger("threads", Runtime.getRuntime().availableProcessors());
+        double peak = OrtQFormerBench.ortGemmPeak(env, hidden, threads);
         String trace;
-        try (OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions()) {
-            try (OrtSession gemm = env.createSession(OrtQFormerBench.gemmModel(), o)) {
-                peak = OrtQFormerBench.ortGemmPeak(env, gemm, hidden);
-            }
+        try (OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions(threads)) {
             o.enableProfiling(prefix.toString());
             try (OrtSession s = env.createSession(model, o)) {
                 Random rnd = new Random(1);
@@ -62,9 +60,7 @@ public final class OrtQFormerProfile {
                 in.values().forEach(OnnxTensor::close);
             }
         }
-        try (OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions(); OrtSession gemm = env.createSession(OrtQFormerBench.gemmModel(), o)) {
-            peak = Math.max(peak, OrtQFormerBench.ortGemmPeak(env, gemm, hidden)); // again after: the higher one, never a depressed peak
-        }
+        peak = Math.max(peak, OrtQFormerBench.ortGemmPeak(env, hidden, threads)); // again after: the higher one, never a depressed peak
         JsonNode events = Json.mapper().readTree(Path.of(trace).toFile());
         long from = 0, to = 0;
         for (JsonNode e : events) { // the last model_run: warm caches, its own allocations done
@@ -104,8 +100,9 @@ public final class OrtQFormerProfile {
         double gflopFrame = 0;
         for (Row r : sorted) gflopFrame += r.flops() / 1e9 / batch;
         double runMs = (to - from) / 1e3 / batch;
-        System.out.printf(Locale.ROOT, "onnxruntime profile, batch=%d: run %.1f ms/frame (kernels %.1f), %.2f GFLOP/frame in GEMMs, %.1f GFLOP/s "
-                + "= %.2f of ORT's GEMM peak %.1f (best of before and after; the profiler's own overhead included)%n", batch, runMs,
+        System.out.printf(Locale.ROOT, "onnxruntime profile, %d thread%s, batch=%d: run %.1f ms/frame (kernels %.1f), %.2f GFLOP/frame in GEMMs, %.1f GFLOP/s "
+                + "= %.2f of ORT's GEMM peak %.1f (same threads, best of before and after; the profiler's own overhead included)%n",
+                threads, threads == 1 ? "" : "s", batch, runMs,
                 total / 1e3 / batch, gflopFrame, gflopFrame / runMs * 1e3, gflopFrame / runMs * 1e3 / peak, peak);
         System.out.println("| kernel (after ORT's fusions) | runs | ms / frame | % of kernel time | GFLOP / frame | GFLOP/s | share of ORT GEMM peak |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
