@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Exports the TDC Q-Former compressor (golden modules) to ONNX, for ONNX Runtime side by side with
-DJL (bench/tdc/run.sh, OrtQFormerBench) and for the ORT-vs-DJL parity test (OrtQFormerParityTest):
+"""Exports the TDC Q-Former compressor (golden modules) to ONNX with torch: the independent cross-check
+of the graph the product builds in Java (tdc.QFormerOnnx; OrtQFormerParityTest compares DJL, this
+export and the Java graph), and the optional plain form beside the engines (ORT_PYTHON=1
+bench/tdc/run.sh). The product itself never needs it:
 
     /usr/bin/python3 bench/tdc/onnx_export.py OUT.onnx HIDDEN HEADS LAYERS WIDTH KEYS K TEXT [--absorbed] [--weights W.safetensors]
-    /usr/bin/python3 bench/tdc/onnx_export.py --gemm OUT.onnx   (one MatMul, all dims dynamic: ORT's own GEMM peak)
 
 Inputs: statics (B, KEYS, WIDTH), frames (B, KEYS, WIDTH), ids (1, TEXT) int64; output (B, K, WIDTH).
 Cross-attention in one of two forms with the same function:
@@ -73,18 +74,7 @@ class Compressor(nn.Module):
         return F.normalize(self.vision_proj(out[:, :self.k]), dim=-1)
 
 
-def gemm(out):
-    class MatMul(nn.Module):
-        def forward(self, a, b):
-            return a @ b
-    torch.onnx.export(MatMul(), (torch.randn(4, 8), torch.randn(8, 16)), out, input_names=["a", "b"],
-                      output_names=["c"], dynamic_axes={"a": {0: "m", 1: "k"}, "b": {0: "k", 1: "n"}, "c": {0: "m", 1: "n"}},
-                      opset_version=14)
-
-
 def main():
-    if sys.argv[1] == "--gemm":
-        return gemm(sys.argv[2])
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("dims", nargs=7, type=int, metavar="HIDDEN HEADS LAYERS WIDTH KEYS K TEXT")

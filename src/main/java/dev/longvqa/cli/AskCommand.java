@@ -13,6 +13,7 @@ import dev.longvqa.pipeline.AskPipeline;
 import dev.longvqa.error.ErrorCode;
 import dev.longvqa.error.LongVqaException;
 import dev.longvqa.contract.ScenesDocument;
+import dev.longvqa.tdc.TdcEngine;
 import dev.longvqa.tdc.TdcModelFiles;
 import dev.longvqa.tdc.TdcVisualContext;
 import dev.longvqa.reason.AskReport;
@@ -111,6 +112,10 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--device", description = "TDC: where the towers and Q-Former run: cpu, gpu or auto (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--tdc-engine", paramLabel = "ENGINE", description = "TDC: what runs the Q-Former: auto (ONNX Runtime on the CPU, "
+            + "DJL on a GPU), djl or onnxruntime (default: ${DEFAULT-VALUE})")
+    String tdcEngine;
+
     @Option(names = "--asr", paramLabel = "SPEC", description = "speech recogniser for timed transcripts in every pass: "
             + SpeechToTexts.HELP + " (default: ${DEFAULT-VALUE})")
     String asr;
@@ -159,7 +164,7 @@ public final class AskCommand implements Callable<Integer> {
         try (HfTokenEmbedder embedder = tokenEmbedder(tdcFiles);
              LanguageModel model = openModel(embedder);
              TdcVisualContext tdc = tdcFiles == null ? null : TdcVisualContext.builder(tdcFiles.visionFiles())
-                     .settings(tdcSettings).device(device).listener(tdcStats).beats(beatsFile()).sceneSplit(sceneSplit).loadFor(model)) {
+                     .settings(tdcSettings).device(device).engine(TdcEngine.parse(tdcEngine, "--tdc-engine")).listener(tdcStats).beats(beatsFile()).sceneSplit(sceneSplit).loadFor(model)) {
             VideoInfo info = front.sampler().probe(VideoSource.of(video));
             LvcotSettings.Builder settings = LvcotSettings.builder().maxImagesPerPass(maxImages).profile(profile);
             settings.rule(lvcotRule());
@@ -228,6 +233,7 @@ public final class AskCommand implements Callable<Integer> {
         if (!List.of("cpu", "gpu", "auto").contains(device)) {
             throw LongVqaException.badInput(ErrorCode.BAD_REQUEST, "bad --device '" + device + "': use cpu, gpu or auto");
         }
+        TdcEngine.parse(tdcEngine, "--tdc-engine"); // before the model and the towers load
         return BudgetOption.settings(budget);
     }
 
@@ -330,7 +336,7 @@ public final class AskCommand implements Callable<Integer> {
         if (tdc != null) {
             timings.put("tdcMs", tdcStats.millis);
             doc.putObject("tdc").put("cacheId", tdc.cacheId()).put("budget", tdc.settings().budget())
-                    .put("hiddenSize", tdc.hiddenSize()).put("contexts", tdcStats.contexts).put("visualTokens", tdcStats.visualTokens)
+                    .put("hiddenSize", tdc.hiddenSize()).put("engine", tdc.engine().value()).put("contexts", tdcStats.contexts).put("visualTokens", tdcStats.visualTokens)
                     .put("audioTokens", tdcStats.audioTokens).put("audio", tdc.hasAudio());
         }
         out.println(mapper.writeValueAsString(doc));

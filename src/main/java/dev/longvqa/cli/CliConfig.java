@@ -102,6 +102,14 @@ interface CliConfig {
     @WithDefault("auto")
     String device();
 
+    /**
+     * What runs the TDC Q-Former ({@code --tdc-engine}): {@code auto} (ONNX Runtime on the CPU, DJL on
+     * a GPU), {@code djl} or {@code onnxruntime}; the worker reads the same variable.
+     */
+    @WithName("tdc-engine")
+    @WithDefault("auto")
+    String tdcEngine();
+
     /** Scenes inside a TDC context: {@code reference} (adapt_segment) or {@code segmenter} ({@code --scene-split}). */
     @WithName("scene-split")
     @WithDefault("reference")

@@ -19,11 +19,11 @@ import java.util.List;
  * tokens the trim removes entirely are never compressed.
  */
 final class ContextBuilder implements ContextStrategy {
-    private final QFormerCompressor compressor;
+    private final FrameCompressor compressor;
     private final TdcSettings settings;
     private final int batchSize;
 
-    public ContextBuilder(QFormerCompressor compressor, TdcSettings settings, int batchSize) {
+    public ContextBuilder(FrameCompressor compressor, TdcSettings settings, int batchSize) {
         if (compressor.queryTokens() != settings.queryTokens()) {
             throw new IllegalArgumentException("compressor K=" + compressor.queryTokens()
                     + " but settings K=" + settings.queryTokens());

@@ -82,6 +82,18 @@ final class QFormer extends CheckpointBlock {
     /** The same, computing in {@code type} (weights converted as they load). */
     public static QFormer load(TdcWeights file, String prefix, int heads, float eps, NDManager manager, DataType type)
             throws IOException {
+        boolean[] cross = crossLayers(file, prefix);
+        QFormer q = new QFormer(new Config(cross.length, heads, eps), cross);
+        q.computeIn(type);
+        q.load(file, prefix, manager);
+        return q;
+    }
+
+    /**
+     * The checkpoint's layers, counted from its tensor names: element i says whether layer i has
+     * cross-attention ({@code crossattention.*} tensors). Both engines read the layout this way.
+     */
+    static boolean[] crossLayers(TdcWeights file, String prefix) throws IOException {
         int n = 0;
         while (file.contains(prefix + P + "encoder.layer." + n + ".attention.self.query.weight")) n++;
         if (n == 0) throw new IOException(file.path() + " has no " + prefix + P + "encoder.layer.* tensors");
@@ -89,11 +101,11 @@ final class QFormer extends CheckpointBlock {
         for (int i = 0; i < n; i++) {
             cross[i] = file.contains(prefix + P + "encoder.layer." + i + ".crossattention.self.query.weight");
         }
-        QFormer q = new QFormer(new Config(n, heads, eps), cross);
-        q.computeIn(type);
-        q.load(file, prefix, manager);
-        return q;
+        return cross;
     }
+
+    /** The prefix of the Q-Former's tensors below the model's ({@code Qformer.bert.}). */
+    static final String TENSORS = P;
 
     /** An unloaded Q-Former with cross-attention every {@code crossFreq}-th layer (BLIP-2: 2). */
     public static QFormer create(Config config, int crossFreq) {

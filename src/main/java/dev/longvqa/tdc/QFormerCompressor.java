@@ -18,7 +18,7 @@ import java.io.IOException;
  * tokens, and {@code vision_proj} + L2 normalisation bring the K outputs back to the LLM width.
  * Rows of a batch are independent, so frames of many chunks go through in one call.
  */
-public final class QFormerCompressor extends CheckpointBlock {
+public final class QFormerCompressor extends CheckpointBlock implements FrameCompressor {
     private final Parameter queryProj, queryProjB, visionProj, visionProjB, frameSeg;
     private final QFormer qformer;
     private final int k;
@@ -61,6 +61,7 @@ public final class QFormerCompressor extends CheckpointBlock {
         return qformer;
     }
 
+    @Override
     public int queryTokens() {
         return k;
     }
@@ -71,8 +72,19 @@ public final class QFormerCompressor extends CheckpointBlock {
         return java.util.Set.of("frame_seg");
     }
 
+    @Override
     public NDArray separator() {
         return frameSeg.getArray();
+    }
+
+    @Override
+    public TdcEngine engine() {
+        return TdcEngine.DJL;
+    }
+
+    /** Nothing to free: the weights live in the manager they were loaded into. */
+    @Override
+    public void close() {
     }
 
     @Override
@@ -86,6 +98,7 @@ public final class QFormerCompressor extends CheckpointBlock {
      * @param ids     (1, L) question ids for BERT, or null
      * @return (B, K, H)
      */
+    @Override
     public NDArray compress(NDArray statics, NDArray frames, NDArray ids) {
         NDManager parent = frames.getManager();
         // Intermediates (K/V of every layer: ~100 MB per 28 frames at real sizes) live in a
@@ -108,12 +121,17 @@ public final class QFormerCompressor extends CheckpointBlock {
      * averages positions floor(i*t/k) .. ceil((i+1)*t/k)-1.
      */
     static NDArray poolMatrix(NDManager manager, int t, int k) {
+        return manager.create(poolWeights(t, k), new Shape(k, t));
+    }
+
+    /** {@link #poolMatrix}'s values, row-major. */
+    static float[] poolWeights(int t, int k) {
         float[] m = new float[k * t];
         for (int i = 0; i < k; i++) {
             int start = (int) Math.floor((double) i * t / k);
             int end = (int) Math.ceil((double) (i + 1) * t / k);
             for (int j = start; j < end; j++) m[i * t + j] = 1f / (end - start);
         }
-        return manager.create(m, new Shape(k, t));
+        return m;
     }
 }

@@ -17,7 +17,7 @@ import java.util.OptionalInt;
 
 /**
  * How a {@link TdcVisualContext} is loaded (DJL's {@code Criteria}): the files, the settings
- * that shape the context, the device and precision; {@link #load} probes the checkpoint, refuses a
+ * that shape the context, the device, precision and Q-Former engine; {@link #load} probes the checkpoint, refuses a
  * wrong pairing before the towers load, and builds the {@link TdcTranslator}, the
  * {@link TdcContextId} and the optional audio side. Every setting has a default except the files.
  */
@@ -26,6 +26,7 @@ public final class TdcContextLoader {
     private TdcSettings settings = TdcSettings.defaults();
     private String device = "auto";
     private TdcPrecision precision = TdcPrecision.AUTO;
+    private TdcEngine engine = TdcEngine.AUTO;
     private boolean referenceGeometry = true;
     private int promptReserve = TdcVisualContext.DEFAULT_PROMPT_RESERVE;
     private TdcVisualContext.Listener listener = b -> {};
@@ -45,6 +46,9 @@ public final class TdcContextLoader {
 
     /** What the projector and the Q-Former compute in (default AUTO: float16 on a GPU, half precision as the reference). */
     public TdcContextLoader precision(TdcPrecision v) { precision = Objects.requireNonNull(v); return this; }
+
+    /** What runs the Q-Former (default AUTO: ONNX Runtime on the CPU in float32, DJL on a GPU). */
+    public TdcContextLoader engine(TdcEngine v) { engine = Objects.requireNonNull(v); return this; }
 
     /**
      * True (default): frames keep the grid the reference's {@code unpad_image} leaves for the
@@ -105,7 +109,7 @@ public final class TdcContextLoader {
         TdcVisualContext.AudioSide audio = null;
         try {
             audio = beats == null ? null : loadAudio(files.checkpoint(), beats, device, width);
-            TdcVision vision = TdcVision.load(files, settings, device, precision);
+            TdcVision vision = TdcVision.load(files, settings, device, precision, engine);
             var translator = new TdcTranslator(vision, settings, width, referenceGeometry, promptReserve, sceneSplit, listener);
             return new TdcVisualContext(translator, id.computedIn(vision.computeType()), audio, frameCacheBytes);
         } catch (IOException | RuntimeException e) {

@@ -51,6 +51,10 @@ final class TdcTranslator implements AutoCloseable {
         return sceneSplit;
     }
 
+    TdcEngine engine() {
+        return vision.engine();
+    }
+
     /** See {@link TdcVisualContext#textTokens(String)}. */
     int textTokens(String conditioning) {
         return promptReserve + (conditioning.length() + 2) / 3;

@@ -50,13 +50,13 @@ public final class TdcVision implements AutoCloseable {
     private final List<VisionEncoder> encoders;
     private final List<ProjectedFrames.Tower> towers;
     private final SvaProjector projector;
-    private final QFormerCompressor compressor;
+    private final FrameCompressor compressor;
     private final QuestionTokenizer tokenizer;
     private final TdcSettings settings;
     private final int batchSize;
 
     private TdcVision(NDManager manager, List<VisionEncoder> encoders, List<ProjectedFrames.Tower> towers,
-                      SvaProjector projector, QFormerCompressor compressor, QuestionTokenizer tokenizer,
+                      SvaProjector projector, FrameCompressor compressor, QuestionTokenizer tokenizer,
                       TdcSettings settings, int batchSize) {
         this.manager = manager;
         this.encoders = encoders;
@@ -73,15 +73,25 @@ public final class TdcVision implements AutoCloseable {
         return load(files, settings, device, TdcPrecision.AUTO);
     }
 
+    /** The same with the Q-Former's engine chosen by {@link TdcEngine#AUTO}. */
+    public static TdcVision load(Files files, TdcSettings settings, String device, TdcPrecision precision) throws IOException {
+        return load(files, settings, device, precision, TdcEngine.AUTO);
+    }
+
     /**
      * @param device    "cpu", "gpu" or "auto"
      * @param precision what the projector and the Q-Former compute in (the towers run as their files were exported)
+     * @param engine    what runs the Q-Former ({@link TdcEngine#resolve}); ONNX Runtime computes in
+     *                  float32, and so does the projector then
      */
-    public static TdcVision load(Files files, TdcSettings settings, String device, TdcPrecision precision) throws IOException {
+    public static TdcVision load(Files files, TdcSettings settings, String device, TdcPrecision precision, TdcEngine engine)
+            throws IOException {
         Device d = VisionEncoder.device(device);
-        DataType type = precision.dataType(d);
+        TdcEngine resolved = engine.resolve(d, precision);
+        DataType type = resolved == TdcEngine.ONNXRUNTIME ? DataType.FLOAT32 : precision.dataType(d);
         NDManager manager = NDManager.newBaseManager(d, "PyTorch");
         List<VisionEncoder> encoders = new ArrayList<>();
+        FrameCompressor compressor = null;
         try (TdcWeights w = TdcWeights.open(files.checkpoint())) {
             List<ProjectedFrames.Tower> towers = new ArrayList<>();
             for (TowerFile t : files.towers()) {
@@ -90,10 +100,13 @@ public final class TdcVision implements AutoCloseable {
                 towers.add(new ProjectedFrames.Tower(e, t.prefixTokens(), t.gridSide()));
             }
             SvaProjector projector = SvaProjector.load(w, "model.", settings.gridRows(), manager, type);
-            QFormerCompressor compressor = QFormerCompressor.load(w, "model.", settings.queryTokens(), files.qformerHeads(), manager, type);
+            compressor = resolved == TdcEngine.ONNXRUNTIME
+                    ? OrtQFormerCompressor.load(w, "model.", settings.queryTokens(), files.qformerHeads(), manager)
+                    : QFormerCompressor.load(w, "model.", settings.queryTokens(), files.qformerHeads(), manager, type);
             QuestionTokenizer tok = QuestionTokenizer.open(files.bertTokenizer());
             return new TdcVision(manager, encoders, towers, projector, compressor, tok, settings, 64);
         } catch (IOException | RuntimeException e) {
+            if (compressor != null) compressor.close();
             for (VisionEncoder enc : encoders) enc.close();
             manager.close();
             throw e;
@@ -246,6 +259,11 @@ public final class TdcVision implements AutoCloseable {
         return compressor.computeType();
     }
 
+    /** The engine that runs the Q-Former (never AUTO). */
+    public TdcEngine engine() {
+        return compressor.engine();
+    }
+
     /** Arrays held by this instance's manager and its sub-managers: the weights plus any results not closed yet. */
     int liveArrays() {
         return manager.getManagedArrays().size();
@@ -253,6 +271,7 @@ public final class TdcVision implements AutoCloseable {
 
     @Override
     public void close() {
+        compressor.close();
         tokenizer.close();
         for (VisionEncoder e : encoders) e.close();
         manager.close();

@@ -184,6 +184,11 @@ public final class TdcVisualContext implements AutoCloseable {
         return translator.sceneSplit();
     }
 
+    /** What runs the Q-Former ({@link TdcEngine#DJL} or {@link TdcEngine#ONNXRUNTIME}). */
+    public TdcEngine engine() {
+        return translator.engine();
+    }
+
     /**
      * Range-local indices of the frames a context over {@code framesPerScene} reads: the shown
      * frames of every chunk that keeps tokens (the planner's pick, less what trimming drops), as

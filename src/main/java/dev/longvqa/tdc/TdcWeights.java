@@ -67,6 +67,18 @@ public final class TdcWeights implements AutoCloseable {
         throw new IllegalArgumentException(path + " has no tensor " + name);
     }
 
+    /** The named tensor widened to float32 in Java memory (no engine involved), row-major. */
+    public float[] floats(String name) {
+        for (Safetensors f : files) if (f.contains(name)) return f.floats(name);
+        throw new IllegalArgumentException(path + " has no tensor " + name);
+    }
+
+    /** The named tensor's shape. */
+    public long[] shape(String name) {
+        for (Safetensors f : files) if (f.contains(name)) return f.info(name).shape().clone();
+        throw new IllegalArgumentException(path + " has no tensor " + name);
+    }
+
     @Override
     public void close() throws IOException {
         if (!owned) return;

@@ -199,6 +199,7 @@ class AskCommandTest {
         assertThat(first.exit()).isZero();
         JsonNode j = Json.mapper().readTree(first.out());
         assertThat(j.get("tdc").get("hiddenSize").asInt()).isEqualTo(TinyTdc.HIDDEN);
+        assertThat(j.get("tdc").get("engine").asText()).as("auto on the CPU").isEqualTo("onnxruntime");
         assertThat(j.get("tdc").get("contexts").asInt()).isEqualTo(4); // three segments + the final pass
         int visual = j.get("tdc").get("visualTokens").asInt();
         assertThat(visual).isPositive();
@@ -217,6 +218,15 @@ class AskCommandTest {
         int cached = 0;
         for (JsonNode p : k.get("tokens").get("passes")) if (p.get("cached").asBoolean()) cached++;
         assertThat(cached).isEqualTo(3);
+    }
+
+    @Test
+    void anUnknownTdcEngineIsABadRequestBeforeAnythingLoads() throws Exception {
+        Path tdc = tinyTdcDir(dir.resolve("tdc-engine"));
+        ScenesCommandTest.Run r = run("ask", video.path().toString(), "Q?", "--tdc", tdc.toString(), "--tdc-engine", "tensorrt",
+                "--llm", "runtime:nobody/none", "-q");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: BAD_REQUEST").contains("--tdc-engine").contains("tensorrt").contains("auto, djl or onnxruntime");
     }
 
     private static String[] concat(String[] a, String[] b) {

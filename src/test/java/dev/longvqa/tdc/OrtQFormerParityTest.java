@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The ONNX Runtime side of the Q-Former bench computes what DJL computes: bench/tdc/onnx_export.py
  * exports the compressor (plain and absorbed cross-attention) with random weights and writes the
  * same weights under the checkpoint's names; {@link QFormerCompressor} loads those and both engines
- * run the same random frames and question ids. Needs Debian's python3-torch (fails under CI=true
+ * run the same random frames and question ids; so does the graph the product builds in Java
+ * ({@link OrtQFormerCompressor}, {@link QFormerOnnx}): three independent ways to one function.
+ * Needs Debian's python3-torch (fails under CI=true
  * without it, like the other goldens).
  */
 class OrtQFormerParityTest {
@@ -61,13 +63,15 @@ class OrtQFormerParityTest {
         for (int i = 0; i < TEXT; i++) ids[i] = 3 + rnd.nextInt(50);
         long[] shape = {BATCH, KEYS, WIDTH};
 
-        float[] djl;
-        try (NDManager m = NDManager.newBaseManager("PyTorch"); TdcWeights w = TdcWeights.open(weights)) {
+        float[] djl, javaOnnx;
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); TdcWeights w = TdcWeights.open(weights);
+             OrtQFormerCompressor built = OrtQFormerCompressor.load(w, "model.", K, HEADS, m)) {
             QFormerCompressor c = QFormerCompressor.load(w, "model.", K, HEADS, m);
-            try (NDArray out = c.compress(m.create(statics, new Shape(shape)), m.create(frames, new Shape(shape)),
-                    m.create(ids, new Shape(1, TEXT)))) {
+            NDArray st = m.create(statics, new Shape(shape)), fr = m.create(frames, new Shape(shape)), id = m.create(ids, new Shape(1, TEXT));
+            try (NDArray out = c.compress(st, fr, id); NDArray j = built.compress(st, fr, id)) {
                 assertThat(out.getShape()).isEqualTo(new Shape(BATCH, K, WIDTH));
                 djl = out.toFloatArray();
+                javaOnnx = j.toFloatArray();
             }
         }
         float[] ort;
@@ -94,6 +98,9 @@ class OrtQFormerParityTest {
         // Rows are L2-normalised: a real output has norm 1 per token, not zeros.
         assertThat(sumSq).isCloseTo(BATCH * K, org.assertj.core.data.Offset.offset(1e-3));
         assertThat(maxAbs).as("max |ORT - DJL| (%s)", form).isLessThan(1e-4);
-        System.out.printf("ORT %s vs DJL: max abs %.2e%n", form, maxAbs);
+        // Third way: the graph the product builds in Java (QFormerOnnx, absorbed) against torch's export of either form.
+        double javaVsPython = dev.longvqa.runtime.NdArrays.maxAbsDiff(javaOnnx, ort);
+        assertThat(javaVsPython).as("max |Java-built ONNX - torch-exported ONNX| (%s)", form).isLessThan(1e-4);
+        System.out.printf("ORT %s vs DJL: max abs %.2e; Java-built ONNX vs it: %.2e%n", form, maxAbs, javaVsPython);
     }
 }

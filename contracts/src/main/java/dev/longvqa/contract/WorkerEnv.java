@@ -52,6 +52,8 @@ public enum WorkerEnv {
     /** Where weights named by {@code s3://} in {@link #LLM} and {@link #TDC} are copied at start (instance storage). */
     MODEL_DIR(Names.MODEL_DIR),
     TDC_BUDGET(Names.TDC_BUDGET),
+    /** What runs the TDC Q-Former, as {@code longvqa ask --tdc-engine}: auto (ONNX Runtime on the CPU, DJL on a GPU), djl, onnxruntime. */
+    TDC_ENGINE(Names.TDC_ENGINE),
     /**
      * Where segment and answer passes get their timed transcript ({@link TranscriptSource}, set by
      * the stack): {@code worker} (decode the video's sound and run {@link #ASR} here),
@@ -111,6 +113,8 @@ public enum WorkerEnv {
         public static final String BLOB_ROOT = "WORKER_BLOB_ROOT";
         public static final String TDC = "LONGVQA_TDC";
         public static final String TDC_BUDGET = "TDC_BUDGET";
+        /** The command line's {@code longvqa.tdc-engine} variable too: one name on both sides. */
+        public static final String TDC_ENGINE = "LONGVQA_TDC_ENGINE";
         public static final String TRANSCRIPT = "LONGVQA_TRANSCRIPT";
         public static final String ASR = "LONGVQA_ASR";
         public static final String BEATS = "LONGVQA_BEATS";

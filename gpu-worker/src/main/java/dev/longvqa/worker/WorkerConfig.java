@@ -4,6 +4,7 @@ import dev.longvqa.contract.Limits;
 import dev.longvqa.contract.TranscriptSource;
 import dev.longvqa.contract.WorkerEnv;
 import dev.longvqa.contract.WorkerEnv.Names;
+import dev.longvqa.tdc.TdcEngine;
 import dev.longvqa.tdc.TdcSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.EnvConfigSource;
@@ -191,6 +192,11 @@ public interface WorkerConfig {
     @WithName(Names.TDC_BUDGET)
     Optional<String> tdcBudgetValue();
 
+    /** What runs the TDC Q-Former: {@code auto} (ONNX Runtime on the CPU, DJL on a GPU), {@code djl}, {@code onnxruntime}. */
+    @WithName(Names.TDC_ENGINE)
+    @WithDefault("auto")
+    String tdcEngineValue();
+
     /**
      * Where the passes' timed transcript comes from ({@link TranscriptSource}, set by the stack):
      * {@code worker}, {@code transcribe} or {@code off}.
@@ -285,6 +291,10 @@ public interface WorkerConfig {
         return Path.of(modelDirectory());
     }
 
+    default TdcEngine tdcEngine() {
+        return TdcEngine.parse(tdcEngineValue(), Names.TDC_ENGINE);
+    }
+
     default int tdcBudget() {
         return tdcBudgetValue().map(TdcSettings::parseBudget).orElseGet(() -> TdcSettings.defaults().budget());
     }
@@ -341,6 +351,7 @@ public interface WorkerConfig {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("transcript source (" + Names.TRANSCRIPT + "): " + e.getMessage(), e);
         }
+        tdcEngine(); // BAD_REQUEST naming the variable and the values
         int budget = tdcBudget(); // a budget that is no number fails as such
         try {
             TdcSettings.defaults().withBudget(budget); // the core's bounds, checked before any model loads

@@ -113,7 +113,7 @@ final class WorkerModel implements AutoCloseable {
 
     /**
      * The TDC directory in {@code longvqa ask --tdc}'s layout ({@link TdcModelFiles}), budget
-     * {@code TDC_BUDGET}, towers on {@code DEVICE}. A model without input embeddings or of another
+     * {@code TDC_BUDGET}, towers on {@code DEVICE}, the Q-Former on {@code LONGVQA_TDC_ENGINE}. A model without input embeddings or of another
      * width is BAD_REQUEST before the towers load.
      */
     static TdcVisualContext loadTdc(WorkerConfig config, java.nio.file.Path dir, TdcModelFiles files, LanguageModel model,
@@ -122,6 +122,7 @@ final class WorkerModel implements AutoCloseable {
         long t0 = System.nanoTime();
         TdcVisualContext tdc = TdcVisualContext.builder(files.visionFiles()).settings(settings)
                 .device(config.device().name().toLowerCase(Locale.ROOT))
+                .engine(config.tdcEngine())
                 .listener(b -> {
                     LvcotEngine.countAudioTokens(b);
                     LOG.log(System.Logger.Level.DEBUG, () -> "TDC context " + b.startSec() + "-" + b.endSec() + "s: " + b.plan().frames()
@@ -131,7 +132,7 @@ final class WorkerModel implements AutoCloseable {
                 .beats(beats)
                 .loadFor(model);
         LOG.log(System.Logger.Level.INFO, "TDC vision side loaded from " + dir + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms: budget "
-                + settings.budget() + ", width " + tdc.hiddenSize() + ", " + tdc.cacheId());
+                + settings.budget() + ", width " + tdc.hiddenSize() + ", Q-Former on " + tdc.engine().value() + ", " + tdc.cacheId());
         return tdc;
     }
 

@@ -39,6 +39,22 @@ class WorkerConfigTest {
     }
 
     @Test
+    void longvqaTdcEngineChoosesWhatRunsTheQFormerAndRefusesUnknownEngines() {
+        Map<String, String> base = Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q");
+        assertThat(WorkerConfig.from(base, new Properties()).tdcEngine()).isEqualTo(dev.longvqa.tdc.TdcEngine.AUTO);
+        assertThat(WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "LONGVQA_TDC_ENGINE", "djl"), new Properties()).tdcEngine())
+                .isEqualTo(dev.longvqa.tdc.TdcEngine.DJL);
+        Properties props = new Properties();
+        props.setProperty(WorkerEnv.TDC_ENGINE.property(), "onnxruntime");
+        assertThat(WorkerEnv.TDC_ENGINE.property()).isEqualTo("longvqa.tdc.engine");
+        assertThat(WorkerConfig.from(base, props).tdcEngine()).isEqualTo(dev.longvqa.tdc.TdcEngine.ONNXRUNTIME);
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q", "LONGVQA_TDC_ENGINE", "tensorrt"), new Properties()))
+                .isInstanceOfSatisfying(dev.longvqa.error.LongVqaException.class,
+                        e -> assertThat(e.code()).isEqualTo(dev.longvqa.error.ErrorCode.BAD_REQUEST))
+                .hasMessageContaining("LONGVQA_TDC_ENGINE").hasMessageContaining("tensorrt");
+    }
+
+    @Test
     void longvqaTdcNamesTheTdcDirectoryAndTdcBudgetItsBudget() {
         WorkerConfig plain = WorkerConfig.from(Map.of(WorkerEnv.TASK_QUEUE_URL.variable(), "q"), new Properties());
         assertThat(plain.tdcDir()).as("unset: frames as images").isNull();
