@@ -81,6 +81,39 @@ final class FfmpegInput implements AutoCloseable {
         return info;
     }
 
+    /** Where the video stream's packets read so far end (presentation time plus duration), in seconds; NaN before any. */
+    private double readUpToSec = Double.NaN;
+
+    /** Notes a packet of the video stream as read, sent to the decoder or not. */
+    void noteRead(AVPacket pkt) {
+        long ts = pkt.pts() != AV_NOPTS_VALUE ? pkt.pts() : pkt.dts();
+        if (ts == AV_NOPTS_VALUE) return;
+        double end = seconds(ts + Math.max(0, pkt.duration()));
+        if (!(end <= readUpToSec)) readUpToSec = end; // NaN at first
+    }
+
+    /**
+     * After reading to the end of the file: throws TRUNCATED where the video stream stops well short
+     * of the length its container's sample index states. An MP4/MOV with its index in front
+     * ("faststart") that was cut off still opens and decodes the frames it holds; without this it
+     * would pass for the whole video. Only the MOV family is held to it: there the index lists every
+     * sample, while other containers state a length in a header (or estimate one) that a complete
+     * file may not reach exactly.
+     */
+    void requireReadToIndexedEnd() {
+        if (!info.container().startsWith("mov") || stream.duration() == AV_NOPTS_VALUE || stream.duration() <= 0 || Double.isNaN(readUpToSec)) {
+            return; // nothing read at all is reported by the decode ("no decodable video frame")
+        }
+        double declared = stream.duration() * timeBase;
+        if (readUpToSec < declared - Math.max(TRUNCATION_SLACK_SEC, declared * TRUNCATION_SLACK_SHARE)) {
+            throw LongVqaException.badInput(ErrorCode.TRUNCATED, String.format(Locale.ROOT,
+                    "%s ends at %.1f s of the %.1f s its index declares: the file is probably truncated", name, readUpToSec, declared));
+        }
+    }
+
+    /** How far short of the indexed length the data may end before it counts as cut off (edit lists, rounding). */
+    static final double TRUNCATION_SLACK_SEC = 1.0, TRUNCATION_SLACK_SHARE = 0.02;
+
     AVFormatContext format() {
         return fmt;
     }

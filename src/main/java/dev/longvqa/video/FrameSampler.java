@@ -262,11 +262,13 @@ public final class FrameSampler {
                 avcodec_flush_buffers(ctx);
             }
             boolean skip = skipUnsampled && !strategy.keyFramesOnly();
-            state.decodeErrors = decodeFrames(input, pkt -> {
+            LoopEnd d = decodeFrames(input, pkt -> {
                 if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) return false;
                 if (skip) dropNonReferenceUnlessNeeded(input, pkt, state);
                 return true;
             }, frame -> deliver(input, frame, state, sink));
+            state.decodeErrors = d.errors();
+            if (!d.stopped()) input.requireReadToIndexedEnd();
             return state.summary();
         }
     }
@@ -287,7 +289,10 @@ public final class FrameSampler {
      * frames the decoder still holds are flushed out). Damaged packets in the middle are skipped.
      * Returns how many packets or frames failed to decode.
      */
-    private static int decodeFrames(FfmpegInput input, PacketFilter filter, FrameHandler handler) {
+    /** How a decode loop ended: damaged packets, and whether the handler stopped it before the end of the file. */
+    private record LoopEnd(int errors, boolean stopped) {}
+
+    private static LoopEnd decodeFrames(FfmpegInput input, PacketFilter filter, FrameHandler handler) {
         AVCodecContext ctx = input.codec();
         AVPacket pkt = input.newPacket();
         AVFrame frame = input.newFrame();
@@ -302,7 +307,9 @@ public final class FrameSampler {
                     continue; // a damaged packet in the middle: skip it, keep going
                 }
                 try {
-                    if (pkt.stream_index() != input.streamIndex() || !filter.send(pkt)) continue;
+                    if (pkt.stream_index() != input.streamIndex()) continue;
+                    input.noteRead(pkt);
+                    if (!filter.send(pkt)) continue;
                     if (avcodec_send_packet(ctx, pkt) < 0) {
                         errors[0]++;
                         continue;
@@ -314,9 +321,9 @@ public final class FrameSampler {
             }
             if (!done) {
                 avcodec_send_packet(ctx, null); // flush frames the decoder still holds
-                drain(ctx, frame, handler, errors);
+                done = drain(ctx, frame, handler, errors);
             }
-            return errors[0];
+            return new LoopEnd(errors[0], done);
         } finally {
             av_packet_free(pkt);
             av_frame_free(frame);
@@ -592,7 +599,7 @@ public final class FrameSampler {
             List<DecodedFrame> frames = new ArrayList<>();
             boolean[] droppedAtEnd = {false};
             double[] prev = {Double.NaN};
-            int errors = decodeFrames(input, pkt -> {
+            LoopEnd d = decodeFrames(input, pkt -> {
                 if (skipUnsampled) dropNonReferenceUnlessNeeded(input, pkt, state);
                 return true;
             }, frame -> {
@@ -614,7 +621,9 @@ public final class FrameSampler {
                 prev[0] = t;
                 return false;
             });
-            return new RangeFrames(frames, droppedAtEnd[0], errors);
+            // A range the file ends in (the last, or any of a file cut short) read to the end.
+            if (!d.stopped()) input.requireReadToIndexedEnd();
+            return new RangeFrames(frames, droppedAtEnd[0], d.errors());
         }
     }
 

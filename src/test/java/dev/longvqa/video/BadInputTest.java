@@ -94,16 +94,33 @@ class BadInputTest {
     }
 
     @Test
-    void truncatedWithIndexInFrontDecodesWhatIsThere() throws Exception {
+    void truncatedWithIndexInFrontIsTruncatedWhereItEnds() throws Exception {
+        // faststart: the index (moov) is in front, so the cut file opens and decodes the frames it
+        // holds; it must not pass for the whole 6 s, in one pass or in parallel ranges.
         byte[] all = Files.readAllBytes(fastStart);
         Path cut = write("cut-faststart.mp4", java.util.Arrays.copyOf(all, all.length * 6 / 10));
-        List<SampledFrame> frames = new ArrayList<>();
-        try {
-            FrameSampler.builder().build().sample(VideoSource.of(cut), frames::add);
-            assertThat(frames).isNotEmpty().hasSizeLessThan(6);
-        } catch (LongVqaException e) {
-            assertThat(e.code()).isEqualTo(ErrorCode.TRUNCATED);
+        for (FrameSampler sampler : new FrameSampler[]{FrameSampler.builder().build(),
+                FrameSampler.builder().parallelRanges(3, 0.5).build()}) {
+            assertThatThrownBy(() -> sampler.sample(VideoSource.of(cut), f -> { }))
+                    .isInstanceOfSatisfying(LongVqaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TRUNCATED))
+                    .hasMessageMatching(".*cut-faststart\\.mp4 ends at \\d\\.\\d s of the 6\\.0 s its index declares: the file is probably truncated");
         }
+        // the whole file passes with every second sampled; a file short of its index by less than the
+        // slack (1 s here: its last few frames) decodes what it holds
+        List<SampledFrame> frames = new ArrayList<>();
+        FrameSampler.builder().build().sample(VideoSource.of(fastStart), frames::add);
+        assertThat(frames).hasSize(6);
+        assertThat(codeOf(write("cut-last-frames.mp4", java.util.Arrays.copyOf(all, all.length * 98 / 100)))).isNull();
+    }
+
+    @Test
+    void aTimeRangeThatEndsBeforeTheCutIsNotTruncated() throws Exception {
+        // what a Lambda decode-range reads: [0, 2) s of a file cut at ~60 % stops before the cut
+        byte[] all = Files.readAllBytes(fastStart);
+        Path cut = write("cut-faststart-range.mp4", java.util.Arrays.copyOf(all, all.length * 6 / 10));
+        List<SampledFrame> frames = new ArrayList<>();
+        FrameSampler.builder().range(0, 2).build().sample(VideoSource.of(cut), frames::add);
+        assertThat(frames).hasSize(2);
     }
 
     @Test
