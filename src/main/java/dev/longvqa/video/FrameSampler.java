@@ -283,15 +283,16 @@ public final class FrameSampler {
         boolean frame(AVFrame frame);
     }
 
+    /** How a decode loop ended: damaged packets, and whether the handler stopped it before the end of the file. */
+    private record LoopEnd(int errors, boolean stopped) {}
+
     /**
      * The decode loop: reads the video stream's packets from the current position, decodes them
      * and hands every frame to {@code handler} until it says stop or the stream ends (then the
      * frames the decoder still holds are flushed out). Damaged packets in the middle are skipped.
-     * Returns how many packets or frames failed to decode.
+     * Returns how many packets or frames failed to decode, and whether the handler stopped the loop
+     * (else it read to the end of the file).
      */
-    /** How a decode loop ended: damaged packets, and whether the handler stopped it before the end of the file. */
-    private record LoopEnd(int errors, boolean stopped) {}
-
     private static LoopEnd decodeFrames(FfmpegInput input, PacketFilter filter, FrameHandler handler) {
         AVCodecContext ctx = input.codec();
         AVPacket pkt = input.newPacket();
