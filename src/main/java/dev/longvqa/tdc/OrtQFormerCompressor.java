@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.longvqa.runtime.OrtSessions;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,7 +49,7 @@ final class OrtQFormerCompressor implements FrameCompressor {
      */
     static OrtQFormerCompressor load(TdcWeights file, String prefix, int k, int heads, NDManager manager, boolean withoutText)
             throws IOException {
-        return load(file, prefix, k, heads, manager, withoutText, Runtime.getRuntime().availableProcessors());
+        return load(file, prefix, k, heads, manager, withoutText, OrtSessions.threads());
     }
 
     /** The same on {@code threads} intra-op threads (the benchmarks compare thread counts). */
@@ -75,28 +76,8 @@ final class OrtQFormerCompressor implements FrameCompressor {
     }
 
     private static OrtSession session(java.nio.ByteBuffer model, int threads) throws OrtException {
-        try (OrtSession.SessionOptions o = sessionOptions(threads)) {
+        try (OrtSession.SessionOptions o = OrtSessions.options(threads)) {
             return OrtEnvironment.getEnvironment().createSession(model, o);
-        }
-    }
-
-    /**
-     * How the Q-Former's session runs (the benchmarks use the same): every graph optimisation
-     * (MatMul+Add, GELU and LayerNorm fusions, constant folding) on {@code threads} intra-op
-     * threads; the product passes the processors the JVM may use. ONNX Runtime's own default is
-     * no good either way: on this project's 2-vCPU VMs it ran one thread (measured: 2048³ MatMul at
-     * 180 GFLOP/s by default and with 1 thread, 360 with 2), and elsewhere it counts the host's
-     * physical cores, past a container's CPU quota (an ECS task).
-     */
-    static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
-        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        try {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            o.setIntraOpNumThreads(threads);
-            return o;
-        } catch (OrtException | RuntimeException e) {
-            o.close();
-            throw e;
         }
     }
 

@@ -68,7 +68,7 @@ public final class OrtQFormerBench {
         List<OrtQFormerCompressor> orts = new java.util.ArrayList<>();
         try (NDManager m = NDManager.newBaseManager("PyTorch");
              TdcWeights w = TdcWeights.open(checkpoint);
-             OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions(cores);
+             OrtSession.SessionOptions o = dev.longvqa.runtime.OrtSessions.options(cores);
              OrtSession plain = plainModel == null ? null : env.createSession(plainModel, o)) {
             torchPeak = TdcBench.gemmPeak(m, hidden);
             for (int t : threadCounts) ortPeak.put(t, ortGemmPeak(env, hidden, t));
@@ -182,7 +182,7 @@ public final class OrtQFormerBench {
             for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
             try (OnnxTensor tx = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{rows, inner});
                  OnnxTensor tw = OnnxTensor.createTensor(env, FloatBuffer.wrap(w), new long[]{inner, cols});
-                 OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions(threads);
+                 OrtSession.SessionOptions o = dev.longvqa.runtime.OrtSessions.options(threads);
                  OrtSession dynamic = env.createSession(gemmModel(), o);
                  OrtSession packed = env.createSession(gemmModel(w, inner, cols), o)) {
                 Map<String, OnnxTensor> in = Map.of("a", tx, "b", tw), a = Map.of("a", tx);

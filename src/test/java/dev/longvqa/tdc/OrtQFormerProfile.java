@@ -41,7 +41,7 @@ public final class OrtQFormerProfile {
         int threads = Integer.getInteger("threads", Runtime.getRuntime().availableProcessors());
         double peak = OrtQFormerBench.ortGemmPeak(env, hidden, threads);
         String trace;
-        try (OrtSession.SessionOptions o = OrtQFormerCompressor.sessionOptions(threads)) {
+        try (OrtSession.SessionOptions o = dev.longvqa.runtime.OrtSessions.options(threads)) {
             o.enableProfiling(prefix.toString());
             try (OrtSession s = env.createSession(model, o)) {
                 Random rnd = new Random(1);

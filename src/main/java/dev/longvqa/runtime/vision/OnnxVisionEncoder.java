@@ -31,10 +31,10 @@ final class OnnxVisionEncoder implements VisionEncoder {
     public static OnnxVisionEncoder open(Path file, ImagePreprocessor pre) throws IOException {
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return new OnnxVisionEncoder(env, env.createSession(file.toString(), opts), pre,
-                    "onnx:" + file.getFileName() + ":" + pre.size());
+            try (OrtSession.SessionOptions opts = dev.longvqa.runtime.OrtSessions.options(dev.longvqa.runtime.OrtSessions.threads())) {
+                return new OnnxVisionEncoder(env, env.createSession(file.toString(), opts), pre,
+                        "onnx:" + file.getFileName() + ":" + pre.size());
+            }
         } catch (OrtException e) {
             throw new IOException("cannot load ONNX encoder " + file + ": " + e.getMessage(), e);
         }
