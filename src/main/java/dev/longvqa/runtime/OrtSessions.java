@@ -9,7 +9,9 @@ import ai.onnxruntime.OrtSession;
  * constant folding) on an explicit number of intra-op threads. ONNX Runtime's own default is no
  * good either way: on this project's 2-vCPU VMs it ran one thread (measured: 2048³ MatMul at
  * 180 GFLOP/s by default and with 1 thread, 360 with 2), and elsewhere it counts the host's
- * physical cores, past a container's CPU quota (an ECS task).
+ * physical cores, past a container's CPU quota (an ECS task). The TDC Q-Former asks for one
+ * thread and runs its own lanes instead ({@code tdc.OrtQFormerCompressor}: frames are independent,
+ * and lanes that never wait for each other beat one pool that waits at every node).
  */
 public final class OrtSessions {
     private OrtSessions() {

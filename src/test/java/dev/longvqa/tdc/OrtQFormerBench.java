@@ -31,8 +31,10 @@ import java.util.Random;
  * column: ONNX Runtime on the reference's plain cross-attention exported by
  * {@code bench/tdc/onnx_export.py} (needs Debian's python3-torch).
  *
- * <p>ONNX Runtime runs as shipped (one intra-op thread per processor the JVM may use) and, on a
- * machine with more than one, on one thread too. Each rate is a share of libtorch's float32 GEMM
+ * <p>ONNX Runtime runs as shipped (one lane of one thread per processor the JVM may use, the batch
+ * split between the lanes) and, on a machine with more than one processor, as it ran before the
+ * lanes (the whole batch through one session with an intra-op pool of that many threads) and on
+ * one thread. Each rate is a share of libtorch's float32 GEMM
  * peak and of ONNX Runtime's at the same thread count, all measured in the same run (the
  * Q-Former's FFN shapes and 2048³, before and after, best kept), with each form's own FLOPs
  * ({@link QFormerCost}). Rounds alternate the engines
@@ -76,6 +78,7 @@ public final class OrtQFormerBench {
             QFormerCompressor djl = QFormerCompressor.load(w, "model.", k, heads, m);
             long t1 = System.nanoTime();
             for (int t : threadCounts) orts.add(OrtQFormerCompressor.load(w, "model.", k, heads, m, false, t));
+            if (cores > 1) orts.add(OrtQFormerCompressor.load(w, "model.", k, heads, m, false, 1, cores));
             long t2 = System.nanoTime();
             System.out.printf(Locale.ROOT, "loaded from %s: djl %.1f s, onnxruntime (graph built in Java + session) %.1f s each%n",
                     checkpoint.getFileName(), (t1 - t0) / 1e9, (t2 - t1) / 1e9 / threadCounts.length);
@@ -83,11 +86,13 @@ public final class OrtQFormerBench {
             Map<String, TdcBench.Product> engines = new LinkedHashMap<>();
             engines.put("djl absorbed", () -> { try (NDArray r = djl.compress(st, fr, ids)) { r.toFloatArray(); } });
             threadsOf.put("djl absorbed", cores);
-            for (int i = 0; i < threadCounts.length; i++) {
+            for (int i = 0; i < orts.size(); i++) {
                 OrtQFormerCompressor ort = orts.get(i);
-                String name = "onnxruntime absorbed (Java-built graph)" + (threadCounts[i] == cores ? ", as shipped" : "");
+                int t = i < threadCounts.length ? threadCounts[i] : cores;
+                String name = "onnxruntime absorbed (Java-built graph)" + (i >= threadCounts.length ? ", one " + cores + "-thread pool (before lanes)"
+                        : t == cores ? ", " + cores + " lanes, as shipped" : ", 1 thread");
                 engines.put(name, () -> { try (NDArray r = ort.compress(st, fr, ids)) { r.toFloatArray(); } });
-                threadsOf.put(name, threadCounts[i]);
+                threadsOf.put(name, t);
             }
             if (plain != null) {
                 OnnxTensor ost = OnnxTensor.createTensor(env, FloatBuffer.wrap(v), shape);

@@ -111,6 +111,41 @@ class OrtQFormerCompressorTest {
         }
     }
 
+    /**
+     * A batch split over lanes (uneven shards, more lanes than frames, one frame) gives what one
+     * lane gives for the whole batch, row for row: the shards land in their own rows.
+     */
+    @Test
+    void lanesSplitTheBatchWithoutChangingTheResult() throws Exception {
+        Random rnd = new Random(23);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch"); TdcWeights w = TdcWeights.open(checkpoint);
+             OrtQFormerCompressor one = OrtQFormerCompressor.load(w, "model.", K, HEADS, m, true, 1);
+             OrtQFormerCompressor three = OrtQFormerCompressor.load(w, "model.", K, HEADS, m, true, 3)) {
+            long[] ids = new long[TEXT];
+            for (int i = 0; i < TEXT; i++) ids[i] = 1 + rnd.nextInt(120);
+            for (int batch : new int[]{7, 2, 1}) {
+                float[] statics = gaussian(rnd, batch * KEYS * WIDTH), frames = gaussian(rnd, batch * KEYS * WIDTH);
+                for (boolean withIds : new boolean[]{true, false}) {
+                    NDArray st = m.create(statics, new Shape(batch, KEYS, WIDTH)), fr = m.create(frames, new Shape(batch, KEYS, WIDTH));
+                    NDArray id = withIds ? m.create(ids, new Shape(1, TEXT)) : null;
+                    try (NDArray a = one.compress(st, fr, id); NDArray b = three.compress(st, fr, id)) {
+                        assertThat(b.getShape()).isEqualTo(new Shape(batch, K, WIDTH));
+                        float[] whole = a.toFloatArray(), sharded = b.toFloatArray();
+                        assertThat(NdArrays.maxAbsDiff(whole, sharded)).as("batch %d, ids %s", batch, withIds).isLessThan(1e-6);
+                        // and each row is that frame's own result, not a neighbour's
+                        try (NDArray last = one.compress(st.get((batch - 1) + ":"), fr.get((batch - 1) + ":"), id)) {
+                            float[] row = last.toFloatArray();
+                            assertThat(NdArrays.maxAbsDiff(row, java.util.Arrays.copyOfRange(sharded, sharded.length - row.length, sharded.length)))
+                                    .isLessThan(1e-6);
+                        }
+                    }
+                }
+            }
+        }
+        assertThatThrownBy(() -> OrtQFormerCompressor.load(null, "model.", K, HEADS, null, false, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lanes");
+    }
+
     @Test
     void aCheckpointWithoutATensorIsRefusedNamingIt() throws Exception {
         Path broken = dir.resolve("broken.safetensors");

@@ -24,7 +24,7 @@ import java.util.Random;
  * so the rows are the fused kernels that really run), the last run's kernel times summed per GEMM
  * shape and per other op type, each GEMM with its FLOPs and its rate as a share of ONNX Runtime's
  * GEMM peak measured in the same run. Not a test.
- * <pre>args: hidden heads layers width keys k text batch; -Dthreads=N (default: the processors, as shipped)</pre>
+ * <pre>args: hidden heads layers width keys k text batch; -Dthreads=N intra-op threads (default: the processors; the shipped engine runs one lane per processor on 1 thread each, which -Dthreads=1 profiles)</pre>
  */
 public final class OrtQFormerProfile {
     public static void main(String[] a) throws Exception {
