@@ -1059,12 +1059,6 @@ public final class FrameSampler {
 
     static {
         // Fail at class load with a clear message if the natives are missing for this platform.
-        try {
-            org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avformat.class);
-            org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
-        } catch (Throwable e) {
-            throw new UncheckedIOException(new IOException("FFmpeg natives could not be loaded for "
-                    + org.bytedeco.javacpp.Loader.getPlatform() + ": " + e.getMessage(), e));
-        }
+        FfmpegNatives.load();
     }
 }
