@@ -316,14 +316,36 @@ final class FfmpegInput implements AutoCloseable {
         int id = codec.codec_id();
         if (id == AV_CODEC_ID_VP9 || id == AV_CODEC_ID_VP8) return true;
         if (id != AV_CODEC_ID_H264 && id != AV_CODEC_ID_HEVC) return false;
-        byte[] data = new byte[pkt.size()];
-        pkt.data().position(0).get(data);
         boolean hevc = id == AV_CODEC_ID_HEVC;
-        int lengthSize = nalLengthSize(hevc);
-        for (int type : lengthSize > 0 ? lengthPrefixedNalTypes(data, lengthSize, hevc) : annexBNalTypes(data, hevc)) {
+        for (int type : nalTypes(pkt, hevc)) {
             if (hevc ? type >= 16 && type <= 21 : type == 5) return true;
         }
         return false;
+    }
+
+    /**
+     * Whether no frame after this packet in decoding order references one before it, so the
+     * packets before it may go unsent without changing any later frame: a VP8/VP9 key frame, an
+     * H.264 IDR, an HEVC IDR. Stricter than {@link #cleanRandomAccess}: an HEVC CRA's leading
+     * pictures follow it in decoding order and reference what came before.
+     */
+    boolean restartsDecoding(AVPacket pkt) {
+        if ((pkt.flags() & AV_PKT_FLAG_KEY) == 0 || pkt.size() <= 0) return false;
+        int id = codec.codec_id();
+        if (id == AV_CODEC_ID_VP9 || id == AV_CODEC_ID_VP8) return true;
+        if (id != AV_CODEC_ID_H264 && id != AV_CODEC_ID_HEVC) return false;
+        boolean hevc = id == AV_CODEC_ID_HEVC;
+        for (int type : nalTypes(pkt, hevc)) {
+            if (hevc ? type == 19 || type == 20 : type == 5) return true;
+        }
+        return false;
+    }
+
+    private java.util.List<Integer> nalTypes(AVPacket pkt, boolean hevc) {
+        byte[] data = new byte[pkt.size()];
+        pkt.data().position(0).get(data);
+        int lengthSize = nalLengthSize(hevc);
+        return lengthSize > 0 ? lengthPrefixedNalTypes(data, lengthSize, hevc) : annexBNalTypes(data, hevc);
     }
 
     /** NAL length field size of avcC/hvcC extradata (MP4, MKV), 0 for Annex B start codes. */

@@ -262,11 +262,14 @@ public final class FrameSampler {
                 avcodec_flush_buffers(ctx);
             }
             boolean skip = skipUnsampled && !strategy.keyFramesOnly();
-            LoopEnd d = decodeFrames(input, pkt -> {
-                if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) return false;
-                if (skip) dropNonReferenceUnlessNeeded(input, pkt, state);
-                return true;
-            }, frame -> deliver(input, frame, state, sink));
+            LoopEnd d;
+            try (HeldTail tail = skip ? new HeldTail(input, state) : null) {
+                d = decodeFrames(input, pkt -> {
+                    if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) return false;
+                    if (skip) dropNonReferenceUnlessNeeded(input, pkt, state);
+                    return true;
+                }, frame -> deliver(input, frame, state, sink), tail);
+            }
             state.decodeErrors = d.errors();
             if (!d.stopped()) input.requireReadToIndexedEnd();
             return state.summary();
@@ -294,10 +297,23 @@ public final class FrameSampler {
      * (else it read to the end of the file).
      */
     private static LoopEnd decodeFrames(FfmpegInput input, PacketFilter filter, FrameHandler handler) {
+        return decodeFrames(input, filter, handler, null);
+    }
+
+    /** As above; with a {@link HeldTail}, packets no sample needs wait in it until the next packet says whether they are decoded at all. */
+    private static LoopEnd decodeFrames(FfmpegInput input, PacketFilter filter, FrameHandler handler, HeldTail tail) {
         AVCodecContext ctx = input.codec();
         AVPacket pkt = input.newPacket();
         AVFrame frame = input.newFrame();
         int[] errors = {0};
+        java.util.function.Predicate<AVPacket> send = p -> {
+            if (!filter.send(p)) return false;
+            if (avcodec_send_packet(ctx, p) < 0) {
+                errors[0]++;
+                return false;
+            }
+            return drain(ctx, frame, handler, errors);
+        };
         try {
             boolean done = false;
             int readErrors = 0;
@@ -310,16 +326,14 @@ public final class FrameSampler {
                 try {
                     if (pkt.stream_index() != input.streamIndex()) continue;
                     input.noteRead(pkt);
-                    if (!filter.send(pkt)) continue;
-                    if (avcodec_send_packet(ctx, pkt) < 0) {
-                        errors[0]++;
-                        continue;
-                    }
-                    done = drain(ctx, frame, handler, errors);
+                    if (tail != null && tail.holds(pkt)) continue;
+                    if (tail != null) done = tail.releaseBefore(pkt, send);
+                    if (!done) done = send.test(pkt);
                 } finally {
                     av_packet_unref(pkt);
                 }
             }
+            if (!done && tail != null) done = tail.releaseBefore(null, send); // the end: what is held is decoded
             if (!done) {
                 avcodec_send_packet(ctx, null); // flush frames the decoder still holds
                 done = drain(ctx, frame, handler, errors);
@@ -328,6 +342,91 @@ public final class FrameSampler {
         } finally {
             av_packet_free(pkt);
             av_frame_free(frame);
+        }
+    }
+
+    /**
+     * Packets that no sample can be taken from, held back after the last sample until the next
+     * packet says whether they are decoded at all: when it is a key frame after which no frame
+     * refers back ({@link FfmpegInput#restartsDecoding}: a VP8/VP9 key frame, an H.264 or HEVC
+     * IDR), nothing can need them any more and they are dropped unsent — the frames between a
+     * GOP's last sample and the next key frame, which dropping non-reference frames cannot touch
+     * (VP9 has none: every frame is a reference). Otherwise (a packet a sample may come from, the
+     * end of the stream, too many held) they are sent first, in order, so the decoder sees exactly
+     * the packets it would have, or those minus a run right before such a key frame: every kept
+     * frame decodes bit for bit the same. Each held packet was checked on arrival, against a bound
+     * that only grows; a dropped run counts as a gap with frames missing from the change signal,
+     * which {@link #exactChanges} re-decodes where it is read, as for dropped non-reference frames.
+     */
+    private final class HeldTail implements AutoCloseable {
+        /** Beyond this many (a sparse sampling rate over a long GOP) the held ones are sent: bounded memory. */
+        private static final int MAX_HELD = 512;
+        private final FfmpegInput input;
+        private final FrameState state;
+        private final java.util.ArrayDeque<AVPacket> held = new java.util.ArrayDeque<>();
+        private boolean exactTimes;
+        private long lastPts = Long.MIN_VALUE;
+
+        HeldTail(FfmpegInput input, FrameState state) {
+            this.input = input;
+            this.state = state;
+            int id = input.codec().codec_id();
+            this.exactTimes = id == AV_CODEC_ID_VP9 || id == AV_CODEC_ID_VP8;
+        }
+
+        /**
+         * Holds a (reference-counted) copy of this packet if no sample can come from it; false:
+         * send it. Called for every packet of the stream, in order. VP8/VP9 frames come out in
+         * the order their packets come in, each with its packet's pts while those rise (FFmpeg's
+         * best-effort time is the pts then): a frame's time is known to the tick, and a key frame
+         * on a tick (4-s GOPs at 1 fps) still leaves the frames before it out. Elsewhere (B-frames
+         * reorder; pts that do not rise) the margin that {@link #needed} allows for applies.
+         */
+        boolean holds(AVPacket pkt) {
+            long pts = pkt.pts();
+            if (pts == AV_NOPTS_VALUE || pts <= lastPts) exactTimes = false;
+            lastPts = pts;
+            if ((pkt.flags() & AV_PKT_FLAG_KEY) != 0 || pts == AV_NOPTS_VALUE || held.size() >= MAX_HELD || !skipWhile.getAsBoolean()) {
+                return false;
+            }
+            double margin = exactTimes ? 1e-6 : SKIP_MARGIN_SEC;
+            if (input.seconds(pts) + margin >= Math.max(startSec, state.decision.keepsFrom())) return false;
+            AVPacket copy = av_packet_clone(pkt);
+            if (copy == null) return false;
+            held.add(copy);
+            return true;
+        }
+
+        /**
+         * Before {@code next} (null: the end) is sent: drops what is held if {@code next} restarts
+         * decoding, else sends it through {@code send}. Returns true once the handler says stop.
+         */
+        boolean releaseBefore(AVPacket next, java.util.function.Predicate<AVPacket> send) {
+            if (held.isEmpty()) return false;
+            if (next != null && input.restartsDecoding(next)) {
+                state.skippedInGap = true;
+                clear();
+                return false;
+            }
+            boolean done = false;
+            while (!held.isEmpty()) {
+                AVPacket p = held.poll();
+                try {
+                    if (!done) done = send.test(p);
+                } finally {
+                    av_packet_free(p);
+                }
+            }
+            return done;
+        }
+
+        private void clear() {
+            while (!held.isEmpty()) av_packet_free(held.poll());
+        }
+
+        @Override
+        public void close() {
+            clear();
         }
     }
 
@@ -600,7 +699,9 @@ public final class FrameSampler {
             List<DecodedFrame> frames = new ArrayList<>();
             boolean[] droppedAtEnd = {false};
             double[] prev = {Double.NaN};
-            LoopEnd d = decodeFrames(input, pkt -> {
+            LoopEnd d;
+            try (HeldTail tail = skipUnsampled ? new HeldTail(input, state) : null) {
+            d = decodeFrames(input, pkt -> {
                 if (skipUnsampled) dropNonReferenceUnlessNeeded(input, pkt, state);
                 return true;
             }, frame -> {
@@ -621,7 +722,8 @@ public final class FrameSampler {
                 state.decision.keep(t, key, 0f); // this range's clock: how far non-reference frames may be dropped
                 prev[0] = t;
                 return false;
-            });
+            }, tail);
+            }
             // A range the file ends in (the last, or any of a file cut short) read to the end.
             if (!d.stopped()) input.requireReadToIndexedEnd();
             return new RangeFrames(frames, droppedAtEnd[0], d.errors());

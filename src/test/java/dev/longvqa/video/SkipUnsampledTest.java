@@ -62,7 +62,7 @@ class SkipUnsampledTest {
         assertSameDelivery(video, FrameSampler.builder().fps(3));
         assertSameDelivery(video, FrameSampler.builder().fps(1).range(1.5, 4.2));
         assertSameDelivery(video, FrameSampler.builder().strategy(new SamplingStrategy.ChangeAdaptive(0.5, 4, 0.02f)));
-        if (expectSavings) assertThat(saved).as("non-reference frames skipped at 1 fps").isPositive();
+        if (expectSavings) assertThat(saved).as("frames left undecoded at 1 fps").isPositive();
     }
 
     @Test
@@ -73,12 +73,17 @@ class SkipUnsampledTest {
         assertSameForAllTimeStrategies(video, true);
     }
 
+    /**
+     * VP9 has no non-reference frames: what it saves is the run of frames between a GOP's last
+     * sample and the next key frame, which are never sent to the decoder (a key frame refreshes
+     * every reference), here with a key frame every 1.5 s.
+     */
     @Test
-    void vp9DeliversTheSameFrames() {
-        Path video = SyntheticVideo.builder().size(160, 90).fps(24).codec("libvpx-vp9", "webm")
+    void vp9DeliversTheSameFramesAndSkipsTheTailOfEachGop() {
+        Path video = SyntheticVideo.builder().size(160, 90).fps(24).gop(36).codec("libvpx-vp9", "webm")
                 .shot(SyntheticVideo.ShotType.ZOOM, 3).shot(SyntheticVideo.ShotType.SHAPES, 3)
                 .build().write(dir.resolve("vp9.webm")).path();
-        assertSameForAllTimeStrategies(video, false);
+        assertSameForAllTimeStrategies(video, true);
     }
 
     /** H.264 (x264: B-pyramid, so some B-frames are references) and HEVC from the ffmpeg CLI. */
@@ -207,6 +212,8 @@ class SkipUnsampledTest {
         cmd.add(video.toString());
         RequiredTool.require(runs(cmd), "the ffmpeg CLI with " + encoder);
         assertExactChangesMatchFullDecode(video);
+        // VP9's savings are the GOP tails, which the detector skips only where the picture has been
+        // calm for a while: this noisy video never is there (the sampler's own tests show them).
         assertScenesMatchFullDecode(video, !encoder.equals("libvpx-vp9"));
     }
 
