@@ -75,8 +75,8 @@ final class FfmpegNatives {
     private static LoadedBy loadNow() {
         String manifest = System.getProperty(MANIFEST_PROPERTY);
         Path file = manifest == null || manifest.isBlank() ? null : Path.of(manifest);
-        Attempt attempt = file == null ? Attempt.UNUSABLE : fromManifest(file);
-        if (attempt == Attempt.LOADED) return LoadedBy.MANIFEST;
+        ManifestUse attempt = file == null ? ManifestUse.UNUSABLE : fromManifest(file);
+        if (attempt == ManifestUse.LOADED) return LoadedBy.MANIFEST;
         try {
             Loader.load(avformat.class);
             Loader.load(swscale.class);
@@ -86,7 +86,7 @@ final class FfmpegNatives {
         }
         // After a failed attempt JavaCPP does not list what this process loaded itself: the next
         // run, which loads through JavaCPP alone, writes the manifest.
-        if (file != null && attempt == Attempt.UNUSABLE) writeManifest(file);
+        if (file != null && attempt == ManifestUse.UNUSABLE) writeManifest(file);
         return LoadedBy.JAVACPP;
     }
 
@@ -116,23 +116,23 @@ final class FfmpegNatives {
     }
 
     /** What became of a manifest: used; not used, nothing loaded; or tried and failed (then deleted). */
-    enum Attempt { LOADED, UNUSABLE, FAILED }
+    enum ManifestUse { LOADED, UNUSABLE, FAILED }
 
     /** Loads the listed files if every one is as listed. */
-    static Attempt fromManifest(Path file) {
+    static ManifestUse fromManifest(Path file) {
         List<Entry> entries;
         try {
-            if (!Files.isRegularFile(file)) return Attempt.UNUSABLE;
+            if (!Files.isRegularFile(file)) return ManifestUse.UNUSABLE;
             entries = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(Entry::parse).toList();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "natives manifest " + file + " unreadable, loading through JavaCPP: " + e);
-            return Attempt.UNUSABLE;
+            return ManifestUse.UNUSABLE;
         }
         // Every JNI library of a class the decoder initialises must be listed: a class whose natives
         // are missing when it initialises stays unusable for the process, past any fallback. A
         // missing dependency of theirs is harmless: its dependents fail to open, before any class.
         boolean complete = JNI_LIBRARIES.stream().allMatch(n -> entries.stream().anyMatch(e -> e.path().getFileName().toString().equals(n)));
-        if (!complete || !entries.stream().allMatch(Entry::unchanged)) return Attempt.UNUSABLE;
+        if (!complete || !entries.stream().allMatch(Entry::unchanged)) return ManifestUse.UNUSABLE;
         String before = System.getProperty(LOAD_LIBRARIES);
         System.setProperty(LOAD_LIBRARIES, "false");
         try {
@@ -141,7 +141,7 @@ final class FfmpegNatives {
             if (avformat.avformat_version() == 0 || swscale.swscale_version() == 0 || avutil.avutil_version() == 0) {
                 throw new UnsatisfiedLinkError("FFmpeg reports version 0");
             }
-            return Attempt.LOADED;
+            return ManifestUse.LOADED;
         } catch (Throwable e) {
             if (before == null) System.clearProperty(LOAD_LIBRARIES);
             else System.setProperty(LOAD_LIBRARIES, before);
@@ -151,7 +151,7 @@ final class FfmpegNatives {
                 // the next run finds it stale again
             }
             LOG.log(System.Logger.Level.DEBUG, () -> "natives manifest " + file + " did not load, loading through JavaCPP: " + e);
-            return Attempt.FAILED;
+            return ManifestUse.FAILED;
         }
     }
 
