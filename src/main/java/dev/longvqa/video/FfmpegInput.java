@@ -312,15 +312,7 @@ final class FfmpegInput implements AutoCloseable {
      * (open GOP), answer false.
      */
     boolean cleanRandomAccess(AVPacket pkt) {
-        if ((pkt.flags() & AV_PKT_FLAG_KEY) == 0 || pkt.size() <= 0) return false;
-        int id = codec.codec_id();
-        if (id == AV_CODEC_ID_VP9 || id == AV_CODEC_ID_VP8) return true;
-        if (id != AV_CODEC_ID_H264 && id != AV_CODEC_ID_HEVC) return false;
-        boolean hevc = id == AV_CODEC_ID_HEVC;
-        for (int type : nalTypes(pkt, hevc)) {
-            if (hevc ? type >= 16 && type <= 21 : type == 5) return true;
-        }
-        return false;
+        return keyFrame(pkt, type -> type >= 16 && type <= 21);
     }
 
     /**
@@ -330,13 +322,18 @@ final class FfmpegInput implements AutoCloseable {
      * pictures follow it in decoding order and reference what came before.
      */
     boolean restartsDecoding(AVPacket pkt) {
+        return keyFrame(pkt, type -> type == 19 || type == 20);
+    }
+
+    /** A key packet of VP8/VP9 (any), H.264 (with an IDR NAL unit) or HEVC (with a NAL unit of one of {@code hevcTypes}). */
+    private boolean keyFrame(AVPacket pkt, java.util.function.IntPredicate hevcTypes) {
         if ((pkt.flags() & AV_PKT_FLAG_KEY) == 0 || pkt.size() <= 0) return false;
         int id = codec.codec_id();
         if (id == AV_CODEC_ID_VP9 || id == AV_CODEC_ID_VP8) return true;
         if (id != AV_CODEC_ID_H264 && id != AV_CODEC_ID_HEVC) return false;
         boolean hevc = id == AV_CODEC_ID_HEVC;
         for (int type : nalTypes(pkt, hevc)) {
-            if (hevc ? type == 19 || type == 20 : type == 5) return true;
+            if (hevc ? hevcTypes.test(type) : type == 5) return true;
         }
         return false;
     }

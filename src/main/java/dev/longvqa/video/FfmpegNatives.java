@@ -91,19 +91,19 @@ final class FfmpegNatives {
     }
 
     /** One library file as the manifest lists it. */
-    record Entry(long size, long modifiedMillis, Path path) {
-        static Entry of(Path p) throws IOException {
-            return new Entry(Files.size(p), Files.getLastModifiedTime(p).toMillis(), p);
+    record LibraryFile(long size, long modifiedMillis, Path path) {
+        static LibraryFile of(Path p) throws IOException {
+            return new LibraryFile(Files.size(p), Files.getLastModifiedTime(p).toMillis(), p);
         }
 
         String line() {
             return size + " " + modifiedMillis + " " + path;
         }
 
-        static Entry parse(String line) {
+        static LibraryFile parse(String line) {
             String[] f = line.split(" ", 3);
             if (f.length != 3) throw new IllegalArgumentException("not a manifest line: " + line);
-            return new Entry(Long.parseLong(f[0]), Long.parseLong(f[1]), Path.of(f[2]));
+            return new LibraryFile(Long.parseLong(f[0]), Long.parseLong(f[1]), Path.of(f[2]));
         }
 
         boolean unchanged() {
@@ -120,10 +120,10 @@ final class FfmpegNatives {
 
     /** Loads the listed files if every one is as listed. */
     static ManifestUse fromManifest(Path file) {
-        List<Entry> entries;
+        List<LibraryFile> entries;
         try {
             if (!Files.isRegularFile(file)) return ManifestUse.UNUSABLE;
-            entries = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(Entry::parse).toList();
+            entries = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(LibraryFile::parse).toList();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "natives manifest " + file + " unreadable, loading through JavaCPP: " + e);
             return ManifestUse.UNUSABLE;
@@ -132,7 +132,7 @@ final class FfmpegNatives {
         // are missing when it initialises stays unusable for the process, past any fallback. A
         // missing dependency of theirs is harmless: its dependents fail to open, before any class.
         boolean complete = JNI_LIBRARIES.stream().allMatch(n -> entries.stream().anyMatch(e -> e.path().getFileName().toString().equals(n)));
-        if (!complete || !entries.stream().allMatch(Entry::unchanged)) return ManifestUse.UNUSABLE;
+        if (!complete || !entries.stream().allMatch(LibraryFile::unchanged)) return ManifestUse.UNUSABLE;
         String before = System.getProperty(LOAD_LIBRARIES);
         System.setProperty(LOAD_LIBRARIES, "false");
         try {
@@ -186,7 +186,7 @@ final class FfmpegNatives {
             for (String p : Loader.getLoadedLibraries().values()) {
                 if (p == null || p.isEmpty()) continue;
                 Path path = Path.of(p);
-                if (Files.isRegularFile(path)) lines.add(Entry.of(path).line());
+                if (Files.isRegularFile(path)) lines.add(LibraryFile.of(path).line());
             }
             if (lines.isEmpty()) return;
             Path dir = file.toAbsolutePath().getParent();
