@@ -405,6 +405,9 @@ public final class FrameSampler {
             if (held.isEmpty()) return false;
             if (next != null && input.restartsDecoding(next)) {
                 state.skippedInGap = true;
+                int n = held.size();
+                LOG.log(System.Logger.Level.TRACE, () -> input.info().name() + ": " + n + " packets before the key frame at "
+                        + input.seconds(next.pts()) + " s left undecoded");
                 clear();
                 return false;
             }
