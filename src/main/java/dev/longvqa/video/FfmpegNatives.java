@@ -73,8 +73,7 @@ final class FfmpegNatives {
     }
 
     private static LoadedBy loadNow() {
-        String manifest = System.getProperty(MANIFEST_PROPERTY);
-        Path file = manifest == null || manifest.isBlank() ? null : Path.of(manifest);
+        Path file = manifestPath(System.getProperty(MANIFEST_PROPERTY));
         ManifestUse attempt = file == null ? ManifestUse.UNUSABLE : fromManifest(file);
         if (attempt == ManifestUse.LOADED) return LoadedBy.MANIFEST;
         try {
@@ -88,6 +87,17 @@ final class FfmpegNatives {
         // run, which loads through JavaCPP alone, writes the manifest.
         if (file != null && attempt == ManifestUse.UNUSABLE) writeManifest(file);
         return LoadedBy.JAVACPP;
+    }
+
+    /** The manifest's path, or null (unset, blank, or not a path here: a start-up cache never fails a start). */
+    static Path manifestPath(String property) {
+        if (property == null || property.isBlank()) return null;
+        try {
+            return Path.of(property);
+        } catch (java.nio.file.InvalidPathException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> MANIFEST_PROPERTY + " is not a path: " + e.getMessage());
+            return null;
+        }
     }
 
     /** One library file as the manifest lists it. */

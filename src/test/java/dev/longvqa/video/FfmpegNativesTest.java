@@ -106,6 +106,14 @@ class FfmpegNativesTest {
         assertFallsBackAndHeals(manifest, List.of("this is not a manifest"), first, written);
     }
 
+    @Test
+    void aPropertyThatIsNoPathIsIgnored() {
+        assertThat(FfmpegNatives.manifestPath(null)).isNull();
+        assertThat(FfmpegNatives.manifestPath(" ")).isNull();
+        assertThat(FfmpegNatives.manifestPath("bad\u0000path")).isNull();
+        assertThat(FfmpegNatives.manifestPath("/tmp/m.txt")).isEqualTo(Path.of("/tmp/m.txt"));
+    }
+
     private static void assertFallsBackAndHeals(Path manifest, List<String> content, Run expected, List<String> healed) throws Exception {
         Files.write(manifest, content);
         Run r = child(manifest);
