@@ -160,19 +160,13 @@ final class OrtQFormerCompressor implements FrameCompressor {
     /** One shard: its rows of the inputs through the session, the result into {@code out} at {@code offset}. */
     private static void run(OrtSession s, OrtEnvironment env, OnnxTensor pool, OnnxTensor ids, FloatBuffer statics,
                             FloatBuffer frames, long[] shape, float[] out, int offset) throws OrtException {
-        Map<String, OnnxTensor> in = new HashMap<>();
-        try {
-            in.put(QFormerOnnx.STATICS, OnnxTensor.createTensor(env, statics, shape));
-            in.put(QFormerOnnx.FRAMES, OnnxTensor.createTensor(env, frames, shape));
-            Map<String, OnnxTensor> all = new HashMap<>(in);
-            all.put(QFormerOnnx.POOL, pool);
-            if (ids != null) all.put(QFormerOnnx.IDS, ids);
-            try (OrtSession.Result r = s.run(all)) {
+        try (OnnxTensor st = OnnxTensor.createTensor(env, statics, shape); OnnxTensor fr = OnnxTensor.createTensor(env, frames, shape)) {
+            Map<String, OnnxTensor> in = new HashMap<>(Map.of(QFormerOnnx.STATICS, st, QFormerOnnx.FRAMES, fr, QFormerOnnx.POOL, pool));
+            if (ids != null) in.put(QFormerOnnx.IDS, ids);
+            try (OrtSession.Result r = s.run(in)) {
                 FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
                 fb.get(out, offset, fb.remaining());
             }
-        } finally {
-            in.values().forEach(OnnxTensor::close);
         }
     }
 

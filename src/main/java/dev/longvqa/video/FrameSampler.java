@@ -254,22 +254,18 @@ public final class FrameSampler {
     private SamplingSummary decode(FfmpegInput input, FrameSink sink) {
         VideoInfo info = input.info();
         AVCodecContext ctx = input.codec();
-        FrameState state = new FrameState(info);
-        try (state) {
+        boolean skip = skipUnsampled && !strategy.keyFramesOnly();
+        try (FrameState state = new FrameState(info); HeldTail tail = skip ? new HeldTail(input, state) : null) {
             if (startSec > 0) {
                 int r = av_seek_frame(input.format(), input.streamIndex(), input.toPts(startSec), AVSEEK_FLAG_BACKWARD);
                 if (r < 0) throw new LongVqaException(ErrorCode.INTERNAL, "cannot seek to " + startSec + " s in " + info.name());
                 avcodec_flush_buffers(ctx);
             }
-            boolean skip = skipUnsampled && !strategy.keyFramesOnly();
-            LoopEnd d;
-            try (HeldTail tail = skip ? new HeldTail(input, state) : null) {
-                d = decodeFrames(input, pkt -> {
-                    if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) return false;
-                    if (skip) dropNonReferenceUnlessNeeded(input, pkt, state);
-                    return true;
-                }, frame -> deliver(input, frame, state, sink), tail);
-            }
+            LoopEnd d = decodeFrames(input, pkt -> {
+                if (strategy.keyFramesOnly() && (pkt.flags() & AV_PKT_FLAG_KEY) == 0) return false;
+                if (skip) dropNonReferenceUnlessNeeded(input, pkt, state);
+                return true;
+            }, frame -> deliver(input, frame, state, sink), tail);
             state.decodeErrors = d.errors();
             if (!d.stopped()) input.requireReadToIndexedEnd();
             return state.summary();
@@ -689,7 +685,8 @@ public final class FrameSampler {
     private RangeFrames decodeRange(Path path, String name, RangeStart from, double toSec) {
         SamplingStrategy.UniformRate clock = (SamplingStrategy.UniformRate) strategy;
         double fromSec = from == null ? Double.NEGATIVE_INFINITY : from.timeSec();
-        try (FfmpegInput input = openFile(path, name, 1); FrameState state = new FrameState(input.info())) {
+        try (FfmpegInput input = openFile(path, name, 1); FrameState state = new FrameState(input.info());
+             HeldTail tail = skipUnsampled ? new HeldTail(input, state) : null) {
             AVCodecContext ctx = input.codec();
             if (from != null && !seeksTo(input, from)) {
                 // Not where planning landed (not expected: same file, same seek): decoding from the
@@ -702,9 +699,7 @@ public final class FrameSampler {
             List<DecodedFrame> frames = new ArrayList<>();
             boolean[] droppedAtEnd = {false};
             double[] prev = {Double.NaN};
-            LoopEnd d;
-            try (HeldTail tail = skipUnsampled ? new HeldTail(input, state) : null) {
-            d = decodeFrames(input, pkt -> {
+            LoopEnd d = decodeFrames(input, pkt -> {
                 if (skipUnsampled) dropNonReferenceUnlessNeeded(input, pkt, state);
                 return true;
             }, frame -> {
@@ -726,7 +721,6 @@ public final class FrameSampler {
                 prev[0] = t;
                 return false;
             }, tail);
-            }
             // A range the file ends in (the last, or any of a file cut short) read to the end.
             if (!d.stopped()) input.requireReadToIndexedEnd();
             return new RangeFrames(frames, droppedAtEnd[0], d.errors());
