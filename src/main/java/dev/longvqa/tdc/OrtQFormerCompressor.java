@@ -130,11 +130,9 @@ final class OrtQFormerCompressor implements FrameCompressor {
         }
         int batch = Math.toIntExact(shape.get(0)), t = (int) shape.get(1), width = (int) shape.get(2);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        List<OnnxTensor> shared = new ArrayList<>();
-        try {
-            OnnxTensor pool = track(shared, OnnxTensor.createTensor(env, FloatBuffer.wrap(QFormerCompressor.poolWeights(t, k)), new long[]{k, t}));
-            OnnxTensor idTensor = !text ? null : track(shared, OnnxTensor.createTensor(env,
-                    LongBuffer.wrap(ids.toType(DataType.INT64, false).toLongArray()), new long[]{1, ids.getShape().get(1)}));
+        try (OnnxTensor pool = OnnxTensor.createTensor(env, FloatBuffer.wrap(QFormerCompressor.poolWeights(t, k)), new long[]{k, t});
+             OnnxTensor idTensor = !text ? null : OnnxTensor.createTensor(env,
+                     LongBuffer.wrap(ids.toType(DataType.INT64, false).toLongArray()), new long[]{1, ids.getShape().get(1)})) {
             FloatBuffer st = direct(statics), fr = direct(frames);
             float[] out = new float[Math.multiplyExact(batch, k * width)];
             int shards = Math.max(1, Math.min(lanes, batch));
@@ -152,8 +150,6 @@ final class OrtQFormerCompressor implements FrameCompressor {
             return frames.getManager().create(out, new Shape(batch, k, width));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime Q-Former failed: " + e.getMessage(), e);
-        } finally {
-            shared.forEach(OnnxTensor::close);
         }
     }
 
@@ -172,7 +168,9 @@ final class OrtQFormerCompressor implements FrameCompressor {
 
     /**
      * Runs the first shard here and the others on the lane threads, and returns once all have
-     * ended (the inputs they share are closed after that), with the first failure.
+     * ended, with the first failure. An interrupt does not cut the wait short: the inputs the
+     * shards share are closed after this returns, and a running shard still reads them (it ends
+     * within its share of one batch).
      */
     private void runAll(List<Callable<Void>> work) throws OrtException {
         List<Future<Void>> others = new ArrayList<>();
@@ -183,17 +181,22 @@ final class OrtQFormerCompressor implements FrameCompressor {
         } catch (Exception e) {
             failure = e;
         }
+        boolean interrupted = false;
         for (Future<Void> f : others) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = e;
-                others.forEach(o -> o.cancel(false));
+            while (true) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (failure == null) failure = e;
+                    continue;
+                }
+                break;
             }
         }
+        if (interrupted) Thread.currentThread().interrupt();
         switch (failure) {
             case null -> { }
             case OrtException e -> throw e;
@@ -206,11 +209,6 @@ final class OrtQFormerCompressor implements FrameCompressor {
     /** Rows {@code [first, first + rows)} of a (B, T, W) buffer, no copy. */
     private static FloatBuffer rows(FloatBuffer all, int first, int rows, int rowSize) {
         return all.slice(first * rowSize, rows * rowSize);
-    }
-
-    private static OnnxTensor track(List<OnnxTensor> open, OnnxTensor t) {
-        open.add(t);
-        return t;
     }
 
     /**

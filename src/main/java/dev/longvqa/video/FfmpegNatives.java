@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -103,7 +104,8 @@ final class FfmpegNatives {
     /** One library file as the manifest lists it. */
     record LibraryFile(long size, long modifiedMillis, Path path) {
         static LibraryFile of(Path p) throws IOException {
-            return new LibraryFile(Files.size(p), Files.getLastModifiedTime(p).toMillis(), p);
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return new LibraryFile(a.size(), a.lastModifiedTime().toMillis(), p);
         }
 
         String line() {
@@ -116,9 +118,11 @@ final class FfmpegNatives {
             return new LibraryFile(Long.parseLong(f[0]), Long.parseLong(f[1]), Path.of(f[2]));
         }
 
+        /** One stat of the file, as {@link #of} reads it: a regular file of this size and time. */
         boolean unchanged() {
             try {
-                return Files.isRegularFile(path) && Files.size(path) == size && Files.getLastModifiedTime(path).toMillis() == modifiedMillis;
+                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+                return a.isRegularFile() && a.size() == size && a.lastModifiedTime().toMillis() == modifiedMillis;
             } catch (IOException e) {
                 return false;
             }
